@@ -1,0 +1,47 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AwsClients } from '../aws/clients.ts';
+import type { ComponentOf, ComponentType } from '../plan/schema.ts';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Everything an action needs, passed in: no globals, so tests and the drill control it fully. */
+export interface ActionContext<T extends ComponentType = ComponentType> {
+  component: ComponentOf<T>;
+  regions: { primary: string; secondary: string };
+  /** planned: the primary is healthy (switchover, no data loss); unplanned: failover. */
+  mode: 'planned' | 'unplanned';
+  /** When the incident started (the run's start): RTO is measured from here, restore points chosen before it. */
+  incidentStartedAt: Date;
+  /** The current time (simulated in the drill). */
+  now: Date;
+  clients: AwsClients;
+  logger: Logger;
+}
+
+/**
+ * Where an action stands. `state` is opaque to the state machine and handed back to the next check;
+ * `observations` are facts for the report (replica lag at promotion, restore point, counts…).
+ */
+export interface ActionProgress {
+  done: boolean;
+  /** Seconds until the next check; ignored when done. */
+  nextCheckSeconds: number;
+  /** One line for people: what AWS says now. */
+  status: string;
+  state: JsonObject;
+  observations?: JsonObject;
+}
+
+export interface RecoveryAction<T extends ComponentType = ComponentType> {
+  type: T;
+  /** When to check first when the plan gives no expectedSeconds: the operation's typical duration. */
+  defaultExpectedSeconds: number;
+  /**
+   * Starts the recovery. Idempotent: when the work is already done or under way (a retry, a re-run)
+   * it sends no second one-way command and reports where things stand.
+   */
+  start(ctx: ActionContext<T>): Promise<ActionProgress>;
+  /** Reads where the recovery stands. Read-only except for steps that must follow (e.g. the next batch). */
+  check(ctx: ActionContext<T>, state: JsonObject): Promise<ActionProgress>;
+}

@@ -1,0 +1,75 @@
+import { Command, CommanderError, Option } from 'commander';
+import { PlanValidationError } from '../errors.ts';
+import { loadPlanFile } from '../plan/load.ts';
+import { recoveryOrder } from '../plan/recovery-order.ts';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const stdio: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Thrown by commands to end with a given exit code after printing their own messages. */
+class Exit extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}
+
+async function validate(file: string, io: CliIo, showOrder: boolean): Promise<void> {
+  try {
+    const plan = await loadPlanFile(file);
+    io.out(`${file}: valid plan "${plan.name}" (${plan.regions.primary} -> ${plan.regions.secondary}): ${plan.tiers.length} tiers, ${plan.components.length} components, ${plan.scenarios.length} scenarios`);
+    if (!showOrder) return;
+    for (const scenario of plan.scenarios) {
+      const order = recoveryOrder(plan, scenario.id);
+      io.out(`\nscenario ${scenario.id} (${scenario.mode}, ${scenario.severity}): ${scenario.name}`);
+      for (const tier of order.tiers) {
+        io.out(`  ${tier.order}. ${tier.id} [RTO ${tier.rtoTargetMinutes} min${tier.dependsOn.length ? `, after ${tier.dependsOn.join(', ')}` : ''}]`);
+        for (const c of tier.components) io.out(`       - ${c.id} (${c.type}${c.rpoClass ? `, RPO ${plan.rpoClasses[c.rpoClass]?.targetMinutes} min` : ''})`);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof PlanValidationError)) throw error;
+    for (const issue of error.issues) io.err(`${file}: ${issue.path}: ${issue.message}`);
+    throw new Exit(2);
+  }
+}
+
+export function buildProgram(io: CliIo = stdio): Command {
+  const program = new Command('dr-autopilot')
+    .description('Disaster-recovery automation for AWS: validate plans, drill them offline, answer approvals.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('validate')
+    .description('Check a recovery plan file; prints every problem as FILE: path.to.field: message')
+    .requiredOption('--plan <file>', 'the plan file (YAML)')
+    .addOption(new Option('--order', 'also print each scenario\'s recovery order'))
+    .action(async (opts: { plan: string; order?: boolean }) => validate(opts.plan, io, opts.order === true));
+
+  return program;
+}
+
+/** Runs the CLI and returns its exit code: 0 success, 1 run failed, 2 bad input. */
+export async function runCli(argv: string[], io: CliIo = stdio): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof Exit) return error.code;
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    io.err(`dr-autopilot: ${(error as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,150 @@
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+
+/**
+ * Every error a function throws on purpose. The `name` of each class is the contract with the state
+ * machine's `ErrorEquals` (test/statemachines/error-names.test.ts checks every name used in ASL is
+ * defined here). Retryable errors are retried by the state machine with backoff; terminal errors are
+ * caught and end the component (or the run) without a retry.
+ */
+export abstract class DrAutopilotError extends Error {
+  abstract override readonly name: string;
+  abstract readonly retryable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.details = details;
+  }
+}
+
+// ---- terminal -------------------------------------------------------------------------------------
+
+/** Execution input, event or CLI flag that does not satisfy its schema. */
+export class InvalidInputError extends DrAutopilotError {
+  override readonly name = 'InvalidInputError';
+  readonly retryable = false;
+}
+
+/** The recovery plan file is invalid. `issues` holds every problem as { path, message }. */
+export class PlanValidationError extends DrAutopilotError {
+  override readonly name = 'PlanValidationError';
+  readonly retryable = false;
+  readonly file: string;
+  readonly issues: { path: string; message: string }[];
+  constructor(file: string, issues: { path: string; message: string }[]) {
+    super(`${file}: ${issues.length} problem(s): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** AWS reported that the recovery operation itself failed (restore job FAILED, instance restore-error…). */
+export class ActionFailedError extends DrAutopilotError {
+  override readonly name = 'ActionFailedError';
+  readonly retryable = false;
+}
+
+/** A resource is in a state the action does not understand or cannot act on: fail closed. */
+export class UnexpectedStateError extends DrAutopilotError {
+  override readonly name = 'UnexpectedStateError';
+  readonly retryable = false;
+}
+
+/** A resource the plan names does not exist. */
+export class ResourceNotFoundError extends DrAutopilotError {
+  override readonly name = 'ResourceNotFoundError';
+  readonly retryable = false;
+}
+
+/** The action did not finish within the component's timeout. */
+export class ActionTimedOutError extends DrAutopilotError {
+  override readonly name = 'ActionTimedOutError';
+  readonly retryable = false;
+}
+
+/** An operator rejected a manual step or an approval (or it timed out, which counts as a denial). */
+export class ApprovalDeniedError extends DrAutopilotError {
+  override readonly name = 'ApprovalDeniedError';
+  readonly retryable = false;
+}
+
+/** An invoked custom function (lambda-invoke) returned a function error. */
+export class CustomStepFailedError extends DrAutopilotError {
+  override readonly name = 'CustomStepFailedError';
+  readonly retryable = false;
+}
+
+// ---- retryable ------------------------------------------------------------------------------------
+
+/** AWS throttled the call (Throttling, ThrottlingException, SlowDown, TooManyRequestsException…). */
+export class AwsThrottlingError extends DrAutopilotError {
+  override readonly name = 'AwsThrottlingError';
+  readonly retryable = true;
+}
+
+/** A transient AWS failure (HTTP 5xx, timeouts, connection resets). */
+export class AwsTransientError extends DrAutopilotError {
+  override readonly name = 'AwsTransientError';
+  readonly retryable = true;
+}
+
+/** The resource is busy with another operation (PriorRequestNotComplete, ScalingActivityInProgress…). */
+export class ResourceBusyError extends DrAutopilotError {
+  override readonly name = 'ResourceBusyError';
+  readonly retryable = true;
+}
+
+export const ERROR_NAMES = [
+  'InvalidInputError',
+  'PlanValidationError',
+  'ActionFailedError',
+  'UnexpectedStateError',
+  'ResourceNotFoundError',
+  'ActionTimedOutError',
+  'ApprovalDeniedError',
+  'CustomStepFailedError',
+  'AwsThrottlingError',
+  'AwsTransientError',
+  'ResourceBusyError',
+] as const;
+export type ErrorName = (typeof ERROR_NAMES)[number];
+
+export const RETRYABLE_ERROR_NAMES: readonly ErrorName[] = ['AwsThrottlingError', 'AwsTransientError', 'ResourceBusyError'];
+
+/** AWS error names (SDK v3 `name`) that mean "busy, try again shortly" rather than a failure. */
+const BUSY_NAMES = new Set([
+  'PriorRequestNotComplete',
+  'ScalingActivityInProgressFault',
+  'ResourceContentionFault',
+  'HealthCheckVersionMismatch',
+  'TooManyUpdates',
+  'ConcurrentModificationException',
+]);
+
+/**
+ * Maps anything thrown by an action to one of our named errors, so the state machine can tell
+ * retryable from terminal. Our own errors pass through; AWS throttling and transient failures become
+ * retryable; everything else (including AWS errors we did not anticipate) is terminal: fail closed.
+ */
+export function classifyError(error: unknown): DrAutopilotError {
+  if (error instanceof DrAutopilotError) return error;
+  const err = error instanceof Error ? error : new Error(String(error));
+  const sdkLike = err as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const details = { awsErrorName: err.name, httpStatusCode: sdkLike.$metadata?.httpStatusCode };
+  if (BUSY_NAMES.has(err.name)) return new ResourceBusyError(err.message, details, { cause: err });
+  // The smithy classifiers look at the error's name, $retryable trait and HTTP status.
+  const asSdk = err as Parameters<typeof isThrottlingError>[0];
+  if (isThrottlingError(asSdk)) return new AwsThrottlingError(err.message, details, { cause: err });
+  if (isTransientError(asSdk) || (sdkLike.$metadata?.httpStatusCode ?? 0) >= 500) {
+    return new AwsTransientError(err.message, details, { cause: err });
+  }
+  return new UnexpectedStateError(`${err.name}: ${err.message}`, details, { cause: err });
+}
+
+/** Maps an AWS "not found" error (by name) to ResourceNotFoundError, anything else through classifyError. */
+export function notFoundOr(error: unknown, notFoundNames: readonly string[], what: string): DrAutopilotError {
+  if (error instanceof Error && notFoundNames.includes(error.name)) {
+    return new ResourceNotFoundError(`${what} does not exist (${error.name})`, { awsErrorName: error.name }, { cause: error });
+  }
+  return classifyError(error);
+}
