@@ -74,6 +74,12 @@ export class CustomStepFailedError extends DrAutopilotError {
   readonly retryable = false;
 }
 
+/** Raised by the state machine's final Fail state when the run did not recover; the cause is the run summary. */
+export class RecoveryFailedError extends DrAutopilotError {
+  override readonly name = 'RecoveryFailedError';
+  readonly retryable = false;
+}
+
 // ---- retryable ------------------------------------------------------------------------------------
 
 /** AWS throttled the call (Throttling, ThrottlingException, SlowDown, TooManyRequestsException…). */
@@ -103,6 +109,7 @@ export const ERROR_NAMES = [
   'ActionTimedOutError',
   'ApprovalDeniedError',
   'CustomStepFailedError',
+  'RecoveryFailedError',
   'AwsThrottlingError',
   'AwsTransientError',
   'ResourceBusyError',

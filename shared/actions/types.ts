@@ -31,6 +31,8 @@ export interface ActionProgress {
   status: string;
   state: JsonObject;
   observations?: JsonObject;
+  /** A human step: the state machine waits for an operator's confirmation (task token) before checking. */
+  awaitingConfirmation?: boolean;
 }
 
 export interface RecoveryAction<T extends ComponentType = ComponentType> {

@@ -1,6 +1,42 @@
-import type { Plan } from './schema.ts';
+import { z } from 'zod';
 import type { PlanIssue } from './load.ts';
 
+/**
+ * The parts of a plan the cross-reference checks read, with types only (no formats, ranges or
+ * component parameters). A plan that fails its schema elsewhere (a missing parameter, a bad region)
+ * still has its references checked against this, so one validation reports every problem.
+ */
+export const planReferences = z.object({
+  rtoClasses: z.record(z.string(), z.object({ targetMinutes: z.number() })),
+  rpoClasses: z.record(z.string(), z.unknown()).default({}),
+  tiers: z.array(
+    z.object({
+      id: z.string(),
+      order: z.number(),
+      rtoClass: z.string(),
+      dependsOn: z.array(z.string()).default([]),
+      components: z.array(z.string()),
+    }),
+  ),
+  components: z.array(
+    z.object({ id: z.string(), rpoClass: z.string().optional(), onlyInScenarios: z.array(z.string()).optional() }),
+  ),
+  scenarios: z.array(
+    z.object({
+      id: z.string(),
+      tiers: z.array(z.string()).default([]),
+      components: z.array(z.string()).default([]),
+      triggers: z.object({ alarms: z.array(z.string()).default([]) }).default({ alarms: [] }),
+    }),
+  ),
+  // Only audience ids are checked: a broken stakeholders section must not hide the other checks.
+  stakeholders: z.object({ audiences: z.array(z.object({ id: z.string() })) }).catch({ audiences: [] }),
+});
+
+/** What the checks need; a valid `Plan` is one. */
+export type PlanReferences = z.output<typeof planReferences>;
+
+/** Every id that occurs more than once, with all its positions (first one first). */
 function duplicates(ids: string[]): Map<string, number[]> {
   const seen = new Map<string, number[]>();
   ids.forEach((id, index) => seen.set(id, [...(seen.get(id) ?? []), index]));
@@ -32,7 +68,7 @@ function findCycle(edges: Map<string, string[]>): string[] | undefined {
 }
 
 /** Checks what a schema cannot: that every id a plan refers to exists, once, and that tiers form an order. */
-export function crossReferenceIssues(plan: Plan): PlanIssue[] {
+export function crossReferenceIssues(plan: PlanReferences): PlanIssue[] {
   const issues: PlanIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
 
@@ -42,12 +78,12 @@ export function crossReferenceIssues(plan: Plan): PlanIssue[] {
     [plan.scenarios, 'scenarios'],
     [plan.stakeholders.audiences, 'stakeholders.audiences'],
   ] as const) {
-    for (const [id, at] of duplicates(list.map((item) => item.id))) {
-      add(`${label}.${at[1]}.id`, `duplicate id "${id}" (also at ${label}.${at[0]})`);
+    for (const [id, [first, ...again]] of duplicates(list.map((item) => item.id))) {
+      for (const at of again) add(`${label}.${at}.id`, `duplicate id "${id}" (also at ${label}.${first})`);
     }
   }
-  for (const [order, at] of duplicates(plan.tiers.map((t) => String(t.order)))) {
-    add(`tiers.${at[1]}.order`, `duplicate order ${order} (also tiers.${at[0]}); each tier needs its own position`);
+  for (const [order, [first, ...again]] of duplicates(plan.tiers.map((t) => String(t.order)))) {
+    for (const at of again) add(`tiers.${at}.order`, `duplicate order ${order} (also tiers.${first}); each tier needs its own position`);
   }
 
   const tiers = new Map(plan.tiers.map((t) => [t.id, t]));
@@ -57,7 +93,8 @@ export function crossReferenceIssues(plan: Plan): PlanIssue[] {
 
   plan.tiers.forEach((tier, i) => {
     if (!plan.rtoClasses[tier.rtoClass]) {
-      add(`tiers.${i}.rtoClass`, `unknown RTO class "${tier.rtoClass}"; define it under rtoClasses (${Object.keys(plan.rtoClasses).join(', ')})`);
+      const known = Object.keys(plan.rtoClasses);
+      add(`tiers.${i}.rtoClass`, `unknown RTO class "${tier.rtoClass}"; define it under rtoClasses${known.length ? ` (${known.join(', ')})` : ''}`);
     }
     tier.components.forEach((componentId, j) => {
       if (!components.has(componentId)) {
@@ -93,7 +130,8 @@ export function crossReferenceIssues(plan: Plan): PlanIssue[] {
   plan.components.forEach((component, i) => {
     if (!owner.has(component.id)) add(`components.${i}.id`, `component "${component.id}" is in no tier; list it in a tier's components`);
     if (component.rpoClass && !plan.rpoClasses[component.rpoClass]) {
-      add(`components.${i}.rpoClass`, `unknown RPO class "${component.rpoClass}"; define it under rpoClasses`);
+      const known = Object.keys(plan.rpoClasses);
+      add(`components.${i}.rpoClass`, `unknown RPO class "${component.rpoClass}"; define it under rpoClasses${known.length ? ` (${known.join(', ')})` : ''}`);
     }
     component.onlyInScenarios?.forEach((s, j) => {
       if (!scenarioIds.has(s)) add(`components.${i}.onlyInScenarios.${j}`, `unknown scenario "${s}"`);
@@ -106,14 +144,22 @@ export function crossReferenceIssues(plan: Plan): PlanIssue[] {
       if (!tiers.has(t)) add(`scenarios.${i}.tiers.${j}`, `unknown tier "${t}"`);
     });
     scenario.components.forEach((c, j) => {
+      const only = components.get(c)?.onlyInScenarios;
       if (!components.has(c)) add(`scenarios.${i}.components.${j}`, `unknown component "${c}"`);
+      else if (only && !only.includes(scenario.id)) {
+        add(
+          `scenarios.${i}.components.${j}`,
+          `component "${c}" is restricted to scenario(s) ${only.join(', ')} (its onlyInScenarios); add "${scenario.id}" there or remove it here`,
+        );
+      }
     });
     if (scenario.tiers.length === 0 && scenario.components.length === 0) {
       add(`scenarios.${i}`, 'recovers nothing: list tiers or components');
     }
     scenario.triggers.alarms.forEach((alarm, j) => {
       const other = alarmOwner.get(alarm);
-      if (other) add(`scenarios.${i}.triggers.alarms.${j}`, `alarm "${alarm}" already triggers scenario "${other}"; one alarm starts one scenario`);
+      if (other === scenario.id) add(`scenarios.${i}.triggers.alarms.${j}`, `alarm "${alarm}" is listed twice`);
+      else if (other !== undefined) add(`scenarios.${i}.triggers.alarms.${j}`, `alarm "${alarm}" already triggers scenario "${other}"; one alarm starts one scenario`);
       else alarmOwner.set(alarm, scenario.id);
     });
   });

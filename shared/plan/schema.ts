@@ -15,6 +15,12 @@ const minutes = z.number().int().positive();
 const nonEmpty = z.string().min(1, 'must not be empty');
 const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, 'must be an ARN');
 
+/**
+ * Lets a cross-field check of a component's params run even when another param is already invalid,
+ * so one validation reports every problem (zod skips refinements after any other issue by default).
+ */
+const evenWithOtherIssues = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
+
 const componentBase = {
   id,
   name: nonEmpty,
@@ -31,7 +37,7 @@ const componentBase = {
   onlyInScenarios: z.array(id).optional(),
 };
 
-export const rdsReplicaPromotion = z.object({
+export const rdsReplicaPromotion = z.strictObject({
   ...componentBase,
   type: z.literal('rds-replica-promotion'),
   params: z.strictObject({
@@ -43,7 +49,7 @@ export const rdsReplicaPromotion = z.object({
   }),
 });
 
-export const auroraGlobalFailover = z.object({
+export const auroraGlobalFailover = z.strictObject({
   ...componentBase,
   type: z.literal('aurora-global-failover'),
   params: z.strictObject({
@@ -53,7 +59,7 @@ export const auroraGlobalFailover = z.object({
   }),
 });
 
-export const rdsPointInTimeRestore = z.object({
+export const rdsPointInTimeRestore = z.strictObject({
   ...componentBase,
   type: z.literal('rds-point-in-time-restore'),
   params: z.strictObject({
@@ -74,6 +80,7 @@ export const rdsPointInTimeRestore = z.object({
     multiAz: z.boolean().optional(),
   }).refine((p) => Boolean(p.sourceDbInstanceIdentifier) !== Boolean(p.sourceDbInstanceAutomatedBackupsArn), {
     message: 'give exactly one of sourceDbInstanceIdentifier or sourceDbInstanceAutomatedBackupsArn',
+    ...evenWithOtherIssues,
   }),
 });
 
@@ -82,7 +89,7 @@ const recordTarget = z.strictObject({
   ttl: z.number().int().min(0).max(86_400).default(60),
 });
 
-export const route53Failover = z.object({
+export const route53Failover = z.strictObject({
   ...componentBase,
   type: z.literal('route53-failover'),
   params: z
@@ -103,16 +110,17 @@ export const route53Failover = z.object({
       expectedAnswer: z.array(nonEmpty).min(1),
     })
     .superRefine((p, ctx) => {
-      if (p.mode === 'health-check' && !p.primaryHealthCheckId) {
+      // `=== undefined`: an empty value is reported by its own schema ("must not be empty"), not twice.
+      if (p.mode === 'health-check' && p.primaryHealthCheckId === undefined) {
         ctx.addIssue({ code: 'custom', path: ['primaryHealthCheckId'], message: 'required when mode is health-check' });
       }
-      if (p.mode === 'record' && !p.secondaryTarget) {
+      if (p.mode === 'record' && p.secondaryTarget === undefined) {
         ctx.addIssue({ code: 'custom', path: ['secondaryTarget'], message: 'required when mode is record' });
       }
-    }),
+    }, evenWithOtherIssues),
 });
 
-export const s3Failover = z.object({
+export const s3Failover = z.strictObject({
   ...componentBase,
   type: z.literal('s3-failover'),
   params: z.strictObject({
@@ -126,7 +134,7 @@ export const s3Failover = z.object({
   }),
 });
 
-export const s3VersionRestore = z.object({
+export const s3VersionRestore = z.strictObject({
   ...componentBase,
   type: z.literal('s3-version-restore'),
   params: z.strictObject({
@@ -140,7 +148,7 @@ export const s3VersionRestore = z.object({
   }),
 });
 
-export const backupRestore = z.object({
+export const backupRestore = z.strictObject({
   ...componentBase,
   type: z.literal('backup-restore'),
   params: z.strictObject({
@@ -155,7 +163,7 @@ export const backupRestore = z.object({
   }),
 });
 
-export const ecsScale = z.object({
+export const ecsScale = z.strictObject({
   ...componentBase,
   type: z.literal('ecs-scale'),
   params: z.strictObject({
@@ -165,7 +173,7 @@ export const ecsScale = z.object({
   }),
 });
 
-export const ec2AsgScale = z.object({
+export const ec2AsgScale = z.strictObject({
   ...componentBase,
   type: z.literal('ec2-asg-scale'),
   params: z
@@ -180,7 +188,7 @@ export const ec2AsgScale = z.object({
     }),
 });
 
-export const elasticacheGlobalFailover = z.object({
+export const elasticacheGlobalFailover = z.strictObject({
   ...componentBase,
   type: z.literal('elasticache-global-failover'),
   params: z.strictObject({
@@ -190,7 +198,7 @@ export const elasticacheGlobalFailover = z.object({
   }),
 });
 
-export const lambdaInvoke = z.object({
+export const lambdaInvoke = z.strictObject({
   ...componentBase,
   type: z.literal('lambda-invoke'),
   params: z.strictObject({
@@ -200,7 +208,7 @@ export const lambdaInvoke = z.object({
   }),
 });
 
-export const manual = z.object({
+export const manual = z.strictObject({
   ...componentBase,
   type: z.literal('manual'),
   params: z.strictObject({
@@ -211,7 +219,7 @@ export const manual = z.object({
   }),
 });
 
-export const component = z.discriminatedUnion('type', [
+const componentOptions = [
   rdsReplicaPromotion,
   auroraGlobalFailover,
   rdsPointInTimeRestore,
@@ -224,9 +232,21 @@ export const component = z.discriminatedUnion('type', [
   elasticacheGlobalFailover,
   lambdaInvoke,
   manual,
-]);
+] as const;
 
-export const COMPONENT_TYPES = component.options.map((o) => o.shape.type.value);
+export const COMPONENT_TYPES = componentOptions.map((o) => o.shape.type.value);
+
+export const component = z.discriminatedUnion('type', componentOptions, {
+  // zod's default ("Invalid discriminator value. Expected 'a' | 'b' …") neither says what was given
+  // nor reads as a sentence; name the value and every allowed type.
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const allowed = `one of ${COMPONENT_TYPES.join(', ')}`;
+    // The issue's input is the whole component; the discriminator is its `type`.
+    const given = typeof issue.input === 'object' && issue.input !== null ? (issue.input as { type?: unknown }).type : undefined;
+    return given === undefined ? `required: the component type, ${allowed}` : `unknown component type ${JSON.stringify(given)}; use ${allowed}`;
+  },
+});
 
 export const tier = z.strictObject({
   id,

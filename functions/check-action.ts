@@ -1,0 +1,12 @@
+import { createAwsClients } from '../shared/aws/clients.ts';
+import { checkComponent, type CheckInput } from '../shared/run/component.ts';
+import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+
+const clients = createAwsClients();
+
+/** Checks one component's recovery action: done, not yet (with when to look again), or out of time. */
+export const handler = lambdaHandler(async (event: CheckInput) => {
+  const action = await checkComponent({ clients, logger, now: () => new Date() }, event);
+  logger.info('Action checked', { status: action.status, done: action.done, checks: action.checks });
+  return action;
+});

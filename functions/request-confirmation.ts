@@ -1,0 +1,14 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { requestConfirmation, type ConfirmationRequest } from '../shared/run/confirmation.ts';
+import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+
+const sns = new SNSClient({});
+
+/** Publishes a manual step's confirmation request (with its task token) to the internal topic. */
+export const handler = lambdaHandler(async (event: ConfirmationRequest) => {
+  const topicArn = process.env.INTERNAL_TOPIC_ARN;
+  if (!topicArn) throw new Error('INTERNAL_TOPIC_ARN is not set');
+  const { messageId } = await requestConfirmation(sns, topicArn, event);
+  logger.info('Confirmation requested', { messageId });
+  return { messageId };
+});

@@ -1,0 +1,19 @@
+import { handler as checkAction } from '../../functions/check-action.ts';
+import { handler as prepareRun } from '../../functions/prepare-run.ts';
+import { handler as recordComponent } from '../../functions/record-component.ts';
+import { handler as recordTier } from '../../functions/record-tier.ts';
+import { handler as requestConfirmation } from '../../functions/request-confirmation.ts';
+import { handler as startAction } from '../../functions/start-action.ts';
+import { handler as summariseRun } from '../../functions/summarise-run.ts';
+import type { LambdaHandler } from './state-machine.ts';
+
+/** The deployable functions by name (as in serverless.yml), for running the state machine in-process. */
+export const FUNCTION_HANDLERS: Record<string, LambdaHandler> = {
+  'prepare-run': prepareRun as LambdaHandler,
+  'start-action': startAction as LambdaHandler,
+  'check-action': checkAction as LambdaHandler,
+  'record-component': recordComponent as LambdaHandler,
+  'record-tier': recordTier as LambdaHandler,
+  'summarise-run': summariseRun as LambdaHandler,
+  'request-confirmation': requestConfirmation as LambdaHandler,
+};

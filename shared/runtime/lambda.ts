@@ -1,0 +1,46 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { classifyError } from '../errors.ts';
+
+/** One logger per function module; keys of the run are added per invocation and reset after it. */
+export const logger = new Logger({ serviceName: 'dr-autopilot' });
+
+interface RunKeys {
+  run?: { executionId?: string; plan?: string; scenario?: string };
+  component?: { id?: string; type?: string };
+}
+
+/** Adds execution, plan, scenario and component to every log line (never the whole event). */
+const runKeys = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
+  before: (request) => {
+    const event = (request.event ?? {}) as RunKeys;
+    logger.appendKeys({
+      execution: event.run?.executionId,
+      plan: event.run?.plan,
+      scenario: event.run?.scenario,
+      component: event.component?.id,
+      componentType: event.component?.type,
+    });
+  },
+});
+
+/**
+ * Maps whatever a handler throws to one of our named errors before Lambda sees it: the error's name
+ * becomes the function's errorType, which the state machine's Retry and Catch match.
+ */
+const namedErrors = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
+  onError: (request) => {
+    const error = classifyError(request.error);
+    logger.error('Task failed', { errorName: error.name, retryable: error.retryable, message: error.message });
+    request.error = error;
+  },
+});
+
+export function lambdaHandler<E, R>(fn: (event: E, context: Context) => Promise<R>) {
+  return middy<E, R, Error, Context>(fn)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(runKeys() as MiddlewareObj<E, R, Error, Context>)
+    .use(namedErrors() as MiddlewareObj<E, R, Error, Context>);
+}

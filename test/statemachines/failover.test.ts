@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { stringify } from 'yaml';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApprovalDeniedError } from '../../shared/errors.ts';
+import { FUNCTION_HANDLERS } from '../../shared/local/handlers.ts';
+import { runLocal } from '../../shared/local/state-machine.ts';
+import { withVirtualClock } from '../../shared/local/virtual-clock.ts';
+import type { RunSummary } from '../../shared/run/types.ts';
+import { packagedPlan, resetPackagedPlan } from '../../shared/runtime/plan.ts';
+
+// A plan of three tiers: two ECS services in parallel, then one more, then a manual step.
+const plan = {
+  apiVersion: 'dr-autopilot/v1',
+  name: 'sm-test',
+  regions: { primary: 'eu-west-1', secondary: 'eu-central-1' },
+  rtoClasses: { fast: { targetMinutes: 30 }, slow: { targetMinutes: 120 } },
+  tiers: [
+    { id: 'tier-a', name: 'A', order: 1, rtoClass: 'fast', components: ['svc-a', 'svc-b'] },
+    { id: 'tier-b', name: 'B', order: 2, rtoClass: 'slow', dependsOn: ['tier-a'], components: ['svc-c'] },
+    { id: 'tier-c', name: 'C', order: 3, rtoClass: 'slow', dependsOn: ['tier-b'], components: ['docs'] },
+  ],
+  components: [
+    { id: 'svc-a', name: 'A', type: 'ecs-scale', timeoutMinutes: 20, params: { cluster: 'dr', service: 'a', desiredCount: 2 } },
+    { id: 'svc-b', name: 'B', type: 'ecs-scale', timeoutMinutes: 20, params: { cluster: 'dr', service: 'b', desiredCount: 1 } },
+    { id: 'svc-c', name: 'C', type: 'ecs-scale', timeoutMinutes: 20, params: { cluster: 'dr', service: 'c', desiredCount: 3 } },
+    { id: 'docs', name: 'Docs', type: 'manual', timeoutMinutes: 60, params: { instructions: 'Rebuild the docs site.' } },
+  ],
+  scenarios: [{ id: 'outage', name: 'Outage', mode: 'unplanned', severity: 'critical', tiers: ['tier-a', 'tier-b', 'tier-c'] }],
+  stakeholders: { audiences: [{ id: 'ops', kind: 'internal', groups: ['operations'], topic: 'internal' }] },
+};
+
+const START = new Date('2026-11-29T02:00:00.000Z');
+const INPUT = { scenario: 'outage', mode: 'unplanned', reason: 'drill of the state machine', requestedBy: 'sre@example.com' };
+const ecs = mockClient(ECSClient);
+const sns = mockClient(SNSClient);
+let dir: string;
+
+/** ECS services whose running count reaches the desired count `startSeconds` after UpdateService. */
+function simulateEcs(startSeconds: Record<string, number>) {
+  const services = new Map<string, { desired: number; scaledAt: number | null }>();
+  ecs.on(UpdateServiceCommand).callsFake((input: { service: string; desiredCount: number }) => {
+    services.set(input.service, { desired: input.desiredCount, scaledAt: Date.now() });
+    return {};
+  });
+  ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
+    const name = input.services[0]!;
+    const svc = services.get(name) ?? { desired: 0, scaledAt: null };
+    const ready = svc.scaledAt !== null && Date.now() - svc.scaledAt >= (startSeconds[name] ?? 60) * 1000;
+    const service: Service = {
+      serviceName: name,
+      status: 'ACTIVE',
+      desiredCount: svc.desired,
+      runningCount: ready ? svc.desired : 0,
+      deployments: [{ status: 'PRIMARY', rolloutState: ready ? 'COMPLETED' : 'IN_PROGRESS' }],
+    };
+    return { services: [service] };
+  });
+}
+
+interface Outcome {
+  status: 'succeeded' | 'failed';
+  output?: RunSummary;
+  error?: { name: string; cause: string };
+  events: { type: string; state?: string; timestamp: number }[];
+}
+
+async function run(input: unknown, answer?: (state: string) => Promise<unknown>): Promise<Outcome> {
+  await packagedPlan(); // loaded before the clock is faked: no file I/O during the run
+  return withVirtualClock(START, async () => {
+    const execution = runLocal(input, {
+      region: 'eu-central-1',
+      handlers: FUNCTION_HANDLERS,
+      executionName: 'test-run',
+      answerTaskToken: answer ? (state) => answer(state) : undefined,
+    });
+    const events: Outcome['events'] = [];
+    const collecting = (async () => {
+      for await (const e of execution.eventLogs) events.push({ type: e.type, state: 'state' in e ? e.state.name : undefined, timestamp: e.timestamp });
+    })();
+    try {
+      const output = (await execution.result) as unknown as RunSummary;
+      await collecting;
+      return { status: 'succeeded', output, events };
+    } catch (error) {
+      await collecting.catch(() => undefined);
+      // ExecutionError wraps the Fail state's error: its name is the Error, its message the Cause.
+      const failure = ((error as Error).cause ?? error) as Error;
+      return { status: 'failed', error: { name: failure.name, cause: failure.message }, events };
+    }
+  });
+}
+
+describe('failover state machine (the deployable definition in aws-local-stepfunctions)', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'dr-sm-'));
+    writeFileSync(path.join(dir, 'plan.yml'), stringify(plan));
+    process.env.PLAN_FILE = path.join(dir, 'plan.yml');
+    process.env.INTERNAL_TOPIC_ARN = 'arn:aws:sns:eu-central-1:000000000000:dr-internal';
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    delete process.env.PLAN_FILE;
+  });
+  beforeEach(() => {
+    resetPackagedPlan();
+    ecs.reset();
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+  afterEach(() => {
+    ecs.reset();
+    sns.reset();
+  });
+
+  it('recovers tier by tier, the components of a tier in parallel, and measures RTO from the incident', async () => {
+    // Prepare
+    simulateEcs({ a: 300, b: 120, c: 600 });
+    // Act
+    const outcome = await run(INPUT, async () => ({ confirmedBy: 'ops' }));
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    const summary = outcome.output!;
+    expect(summary.outcome).toBe('recovered');
+    const byId = Object.fromEntries(summary.components.map((c) => [c.id, c]));
+    // svc-a and svc-b start together; svc-c only after both finished; docs after svc-c.
+    expect(byId['svc-a']!.startedAt).toBe(START.toISOString());
+    expect(byId['svc-b']!.startedAt).toBe(START.toISOString());
+    const tierAEnd = [byId['svc-a']!.finishedAt!, byId['svc-b']!.finishedAt!].sort().at(-1)!;
+    expect(byId['svc-c']!.startedAt! >= tierAEnd).toBe(true);
+    expect(byId['docs']!.startedAt! >= byId['svc-c']!.finishedAt!).toBe(true);
+    // svc-a: first check at its expected time (120 s default), then every 30 s until running at +300 s.
+    expect(byId['svc-a']!.finishedAt).toBe(new Date(START.getTime() + 300_000).toISOString());
+    expect(summary.tiers.map((t) => [t.id, t.status, t.achievedMinutes, t.met])).toEqual([
+      ['tier-a', 'recovered', 5, true],
+      ['tier-b', 'recovered', 15, true],
+      ['tier-c', 'recovered', 15, true],
+    ]);
+    expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 3);
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { cluster: 'dr', service: 'c', desiredCount: 3 });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(byId['docs']!.observations).toEqual({ confirmation: { confirmedBy: 'ops' } });
+  });
+
+  it('stops later tiers when a component fails and ends failed with the results so far', async () => {
+    simulateEcs({ a: 60, b: 60, c: 60 });
+    const notFound = Object.assign(new Error('Service not found.'), { name: 'ServiceNotFoundException', $metadata: { httpStatusCode: 400 } });
+    ecs.on(UpdateServiceCommand, { service: 'c' }).rejects(notFound);
+    const outcome = await run(INPUT);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error!.name).toBe('RecoveryFailedError');
+    const summary = JSON.parse(outcome.error!.cause) as RunSummary;
+    expect(summary.outcome).toBe('failed');
+    expect(summary.components.map((c) => [c.id, c.status, c.error?.name ?? null])).toEqual([
+      ['svc-a', 'recovered', null],
+      ['svc-b', 'recovered', null],
+      ['svc-c', 'failed', 'ResourceNotFoundError'],
+      ['docs', 'not-started', null],
+    ]);
+    expect(summary.tiers.map((t) => t.status)).toEqual(['recovered', 'failed', 'not-started']);
+    expect(summary.reason).toContain('tier tier-b failed: svc-c (ResourceNotFoundError');
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('retries throttled calls with backoff and still recovers', async () => {
+    simulateEcs({ a: 60, b: 60, c: 60 });
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    ecs.on(UpdateServiceCommand, { service: 'a' }).rejectsOnce(throttled).rejectsOnce(throttled);
+    const outcome = await run(INPUT, async () => ({ confirmedBy: 'ops' }));
+    expect(outcome.status).toBe('succeeded');
+    const retried = outcome.events.filter((e) => e.type === 'StateRetried' && e.state === 'Start Recovery Action');
+    expect(retried).toHaveLength(2);
+    expect(outcome.output!.components.find((c) => c.id === 'svc-a')!.status).toBe('recovered');
+  });
+
+  it('fails a component that does not recover within its timeout (ActionTimedOutError)', async () => {
+    simulateEcs({ a: 60, b: 99_999, c: 60 });
+    const outcome = await run(INPUT);
+    expect(outcome.status).toBe('failed');
+    const summary = JSON.parse(outcome.error!.cause) as RunSummary;
+    const b = summary.components.find((c) => c.id === 'svc-b')!;
+    expect(b.error?.name).toBe('ActionTimedOutError');
+    // The deadline is start + 20 min: the last check lands on it, not later.
+    expect(b.finishedAt).toBe(new Date(START.getTime() + 20 * 60_000).toISOString());
+    expect(ecs).not.toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'c' });
+  });
+
+  it('fails a manual step the operator rejects', async () => {
+    simulateEcs({ a: 60, b: 60, c: 60 });
+    const outcome = await run(INPUT, async () => {
+      throw new ApprovalDeniedError('docs site cannot be rebuilt yet');
+    });
+    expect(outcome.status).toBe('failed');
+    const summary = JSON.parse(outcome.error!.cause) as RunSummary;
+    expect(summary.components.find((c) => c.id === 'docs')!.error).toEqual({ name: 'ApprovalDeniedError', message: 'docs site cannot be rebuilt yet' });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: 'arn:aws:sns:eu-central-1:000000000000:dr-internal' });
+  });
+
+  it('ends at once with InvalidInputError naming the field, before any AWS call', async () => {
+    simulateEcs({});
+    const outcome = await run({ scenario: 'outage', mode: 'unplanned', reason: 'x' });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error!.name).toBe('InvalidInputError');
+    expect(outcome.error!.cause).toContain('reason');
+    expect(ecs).not.toHaveReceivedAnyCommand();
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+});
