@@ -32,28 +32,61 @@ export const localFunctionArn = (region: string, name: string) => `arn:aws:lambd
 interface AnyState {
   Type: string;
   Resource?: string;
-  Parameters?: { FunctionName?: string };
+  TimeoutSecondsPath?: string;
+  Parameters?: { FunctionName?: string } & Record<string, unknown>;
   ItemProcessor?: { States: Record<string, AnyState> };
   Iterator?: { States: Record<string, AnyState> };
   Branches?: { States: Record<string, AnyState> }[];
 }
 
+/** Visits every state, nested ones (Map, Parallel) included. */
+function eachState(states: Record<string, AnyState>, visit: (name: string, state: AnyState) => void): void {
+  for (const [name, state] of Object.entries(states)) {
+    visit(name, state);
+    if (state.ItemProcessor) eachState(state.ItemProcessor.States, visit);
+    if (state.Iterator) eachState(state.Iterator.States, visit);
+    state.Branches?.forEach((b) => eachState(b.States, visit));
+  }
+}
+
+/** Where in a Parameters template a state-input path ends up: `$.component.x` with {"Payload": {"component.$": "$.component"}} → `$.Payload.component.x`. */
+function pathInParameters(template: Record<string, unknown>, statePath: string, prefix = '$'): string | undefined {
+  for (const [key, value] of Object.entries(template)) {
+    if (key.endsWith('.$') && typeof value === 'string' && (statePath === value || statePath.startsWith(`${value}.`))) {
+      return `${prefix}.${key.slice(0, -2)}${statePath.slice(value.length)}`;
+    }
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const found = pathInParameters(value as Record<string, unknown>, statePath, `${prefix}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * aws-local-stepfunctions 3.0 reads TimeoutSecondsPath from the effective input (after Parameters);
+ * Step Functions reads it from the state input. Rebase such paths onto the Parameters so the local
+ * run enforces the same timeout the deployed machine does. The deployable file is not changed.
+ */
+export function adaptForLocalRun(definition: StateMachineDefinition): StateMachineDefinition {
+  eachState(definition.States as unknown as Record<string, AnyState>, (name, state) => {
+    if (!state.TimeoutSecondsPath || !state.Parameters) return;
+    const rebased = pathInParameters(state.Parameters, state.TimeoutSecondsPath);
+    if (!rebased) throw new Error(`${name}: TimeoutSecondsPath ${state.TimeoutSecondsPath} is not passed in its Parameters`);
+    state.TimeoutSecondsPath = rebased;
+  });
+  return definition;
+}
+
 /** Every Task state (nested ones included) with the function it invokes, by its local ARN. */
 export function taskStates(definition: StateMachineDefinition): { state: string; functionArn: string; waitForToken: boolean }[] {
   const found: { state: string; functionArn: string; waitForToken: boolean }[] = [];
-  const walk = (states: Record<string, AnyState>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Task' && state.Resource) {
-        const waitForToken = state.Resource.endsWith('.waitForTaskToken');
-        const functionArn = state.Resource.startsWith('arn:aws:states:::') ? (state.Parameters?.FunctionName ?? '') : state.Resource;
-        found.push({ state: name, functionArn, waitForToken });
-      }
-      if (state.ItemProcessor) walk(state.ItemProcessor.States);
-      if (state.Iterator) walk(state.Iterator.States);
-      state.Branches?.forEach((b) => walk(b.States));
-    }
-  };
-  walk(definition.States as unknown as Record<string, AnyState>);
+  eachState(definition.States as unknown as Record<string, AnyState>, (name, state) => {
+    if (state.Type !== 'Task' || !state.Resource) return;
+    const waitForToken = state.Resource.endsWith('.waitForTaskToken');
+    const functionArn = state.Resource.startsWith('arn:aws:states:::') ? (state.Parameters?.FunctionName ?? '') : state.Resource;
+    found.push({ state: name, functionArn, waitForToken });
+  });
   return found;
 }
 
@@ -94,10 +127,12 @@ export interface LocalRunOptions {
  */
 export function runLocal(input: unknown, options: LocalRunOptions) {
   const { region, handlers } = options;
-  const definition = loadDefinition((name) => {
-    const fn = functionNameOf(name);
-    return fn ? localFunctionArn(region, fn) : undefined;
-  });
+  const definition = adaptForLocalRun(
+    loadDefinition((name) => {
+      const fn = functionNameOf(name);
+      return fn ? localFunctionArn(region, fn) : undefined;
+    }),
+  );
   const byArn = new Map(Object.keys(handlers).map((name) => [localFunctionArn(region, name), name]));
   const invoke = async (functionArn: string, event: unknown) => {
     const name = byArn.get(functionArn);

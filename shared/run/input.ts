@@ -56,9 +56,9 @@ export interface StartRequest {
 }
 
 function invalid(error: z.ZodError, what: string): InvalidInputError {
-  const first = error.issues[0]!;
-  const field = first.path.map(String).join('.') || '(input)';
-  return new InvalidInputError(`${what}: ${field}: ${first.message}`, {
+  const field = error.issues[0]!.path.map(String).join('.') || '(input)';
+  const all = error.issues.map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`).join('; ');
+  return new InvalidInputError(`${what}: ${all}`, {
     field,
     issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
   });

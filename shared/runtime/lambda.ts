@@ -39,7 +39,8 @@ const namedErrors = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
 });
 
 export function lambdaHandler<E, R>(fn: (event: E, context: Context) => Promise<R>) {
-  return middy<E, R, Error, Context>(fn)
+  // No early-timeout timer: Lambda's own timeout ends a stuck invocation and the state machine retries it.
+  return middy<E, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(runKeys() as MiddlewareObj<E, R, Error, Context>)
     .use(namedErrors() as MiddlewareObj<E, R, Error, Context>);

@@ -41,9 +41,14 @@ const sns = mockClient(SNSClient);
 let dir: string;
 
 /** ECS services whose running count reaches the desired count `startSeconds` after UpdateService. */
-function simulateEcs(startSeconds: Record<string, number>) {
+function simulateEcs(startSeconds: Record<string, number>, throttleUpdates: Record<string, number> = {}) {
   const services = new Map<string, { desired: number; scaledAt: number | null }>();
+  const throttled = { ...throttleUpdates };
   ecs.on(UpdateServiceCommand).callsFake((input: { service: string; desiredCount: number }) => {
+    if ((throttled[input.service] ?? 0) > 0) {
+      throttled[input.service]! -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    }
     services.set(input.service, { desired: input.desiredCount, scaledAt: Date.now() });
     return {};
   });
@@ -167,14 +172,14 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
   });
 
   it('retries throttled calls with backoff and still recovers', async () => {
-    simulateEcs({ a: 60, b: 60, c: 60 });
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
-    ecs.on(UpdateServiceCommand, { service: 'a' }).rejectsOnce(throttled).rejectsOnce(throttled);
+    simulateEcs({ a: 60, b: 60, c: 60 }, { a: 2 });
     const outcome = await run(INPUT, async () => ({ confirmedBy: 'ops' }));
     expect(outcome.status).toBe('succeeded');
     const retried = outcome.events.filter((e) => e.type === 'StateRetried' && e.state === 'Start Recovery Action');
     expect(retried).toHaveLength(2);
     expect(outcome.output!.components.find((c) => c.id === 'svc-a')!.status).toBe('recovered');
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'a', desiredCount: 2 });
+    expect(ecs.commandCalls(UpdateServiceCommand, { service: 'a' })).toHaveLength(3);
   });
 
   it('fails a component that does not recover within its timeout (ActionTimedOutError)', async () => {
