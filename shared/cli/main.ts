@@ -1,5 +1,8 @@
+import { userInfo } from 'node:os';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { Command, CommanderError, Option } from 'commander';
-import { PlanValidationError } from '../errors.ts';
+import { answerTask } from './answer-task.ts';
+import { InvalidInputError, PlanValidationError } from '../errors.ts';
 import { loadPlanFile } from '../plan/load.ts';
 import { recoveryOrder } from '../plan/recovery-order.ts';
 
@@ -42,7 +45,32 @@ async function validate(file: string, io: CliIo, showOrder: boolean): Promise<vo
   }
 }
 
-export function buildProgram(io: CliIo = stdio): Command {
+interface AnswerOptions {
+  token: string;
+  reason?: string;
+  region?: string;
+  by?: string;
+}
+
+/** Sends the answer; bad input exits 2 before any AWS call, an AWS refusal (expired token…) exits 1. */
+async function answer(opts: AnswerOptions, approve: boolean, io: CliIo, sfnFor: (region: string) => SFNClient): Promise<void> {
+  const region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  try {
+    if (!region) throw new InvalidInputError('--region: say which region the state machine runs in (or set AWS_REGION)', { field: 'region' });
+    await answerTask(sfnFor(region), { token: opts.token, approve, reason: opts.reason, by: opts.by ?? userInfo().username, now: new Date() });
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      io.err(`dr-autopilot: ${error.message}`);
+      throw new Exit(2);
+    }
+    const e = error as Error;
+    io.err(`dr-autopilot: ${e.name}: ${e.message}${e.name === 'TaskTimedOut' ? ' (the token expired or was already answered)' : ''}`);
+    throw new Exit(1);
+  }
+  io.out(approve ? 'approved: the run continues' : 'rejected: the step fails and the run stops before later tiers');
+}
+
+export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNClient = (region) => new SFNClient({ region })): Command {
   const program = new Command('dr-autopilot')
     .description('Disaster-recovery automation for AWS: validate plans, drill them offline, answer approvals.')
     .exitOverride()
@@ -55,6 +83,20 @@ export function buildProgram(io: CliIo = stdio): Command {
     .requiredOption('--plan <file>', 'the plan file (YAML)')
     .addOption(new Option('--order', 'also print each scenario\'s recovery order'))
     .action(async (opts: { plan: string; order?: boolean }) => validate(opts.plan, io, opts.order === true));
+
+  for (const [name, approve] of [
+    ['approve', true],
+    ['reject', false],
+  ] as const) {
+    const cmd = program
+      .command(name)
+      .description(approve ? 'Confirm a manual step or approval (SendTaskSuccess)' : 'Reject a manual step or approval (SendTaskFailure)')
+      .requiredOption('--token <token>', 'the task token from the notice')
+      .option('--region <region>', 'region of the state machine (default: AWS_REGION)')
+      .option('--by <name>', 'who answers (default: the OS user)');
+    if (!approve) cmd.option('--reason <text>', 'why');
+    cmd.action(async (opts: AnswerOptions) => answer(opts, approve, io, sfnFor));
+  }
 
   return program;
 }

@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Actions that change something: never allowed on Resource "*". */
+const ONE_WAY = [
+  'rds:PromoteReadReplica',
+  'rds:FailoverGlobalCluster',
+  'rds:SwitchoverGlobalCluster',
+  'rds:RestoreDBInstanceToPointInTime',
+  'route53:UpdateHealthCheck',
+  'route53:ChangeResourceRecordSets',
+  'ssm:PutParameter',
+  's3:PutObject',
+  'backup:StartRestoreJob',
+  'iam:PassRole',
+  'ecs:UpdateService',
+  'autoscaling:UpdateAutoScalingGroup',
+  'elasticache:FailoverGlobalReplicationGroup',
+  'lambda:InvokeFunction',
+  'sns:Publish',
+];
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+let dir: string;
+let resources: Record<string, Resource>;
+
+function statementsOf(resource: Resource): Statement[] {
+  const policies = (resource.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+const actions = (st: Statement) => (Array.isArray(st.Action) ? st.Action : [st.Action]);
+const resourcesOf = (st: Statement) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]);
+
+describe('serverless.yml, packaged offline (osls package)', () => {
+  beforeAll(async () => {
+    // Prepare / Act: the same packaging as `npm run package`, into a temp folder.
+    dir = mkdtempSync(path.join(tmpdir(), 'dr-package-'));
+    await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--package', dir], {
+      cwd: root,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    });
+    const template = JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+      Resources: Record<string, Resource>;
+    };
+    resources = template.Resources;
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(7);
+    const roles = new Set<string>();
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      roles.add(JSON.stringify(fn.Properties.Role));
+    }
+    expect(roles.size).toBe(7);
+  });
+
+  it('holds the state machine from statemachines/failover.asl.json with function ARNs substituted', () => {
+    const sm = resources.FailoverStateMachine!;
+    expect(sm.Type).toBe('AWS::StepFunctions::StateMachine');
+    const sub = (sm.Properties.DefinitionString as { 'Fn::Sub': [string, Record<string, unknown>] })['Fn::Sub'];
+    const definition = JSON.parse(sub[0]) as { StartAt: string; States: Record<string, unknown> };
+    expect(definition.StartAt).toBe('Prepare Run');
+    expect(Object.keys(definition.States)).toContain('Recover Tier Components');
+    expect(sub[0]).not.toMatch(/FunctionArn\}/);
+    expect(Object.values(sub[1])).toContainEqual({ 'Fn::GetAtt': ['StartActionLambdaFunction', 'Arn'] });
+  });
+
+  it('starts the state machine from the plan\'s trigger alarms going to ALARM', () => {
+    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule')!;
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: {
+        alarmName: ['dataset-platform-tokyo-region-down', 'dataset-platform-core-db-down', 'dataset-platform-dataset-bucket-errors'],
+        state: { value: ['ALARM'] },
+      },
+    });
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: 'FailoverStateMachine' } })]);
+  });
+
+  it('encrypts the internal and external topics with the customer-managed key', () => {
+    expect(resources.NotificationKey!.Type).toBe('AWS::KMS::Key');
+    expect(resources.NotificationKey!.Properties.EnableKeyRotation).toBe(true);
+    for (const topic of ['InternalTopic', 'ExternalTopic']) {
+      expect(resources[topic]!.Type).toBe('AWS::SNS::Topic');
+      expect(resources[topic]!.Properties.KmsMasterKeyId).toEqual({ Ref: 'NotificationKey' });
+    }
+  });
+
+  it('alarms on the state machine\'s own failed and timed-out executions', () => {
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const metrics = alarms.map((a) => a.Properties.MetricName);
+    expect(metrics).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut']));
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'InternalTopic' }]);
+  });
+
+  it('allows no Action "*" and no one-way action on Resource "*" in any role', () => {
+    const roles = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+    expect(roles.length).toBeGreaterThanOrEqual(8);
+    for (const [name, role] of roles) {
+      for (const st of statementsOf(role)) {
+        for (const action of actions(st)) {
+          expect(action, `${name}`).not.toBe('*');
+          expect(action.endsWith(':*'), `${name}: ${action}`).toBe(false);
+          if (ONE_WAY.includes(action)) expect(resourcesOf(st), `${name}: ${action} on *`).not.toContain('*');
+        }
+      }
+    }
+  });
+
+  it('limits one-way actions to the resources the plan names', () => {
+    const start = statementsOf(resources.StartActionRole!);
+    const promote = start.find((st) => actions(st).includes('rds:PromoteReadReplica'))!;
+    expect(JSON.stringify(promote.Resource)).toContain('db:dataset-db-osaka');
+    const scale = start.filter((st) => actions(st).includes('ecs:UpdateService')).map((st) => JSON.stringify(st.Resource));
+    expect(scale.join()).toContain('service/dataset-platform-osaka/auth');
+    // check-action reads; of the one-way actions it keeps only s3:PutObject (batched S3 version restore).
+    const checkActions = statementsOf(resources.CheckActionRole!).flatMap(actions);
+    expect(checkActions.filter((a) => ONE_WAY.includes(a))).toEqual(['s3:PutObject']);
+    // Functions that call no AWS API get log permissions only.
+    for (const role of ['PrepareRunRole', 'RecordComponentRole', 'RecordTierRole', 'SummariseRunRole']) {
+      expect(statementsOf(resources[role]!).flatMap(actions), role).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ERROR_NAMES, RETRYABLE_ERROR_NAMES } from '../../shared/errors.ts';
+import { DEFINITION_FILE } from '../../shared/local/state-machine.ts';
+
+interface State {
+  Type: string;
+  Comment?: string;
+  Resource?: string;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number; JitterStrategy?: string }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  Error?: string;
+  ItemProcessor?: { States: Record<string, State> };
+}
+
+const definition = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as { States: Record<string, State> };
+
+function allStates(states: Record<string, State> = definition.States): [string, State][] {
+  return Object.entries(states).flatMap(([name, state]) => [[name, state] as [string, State], ...(state.ItemProcessor ? allStates(state.ItemProcessor.States) : [])]);
+}
+
+const tasks = allStates().filter(([, s]) => s.Type === 'Task');
+
+describe('statemachines/failover.asl.json', () => {
+  it('uses only error names that shared/errors.ts defines (besides States.* and Lambda.*)', () => {
+    // Prepare
+    const used = new Set(
+      allStates().flatMap(([, s]) => [...(s.Retry ?? []), ...(s.Catch ?? [])].flatMap((r) => r.ErrorEquals).concat(s.Error ? [s.Error] : [])),
+    );
+    // Act
+    const ours = [...used].filter((n) => !n.startsWith('States.') && !n.startsWith('Lambda.'));
+    // Assess
+    expect(ours.length).toBeGreaterThan(0);
+    for (const name of ours) expect(ERROR_NAMES, `${name} is used in the ASL`).toContain(name);
+  });
+
+  it('gives every Task a timeout, a typed Retry with backoff and jitter, and a Catch', () => {
+    expect(tasks.length).toBeGreaterThanOrEqual(7);
+    for (const [name, task] of tasks) {
+      expect(task.TimeoutSeconds ?? task.TimeoutSecondsPath, `${name} timeout`).toBeDefined();
+      expect(task.Retry?.length, `${name} Retry`).toBeGreaterThan(0);
+      for (const retry of task.Retry!) {
+        expect(retry.ErrorEquals, `${name} retries everything`).not.toContain('States.ALL');
+        expect(retry.BackoffRate, `${name} backoff`).toBeGreaterThan(1);
+        expect(retry.JitterStrategy, `${name} jitter`).toBe('FULL');
+      }
+      expect(task.Catch?.some((c) => c.ErrorEquals.includes('States.ALL')), `${name} Catch`).toBe(true);
+      expect(task.Resource, `${name} has no hard-coded ARN`).toMatch(/^\$\{[A-Za-z]+\}$|^arn:aws:states:::/);
+    }
+  });
+
+  it('retries exactly the retryable named errors on the tasks that call AWS, and never a terminal one', () => {
+    for (const name of ['Start Recovery Action', 'Check Recovery Action']) {
+      const task = tasks.find(([n]) => n === name)![1];
+      const named = task.Retry!.flatMap((r) => r.ErrorEquals).filter((e) => !e.startsWith('Lambda.'));
+      expect(named.sort()).toEqual([...RETRYABLE_ERROR_NAMES].sort());
+    }
+  });
+
+  it('has a Comment on every Task, Map, Wait and Pass state', () => {
+    for (const [name, state] of allStates()) {
+      if (['Task', 'Map', 'Wait', 'Pass'].includes(state.Type)) expect(state.Comment, name).toBeTruthy();
+    }
+  });
+});
