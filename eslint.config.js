@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.serverless/**', '.esbuild/**', 'drill-reports/**', 'coverage/**', 'dist/**'] },
+  { ignores: ['node_modules/**', '.serverless/**', '.esbuild/**', '.bench/**', 'drill-reports/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

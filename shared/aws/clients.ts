@@ -7,8 +7,6 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
 /**
@@ -31,8 +29,6 @@ export interface AwsClients {
   autoScaling(region: string): AutoScalingClient;
   elasticache(region: string): ElastiCacheClient;
   lambda(region: string): LambdaClient;
-  sns(region: string): SNSClient;
-  sfn(region: string): SFNClient;
 }
 
 type Ctor<T> = new (config: { region: string; maxAttempts?: number }) => T;
@@ -62,7 +58,5 @@ export function createAwsClients(): AwsClients {
     autoScaling: perRegion(AutoScalingClient),
     elasticache: perRegion(ElastiCacheClient),
     lambda: perRegion(LambdaClient),
-    sns: perRegion(SNSClient),
-    sfn: perRegion(SFNClient),
   };
 }

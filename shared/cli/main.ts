@@ -2,6 +2,8 @@ import { userInfo } from 'node:os';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Command, CommanderError, Option } from 'commander';
 import { answerTask } from './answer-task.ts';
+import { drillCommand } from '../drill/command.ts';
+import { INJECT_HELP } from '../drill/inject.ts';
 import { InvalidInputError, PlanValidationError } from '../errors.ts';
 import { loadPlanFile } from '../plan/load.ts';
 import { recoveryOrder } from '../plan/recovery-order.ts';
@@ -83,6 +85,20 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
     .requiredOption('--plan <file>', 'the plan file (YAML)')
     .addOption(new Option('--order', 'also print each scenario\'s recovery order'))
     .action(async (opts: { plan: string; order?: boolean }) => validate(opts.plan, io, opts.order === true));
+
+  program
+    .command('drill')
+    .description('Offline drill: the deployable state machine and the real handlers against a simulated two-region account')
+    .requiredOption('--plan <file>', 'the plan file (YAML)')
+    .option('--scenario <id>', 'the scenario to drill (or give --event)')
+    .option('--event <file>', 'an EventBridge "CloudWatch Alarm State Change" event, as AWS delivers it')
+    .option('--inject <spec>', `inject a fault (repeatable):\n${INJECT_HELP}`, (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--report-dir <dir>', 'where to write report.json, report.md, report.html (default drill-reports/<start time>/)')
+    .option('--json', 'print report.json instead of progress lines')
+    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; reportDir?: string; json?: boolean }) => {
+      const code = await drillCommand(opts, { ...io, tty: io === stdio && process.stdout.isTTY ? process.stdout : undefined });
+      if (code !== 0) throw new Exit(code);
+    });
 
   for (const [name, approve] of [
     ['approve', true],

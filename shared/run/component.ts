@@ -36,8 +36,17 @@ function context(deps: Deps, run: RunContext, component: ComponentTask): ActionC
   };
 }
 
-/** Polling interval bounds: never busy-loop, never sleep past the deadline by more than a minute. */
+/** Polling interval bounds: never busy-loop (at least 1 s), never sleep more than an hour. */
 const clamp = (seconds: number) => Math.min(3600, Math.max(1, Math.round(seconds)));
+
+/**
+ * Never wait past the deadline: while a second or more is left the next check lands on the deadline
+ * or before it (whole seconds, rounded down); with less than a second left it is the minimum wait.
+ */
+function boundedByDeadline(seconds: number, deadline: string, now: Date): number {
+  const left = Math.floor((Date.parse(deadline) - now.getTime()) / 1000);
+  return clamp(Math.min(seconds, Math.max(1, left)));
+}
 
 function record(progress: ActionProgress, base: Pick<ActionRecord, 'startedAt' | 'deadline' | 'attempts' | 'checks'>, now: Date): ActionRecord {
   return {
@@ -60,12 +69,16 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
   const action = actionFor(component.type);
   const progress = await action.start(ctx as never);
   const now = ctx.now;
+  const deadline = new Date(now.getTime() + component.timeoutMinutes * 60_000).toISOString();
+  // First check: when the operation is expected to be done (or sooner, when the action says so),
+  // never after the deadline (a plan may expect longer than it allows).
   const firstCheck = component.expectedSeconds ?? action.defaultExpectedSeconds;
+  const nextCheckSeconds = progress.done ? 0 : boundedByDeadline(Math.min(progress.nextCheckSeconds, firstCheck) || firstCheck, deadline, now);
   return record(
-    { ...progress, nextCheckSeconds: progress.done ? 0 : Math.min(progress.nextCheckSeconds, firstCheck) || firstCheck },
+    { ...progress, nextCheckSeconds },
     {
       startedAt: now.toISOString(),
-      deadline: new Date(now.getTime() + component.timeoutMinutes * 60_000).toISOString(),
+      deadline,
       attempts: (input.retryCount ?? 0) + 1,
       checks: 0,
     },
@@ -87,8 +100,7 @@ export async function checkComponent(deps: Deps, input: CheckInput): Promise<Act
   }
   const next = record(progress, base, ctx.now);
   // Never wait past the deadline: the last check lands on it.
-  const untilDeadline = (Date.parse(previous.deadline) - ctx.now.getTime()) / 1000;
-  return next.done ? next : { ...next, nextCheckSeconds: clamp(Math.min(next.nextCheckSeconds, Math.max(1, untilDeadline))) };
+  return next.done ? next : { ...next, nextCheckSeconds: boundedByDeadline(next.nextCheckSeconds, previous.deadline, ctx.now) };
 }
 
 export interface RecordInput {
@@ -114,18 +126,25 @@ function causeMessage(cause: string | undefined): string {
 export function recordComponent(deps: Pick<Deps, 'now'>, input: RecordInput): ComponentResult {
   const { component, action, error, confirmation } = input;
   const now = deps.now().toISOString();
-  const failed = error !== undefined;
+  // Recovered only when the action says it is done; anything else without a caught error is a
+  // branch that ended early: fail closed, so the next tier does not start on it.
+  const failure: ComponentResult['error'] =
+    error !== undefined
+      ? { name: error.Error, message: causeMessage(error.Cause) }
+      : action?.done === true
+        ? null
+        : { name: 'UnexpectedStateError', message: `${component.id}: the recovery action did not finish (last status: ${action?.status ?? 'not started'})` };
   return {
     id: component.id,
     tier: component.tier,
     type: component.type,
-    status: failed ? 'failed' : 'recovered',
+    status: failure ? 'failed' : 'recovered',
     startedAt: action?.startedAt ?? now,
-    finishedAt: failed ? now : (action?.finishedAt ?? now),
+    finishedAt: failure ? now : (action?.finishedAt ?? now),
     attempts: action?.attempts ?? 1,
     checks: action?.checks ?? 0,
     lastStatus: action?.status ?? null,
     observations: { ...(action?.observations ?? {}), ...(confirmation ? { confirmation } : {}) },
-    error: failed ? { name: error.Error, message: causeMessage(error.Cause) } : null,
+    error: failure,
   };
 }

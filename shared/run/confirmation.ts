@@ -26,8 +26,9 @@ export async function requestConfirmation(sns: SNSClient, topicArn: string, requ
     component.params.instructions,
     ...(component.params.runbookUrl ? [`Runbook: ${component.params.runbookUrl}`] : []),
     '',
-    `When done:  npx dr-autopilot approve --token '${taskToken}'`,
-    `If it cannot be done:  npx dr-autopilot reject --token '${taskToken}' --reason '…'`,
+    // The state machine runs in the secondary region; the operator's default region may be the primary.
+    `When done:  npx dr-autopilot approve --region ${run.regions.secondary} --token '${taskToken}'`,
+    `If it cannot be done:  npx dr-autopilot reject --region ${run.regions.secondary} --token '${taskToken}' --reason '…'`,
     `Without an answer by ${deadline} the step counts as failed.`,
   ];
   const out = await sns.send(

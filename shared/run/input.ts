@@ -2,6 +2,21 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
 
 /**
+ * ISO-8601 date and time with seconds and a zone: `Z`, `+09:00`, or CloudWatch's `+0000` (alarm
+ * state timestamps are written as 2019-10-02T17:04:40.989+0000).
+ */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Milliseconds since the epoch of such a timestamp, or NaN when it is not one. */
+function parseTimestamp(value: string): number {
+  return TIMESTAMP.test(value) ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
+}
+
+const timestamp = z.string().refine((v) => !Number.isNaN(parseTimestamp(v)), {
+  message: 'must be an ISO-8601 time with a zone, e.g. 2026-11-29T01:00:00Z or 2026-11-29T01:00:00.000+0000',
+});
+
+/**
  * The two ways a run starts (contracts.md "Execution input"):
  * - from the AWS console: { scenario, mode, reason, requestedBy } (+ incidentStartedAt when the incident began earlier);
  * - from an alarm: the EventBridge "CloudWatch Alarm State Change" event as AWS delivers it, or the
@@ -12,14 +27,14 @@ export const consoleInput = z.strictObject({
   mode: z.enum(['planned', 'unplanned']),
   reason: z.string().min(3, 'say why the recovery is started (at least 3 characters)').max(1000),
   requestedBy: z.string().min(1, 'say who starts the recovery').max(200),
-  incidentStartedAt: z.iso.datetime({ offset: true }).optional(),
+  incidentStartedAt: timestamp.optional(),
 });
 
 export const alarmInput = z.strictObject({
   trigger: z.literal('alarm'),
   alarmName: z.string().min(1),
   alarmArn: z.string().regex(/^arn:aws[a-z-]*:cloudwatch:/, 'must be a CloudWatch alarm ARN'),
-  stateChangedAt: z.iso.datetime({ offset: true }),
+  stateChangedAt: timestamp,
   reason: z.string().default(''),
 });
 
@@ -32,7 +47,7 @@ export const alarmEvent = z.object({
     state: z.object({
       value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
       reason: z.string().default(''),
-      timestamp: z.string().min(1),
+      timestamp,
     }),
   }),
 });
@@ -52,32 +67,41 @@ export interface StartRequest {
   mode?: 'planned' | 'unplanned';
   alarmName?: string;
   incidentStartedAt?: string;
+  /** The input field incidentStartedAt came from, for error messages. */
+  incidentStartedAtField?: string;
   trigger: RunTrigger;
 }
 
+/** The field an issue is about: an unknown key is named by its own path, not by its parent object's. */
+function fieldOf(issue: z.core.$ZodIssue): string {
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+  return path.map(String).join('.') || '(input)';
+}
+
 function invalid(error: z.ZodError, what: string): InvalidInputError {
-  const field = error.issues[0]!.path.map(String).join('.') || '(input)';
-  const all = error.issues.map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`).join('; ');
+  const field = fieldOf(error.issues[0]!);
+  const all = error.issues.map((i) => `${fieldOf(i)}: ${i.message}`).join('; ');
   return new InvalidInputError(`${what}: ${all}`, {
     field,
-    issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    issues: error.issues.map((i) => ({ path: fieldOf(i), message: i.message })),
   });
 }
 
 /** CloudWatch writes alarm timestamps as 2026-11-29T01:00:00.000+0000; normalise to ISO-8601 UTC. */
 export function normaliseTimestamp(value: string, field: string): string {
-  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  const ms = parseTimestamp(value);
   if (Number.isNaN(ms)) throw new InvalidInputError(`${field}: not a timestamp: "${value}"`, { field });
   return new Date(ms).toISOString();
 }
 
 /** Parses any execution input into a start request, or throws InvalidInputError naming the field. */
 export function parseExecutionInput(input: unknown): StartRequest {
-  const obj = (input ?? {}) as Record<string, unknown>;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidInputError('(input): the execution input must be a JSON object', { field: '(input)' });
   }
-  if (obj.source === 'aws.cloudwatch') {
+  const obj = input as Record<string, unknown>;
+  // An EventBridge event (any source): only a CloudWatch alarm's state change starts a run.
+  if ('source' in obj || 'detail-type' in obj) {
     const parsed = alarmEvent.safeParse(input);
     if (!parsed.success) throw invalid(parsed.error, 'alarm event');
     const { detail } = parsed.data;
@@ -89,6 +113,7 @@ export function parseExecutionInput(input: unknown): StartRequest {
     return {
       alarmName: detail.alarmName,
       incidentStartedAt: normaliseTimestamp(detail.state.timestamp, 'detail.state.timestamp'),
+      incidentStartedAtField: 'detail.state.timestamp',
       trigger: { kind: 'alarm', by: detail.alarmName, reason: detail.state.reason, alarmArn: parsed.data.resources[0] },
     };
   }
@@ -98,6 +123,7 @@ export function parseExecutionInput(input: unknown): StartRequest {
     return {
       alarmName: parsed.data.alarmName,
       incidentStartedAt: normaliseTimestamp(parsed.data.stateChangedAt, 'stateChangedAt'),
+      incidentStartedAtField: 'stateChangedAt',
       trigger: { kind: 'alarm', by: parsed.data.alarmName, reason: parsed.data.reason, alarmArn: parsed.data.alarmArn },
     };
   }
@@ -106,7 +132,9 @@ export function parseExecutionInput(input: unknown): StartRequest {
   return {
     scenario: parsed.data.scenario,
     mode: parsed.data.mode,
-    incidentStartedAt: parsed.data.incidentStartedAt,
+    incidentStartedAt:
+      parsed.data.incidentStartedAt === undefined ? undefined : normaliseTimestamp(parsed.data.incidentStartedAt, 'incidentStartedAt'),
+    incidentStartedAtField: 'incidentStartedAt',
     trigger: { kind: 'console', by: parsed.data.requestedBy, reason: parsed.data.reason },
   };
 }

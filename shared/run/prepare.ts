@@ -4,6 +4,9 @@ import type { Plan } from '../plan/schema.ts';
 import { parseExecutionInput } from './input.ts';
 import type { RunState } from './types.ts';
 
+/** Clock skew tolerated between an alarm's state time and the execution's start. */
+const ALARM_CLOCK_SKEW_MS = 60_000;
+
 export interface PrepareInput {
   input: unknown;
   executionId: string;
@@ -29,11 +32,22 @@ export function prepareRun(plan: Plan, { input, executionId, executionStartedAt 
   }
   const scenario = findScenario(plan, scenarioId ?? '');
   const order = recoveryOrder(plan, scenario.id);
-  const startedAt = request.incidentStartedAt ?? executionStartedAt;
-  if (Date.parse(startedAt) > Date.parse(executionStartedAt) + 60_000) {
-    throw new InvalidInputError(`incidentStartedAt: ${startedAt} is after the execution started (${executionStartedAt})`, {
-      field: 'incidentStartedAt',
-    });
+  const executionStart = Date.parse(executionStartedAt);
+  if (Number.isNaN(executionStart)) {
+    throw new InvalidInputError(`executionStartedAt: not a timestamp: "${executionStartedAt}"`, { field: 'executionStartedAt' });
+  }
+  let startedAt = new Date(executionStart).toISOString();
+  if (request.incidentStartedAt !== undefined) {
+    const incident = Date.parse(request.incidentStartedAt);
+    // An operator's incidentStartedAt cannot be later than the start they asked for. An alarm's state
+    // time comes from CloudWatch's clock, not Step Functions': allow a little skew, never a start
+    // later than the execution's (RTO is measured from here).
+    const tolerance = request.trigger.kind === 'alarm' ? ALARM_CLOCK_SKEW_MS : 0;
+    if (incident > executionStart + tolerance) {
+      const field = request.incidentStartedAtField ?? 'incidentStartedAt';
+      throw new InvalidInputError(`${field}: ${request.incidentStartedAt} is after the execution started (${executionStartedAt})`, { field });
+    }
+    startedAt = new Date(Math.min(incident, executionStart)).toISOString();
   }
   return {
     run: {

@@ -39,6 +39,14 @@ export function recordTier(state: RunState, componentResults: ComponentResult[])
   if (!Array.isArray(componentResults) || componentResults.length !== tier.components.length) {
     throw new InvalidInputError(`tierResults: expected ${tier.components.length} component results for ${tier.id}`, { field: 'tierResults' });
   }
+  const expected = new Set(tier.components.map((c) => c.id));
+  const stray = componentResults.filter((c) => !expected.has(c?.id));
+  if (stray.length > 0 || new Set(componentResults.map((c) => c.id)).size !== expected.size) {
+    throw new InvalidInputError(
+      `tierResults: expected one result for each of ${[...expected].join(', ')}; got ${componentResults.map((c) => c?.id).join(', ')}`,
+      { field: 'tierResults' },
+    );
+  }
   const result = tierResult(state.run, tier, componentResults);
   const tierIndex = state.tierIndex + 1;
   const status = result.status === 'failed' ? 'failed' : tierIndex >= state.tierCount ? 'recovered' : 'running';
@@ -51,6 +59,16 @@ export function recordTier(state: RunState, componentResults: ComponentResult[])
       components: [...state.results.components, ...componentResults],
     },
   };
+}
+
+/** Why the run did not recover: the failed tier and its failed components, then the tiers never started. */
+function failureReason(failedTier: TierResult | undefined, failed: ComponentResult[], notStarted: TierResult[]): string {
+  const what = failedTier ? `tier ${failedTier.id} failed` : 'the run did not finish';
+  const components = failed.map((c) => (c.error ? `${c.id} (${c.error.name}${c.error.message ? `: ${c.error.message}` : ''})` : `${c.id} (failed)`));
+  return [
+    `${what}${components.length ? `: ${components.join('; ')}` : ''}`,
+    ...(notStarted.length ? [`not started: ${notStarted.map((t) => t.id).join(', ')}`] : []),
+  ].join('; ');
 }
 
 /** The run's output: every tier and component, the ones never reached included, with the outcome. */
@@ -92,11 +110,7 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
     scenario: state.run.scenario,
     mode: state.run.mode,
     outcome: recovered ? 'recovered' : 'failed',
-    reason: recovered
-      ? null
-      : `${failedTier ? `tier ${failedTier.id} failed` : 'the run did not finish'}: ${failedComponents
-          .map((c) => `${c.id} (${c.error?.name ?? 'failed'}: ${c.error?.message ?? ''})`)
-          .join('; ')}${notStartedTiers.length ? `; not started: ${notStartedTiers.map((t) => t.id).join(', ')}` : ''}`,
+    reason: recovered ? null : failureReason(failedTier, failedComponents, notStartedTiers),
     startedAt: state.run.startedAt,
     finishedAt: now.toISOString(),
     trigger: state.run.trigger,

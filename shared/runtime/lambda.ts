@@ -9,6 +9,8 @@ export const logger = new Logger({ serviceName: 'dr-autopilot' });
 
 interface RunKeys {
   run?: { executionId?: string; plan?: string; scenario?: string };
+  /** record-tier's event: { state: { run }, tierResults }. */
+  state?: { run?: RunKeys['run'] };
   component?: { id?: string; type?: string };
 }
 
@@ -16,10 +18,11 @@ interface RunKeys {
 const runKeys = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
   before: (request) => {
     const event = (request.event ?? {}) as RunKeys;
+    const run = event.run ?? event.state?.run;
     logger.appendKeys({
-      execution: event.run?.executionId,
-      plan: event.run?.plan,
-      scenario: event.run?.scenario,
+      execution: run?.executionId,
+      plan: run?.plan,
+      scenario: run?.scenario,
       component: event.component?.id,
       componentType: event.component?.type,
     });
@@ -33,7 +36,8 @@ const runKeys = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
 const namedErrors = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
   onError: (request) => {
     const error = classifyError(request.error);
-    logger.error('Task failed', { errorName: error.name, retryable: error.retryable, message: error.message });
+    // `message` is a reserved Powertools key (dropped with a warning): the error's text goes in errorMessage.
+    logger.error('Task failed', { errorName: error.name, retryable: error.retryable, errorMessage: error.message });
     request.error = error;
   },
 });
@@ -41,7 +45,8 @@ const namedErrors = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
 export function lambdaHandler<E, R>(fn: (event: E, context: Context) => Promise<R>) {
   // No early-timeout timer: Lambda's own timeout ends a stuck invocation and the state machine retries it.
   return middy<E, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // logEvent: false overrides POWERTOOLS_LOGGER_LOG_EVENT: events carry task tokens and operators' text.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(runKeys() as MiddlewareObj<E, R, Error, Context>)
     .use(namedErrors() as MiddlewareObj<E, R, Error, Context>);
 }

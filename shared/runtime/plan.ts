@@ -12,8 +12,13 @@ export function packagedPlan(): Promise<Plan> {
   if (!cached) {
     const file = process.env.PLAN_FILE ?? 'plan.yml';
     const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
-    cached = loadPlanFile(path.resolve(root, file));
-    cached.catch(() => (cached = undefined));
+    const loading = loadPlanFile(path.resolve(root, file));
+    cached = loading;
+    // A plan that failed to load is read again next time (unless another load replaced it meanwhile).
+    loading.catch(() => {
+      if (cached === loading) cached = undefined;
+    });
+    return loading;
   }
   return cached;
 }

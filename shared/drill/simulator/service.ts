@@ -26,8 +26,8 @@ export function answer<I, O>(
   respond: (input: I, region: string) => O | Promise<O>,
 ): void {
   const command = Command.name.replace(/Command$/, '');
-  stub.on(Command).callsFake(async (input: I, getClient: () => { config: { region: () => Promise<string> } }) => {
-    const region = await getClient().config.region();
+  stub.on(Command).callsFake(async (input: I, getClient: () => { config: unknown }) => {
+    const region = await (getClient().config as { region: () => Promise<string> }).region();
     if (world.takeThrottle(sim.service)) {
       world.record({ service: sim.service, command, region, input, error: sim.throttleError });
       throw awsError(sim.throttleError, 'Rate exceeded', 400);

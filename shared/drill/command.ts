@@ -1,0 +1,113 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidInputError, PlanValidationError } from '../errors.ts';
+import { loadPlanFile } from '../plan/load.ts';
+import { parseInject } from './inject.ts';
+import { renderHtml, renderMarkdown } from './render.ts';
+import type { DrillReport } from './report.ts';
+import { recoveryOrder } from '../plan/recovery-order.ts';
+import { LiveView } from './live-view.ts';
+import { drillStart, runDrill, type ProgressStep } from './run-drill.ts';
+
+export interface DrillFlags {
+  plan: string;
+  scenario?: string;
+  event?: string;
+  inject: string[];
+  reportDir?: string;
+  json?: boolean;
+}
+
+export interface DrillIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** A terminal gets the live per-tier view instead of one line per state change. */
+  tty?: NodeJS.WriteStream;
+}
+
+const clock = (seconds: number) => {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `+${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+};
+
+/** One line per state change: simulated time, tier, component, action, status. */
+export function progressLine(step: ProgressStep): string {
+  const who = [step.tier, step.component, step.type].filter(Boolean).join(' ');
+  return `${clock(step.elapsedSeconds)} ${who} ${step.state}: ${step.status}`;
+}
+
+async function readEvent(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`--event: cannot read ${file}: ${(error as Error).message}`, { field: 'event' });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InvalidInputError(`--event: ${file} is not valid JSON: ${(error as Error).message}`, { field: 'event' });
+  }
+}
+
+/**
+ * `dr-autopilot drill`: returns the exit code (0 recovered or ignored, 1 failed or aborted, 2 bad input).
+ * Bad input is found before anything runs.
+ */
+export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<number> {
+  let report: DrillReport;
+  try {
+    const plan = await loadPlanFile(flags.plan);
+    const faults = flags.inject.map((spec) => parseInject(spec, plan));
+    const event = flags.event === undefined ? undefined : await readEvent(flags.event);
+    const start = drillStart({ plan, scenario: flags.scenario, event });
+    const live =
+      io.tty && !flags.json && !('ignored' in start)
+        ? new LiveView(
+            recoveryOrder(plan, start.scenario).tiers.map((t) => ({ id: t.id, rtoTargetMinutes: t.rtoTargetMinutes, components: t.components.length })),
+            io.tty,
+          )
+        : undefined;
+    try {
+      report = await runDrill({
+        plan,
+        planFile: path.resolve(flags.plan),
+        scenario: flags.scenario,
+        event,
+        faults,
+        onProgress: flags.json ? undefined : live ? (step) => live.update(step) : (step) => io.out(progressLine(step)),
+      });
+    } finally {
+      live?.stop();
+    }
+  } catch (error) {
+    if (error instanceof PlanValidationError) {
+      for (const issue of error.issues) io.err(`${error.file}: ${issue.path}: ${issue.message}`);
+      return 2;
+    }
+    if (error instanceof InvalidInputError) {
+      io.err(`dr-autopilot drill: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const dir = flags.reportDir ?? path.join('drill-reports', report.startedAt.replace(/[:.]/g, '-'));
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path.join(dir, 'report.md'), renderMarkdown(report));
+  await writeFile(path.join(dir, 'report.html'), renderHtml(report));
+  if (flags.json) {
+    io.out(JSON.stringify(report, null, 2));
+  } else {
+    io.out('');
+    io.out(`${report.outcome.toUpperCase()}: ${report.plan} / ${report.scenario}${report.reason ? ` — ${report.reason}` : ''}`);
+    for (const t of report.tiers) {
+      io.out(`  ${t.id}: ${t.status}, ${t.achievedMinutes ?? '—'} min of ${t.rtoTargetMinutes} (${t.met ? 'met' : 'not met'})`);
+    }
+    for (const p of report.rpo) io.out(`  RPO ${p.dataClass}: ${p.measuredMinutes ?? '—'} min of ${p.targetMinutes} (${p.source})`);
+    io.out(`Report: ${path.join(dir, 'report.md')} (also report.json, report.html)`);
+  }
+  return report.outcome === 'recovered' || report.outcome === 'ignored' ? 0 : 1;
+}

@@ -1,0 +1,222 @@
+import { InvalidInputError } from '../errors.ts';
+import { FUNCTION_HANDLERS } from '../local/handlers.ts';
+import { runLocal } from '../local/state-machine.ts';
+import { withVirtualClock } from '../local/virtual-clock.ts';
+import { scenarioForAlarm } from '../plan/recovery-order.ts';
+import type { Plan } from '../plan/schema.ts';
+import { alarmEvent, normaliseTimestamp } from '../run/input.ts';
+import type { ActionRecord, ComponentTask, RunSummary } from '../run/types.ts';
+import { packagedPlan, resetPackagedPlan } from '../runtime/plan.ts';
+import { measuredRpo, type DrillReport } from './report.ts';
+import { installSimulatedAccount } from './simulator/index.ts';
+import type { DurationTable, Fault } from './simulator/world.ts';
+
+export interface DrillOptions {
+  plan: Plan;
+  planFile: string;
+  scenario?: string;
+  /** An EventBridge event exactly as AWS delivers it (already parsed from JSON). */
+  event?: unknown;
+  faults?: Fault[];
+  durations?: DurationTable;
+  /** Simulated start when no event gives one. */
+  startAt?: Date;
+  /** Called for every progress step (simulated time, tier, component, state, status). */
+  onProgress?: (step: ProgressStep) => void;
+}
+
+export interface ProgressStep {
+  at: string;
+  elapsedSeconds: number;
+  tier?: string;
+  component?: string;
+  type?: string;
+  state: string;
+  status: string;
+}
+
+const REGION_OF_AUTOMATION = (plan: Plan) => plan.regions.secondary;
+
+/** What a drill starts from: the scenario, the execution input and the simulated start, or "ignored". */
+export function drillStart(
+  options: Pick<DrillOptions, 'plan' | 'scenario' | 'event' | 'startAt'>,
+): { ignored: string } | { scenario: string; input: unknown; startAt: Date } {
+  const { plan } = options;
+  if (options.event === undefined) {
+    if (!options.scenario) throw new InvalidInputError('--scenario: name the scenario to drill (or give --event)', { field: 'scenario' });
+    const scenario = plan.scenarios.find((s) => s.id === options.scenario);
+    if (!scenario) {
+      throw new InvalidInputError(`--scenario: unknown scenario "${options.scenario}"; the plan has ${plan.scenarios.map((s) => s.id).join(', ')}`, {
+        field: 'scenario',
+      });
+    }
+    const startAt = options.startAt ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+    return {
+      scenario: scenario.id,
+      startAt,
+      input: { scenario: scenario.id, mode: scenario.mode, reason: 'offline drill (dr-autopilot drill)', requestedBy: 'dr-autopilot drill' },
+    };
+  }
+  const parsed = alarmEvent.safeParse(options.event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidInputError(`--event: ${issue.path.map(String).join('.') || '(event)'}: ${issue.message}`, { field: 'event' });
+  }
+  const { detail } = parsed.data;
+  const startAt = new Date(normaliseTimestamp(detail.state.timestamp, 'detail.state.timestamp'));
+  if (detail.state.value !== 'ALARM') return { ignored: `alarm ${detail.alarmName} is ${detail.state.value}: only ALARM starts a recovery` };
+  const scenario = scenarioForAlarm(plan, detail.alarmName);
+  if (!scenario) return { ignored: `alarm ${detail.alarmName} triggers no scenario of plan ${plan.name}` };
+  if (options.scenario && options.scenario !== scenario.id) {
+    throw new InvalidInputError(`--scenario: the event's alarm ${detail.alarmName} triggers "${scenario.id}", not "${options.scenario}"`, { field: 'scenario' });
+  }
+  return { scenario: scenario.id, startAt, input: options.event };
+}
+
+interface ItemInput {
+  component?: ComponentTask;
+  action?: ActionRecord;
+}
+
+/** Runs the deployable state machine with the real handlers against the simulated account. */
+export async function runDrill(options: DrillOptions): Promise<DrillReport> {
+  const { plan } = options;
+  const start = drillStart(options);
+  const empty = { tiers: [], components: [], rpo: [], checks: [], notifications: [], stateTransitions: 0, finalState: {} };
+  const faults = (options.faults ?? []).map((f) => JSON.stringify(f));
+  if ('ignored' in start) {
+    const now = new Date().toISOString();
+    return { plan: plan.name, scenario: options.scenario ?? '', mode: 'drill', outcome: 'ignored', reason: start.ignored, startedAt: now, finishedAt: now, faults, ...empty };
+  }
+
+  process.env.PLAN_FILE = options.planFile;
+  process.env.INTERNAL_TOPIC_ARN = `arn:aws:sns:${REGION_OF_AUTOMATION(plan)}:000000000000:dr-autopilot-drill-internal`;
+  process.env.AWS_REGION = REGION_OF_AUTOMATION(plan);
+  resetPackagedPlan();
+  await packagedPlan(); // read before the clock is faked
+
+  const account = installSimulatedAccount(plan, { durations: options.durations, faults: options.faults });
+  try {
+    return await withVirtualClock(start.startAt, async () => {
+      const t0 = Date.now();
+      const retries = new Map<string, { state: string; error: string; at: string }[]>();
+      const observations = new Map<string, Record<string, unknown>>();
+      const lastStatus = new Map<string, string>();
+      let transitions = 0;
+      const execution = runLocal(start.input, {
+        region: REGION_OF_AUTOMATION(plan),
+        handlers: FUNCTION_HANDLERS,
+        executionName: `drill-${start.scenario}-${start.startAt.toISOString().replace(/[:.]/g, '-')}`,
+        // A simulated operator carries out a manual step and confirms it; a `fail` fault makes them reject it.
+        answerTaskToken: async (_state, payload) => {
+          const component = (payload as { component: ComponentTask }).component;
+          await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('manual.operator-confirmation', component.id)));
+          if (account.world.failing(component.id)) {
+            throw Object.assign(new Error(`drill operator could not complete ${component.id} (injected failure)`), { name: 'ApprovalDeniedError' });
+          }
+          return { confirmedBy: 'drill operator', confirmedAt: new Date().toISOString() };
+        },
+      });
+      const progress = (async () => {
+        for await (const e of execution.eventLogs) {
+          if (e.type === 'StateEntered') transitions += 1;
+          if (!('state' in e)) continue;
+          const item = (e.state.input ?? {}) as ItemInput;
+          const component = item.component;
+          const at = new Date(e.timestamp).toISOString();
+          const step = (state: string, status: string) =>
+            options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), tier: component?.tier, component: component?.id, type: component?.type, state, status });
+          if (e.type === 'StateRetried' && component) {
+            const error = (e as unknown as { Error?: string }).Error ?? 'error';
+            retries.set(component.id, [...(retries.get(component.id) ?? []), { state: e.state.name, error, at }]);
+            step(e.state.name, `retry ${e.retry.attempt} after ${error}`);
+          } else if (e.type === 'StateFailed' && component) {
+            step(e.state.name, `failed: ${(e as unknown as { Error?: string }).Error ?? 'error'}`);
+          } else if (e.type === 'StateExited' && component && /Recovery Action$/.test(e.state.name)) {
+            const action = ((e.state.output ?? {}) as ItemInput).action;
+            if (action) {
+              lastStatus.set(component.id, action.status);
+              observations.set(component.id, action.observations);
+              step(e.state.name, `${action.status}${action.done ? ' (done)' : ''}`);
+            }
+          } else if (e.type === 'StateEntered' && e.state.name === 'Request Operator Confirmation' && component) {
+            step(e.state.name, 'waiting for an operator');
+          } else if (e.type === 'StateExited' && e.state.name === 'Record Tier Outcome') {
+            const tier = ((e.state.output ?? {}) as unknown as { results?: { tiers?: RunSummary['tiers'] } }).results?.tiers?.at(-1);
+            if (tier) {
+              options.onProgress?.({
+                at,
+                elapsedSeconds: Math.round((e.timestamp - t0) / 1000),
+                tier: tier.id,
+                state: 'Record Tier Outcome',
+                status: `${tier.status}${tier.achievedMinutes !== null ? ` in ${tier.achievedMinutes} min (target ${tier.rtoTargetMinutes}, ${tier.met ? 'met' : 'NOT met'})` : ''}`,
+              });
+            }
+          }
+        }
+      })();
+
+      let summary: RunSummary | undefined;
+      let reason: string | null = null;
+      try {
+        summary = (await execution.result) as unknown as RunSummary;
+      } catch (error) {
+        const failure = ((error as Error).cause ?? error) as Error;
+        if (failure.name === 'RecoveryFailedError') summary = JSON.parse(failure.message) as RunSummary;
+        else reason = `${failure.name}: ${failure.message}`;
+      }
+      await progress;
+      const finishedAt = new Date().toISOString();
+      const notifications = account.published().map((p) => ({
+        stage: p.attributes.stage ?? 'unknown',
+        audience: p.attributes.audience ?? 'unknown',
+        language: p.attributes.language ?? 'en',
+        channel: 'sns',
+        subject: p.subject ?? '',
+        body: p.message,
+      }));
+      const base = {
+        plan: plan.name,
+        scenario: start.scenario,
+        mode: 'drill' as const,
+        stateTransitions: transitions,
+        faults,
+        notifications,
+        checks: [],
+        finalState: account.snapshot(),
+      };
+      if (!summary) {
+        return { ...base, outcome: 'failed', reason, startedAt: start.startAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
+      }
+      return {
+        ...base,
+        outcome: summary.outcome,
+        reason: summary.reason,
+        startedAt: summary.startedAt,
+        finishedAt,
+        tiers: summary.tiers.map(({ id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end }) => ({
+          id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end,
+        })),
+        components: summary.components.map((c) => {
+          const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
+          return {
+            id: c.id,
+            tier: c.tier,
+            type: c.type,
+            status: c.status,
+            startedAt: c.startedAt,
+            finishedAt: c.finishedAt,
+            // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
+            attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
+            error: c.error,
+            lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
+            retries: retries.get(c.id) ?? [],
+          };
+        }),
+        rpo: measuredRpo(plan, summary, observations),
+      };
+    });
+  } finally {
+    account.restore();
+  }
+}

@@ -1,0 +1,74 @@
+import type { Plan } from '../../plan/schema.ts';
+import { AUTOSCALING_DURATIONS, simulateAutoScaling } from './autoscaling.ts';
+import { BACKUP_DURATIONS, simulateBackup } from './backup.ts';
+import { CLOUDWATCH_DURATIONS, simulateCloudWatch } from './cloudwatch.ts';
+import { ECS_DURATIONS, simulateEcs } from './ecs.ts';
+import { ELASTICACHE_DURATIONS, simulateElastiCache } from './elasticache.ts';
+import { LAMBDA_DURATIONS, simulateLambda } from './lambda.ts';
+import { RDS_DURATIONS, simulateRds } from './rds.ts';
+import { ROUTE53_DURATIONS, simulateRoute53 } from './route53.ts';
+import { S3_DURATIONS, simulateS3 } from './s3.ts';
+import { simulateSns } from './sns.ts';
+import { SSM_DURATIONS, simulateSsm } from './ssm.ts';
+import { World, type DurationTable, type Fault } from './world.ts';
+
+/** Operators in the drill: how long a person takes to carry out and confirm a manual step. */
+export const OPERATOR_DURATIONS: DurationTable = {
+  'manual.operator-confirmation': {
+    seconds: 30 * 60,
+    source: 'assumption: 30 min for an operator to carry out a documented manual step and confirm it',
+  },
+};
+
+/** Every simulated operation's duration, with its source; `--duration KEY=SECONDS` overrides one. */
+export const DEFAULT_DURATIONS: DurationTable = {
+  ...RDS_DURATIONS,
+  ...CLOUDWATCH_DURATIONS,
+  ...ROUTE53_DURATIONS,
+  ...S3_DURATIONS,
+  ...SSM_DURATIONS,
+  ...BACKUP_DURATIONS,
+  ...ECS_DURATIONS,
+  ...AUTOSCALING_DURATIONS,
+  ...ELASTICACHE_DURATIONS,
+  ...LAMBDA_DURATIONS,
+  ...OPERATOR_DURATIONS,
+};
+
+export interface SimulatedAccount {
+  world: World;
+  /** Every notice published to SNS during the drill. */
+  published: ReturnType<typeof simulateSns>['published'];
+  /** The state of every simulated resource now. */
+  snapshot(): Record<string, unknown>;
+  /** Removes the SDK mocks. */
+  restore(): void;
+}
+
+/**
+ * Builds the two-region account the plan names and intercepts every SDK v3 client with it.
+ * Call restore() when the drill ends (the mocks are process-wide).
+ */
+export function installSimulatedAccount(plan: Plan, options: { durations?: DurationTable; faults?: Fault[] } = {}): SimulatedAccount {
+  const world = new World(plan, { durations: { ...DEFAULT_DURATIONS, ...options.durations }, faults: options.faults });
+  const sns = simulateSns(world);
+  const services = [
+    simulateRds(world),
+    simulateCloudWatch(world),
+    simulateRoute53(world),
+    simulateS3(world),
+    simulateSsm(world),
+    simulateBackup(world),
+    simulateEcs(world),
+    simulateAutoScaling(world),
+    simulateElastiCache(world),
+    simulateLambda(world),
+    sns,
+  ];
+  return {
+    world,
+    published: sns.published,
+    snapshot: () => Object.fromEntries(services.map((s) => [s.service, s.snapshot()])),
+    restore: () => services.forEach((s) => s.restore()),
+  };
+}

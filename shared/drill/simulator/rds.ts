@@ -1,0 +1,277 @@
+import {
+  DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand,
+  PromoteReadReplicaCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand, SwitchoverGlobalClusterCommand,
+  type DBInstance, type DBInstanceAutomatedBackup, type DescribeDBInstanceAutomatedBackupsCommandInput, type DescribeDBInstancesCommandInput,
+  type DescribeGlobalClustersCommandInput, type FailoverGlobalClusterCommandInput, type FailoverStatus, type GlobalCluster,
+  type PromoteReadReplicaCommandInput, type RestoreDBInstanceToPointInTimeCommandInput, type SwitchoverGlobalClusterCommandInput,
+} from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Plan } from '../../plan/schema.ts';
+import { answer, refuseOthers, type ServiceSimulation } from './service.ts';
+import { awsError, type DurationTable, type World } from './world.ts';
+
+export type SimulatedService = { service: string; restore(): void; snapshot(): Record<string, unknown> };
+
+export const RDS_DURATIONS: DurationTable = {
+  'rds.promote-read-replica': { seconds: 540, source:
+    'RDS User Guide (USER_ReadRepl.Promote): "a few minutes", "several minutes or longer, depending on the size of the read replica"; 9 min is the example plan\'s estimate for core-database (expectedSeconds 540)' },
+  'rds.point-in-time-restore': { seconds: 3600, source:
+    'seed plan section 3.2: point-in-time restore estimated at 1 h (AWS publishes no figure: it depends on the transaction log replayed)' },
+  'rds.latest-restorable-time-lag': { seconds: 300, source:
+    'RDS User Guide (USER_PIT): LatestRestorableTime is "typically within the last five minutes" (logs uploaded every 5 min); the upper bound is used' },
+  'rds.aurora-global-failover': { seconds: 60, source:
+    'AWS Well-Architected Labs DR workshop: promote a secondary region "in under a minute"; Aurora User Guide: RTO "in the order of minutes"' },
+  'rds.aurora-global-switchover': { seconds: 120, source:
+    'assumption: no figure published (aws-behaviour.md); a failover after every secondary has synchronised, 2 min' },
+};
+
+const SIM: ServiceSimulation = { service: 'rds', throttleError: 'Throttling' };
+const DAY_MS = 86_400_000;
+/** Seeded resources exist "since long ago": older than any retention window, independent of when the world is built. */
+const LONG_AGO = 0;
+
+/** An operation from `at` lasting `ms`, that succeeds or (an injected `fail`) ends in a failed state. */
+interface Operation { at: number; ms: number; fails: boolean }
+const over = (op: Operation, now: number) => now >= op.at + op.ms;
+
+interface Instance {
+  id: string; region: string; arn: string; engine: string; createdAt: number; retention: number; replicas: string[];
+  /** The primary's ARN while a read replica. */
+  source?: string;
+  promotion?: Operation & { retention: number };
+  restore?: Operation & { restoredTo: string };
+}
+
+/** Replicated automated backups (cross-region PITR source), by ARN. */
+interface Backups { arn: string; region: string; instanceId: string; engine: string; retention: number }
+
+interface GlobalDb {
+  id: string; component: string; members: string[]; writer: string;
+  /** The old writer after a failover with data loss, until it resynchronises (never, in a drill). */
+  resyncing?: string;
+  op?: Operation & { lossy: boolean; from: string; to: string };
+}
+
+export interface RdsState { instances: Map<string, Instance>; backups: Map<string, Backups>; globals: Map<string, GlobalDb> }
+
+const states = new WeakMap<World, RdsState>();
+/** The world's RDS resources (for CloudWatch's RDS metrics); undefined when RDS is not simulated. */
+export const rdsStateOf = (world: World) => states.get(world);
+export const instanceKey = (region: string, id: string) => `${region}/${id}`;
+
+function accountOf(plan: Plan): string {
+  return /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(JSON.stringify(plan.components))?.[1] ?? '123456789012';
+}
+
+function seed(world: World): RdsState {
+  const account = accountOf(world.plan);
+  const s: RdsState = { instances: new Map(), backups: new Map(), globals: new Map() };
+  const add = (region: string, id: string, extra: Partial<Instance> = {}) => {
+    const key = instanceKey(region, id);
+    const arn = `arn:aws:rds:${region}:${account}:db:${id}`;
+    if (!s.instances.has(key)) s.instances.set(key, { id, region, arn, engine: 'postgres', createdAt: LONG_AGO, retention: 7, replicas: [], ...extra });
+    return s.instances.get(key) as Instance;
+  };
+  for (const c of world.plan.components) {
+    if (c.type === 'rds-replica-promotion') {
+      const p = c.params;
+      const primary = add(world.primary, p.primaryDbInstanceIdentifier, { retention: p.backupRetentionPeriod });
+      const replica = add(world.secondary, p.replicaDbInstanceIdentifier, { retention: 0, source: primary.arn });
+      primary.replicas.push(replica.arn);
+      world.own('rds', world.secondary, replica.id, c.id);
+    } else if (c.type === 'rds-point-in-time-restore') {
+      const p = c.params;
+      const region = world.plan.regions[p.region];
+      if (p.sourceDbInstanceIdentifier) add(region, p.sourceDbInstanceIdentifier, { retention: p.retentionDays });
+      const arn = p.sourceDbInstanceAutomatedBackupsArn;
+      if (arn) s.backups.set(arn, { arn, region, instanceId: `${p.targetDbInstanceIdentifier}-source`, engine: 'postgres', retention: p.retentionDays });
+      world.own('rds', region, p.targetDbInstanceIdentifier, c.id);
+    } else if (c.type === 'aurora-global-failover') {
+      const { globalClusterIdentifier: id, targetDbClusterArn: target } = c.params;
+      const writer = `arn:aws:rds:${world.primary}:${account}:cluster:${id}-${world.primary}`;
+      const g = s.globals.get(id) ?? { id, component: c.id, members: [writer], writer };
+      if (!g.members.includes(target)) g.members.push(target);
+      s.globals.set(id, g);
+    }
+  }
+  return s;
+}
+
+const notFound = (id: string) => awsError('DBInstanceNotFoundFault', `DBInstance ${id} not found.`, 404);
+const throwError = (error: Error): never => {
+  throw error;
+};
+
+export function simulateRds(world: World): SimulatedService {
+  const s = seed(world);
+  states.set(world, s);
+  const stub = mockClient(RDSClient);
+  const account = accountOf(world.plan);
+  /** The restorable window: the retention period back from now, up to the latest restorable time. */
+  const window = (retention: number, createdAt: number, now: number) => ({
+    EarliestTime: new Date(Math.max(createdAt, now - retention * DAY_MS)),
+    LatestTime: new Date(Math.max(createdAt, now - world.durationMs('rds.latest-restorable-time-lag'))),
+  });
+  const find = (region: string, idOrArn: string | undefined) =>
+    [...s.instances.values()].find((d) => d.region === region && (d.id === idOrArn || d.arn === idOrArn));
+
+  /** The instance as DescribeDBInstances shows it now. */
+  function view(db: Instance, now: number): DBInstance {
+    let status = 'available';
+    let source = db.source;
+    let retention = db.retention;
+    if (db.restore) status = !over(db.restore, now) ? 'creating' : db.restore.fails ? 'restore-error' : 'available';
+    if (db.promotion) {
+      if (!over(db.promotion, now)) status = 'modifying';
+      else if (db.promotion.fails) status = 'failed';
+      else [source, retention] = [undefined, db.promotion.retention];
+    }
+    const replicas = db.replicas.filter((arn) => [...s.instances.values()].some((r) => r.arn === arn && view(r, now).ReadReplicaSourceDBInstanceIdentifier));
+    const up = status === 'available' || status === 'modifying';
+    return {
+      DBInstanceIdentifier: db.id, DBInstanceArn: db.arn, DBInstanceStatus: status, Engine: db.engine, DBInstanceClass: 'db.r6g.large',
+      ...(now >= db.createdAt ? { InstanceCreateTime: new Date(db.createdAt) } : {}),
+      BackupRetentionPeriod: retention, ReadReplicaDBInstanceIdentifiers: replicas,
+      ...(source ? { ReadReplicaSourceDBInstanceIdentifier: source } : {}),
+      ...(source && status === 'available' ? { StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }] } : {}),
+      ...(up && retention > 0 ? { LatestRestorableTime: window(retention, db.createdAt, now).LatestTime } : {}),
+      ...(up ? { Endpoint: { Address: `${db.id}.csimulated0.${db.region}.rds.amazonaws.com`, Port: 5432 } } : {}),
+      VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }],
+    };
+  }
+
+  const retentionOf = (db: Instance, now: number) => view(db, now).BackupRetentionPeriod ?? 0;
+  const globalOf = (id: string | undefined) =>
+    s.globals.get(id ?? '') ?? throwError(awsError('GlobalClusterNotFoundFault', `Global cluster ${id} not found.`, 404));
+
+  function globalView(g: GlobalDb, now: number): GlobalCluster {
+    if (g.op && over(g.op, now)) {
+      if (!g.op.fails) [g.writer, g.resyncing] = [g.op.to, g.op.lossy ? g.op.from : undefined];
+      g.op = undefined;
+    }
+    const op = g.op;
+    const elapsed = op ? (now - op.at) / op.ms : 0;
+    // pending for the first tenth (assumption); a failing operation is cancelling for its last tenth.
+    const status = elapsed < 0.1 ? 'pending' : op?.fails && elapsed >= 0.9 ? 'cancelling' : op?.lossy ? 'failing-over' : 'switching-over';
+    return {
+      GlobalClusterIdentifier: g.id, Engine: 'aurora-postgresql',
+      Status: 'available', // its value during an operation is undocumented (aws-behaviour.md: U)
+      GlobalClusterMembers: g.members.map((arn) => ({
+        DBClusterArn: arn, IsWriter: arn === g.writer, Readers: arn === g.writer ? g.members.filter((m) => m !== arn) : [],
+        ...(arn === g.writer ? {} : { SynchronizationStatus: arn === g.resyncing ? 'pending-resync' : 'connected' }),
+      })),
+      ...(op ? { FailoverState: { Status: status as FailoverStatus, FromDbClusterArn: op.from, ToDbClusterArn: op.to, IsDataLossAllowed: op.lossy } } : {}),
+    };
+  }
+
+  function switchWriter(input: SwitchoverGlobalClusterCommandInput & { AllowDataLoss?: boolean; Switchover?: boolean }, lossy: boolean) {
+    const now = world.now();
+    if (input.AllowDataLoss && input.Switchover) throw awsError('InvalidParameterCombination', 'AllowDataLoss and Switchover cannot both be set.');
+    const g = globalOf(input.GlobalClusterIdentifier);
+    globalView(g, now); // settles a finished operation
+    const to = g.members.find((m) => m === input.TargetDbClusterIdentifier);
+    if (!to) throw awsError('DBClusterNotFoundFault', `DBCluster ${input.TargetDbClusterIdentifier} not found in ${g.id}.`, 404);
+    if (g.op) throw awsError('InvalidGlobalClusterStateFault', `Global cluster ${g.id} is already ${globalView(g, now).FailoverState?.Status}.`);
+    // assumption: targeting the current writer is refused as a cluster-state fault (the exact error is undocumented)
+    if (to === g.writer) throw awsError('InvalidDBClusterStateFault', `DBCluster ${to} is already the writer of ${g.id}.`);
+    const key = lossy ? 'rds.aurora-global-failover' : 'rds.aurora-global-switchover';
+    g.op = { at: now, ms: world.durationMs(key, g.component), fails: world.failing(g.component), lossy, from: g.writer, to };
+    return { GlobalCluster: globalView(g, now) };
+  }
+
+  refuseOthers(SIM, stub);
+  answer(world, SIM, stub, DescribeDBInstancesCommand, (input: DescribeDBInstancesCommandInput, region) => {
+    const now = world.now();
+    const id = input.DBInstanceIdentifier;
+    const filter = input.Filters?.find((f) => f.Name === 'db-instance-id')?.Values;
+    const all = id
+      ? [find(region, id) ?? throwError(notFound(id))]
+      : [...s.instances.values()].filter((d) => d.region === region && (!filter || filter.includes(d.id) || filter.includes(d.arn)));
+    return { DBInstances: all.map((d) => view(d, now)) };
+  });
+  answer(world, SIM, stub, PromoteReadReplicaCommand, (input: PromoteReadReplicaCommandInput, region) => {
+    const now = world.now();
+    const db = find(region, input.DBInstanceIdentifier) ?? throwError(notFound(input.DBInstanceIdentifier ?? ''));
+    const current = view(db, now);
+    if (!current.ReadReplicaSourceDBInstanceIdentifier) throw awsError('InvalidDBInstanceStateFault', `DB instance ${db.id} is not a read replica.`);
+    if (current.DBInstanceStatus !== 'available') throw awsError('InvalidDBInstanceStateFault', `DB instance ${db.id} is ${current.DBInstanceStatus}.`);
+    const component = world.ownerOf('rds', region, db.id);
+    db.promotion = { at: now, ms: world.durationMs('rds.promote-read-replica', component), fails: world.failing(component), retention: input.BackupRetentionPeriod ?? 1 };
+    return { DBInstance: view(db, now) };
+  });
+  answer(world, SIM, stub, DescribeDBInstanceAutomatedBackupsCommand, (input: DescribeDBInstanceAutomatedBackupsCommandInput, region) => {
+    const now = world.now();
+    const entry = (arn: string, id: string, engine: string, status: string, retention: number, since: number): DBInstanceAutomatedBackup => ({
+      DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: id, Region: region, Engine: engine, Status: status,
+      BackupRetentionPeriod: retention, RestoreWindow: window(retention, since, now),
+    });
+    const own = [...s.instances.values()].filter((d) => d.region === region && view(d, now).LatestRestorableTime)
+      .map((d) => entry(`arn:aws:rds:${region}:${account}:auto-backup:ab-${d.id}`, d.id, d.engine, 'active', retentionOf(d, now), d.createdAt));
+    const replicated = [...s.backups.values()].filter((b) => b.region === region)
+      .map((b) => entry(b.arn, b.instanceId, b.engine, 'replicating', b.retention, LONG_AGO));
+    const wanted = [...own, ...replicated].filter((b) =>
+      (!input.DBInstanceAutomatedBackupsArn || b.DBInstanceAutomatedBackupsArn === input.DBInstanceAutomatedBackupsArn) &&
+      (!input.DBInstanceIdentifier || b.DBInstanceIdentifier === input.DBInstanceIdentifier));
+    if (wanted.length === 0 && (input.DBInstanceAutomatedBackupsArn || input.DBInstanceIdentifier)) {
+      throw awsError('DBInstanceAutomatedBackupNotFoundFault', `No automated backups found for ${input.DBInstanceAutomatedBackupsArn ?? input.DBInstanceIdentifier}.`, 404);
+    }
+    return { DBInstanceAutomatedBackups: wanted };
+  });
+  answer(world, SIM, stub, RestoreDBInstanceToPointInTimeCommand, (input: RestoreDBInstanceToPointInTimeCommandInput, region) => {
+    const now = world.now();
+    const target = input.TargetDBInstanceIdentifier ?? '';
+    // Both: the documented combination error; neither: assumed to be the same error.
+    if (Boolean(input.RestoreTime) === Boolean(input.UseLatestRestorableTime)) throw awsError('InvalidParameterCombination', 'Specify exactly one of RestoreTime or UseLatestRestorableTime.');
+    const backups = input.SourceDBInstanceAutomatedBackupsArn ? s.backups.get(input.SourceDBInstanceAutomatedBackupsArn) : undefined;
+    if (input.SourceDBInstanceAutomatedBackupsArn && backups?.region !== region) {
+      throw awsError('DBInstanceAutomatedBackupNotFoundFault', `Automated backups ${input.SourceDBInstanceAutomatedBackupsArn} not found.`, 404);
+    }
+    const db = backups ? undefined : find(region, input.SourceDBInstanceIdentifier);
+    const source = backups ? { ...backups, createdAt: LONG_AGO } : db && { engine: db.engine, retention: retentionOf(db, now), createdAt: db.createdAt };
+    if (!source) throw notFound(input.SourceDBInstanceIdentifier ?? '');
+    if (source.retention === 0) throw awsError('PointInTimeRestoreNotEnabledFault', `Source ${input.SourceDBInstanceIdentifier} has BackupRetentionPeriod 0.`);
+    if (find(region, target)) throw awsError('DBInstanceAlreadyExistsFault', `DB instance ${target} already exists.`);
+    const { EarliestTime, LatestTime } = window(source.retention, source.createdAt, now);
+    const time = input.RestoreTime ?? LatestTime;
+    if (time > LatestTime || time < EarliestTime) {
+      // The exact error is undocumented (aws-behaviour.md: U); probably this unmodeled code.
+      throw awsError('InvalidParameterValue', `Restore time ${time.toISOString()} must be between ${EarliestTime.toISOString()} and ${LatestTime.toISOString()}.`);
+    }
+    const component = world.ownerOf('rds', region, target);
+    const ms = world.durationMs('rds.point-in-time-restore', component);
+    const restored: Instance = { id: target, region, arn: `arn:aws:rds:${region}:${account}:db:${target}`, engine: source.engine, createdAt: now + ms,
+      retention: input.BackupRetentionPeriod ?? source.retention, replicas: [], restore: { at: now, ms, fails: world.failing(component), restoredTo: time.toISOString() } };
+    s.instances.set(instanceKey(region, target), restored);
+    return { DBInstance: view(restored, now) };
+  });
+  answer(world, SIM, stub, DescribeGlobalClustersCommand, (input: DescribeGlobalClustersCommandInput) => {
+    const now = world.now();
+    const all = input.GlobalClusterIdentifier ? [globalOf(input.GlobalClusterIdentifier)] : [...s.globals.values()];
+    return { GlobalClusters: all.map((g) => globalView(g, now)) };
+  });
+  // FailoverGlobalCluster without AllowDataLoss (or with Switchover) is a switchover.
+  answer(world, SIM, stub, FailoverGlobalClusterCommand, (input: FailoverGlobalClusterCommandInput) => switchWriter(input, input.AllowDataLoss === true));
+  answer(world, SIM, stub, SwitchoverGlobalClusterCommand, (input: SwitchoverGlobalClusterCommandInput) => switchWriter(input, false));
+
+  return {
+    service: SIM.service,
+    restore: () => stub.restore(),
+    snapshot: () => {
+      const now = world.now();
+      const instances: Record<string, Record<string, unknown>> = {};
+      for (const db of s.instances.values()) {
+        const v = view(db, now);
+        (instances[db.region] ??= {})[db.id] = {
+          status: v.DBInstanceStatus, replicaOf: v.ReadReplicaSourceDBInstanceIdentifier ?? null, readReplicas: v.ReadReplicaDBInstanceIdentifiers,
+          backupRetentionPeriod: v.BackupRetentionPeriod, latestRestorableTime: v.LatestRestorableTime?.toISOString() ?? null,
+          ...(db.restore ? { restoredTo: db.restore.restoredTo } : {}),
+        };
+      }
+      const globalClusters = Object.fromEntries([...s.globals.values()].map((g) => {
+        const state = globalView(g, now).FailoverState?.Status ?? null; // settles first, then the writer is current
+        return [g.id, { writer: g.writer, members: g.members, failoverState: state }];
+      }));
+      return { instances, globalClusters };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/prepare-run.ts';
+import { resetPackagedPlan } from '../../shared/runtime/plan.ts';
+import { alarmEvent, consoleStart, CORE_DB_ALARM, EXAMPLE_PLAN_FILE, EXECUTION_ID, EXECUTION_START } from '../shared/run/fixtures.ts';
+import { lambdaContext, withLogs } from './lambda.ts';
+
+const context = lambdaContext('prepare-run');
+const event = (input: unknown, executionStartedAt = EXECUTION_START) => ({ input, executionId: EXECUTION_ID, executionStartedAt });
+let dir: string;
+
+describe('functions/prepare-run', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'dr-prepare-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    process.env.PLAN_FILE = EXAMPLE_PLAN_FILE;
+    resetPackagedPlan();
+  });
+  afterEach(() => {
+    delete process.env.PLAN_FILE;
+    delete process.env.LAMBDA_TASK_ROOT;
+    resetPackagedPlan();
+  });
+
+  it('reads the plan from PLAN_FILE and returns the run state', async () => {
+    // Act
+    const state = await handler(event(consoleStart()), context);
+    // Assess
+    expect(state.run).toMatchObject({ executionId: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', mode: 'planned', startedAt: EXECUTION_START });
+    expect(state.tiers.map((t) => t.id)).toEqual(['tier-1', 'tier-2', 'tier-3', 'tier-4']);
+    expect(state).toMatchObject({ tierIndex: 0, tierCount: 4, status: 'running', results: { tiers: [], components: [] } });
+  });
+
+  it('resolves a relative PLAN_FILE against LAMBDA_TASK_ROOT', async () => {
+    process.env.LAMBDA_TASK_ROOT = path.dirname(path.dirname(EXAMPLE_PLAN_FILE));
+    process.env.PLAN_FILE = 'examples/dataset-platform.plan.yml';
+    const state = await handler(event(consoleStart()), context);
+    expect(state.run.plan).toBe('dataset-platform');
+  });
+
+  it('reads another plan after resetPackagedPlan', async () => {
+    // Prepare
+    await handler(event(consoleStart()), context);
+    const other = path.join(dir, 'other.plan.yml');
+    writeFileSync(other, readFileSync(EXAMPLE_PLAN_FILE, 'utf8').replace('name: dataset-platform', 'name: other-platform'));
+    process.env.PLAN_FILE = other;
+    resetPackagedPlan();
+    // Act
+    const state = await handler(event(consoleStart()), context);
+    // Assess
+    expect(state.run.plan).toBe('other-platform');
+  });
+
+  it('starts the scenario an alarm event triggers', async () => {
+    const state = await handler(event(alarmEvent(CORE_DB_ALARM), '2019-10-02T17:04:42.000Z'), context);
+    expect(state.run).toMatchObject({ scenario: 'database-failure', trigger: { kind: 'alarm', by: CORE_DB_ALARM }, startedAt: '2019-10-02T17:04:40.989Z' });
+  });
+
+  it.each([
+    ['reason', consoleStart({ reason: 'x' })],
+    ['scenario', consoleStart({ scenario: 'meteor-strike' })],
+    ['alarmName', alarmEvent('not-a-trigger')],
+    ['detail.state.value', { ...alarmEvent(), detail: { ...alarmEvent().detail, state: { ...alarmEvent().detail.state, value: 'OK' } } }],
+    ['(input)', 'region-outage'],
+  ])('fails with an error named InvalidInputError that names %s', async (field, input) => {
+    const running = handler(event(input, '2026-11-29T01:05:00.000Z'), context);
+    await expect(running).rejects.toMatchObject({ name: 'InvalidInputError', details: { field } });
+    await expect(running).rejects.toThrow(field);
+  });
+
+  it('fails with PlanValidationError when the packaged plan is invalid', async () => {
+    const broken = path.join(dir, 'broken.plan.yml');
+    writeFileSync(broken, 'apiVersion: dr-autopilot/v1\nname: broken\n');
+    process.env.PLAN_FILE = broken;
+    await expect(handler(event(consoleStart()), context)).rejects.toMatchObject({ name: 'PlanValidationError' });
+  });
+
+  describe('logs', () => {
+    const marker = 'operator-note-7f3a9';
+
+    it.each([
+      ['POWERTOOLS_LOG_LEVEL=INFO', {}],
+      ['POWERTOOLS_LOGGER_LOG_EVENT=true', { POWERTOOLS_LOGGER_LOG_EVENT: 'true' }],
+    ])('say what was prepared but never the whole event (%s)', async (_, extraEnv) => {
+      // Prepare
+      const logs = await withLogs({ POWERTOOLS_LOG_LEVEL: 'INFO', PLAN_FILE: EXAMPLE_PLAN_FILE, ...extraEnv }, () => import('../../functions/prepare-run.ts'));
+      try {
+        // Act
+        await logs.module.handler(event(consoleStart({ reason: `failover drill ${marker}` })), context);
+        await expect(logs.module.handler(event(consoleStart({ reason: `x`, requestedBy: marker })), context)).rejects.toMatchObject({ name: 'InvalidInputError' });
+        // Assess
+        const lines = logs.lines();
+        const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(records.map((r) => r.message)).toEqual(['Run prepared', 'Task failed']);
+        expect(records[0]).toMatchObject({ level: 'INFO', execution: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', function_request_id: 'req-prepare-run' });
+        expect(records[1]).toMatchObject({ level: 'ERROR', errorName: 'InvalidInputError', retryable: false, errorMessage: expect.stringContaining('reason:') });
+        expect(lines.join('\n')).not.toContain(marker);
+        expect(lines.join('\n')).not.toContain('Lambda invocation event');
+      } finally {
+        logs.restore();
+      }
+    });
+  });
+});

@@ -1,0 +1,47 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../functions/record-component.ts';
+import type { ActionRecord, ComponentTask, RunState } from '../../shared/run/types.ts';
+import { componentOf, exampleRun } from '../shared/run/fixtures.ts';
+import { lambdaContext } from './lambda.ts';
+
+const context = lambdaContext('record-component');
+const action: ActionRecord = {
+  startedAt: '2026-11-29T01:06:00.000Z',
+  deadline: '2026-11-29T01:36:00.000Z',
+  done: true,
+  nextCheckSeconds: 1,
+  status: 'running 3/3, 1 deployment(s)',
+  state: {},
+  observations: { runningCount: 3, desiredCount: 3 },
+  attempts: 1,
+  checks: 5,
+  awaitingConfirmation: false,
+  finishedAt: '2026-11-29T01:10:30.000Z',
+};
+
+let state: RunState;
+let auth: ComponentTask;
+
+describe('functions/record-component', () => {
+  beforeAll(async () => {
+    state = await exampleRun();
+    auth = componentOf(state, 'authentication');
+  });
+  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-29T01:40:00.000Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it("records a recovered component from the branch's state (run, component, action)", async () => {
+    const result = await handler({ run: state.run, component: auth, action } as never, context);
+    expect(result).toMatchObject({ id: 'authentication', tier: 'tier-1', status: 'recovered', startedAt: action.startedAt, finishedAt: action.finishedAt, checks: 5, error: null });
+  });
+
+  it('records the error the state machine caught', async () => {
+    const error = { Error: 'ActionTimedOutError', Cause: JSON.stringify({ errorType: 'ActionTimedOutError', errorMessage: 'authentication did not recover within 30 min', trace: [] }) };
+    const result = await handler({ run: state.run, component: auth, action: { ...action, done: false }, error } as never, context);
+    expect(result).toMatchObject({
+      status: 'failed',
+      finishedAt: '2026-11-29T01:40:00.000Z',
+      error: { name: 'ActionTimedOutError', message: 'authentication did not recover within 30 min' },
+    });
+  });
+});

@@ -1,0 +1,200 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { loadPlanFile } from '../../../shared/plan/load.ts';
+import type { Plan } from '../../../shared/plan/schema.ts';
+import { prepareRun } from '../../../shared/run/prepare.ts';
+import type { ComponentResult, ComponentTask, RunState } from '../../../shared/run/types.ts';
+
+export const EXAMPLE_PLAN_FILE = new URL('../../../examples/dataset-platform.plan.yml', import.meta.url).pathname;
+export const EXECUTION_ID = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-prod-failover:run-1';
+export const EXECUTION_START = '2026-11-29T01:05:00.000Z';
+
+/** Trigger alarms of the example plan (examples/dataset-platform.plan.yml). */
+export const REGION_DOWN_ALARM = 'dataset-platform-tokyo-region-down';
+export const CORE_DB_ALARM = 'dataset-platform-core-db-down';
+
+export const silentLogger = () => new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
+
+export function loadExamplePlan(): Promise<Plan> {
+  return loadPlanFile(EXAMPLE_PLAN_FILE);
+}
+
+export const consoleStart = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  scenario: 'region-outage',
+  mode: 'planned',
+  reason: 'Tokyo unavailable since 09:40 JST',
+  requestedBy: 'oncall@example.com',
+  ...over,
+});
+
+const rename = <T>(event: T, from: string, to: string): T => JSON.parse(JSON.stringify(event).replaceAll(from, to)) as T;
+
+/** formats.md 1.1 (a), verbatim [V]: a metric alarm going to ALARM. */
+const METRIC_ALARM_EVENT = {
+  version: '0',
+  id: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
+  'detail-type': 'CloudWatch Alarm State Change',
+  source: 'aws.cloudwatch',
+  account: '123456789012',
+  time: '2019-10-02T17:04:40Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh'],
+  detail: {
+    alarmName: 'ServerCpuTooHigh',
+    configuration: {
+      description: 'Goes into alarm when server CPU utilization is too high!',
+      metrics: [
+        {
+          id: '30b6c6b2-a864-43a2-4877-c09a1afc3b87',
+          metricStat: {
+            metric: { dimensions: { InstanceId: 'i-12345678901234567' }, name: 'CPUUtilization', namespace: 'AWS/EC2' },
+            period: 300,
+            stat: 'Average',
+          },
+          returnData: true,
+        },
+      ],
+    },
+    previousState: {
+      reason:
+        'Threshold Crossed: 1 out of the last 1 datapoints [0.0666851903306472 (01/10/19 13:46:00)] was not greater than the threshold (50.0) (minimum 1 datapoint for ALARM -> OK transition).',
+      reasonData:
+        '{"version":"1.0","queryDate":"2019-10-01T13:56:40.985+0000","startDate":"2019-10-01T13:46:00.000+0000","statistic":"Average","period":300,"recentDatapoints":[0.0666851903306472],"threshold":50.0}',
+      timestamp: '2019-10-01T13:56:40.987+0000',
+      value: 'OK',
+    },
+    state: {
+      reason:
+        'Threshold Crossed: 1 out of the last 1 datapoints [99.50160229693434 (02/10/19 16:59:00)] was greater than the threshold (50.0) (minimum 1 datapoint for OK -> ALARM transition).',
+      reasonData:
+        '{"version":"1.0","queryDate":"2019-10-02T17:04:40.985+0000","startDate":"2019-10-02T16:59:00.000+0000","statistic":"Average","period":300,"recentDatapoints":[99.50160229693434],"threshold":50.0}',
+      timestamp: '2019-10-02T17:04:40.989+0000',
+      value: 'ALARM',
+    },
+    muteDetail: {
+      mutedByArn: 'arn:aws:cloudwatch:us-east-1:1234567890:alarm-mute-rule:testMute',
+      muteWindowStart: '2026-01-01T10:00:00.000+0000',
+      muteWindowEnd: '2026-01-01T12:00:00.000+0000',
+    },
+  },
+};
+
+/** formats.md 1.1 (b) [C]: the same alarm going to OK (state and previousState of (a) swapped). */
+const METRIC_OK_EVENT = {
+  ...METRIC_ALARM_EVENT,
+  time: '2019-10-01T13:56:40Z',
+  detail: { ...METRIC_ALARM_EVENT.detail, state: METRIC_ALARM_EVENT.detail.previousState, previousState: METRIC_ALARM_EVENT.detail.state },
+};
+
+/** formats.md 1.1 (c), a real capture [3P]: going to INSUFFICIENT_DATA. */
+const INSUFFICIENT_DATA_EVENT = {
+  version: '0',
+  id: 'e9d699ea-fdce-a44e-874c-2d6b9db7453f',
+  'detail-type': 'CloudWatch Alarm State Change',
+  source: 'aws.cloudwatch',
+  account: 'XXXXXXX',
+  time: '2021-10-14T14:49:54Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:cloudwatch:us-east-1:XXXXXXX:alarm:BillingAlarm'],
+  detail: {
+    alarmName: 'BillingAlarm',
+    state: {
+      value: 'INSUFFICIENT_DATA',
+      reason: 'Insufficient Data: 5 datapoints were unknown.',
+      reasonData:
+        '{"version":"1.0","queryDate":"2021-10-14T14:49:54.786+0000","statistic":"Maximum","period":300,"recentDatapoints":[],"threshold":10.0,"evaluatedDatapoints":[{"timestamp":"2021-10-14T14:49:00.000+0000"},{"timestamp":"2021-10-14T14:44:00.000+0000"},{"timestamp":"2021-10-14T14:39:00.000+0000"},{"timestamp":"2021-10-14T14:34:00.000+0000"},{"timestamp":"2021-10-14T14:29:00.000+0000"}]}',
+      timestamp: '2021-10-14T14:49:54.788+0000',
+    },
+    previousState: { value: 'ALARM', reason: 'testing only', timestamp: '2021-10-14T14:48:21.435+0000' },
+    configuration: {
+      metrics: [
+        {
+          id: '40be3f90-7c18-c5ad-9a30-e2303f60cfe4',
+          metricStat: { metric: { namespace: 'AWS/Billing', name: 'EstimatedCharges', dimensions: {} }, period: 300, stat: 'Maximum' },
+          returnData: true,
+        },
+      ],
+    },
+  },
+};
+
+/** formats.md 1.1 (d), verbatim [V]: a composite alarm (with a suppressor) going to ALARM. */
+const COMPOSITE_ALARM_EVENT = {
+  version: '0',
+  id: 'd3dfc86d-384d-24c8-0345-9f7986db0b80',
+  'detail-type': 'CloudWatch Alarm State Change',
+  source: 'aws.cloudwatch',
+  account: '123456789012',
+  time: '2022-07-22T15:57:45Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServiceAggregatedAlarm'],
+  detail: {
+    alarmName: 'ServiceAggregatedAlarm',
+    state: {
+      actionsSuppressedBy: 'WaitPeriod',
+      actionsSuppressedReason: 'Actions suppressed by WaitPeriod',
+      value: 'ALARM',
+      reason:
+        'arn:aws:cloudwatch:us-east-1:123456789012:alarm:SuppressionDemo.EventBridge.FirstChild transitioned to ALARM at Friday 22 July, 2022 15:57:45 UTC',
+      reasonData:
+        '{"triggeringAlarms":[{"arn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh","state":{"value":"ALARM","timestamp":"2022-07-22T15:57:45.394+0000"}}]}',
+      timestamp: '2022-07-22T15:57:45.394+0000',
+    },
+    previousState: {
+      value: 'OK',
+      reason: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:SuppressionDemo.EventBridge.Main was created and its alarm rule evaluates to OK',
+      reasonData:
+        '{"triggeringAlarms":[{"arn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:TotalNetworkTrafficTooHigh","state":{"value":"OK","timestamp":"2022-07-14T16:28:57.770+0000"}},{"arn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh","state":{"value":"OK","timestamp":"2022-07-14T16:28:54.191+0000"}}]}',
+      timestamp: '2022-07-22T15:56:14.552+0000',
+    },
+    configuration: {
+      alarmRule: 'ALARM(ServerCpuTooHigh) OR ALARM(TotalNetworkTrafficTooHigh)',
+      actionsSuppressor: 'ServiceMaintenanceAlarm',
+      actionsSuppressorWaitPeriod: 120,
+      actionsSuppressorExtensionPeriod: 180,
+    },
+    muteDetail: {
+      mutedByArn: 'arn:aws:cloudwatch:us-east-1:1234567890:alarm-mute-rule:testMute',
+      muteWindowStart: '2026-01-01T10:00:00.000+0000',
+      muteWindowEnd: '2026-01-01T12:00:00.000+0000',
+    },
+  },
+};
+
+/** The reference events with the alarm renamed (in detail.alarmName and the resources ARN). */
+export const alarmEvent = (name = CORE_DB_ALARM) => rename(METRIC_ALARM_EVENT, 'ServerCpuTooHigh', name);
+export const okEvent = (name = CORE_DB_ALARM) => rename(METRIC_OK_EVENT, 'ServerCpuTooHigh', name);
+export const insufficientDataEvent = (name = CORE_DB_ALARM) => rename(INSUFFICIENT_DATA_EVENT, 'BillingAlarm', name);
+// The composite's own name is renamed; its child alarms (ServerCpuTooHigh…) stay as AWS wrote them.
+export const compositeAlarmEvent = (name = REGION_DOWN_ALARM) => rename(COMPOSITE_ALARM_EVENT, 'ServiceAggregatedAlarm', name);
+
+/** The example plan's run for `input`, prepared as the first state does. */
+export async function exampleRun(input: unknown = consoleStart(), executionStartedAt = EXECUTION_START): Promise<RunState> {
+  return prepareRun(await loadExamplePlan(), { input, executionId: EXECUTION_ID, executionStartedAt });
+}
+
+/** A component of the example plan as the state machine carries it (tier, timeoutSeconds). */
+export function componentOf(state: RunState, id: string): ComponentTask {
+  const found = state.tiers.flatMap((t) => t.components).find((c) => c.id === id);
+  if (!found) throw new Error(`component ${id} is not in the run`);
+  return found;
+}
+
+export function recoveredResult(component: ComponentTask, startedAt: string, finishedAt: string): ComponentResult {
+  return {
+    id: component.id,
+    tier: component.tier,
+    type: component.type,
+    status: 'recovered',
+    startedAt,
+    finishedAt,
+    attempts: 1,
+    checks: 1,
+    lastStatus: 'done',
+    observations: {},
+    error: null,
+  };
+}
+
+export function failedResult(component: ComponentTask, startedAt: string, finishedAt: string, error: { name: string; message: string }): ComponentResult {
+  return { ...recoveredResult(component, startedAt, finishedAt), status: 'failed', error };
+}

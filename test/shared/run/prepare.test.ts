@@ -1,0 +1,148 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../../shared/errors.ts';
+import type { Plan } from '../../../shared/plan/schema.ts';
+import { prepareRun } from '../../../shared/run/prepare.ts';
+import {
+  alarmEvent,
+  compositeAlarmEvent,
+  consoleStart,
+  CORE_DB_ALARM,
+  EXECUTION_ID,
+  EXECUTION_START,
+  loadExamplePlan,
+  REGION_DOWN_ALARM,
+} from './fixtures.ts';
+
+let plan: Plan;
+
+function rejected(input: unknown, executionStartedAt = EXECUTION_START): InvalidInputError {
+  try {
+    prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt });
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return error as InvalidInputError;
+  }
+  throw new Error(`accepted: ${JSON.stringify(input)}`);
+}
+
+describe('prepareRun', () => {
+  beforeAll(async () => {
+    plan = await loadExamplePlan();
+  });
+
+  it('lays out the example plan for a console start: tiers and components in order, timeouts in seconds', () => {
+    // Prepare
+    const input = consoleStart({ scenario: 'region-outage', mode: 'planned' });
+    // Act
+    const state = prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+    // Assess
+    expect(state.tiers.map((t) => [t.id, t.order, t.rtoTargetMinutes, t.components.map((c) => c.id)])).toEqual([
+      ['tier-1', 1, 240, ['core-database', 'authentication', 'api-gateway']],
+      // dataset-restore is only in the storage-failure scenario
+      ['tier-2', 2, 480, ['dataset-storage', 'cache-server', 'web-application', 'batch-processing']],
+      ['tier-3', 3, 480, ['report-generation', 'monitoring', 'backup-system']],
+      ['tier-4', 4, 1440, ['development-environment', 'test-environment', 'documentation-system']],
+    ]);
+    const components = state.tiers.flatMap((t) => t.components);
+    expect(components.map((c) => [c.id, c.tier, c.timeoutSeconds])).toEqual([
+      ['core-database', 'tier-1', 3600],
+      ['authentication', 'tier-1', 1800],
+      ['api-gateway', 'tier-1', 1200],
+      ['dataset-storage', 'tier-2', 1800],
+      ['cache-server', 'tier-2', 1800],
+      ['web-application', 'tier-2', 1800],
+      ['batch-processing', 'tier-2', 1800],
+      ['report-generation', 'tier-3', 1800],
+      ['monitoring', 'tier-3', 900],
+      ['backup-system', 'tier-3', 10800],
+      ['development-environment', 'tier-4', 43200],
+      ['test-environment', 'tier-4', 43200],
+      ['documentation-system', 'tier-4', 43200],
+    ]);
+    // The plan's definition travels with the component (the actions need their params).
+    expect(components[1]).toMatchObject({ type: 'ecs-scale', params: { cluster: 'dataset-platform-osaka', service: 'auth', desiredCount: 3 } });
+    expect(state.run).toEqual({
+      executionId: EXECUTION_ID,
+      plan: 'dataset-platform',
+      scenario: 'region-outage',
+      scenarioName: 'Region outage (Tokyo unavailable)',
+      mode: 'planned',
+      severity: 'critical',
+      trigger: { kind: 'console', by: 'oncall@example.com', reason: 'Tokyo unavailable since 09:40 JST' },
+      startedAt: EXECUTION_START,
+      regions: { primary: 'ap-northeast-1', secondary: 'ap-northeast-3' },
+    });
+    expect(state).toMatchObject({ tierIndex: 0, tierCount: 4, status: 'running', results: { tiers: [], components: [] } });
+  });
+
+  it('takes the mode from the console input and the severity from the scenario', () => {
+    const state = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+    expect(state.run).toMatchObject({ scenario: 'database-failure', mode: 'unplanned', severity: 'high' });
+    expect(state.tiers.map((t) => [t.id, t.components.map((c) => c.id)])).toEqual([['tier-1', ['core-database']]]);
+  });
+
+  it('measures from incidentStartedAt when the console input gives one', () => {
+    const state = prepareRun(plan, {
+      input: consoleStart({ incidentStartedAt: '2026-11-29T09:40:00+09:00' }),
+      executionId: EXECUTION_ID,
+      executionStartedAt: EXECUTION_START,
+    });
+    expect(state.run.startedAt).toBe('2026-11-29T00:40:00.000Z');
+  });
+
+  it.each([
+    ['one second', '2026-11-29T01:05:01.000Z'],
+    ['half a minute', '2026-11-29T01:05:30.000Z'],
+    ['an hour', '2026-11-29T02:05:00.000Z'],
+  ])('rejects an incidentStartedAt %s after the execution started', (_, incidentStartedAt) => {
+    const error = rejected(consoleStart({ incidentStartedAt }));
+    expect(error.details.field).toBe('incidentStartedAt');
+    expect(error.message).toContain('after the execution started');
+  });
+
+  it('runs the scenario an alarm triggers, with that scenario\'s mode, from the alarm\'s state time', () => {
+    // Prepare
+    const input = alarmEvent(CORE_DB_ALARM);
+    // Act
+    const state = prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt: '2019-10-02T17:04:42.512Z' });
+    // Assess
+    expect(state.run).toMatchObject({
+      scenario: 'database-failure',
+      mode: 'unplanned',
+      severity: 'high',
+      startedAt: '2019-10-02T17:04:40.989Z',
+      trigger: { kind: 'alarm', by: CORE_DB_ALARM, alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${CORE_DB_ALARM}` },
+    });
+    expect(state.tiers.map((t) => t.id)).toEqual(['tier-1']);
+  });
+
+  it('runs every tier of region-outage from its composite trigger alarm', () => {
+    const state = prepareRun(plan, { input: compositeAlarmEvent(REGION_DOWN_ALARM), executionId: EXECUTION_ID, executionStartedAt: '2022-07-22T15:57:47.000Z' });
+    expect(state.run).toMatchObject({ scenario: 'region-outage', mode: 'unplanned', severity: 'critical', startedAt: '2022-07-22T15:57:45.394Z' });
+    expect(state.tierCount).toBe(4);
+  });
+
+  it("never starts an alarm run's clock after the execution's start (CloudWatch's clock may be a little ahead)", () => {
+    const state = prepareRun(plan, { input: alarmEvent(), executionId: EXECUTION_ID, executionStartedAt: '2019-10-02T17:04:40.500Z' });
+    expect(state.run.startedAt).toBe('2019-10-02T17:04:40.500Z');
+    const error = rejected(alarmEvent(), '2019-10-02T17:00:00.000Z');
+    expect(error.details.field).toBe('detail.state.timestamp');
+  });
+
+  it('rejects an alarm that triggers no scenario, naming alarmName', () => {
+    const error = rejected(alarmEvent('some-other-alarm'), '2019-10-02T17:05:00.000Z');
+    expect(error.details.field).toBe('alarmName');
+    expect(error.message).toContain('"some-other-alarm" triggers no scenario of plan "dataset-platform"');
+  });
+
+  it('rejects an unknown scenario, naming scenario and the ones the plan has', () => {
+    const error = rejected(consoleStart({ scenario: 'meteor-strike' }));
+    expect(error.details.field).toBe('scenario');
+    expect(error.message).toContain('region-outage, database-failure, storage-failure');
+  });
+
+  it('rejects bad input before looking at the plan', () => {
+    const error = rejected({ scenario: 'region-outage', mode: 'unplanned', reason: 'x' });
+    expect(error.details.field).toBe('reason');
+  });
+});
