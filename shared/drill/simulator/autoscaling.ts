@@ -7,11 +7,10 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ComponentOf } from '../../plan/schema.ts';
-import { answer, refuseOthers, type ServiceSimulation } from './service.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
 
 /** One simulated service of the account (the lead unifies this type across the simulator files). */
-export type SimulatedService = { service: string; restore(): void; snapshot(): Record<string, unknown> };
 
 const SIM: ServiceSimulation = { service: 'autoscaling', throttleError: 'Throttling' };
 const ACCOUNT = '000000000000';

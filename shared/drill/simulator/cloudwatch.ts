@@ -1,10 +1,9 @@
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { instanceKey, rdsStateOf } from './rds.ts';
-import { answer, refuseOthers, type ServiceSimulation } from './service.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import type { DurationTable, World } from './world.ts';
 
-export type SimulatedService = { service: string; restore(): void; snapshot(): Record<string, unknown> };
 
 export const CLOUDWATCH_DURATIONS: DurationTable = {
   'cloudwatch.rds-metric-delay': {

@@ -1,11 +1,10 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type DescribeServicesCommandInput, type UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ComponentOf } from '../../plan/schema.ts';
-import { answer, refuseOthers, type ServiceSimulation } from './service.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
 
 /** One simulated service of the account (the lead unifies this type across the simulator files). */
-export type SimulatedService = { service: string; restore(): void; snapshot(): Record<string, unknown> };
 
 const SIM: ServiceSimulation = { service: 'ecs', throttleError: 'ThrottlingException' };
 const ACCOUNT = '000000000000';

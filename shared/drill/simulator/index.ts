@@ -72,3 +72,36 @@ export function installSimulatedAccount(plan: Plan, options: { durations?: Durat
     restore: () => services.forEach((s) => s.restore()),
   };
 }
+
+/**
+ * The simulated duration that bounds a component's recovery (its critical operation), in seconds:
+ * what an ideal poller would wait. The drill benchmark compares achieved RTO with the sum over tiers.
+ */
+export function criticalOperationSeconds(world: World, component: Plan['components'][number]): number {
+  const key = ((): string | undefined => {
+    switch (component.type) {
+      case 'rds-replica-promotion':
+        return 'rds.promote-read-replica';
+      case 'aurora-global-failover':
+        return 'rds.aurora-global-failover';
+      case 'rds-point-in-time-restore':
+        return 'rds.point-in-time-restore';
+      case 'route53-failover':
+        return component.params.mode === 'health-check' ? 'route53.health-check-failover' : 'route53.change-propagation';
+      case 'backup-restore':
+        return component.params.resourceType === 'EFS' ? 'backup.efs-restore' : 'backup.restore';
+      case 'ecs-scale':
+        return 'ecs.task-start';
+      case 'ec2-asg-scale':
+        return 'autoscaling.instance-launch';
+      case 'elasticache-global-failover':
+        return 'elasticache.global-failover';
+      case 'manual':
+        return 'manual.operator-confirmation';
+      default:
+        // s3-failover, s3-version-restore, lambda-invoke: API calls that complete at once in the simulation.
+        return undefined;
+    }
+  })();
+  return key ? world.durationMs(key, component.id) / 1000 : 0;
+}

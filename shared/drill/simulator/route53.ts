@@ -7,10 +7,9 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ComponentOf } from '../../plan/schema.ts';
-import { answer, refuseOthers, type ServiceSimulation } from './service.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
 
-export type SimulatedService = { service: string; restore(): void; snapshot(): Record<string, unknown> };
 
 export const ROUTE53_DURATIONS: DurationTable = {
   'route53.change-propagation': {

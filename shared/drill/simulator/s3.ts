@@ -1,28 +1,16 @@
 import { createHash } from 'node:crypto';
 import {
-  CopyObjectCommand,
-  GetBucketEncryptionCommand,
-  GetBucketReplicationCommand,
-  GetBucketVersioningCommand,
-  ListObjectVersionsCommand,
-  NoSuchBucket,
-  NoSuchKey,
-  ObjectNotInActiveTierError,
-  S3Client,
-  S3ServiceException,
-  type CopyObjectCommandInput,
-  type ListObjectVersionsCommandInput,
-  type ReplicationRule,
-  type ServerSideEncryption,
+  CopyObjectCommand, GetBucketEncryptionCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, ListObjectVersionsCommand,
+  NoSuchBucket, NoSuchKey, ObjectNotInActiveTierError, S3Client, S3ServiceException,
+  type CopyObjectCommandInput, type ListObjectVersionsCommandInput, type ReplicationRule, type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ComponentOf } from '../../plan/schema.ts';
-import { answer, refuseOthers, type ServiceSimulation } from './service.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { planAccount, sleep } from './ssm.ts';
 import type { DurationTable, World } from './world.ts';
 
 /** One simulated service of the account (the lead unifies this type across the simulator files). */
-export type SimulatedService = { service: string; restore(): void; snapshot(): Record<string, unknown> };
 
 // S3 throttles with SlowDown, HTTP 503 (aws-behaviour.md §4). service.ts answers every throttle with HTTP 400; the name is what the SDK classifies.
 const SIM: ServiceSimulation = { service: 's3', throttleError: 'SlowDown' };

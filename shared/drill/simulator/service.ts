@@ -49,3 +49,10 @@ export function refuseOthers(sim: ServiceSimulation, stub: AnyStub): void {
     throw awsError('UnsupportedBySimulator', `the drill's simulated ${sim.service} does not implement this command (input ${JSON.stringify(input).slice(0, 200)})`, 400);
   });
 }
+
+/** One simulated service: its mocks (restore() removes them) and its resources' state now. */
+export interface SimulatedService {
+  service: string;
+  restore(): void;
+  snapshot(): Record<string, unknown>;
+}

@@ -1,10 +1,9 @@
 import { PublishCommand, SNSClient, type MessageAttributeValue, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { answer, refuseOthers, type ServiceSimulation } from './service.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type World } from './world.ts';
 
 /** One simulated service of the account (the lead unifies this type across the simulator files). */
-export type SimulatedService = { service: string; restore(): void; snapshot(): Record<string, unknown> };
 
 /** A notice published during the drill. */
 export interface PublishedMessage {

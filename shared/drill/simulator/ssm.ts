@@ -9,11 +9,10 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ComponentOf, Plan } from '../../plan/schema.ts';
-import { answer, refuseOthers, type ServiceSimulation } from './service.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
 
 /** One simulated service of the account (the lead unifies this type across the simulator files). */
-export type SimulatedService = { service: string; restore(): void; snapshot(): Record<string, unknown> };
 
 // SSM throttles with ThrottlingException "Rate exceeded" (aws-behaviour.md §4, unmodeled).
 const SIM: ServiceSimulation = { service: 'ssm', throttleError: 'ThrottlingException' };

@@ -2,7 +2,8 @@ import { DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ec2AsgScale } from '../../../../shared/actions/ec2-asg-scale.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../shared/actions/types.ts';
-import { AUTOSCALING_DURATIONS, simulateAutoScaling, type SimulatedService } from '../../../../shared/drill/simulator/autoscaling.ts';
+import { AUTOSCALING_DURATIONS, simulateAutoScaling } from '../../../../shared/drill/simulator/autoscaling.ts';
+import type { SimulatedService } from '../../../../shared/drill/simulator/service.ts';
 import { World, type Fault } from '../../../../shared/drill/simulator/world.ts';
 import { withVirtualClock } from '../../../../shared/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../shared/plan/load.ts';

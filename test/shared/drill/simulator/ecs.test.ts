@@ -2,7 +2,8 @@ import { DeleteServiceCommand, DescribeServicesCommand, UpdateServiceCommand } f
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ecsScale } from '../../../../shared/actions/ecs-scale.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../shared/actions/types.ts';
-import { ECS_DURATIONS, simulateEcs, type SimulatedService } from '../../../../shared/drill/simulator/ecs.ts';
+import { ECS_DURATIONS, simulateEcs } from '../../../../shared/drill/simulator/ecs.ts';
+import type { SimulatedService } from '../../../../shared/drill/simulator/service.ts';
 import { World, type Fault } from '../../../../shared/drill/simulator/world.ts';
 import { withVirtualClock } from '../../../../shared/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../shared/plan/load.ts';

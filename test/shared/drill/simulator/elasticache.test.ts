@@ -2,7 +2,8 @@ import { DescribeGlobalReplicationGroupsCommand, FailoverGlobalReplicationGroupC
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { elasticacheGlobalFailover } from '../../../../shared/actions/elasticache-global-failover.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../shared/actions/types.ts';
-import { ELASTICACHE_DURATIONS, simulateElastiCache, type SimulatedService } from '../../../../shared/drill/simulator/elasticache.ts';
+import { ELASTICACHE_DURATIONS, simulateElastiCache } from '../../../../shared/drill/simulator/elasticache.ts';
+import type { SimulatedService } from '../../../../shared/drill/simulator/service.ts';
 import { World, type Fault } from '../../../../shared/drill/simulator/world.ts';
 import { withVirtualClock } from '../../../../shared/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../shared/plan/load.ts';
