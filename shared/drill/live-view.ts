@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import { createLogUpdate } from 'log-update';
 import type { ProgressStep } from './run-drill.ts';
 
 export interface TierView {
@@ -7,65 +7,66 @@ export interface TierView {
   components: number;
 }
 
+interface TierState extends TierView {
+  elapsedMinutes: number;
+  recovered: Set<string>;
+  finished: boolean;
+  status: string;
+}
+
+const BAR = 30;
+
+/** A bar of simulated minutes against the RTO target; past the target it turns to '!'. */
+export function rtoBar(elapsedMinutes: number, targetMinutes: number): string {
+  const filled = Math.min(BAR, Math.round((elapsedMinutes / targetMinutes) * BAR));
+  return (elapsedMinutes > targetMinutes ? '!' : '█').repeat(filled) + '░'.repeat(BAR - filled);
+}
+
 /**
- * The drill's live view on a terminal: one bar per tier, filling with the simulated minutes elapsed
- * against the tier's RTO target, with its components recovered and the latest status.
+ * The drill's live view on a terminal (log-update redraws the block in place; it starts no timers,
+ * so it is safe under the drill's virtual clock): one bar per tier, filling with the simulated
+ * minutes since the incident against the tier's RTO target, its components recovered and the
+ * latest status.
  */
 export class LiveView {
-  private readonly multibar: cliProgress.MultiBar;
-  private readonly bars = new Map<string, cliProgress.SingleBar>();
-  private readonly done = new Map<string, Set<string>>();
-  private readonly finished = new Set<string>();
-  private readonly tiers: TierView[];
+  private readonly tiers: TierState[];
+  private readonly render: ReturnType<typeof createLogUpdate>;
 
   constructor(tiers: TierView[], stream: NodeJS.WriteStream = process.stdout) {
-    this.tiers = tiers;
-    this.multibar = new cliProgress.MultiBar(
-      {
-        stream,
-        clearOnComplete: false,
-        hideCursor: true,
-        format: ' {tier} |{bar}| {elapsed}/{target} min RTO · {recovered}/{components} recovered · {status}',
-        barsize: 30,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    for (const tier of tiers) {
-      this.bars.set(
-        tier.id,
-        this.multibar.create(tier.rtoTargetMinutes, 0, {
-          tier: tier.id.padEnd(10),
-          elapsed: '0',
-          target: tier.rtoTargetMinutes,
-          recovered: 0,
-          components: tier.components,
-          status: 'waiting',
-        }),
-      );
-      this.done.set(tier.id, new Set());
-    }
+    this.tiers = tiers.map((t) => ({ ...t, elapsedMinutes: 0, recovered: new Set(), finished: false, status: 'waiting' }));
+    this.render = createLogUpdate(stream);
+    this.draw();
+  }
+
+  /** The block as text (what the terminal shows). */
+  text(): string {
+    const width = Math.max(...this.tiers.map((t) => t.id.length));
+    return this.tiers
+      .map(
+        (t) =>
+          ` ${t.id.padEnd(width)} |${rtoBar(t.elapsedMinutes, t.rtoTargetMinutes)}| ${t.elapsedMinutes.toFixed(1)}/${t.rtoTargetMinutes} min RTO · ` +
+          `${t.recovered.size}/${t.components} recovered · ${t.status}`.slice(0, 110),
+      )
+      .join('\n');
   }
 
   update(step: ProgressStep): void {
     const minutes = step.elapsedSeconds / 60;
-    // Every tier still running shows the time elapsed since the incident.
-    for (const tier of this.tiers) {
-      if (this.finished.has(tier.id)) continue;
-      const bar = this.bars.get(tier.id)!;
-      bar.update(Math.min(minutes, tier.rtoTargetMinutes), { elapsed: minutes.toFixed(1) });
+    for (const tier of this.tiers) if (!tier.finished) tier.elapsedMinutes = minutes;
+    const tier = this.tiers.find((t) => t.id === step.tier);
+    if (tier) {
+      if (step.component && step.status.endsWith('(done)')) tier.recovered.add(step.component);
+      if (step.state === 'Record Tier Outcome') tier.finished = true;
+      tier.status = `${step.component ? `${step.component}: ` : ''}${step.status}`;
     }
-    if (!step.tier) return;
-    const bar = this.bars.get(step.tier);
-    if (!bar) return;
-    if (step.component && step.status.endsWith('(done)')) this.done.get(step.tier)!.add(step.component);
-    if (step.state === 'Record Tier Outcome') this.finished.add(step.tier);
-    bar.update({
-      recovered: this.done.get(step.tier)!.size,
-      status: `${step.component ? `${step.component}: ` : ''}${step.status}`.slice(0, 70),
-    });
+    this.draw();
+  }
+
+  private draw(): void {
+    this.render(this.text());
   }
 
   stop(): void {
-    this.multibar.stop();
+    this.render.done();
   }
 }
