@@ -209,5 +209,6 @@ module.exports = {
     RecordTierRole: role('record-tier', []),
     SummariseRunRole: role('summarise-run', []),
     RequestConfirmationRole: role('request-confirmation', internalTopicPublish),
+    StartRecoveryRole: role('start-recovery', [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] }]),
   },
 };

@@ -62,14 +62,14 @@ describe('serverless.yml, packaged offline (osls package)', () => {
 
   it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(8);
     const roles = new Set<string>();
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       roles.add(JSON.stringify(fn.Properties.Role));
     }
-    expect(roles.size).toBe(7);
+    expect(roles.size).toBe(8);
   });
 
   it('holds the state machine from statemachines/failover.asl.json with function ARNs substituted', () => {
@@ -83,7 +83,7 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     expect(Object.values(sub[1])).toContainEqual({ 'Fn::GetAtt': ['StartActionLambdaFunction', 'Arn'] });
   });
 
-  it('starts the state machine from the plan\'s trigger alarms going to ALARM', () => {
+  it('starts a recovery from the plan\'s trigger alarms going to ALARM, through the starter function', () => {
     const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule')!;
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.cloudwatch'],
@@ -93,7 +93,14 @@ describe('serverless.yml, packaged offline (osls package)', () => {
         state: { value: ['ALARM'] },
       },
     });
-    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: 'FailoverStateMachine' } })]);
+    // The starter function names the execution after the incident (EventBridge cannot).
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': ['StartRecoveryLambdaFunction', 'Arn'] } })]);
+    expect(resources.StartRecoveryLambdaFunction!.Properties.Environment).toEqual({
+      Variables: expect.objectContaining({ STATE_MACHINE_ARN: { Ref: 'FailoverStateMachine' } }),
+    });
+    expect(statementsOf(resources.StartRecoveryRole!).slice(1)).toEqual([
+      { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] },
+    ]);
   });
 
   it('encrypts the internal and external topics with the customer-managed key', () => {
