@@ -24,7 +24,7 @@ export const SSM_DURATIONS: DurationTable = {
   },
 };
 
-/** The account id the plan's ARNs use (backup role, resource ARNs…), else the simulator's placeholder. */
+/** The account id the plan's ARNs use (backup role, resource ARNs…), else the simulator's stand-in account id. */
 export function planAccount(plan: Plan): string {
   return /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(JSON.stringify(plan.components))?.[1] ?? '000000000000';
 }

@@ -1,30 +1,17 @@
 import { DeleteServiceCommand, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ecsScale } from '../../../../shared/actions/ecs-scale.ts';
-import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../shared/actions/types.ts';
 import { ECS_DURATIONS, simulateEcs } from '../../../../shared/drill/simulator/ecs.ts';
 import type { SimulatedService } from '../../../../shared/drill/simulator/service.ts';
 import { World, type Fault } from '../../../../shared/drill/simulator/world.ts';
 import { withVirtualClock } from '../../../../shared/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../shared/plan/load.ts';
-import type { ComponentType, Plan } from '../../../../shared/plan/schema.ts';
+import type { Plan } from '../../../../shared/plan/schema.ts';
 import { actionContext, exampleComponent, SECONDARY } from '../../../support/action-context.ts';
+import { drive, sleep } from '../../../support/drive-action.ts';
 
 const START = new Date('2026-11-29T01:05:00.000Z');
 const CLUSTER = 'dataset-platform-osaka';
-const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-
-/** Runs the action as the state machine does (start, then a check each nextCheckSeconds) until done. */
-async function drive<T extends ComponentType>(action: RecoveryAction<T>, ctx: ActionContext<T>, limitSeconds = 7200) {
-  const t0 = Date.now();
-  let progress: ActionProgress = await action.start(ctx);
-  while (!progress.done) {
-    await sleep(progress.nextCheckSeconds);
-    if (Date.now() - t0 > limitSeconds * 1000) throw new Error(`not done after ${limitSeconds} s: ${progress.status}`);
-    progress = await action.check(ctx, progress.state);
-  }
-  return { seconds: (Date.now() - t0) / 1000, progress };
-}
 
 let plan: Plan;
 let sim: SimulatedService | undefined;

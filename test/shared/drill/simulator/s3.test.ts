@@ -1,24 +1,17 @@
-import {
-  CopyObjectCommand,
-  GetBucketReplicationCommand,
-  GetBucketVersioningCommand,
-  ListObjectVersionsCommand,
-  S3ServiceException,
-  type ListObjectVersionsCommandOutput,
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, ListObjectVersionsCommand, S3ServiceException, type ListObjectVersionsCommandOutput } from '@aws-sdk/client-s3';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { s3Failover } from '../../../../shared/actions/s3-failover.ts';
 import { copySource, s3VersionRestore } from '../../../../shared/actions/s3-version-restore.ts';
-import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../shared/actions/types.ts';
 import { S3_DAMAGE_MINUTES_BEFORE_SEEDING, S3_DURATIONS, simulateS3 } from '../../../../shared/drill/simulator/s3.ts';
 import type { SimulatedService } from '../../../../shared/drill/simulator/service.ts';
 import { SSM_DURATIONS, simulateSsm } from '../../../../shared/drill/simulator/ssm.ts';
 import { World, type Fault } from '../../../../shared/drill/simulator/world.ts';
 import { withVirtualClock } from '../../../../shared/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../shared/plan/load.ts';
-import type { ComponentType, Plan } from '../../../../shared/plan/schema.ts';
+import type { Plan } from '../../../../shared/plan/schema.ts';
 import { actionContext, exampleComponent, PRIMARY, SECONDARY } from '../../../support/action-context.ts';
+import { drive } from '../../../support/drive-action.ts';
 
 const START = new Date('2026-11-29T01:00:00.000Z');
 const TOKYO = 'dataset-platform-datasets-tokyo';
@@ -30,23 +23,9 @@ const PUT_SECONDS = SSM_DURATIONS['ssm.put-parameter']?.seconds ?? Number.NaN;
 /** The s3-version-restore action copies this many objects at once (PARALLEL_COPIES in the action). */
 const PARALLEL_COPIES = 8;
 const DAMAGE = new Date(START.getTime() - S3_DAMAGE_MINUTES_BEFORE_SEEDING * 60_000);
-const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 type Entry = { versionId: string; lastModified: string; etag?: string; deleteMarker?: true };
 type BucketView = { region: string; encryption: string; replicatesTo: string[]; damageStartedAt?: string; objects?: Record<string, Entry[]> };
-
-/** Runs the action as the state machine does (start, then a check each nextCheckSeconds, `now` fresh each time) until done. */
-async function drive<T extends ComponentType>(action: RecoveryAction<T>, ctx: ActionContext<T>, limitSeconds = 7200) {
-  const fresh = () => ({ ...ctx, now: new Date() });
-  const t0 = Date.now();
-  let progress: ActionProgress = await action.start(fresh());
-  while (!progress.done) {
-    await sleep(progress.nextCheckSeconds);
-    if (Date.now() - t0 > limitSeconds * 1000) throw new Error(`not done after ${limitSeconds} s: ${progress.status}`);
-    progress = await action.check(fresh(), progress.state);
-  }
-  return { seconds: (Date.now() - t0) / 1000, progress };
-}
 
 let plan: Plan;
 let sims: SimulatedService[] = [];
