@@ -1,20 +1,10 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
+import { alarmEvent, normaliseTimestamp, parseTimestamp, TIMESTAMP_MESSAGE } from './alarm-event.ts';
 
-/**
- * ISO-8601 date and time with seconds and a zone: `Z`, `+09:00`, or CloudWatch's `+0000` (alarm
- * state timestamps are written as 2019-10-02T17:04:40.989+0000).
- */
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
+export { alarmEvent, normaliseTimestamp };
 
-/** Milliseconds since the epoch of such a timestamp, or NaN when it is not one. */
-function parseTimestamp(value: string): number {
-  return TIMESTAMP.test(value) ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
-}
-
-const timestamp = z.string().refine((v) => !Number.isNaN(parseTimestamp(v)), {
-  message: 'must be an ISO-8601 time with a zone, e.g. 2026-11-29T01:00:00Z or 2026-11-29T01:00:00.000+0000',
-});
+const timestamp = z.string().refine((v) => !Number.isNaN(parseTimestamp(v)), { message: TIMESTAMP_MESSAGE });
 
 /**
  * The two ways a run starts (contracts.md "Execution input"):
@@ -36,20 +26,6 @@ export const alarmInput = z.strictObject({
   alarmArn: z.string().regex(/^arn:aws[a-z-]*:cloudwatch:/, 'must be a CloudWatch alarm ARN'),
   stateChangedAt: timestamp,
   reason: z.string().default(''),
-});
-
-export const alarmEvent = z.object({
-  source: z.literal('aws.cloudwatch'),
-  'detail-type': z.literal('CloudWatch Alarm State Change'),
-  resources: z.array(z.string()).default([]),
-  detail: z.object({
-    alarmName: z.string().min(1),
-    state: z.object({
-      value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
-      reason: z.string().default(''),
-      timestamp,
-    }),
-  }),
 });
 
 export type ConsoleInput = z.infer<typeof consoleInput>;
@@ -78,20 +54,13 @@ function fieldOf(issue: z.core.$ZodIssue): string {
   return path.map(String).join('.') || '(input)';
 }
 
-function invalid(error: z.ZodError, what: string): InvalidInputError {
+function invalid(error: z.core.$ZodError, what: string): InvalidInputError {
   const field = fieldOf(error.issues[0]!);
   const all = error.issues.map((i) => `${fieldOf(i)}: ${i.message}`).join('; ');
   return new InvalidInputError(`${what}: ${all}`, {
     field,
     issues: error.issues.map((i) => ({ path: fieldOf(i), message: i.message })),
   });
-}
-
-/** CloudWatch writes alarm timestamps as 2026-11-29T01:00:00.000+0000; normalise to ISO-8601 UTC. */
-export function normaliseTimestamp(value: string, field: string): string {
-  const ms = parseTimestamp(value);
-  if (Number.isNaN(ms)) throw new InvalidInputError(`${field}: not a timestamp: "${value}"`, { field });
-  return new Date(ms).toISOString();
 }
 
 /** Parses any execution input into a start request, or throws InvalidInputError naming the field. */

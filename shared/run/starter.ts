@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { InvalidInputError } from '../errors.ts';
-import { alarmEvent, normaliseTimestamp } from './input.ts';
+import { alarmEvent, normaliseTimestamp } from './alarm-event.ts';
 
 export type StartOutcome =
   | { outcome: 'started'; executionArn: string; executionName: string }
