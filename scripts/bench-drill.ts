@@ -28,12 +28,14 @@ const median = sorted[Math.floor(sorted.length / 2)]!;
 
 const world = new World(plan, { durations: DEFAULT_DURATIONS });
 const order = recoveryOrder(plan, scenario);
-let criticalPath = 0;
+// The run starts when the incident is detected; RTO counts from the incident.
+let criticalPath = world.durationMs('detection.time-to-detect') / 1000;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 out(`drill ${plan.name} / ${scenario}: outcome ${report!.outcome}`);
 out(`wall time: first ${walls[0]!.toFixed(0)} ms (includes module warm-up), median of ${runs} ${median.toFixed(0)} ms`);
 out('');
 out('tier      critical op (s)  cumulative (min)  achieved (min)  ratio');
+out(`${'detection'.padEnd(10)}${String(criticalPath).padStart(15)}  ${(criticalPath / 60).toFixed(2).padStart(16)}`);
 for (const tier of order.tiers) {
   criticalPath += Math.max(...tier.components.map((c) => criticalOperationSeconds(world, c)));
   const achieved = report!.tiers.find((t) => t.id === tier.id)?.achievedMinutes ?? NaN;

@@ -93,9 +93,10 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
     .option('--scenario <id>', 'the scenario to drill (or give --event)')
     .option('--event <file>', 'an EventBridge "CloudWatch Alarm State Change" event, as AWS delivers it')
     .option('--inject <spec>', `inject a fault (repeatable):\n${INJECT_HELP}`, (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--duration <key=seconds>', 'override a simulated duration (repeatable), e.g. rds.promote-read-replica=900', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--report-dir <dir>', 'where to write report.json, report.md, report.html (default drill-reports/<start time>/)')
     .option('--json', 'print report.json instead of progress lines')
-    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; reportDir?: string; json?: boolean }) => {
+    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean }) => {
       const code = await drillCommand(opts, { ...io, tty: io === stdio && process.stdout.isTTY ? process.stdout : undefined });
       if (code !== 0) throw new Exit(code);
     });

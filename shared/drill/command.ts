@@ -3,6 +3,8 @@ import path from 'node:path';
 import { InvalidInputError, PlanValidationError } from '../errors.ts';
 import { loadPlanFile } from '../plan/load.ts';
 import { parseInject } from './inject.ts';
+import { DEFAULT_DURATIONS } from './simulator/index.ts';
+import type { DurationTable } from './simulator/world.ts';
 import { renderHtml, renderMarkdown } from './render.ts';
 import type { DrillReport } from './report.ts';
 import { recoveryOrder } from '../plan/recovery-order.ts';
@@ -14,6 +16,8 @@ export interface DrillFlags {
   scenario?: string;
   event?: string;
   inject: string[];
+  /** KEY=SECONDS overrides of the simulated durations table. */
+  duration?: string[];
   reportDir?: string;
   json?: boolean;
 }
@@ -36,6 +40,21 @@ const clock = (seconds: number) => {
 export function progressLine(step: ProgressStep): string {
   const who = [step.tier, step.component, step.type].filter(Boolean).join(' ');
   return `${clock(step.elapsedSeconds)} ${who} ${step.state}: ${step.status}`;
+}
+
+/** `--duration KEY=SECONDS` (repeatable): overrides one entry of the simulated durations table. */
+export function parseDurations(specs: string[]): DurationTable {
+  const table: DurationTable = {};
+  for (const spec of specs) {
+    const match = /^([a-z0-9.-]+)=(\d+(?:\.\d+)?)$/.exec(spec);
+    const key = match?.[1];
+    if (!match || !key) throw new InvalidInputError(`--duration ${spec}: use KEY=SECONDS, e.g. rds.promote-read-replica=900`, { field: 'duration' });
+    if (!DEFAULT_DURATIONS[key]) {
+      throw new InvalidInputError(`--duration ${spec}: unknown key "${key}"; known: ${Object.keys(DEFAULT_DURATIONS).sort().join(', ')}`, { field: 'duration' });
+    }
+    table[key] = { seconds: Number(match[2]), source: 'set with --duration' };
+  }
+  return table;
 }
 
 async function readEvent(file: string): Promise<unknown> {
@@ -61,6 +80,7 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
   try {
     const plan = await loadPlanFile(flags.plan);
     const faults = flags.inject.map((spec) => parseInject(spec, plan));
+    const durations = parseDurations(flags.duration ?? []);
     const event = flags.event === undefined ? undefined : await readEvent(flags.event);
     const start = drillStart({ plan, scenario: flags.scenario, event });
     const live =
@@ -77,6 +97,7 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
         scenario: flags.scenario,
         event,
         faults,
+        durations,
         onProgress: flags.json ? undefined : live ? (step) => live.update(step) : (step) => io.out(progressLine(step)),
       });
     } finally {

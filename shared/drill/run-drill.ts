@@ -8,7 +8,7 @@ import { alarmEvent, normaliseTimestamp } from '../run/input.ts';
 import type { ActionRecord, ComponentTask, RunSummary } from '../run/types.ts';
 import { packagedPlan, resetPackagedPlan } from '../runtime/plan.ts';
 import { measuredRpo, type DrillReport } from './report.ts';
-import { installSimulatedAccount } from './simulator/index.ts';
+import { DEFAULT_DURATIONS, installSimulatedAccount } from './simulator/index.ts';
 import type { DurationTable, Fault } from './simulator/world.ts';
 
 export interface DrillOptions {
@@ -40,7 +40,8 @@ const REGION_OF_AUTOMATION = (plan: Plan) => plan.regions.secondary;
 /** What a drill starts from: the scenario, the execution input and the simulated start, or "ignored". */
 export function drillStart(
   options: Pick<DrillOptions, 'plan' | 'scenario' | 'event' | 'startAt'>,
-): { ignored: string } | { scenario: string; input: unknown; startAt: Date } {
+  detectionMs = 0,
+): { ignored: string } | { scenario: string; input: unknown; startAt: Date; incidentAt: Date } {
   const { plan } = options;
   if (options.event === undefined) {
     if (!options.scenario) throw new InvalidInputError('--scenario: name the scenario to drill (or give --event)', { field: 'scenario' });
@@ -51,10 +52,19 @@ export function drillStart(
       });
     }
     const startAt = options.startAt ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+    // The incident began before the run started: the time it takes to detect it (durations table).
+    const incidentAt = new Date(startAt.getTime() - detectionMs);
     return {
       scenario: scenario.id,
       startAt,
-      input: { scenario: scenario.id, mode: scenario.mode, reason: 'offline drill (dr-autopilot drill)', requestedBy: 'dr-autopilot drill' },
+      incidentAt,
+      input: {
+        scenario: scenario.id,
+        mode: scenario.mode,
+        reason: 'offline drill (dr-autopilot drill)',
+        requestedBy: 'dr-autopilot drill',
+        incidentStartedAt: incidentAt.toISOString(),
+      },
     };
   }
   const parsed = alarmEvent.safeParse(options.event);
@@ -70,7 +80,8 @@ export function drillStart(
   if (options.scenario && options.scenario !== scenario.id) {
     throw new InvalidInputError(`--scenario: the event's alarm ${detail.alarmName} triggers "${scenario.id}", not "${options.scenario}"`, { field: 'scenario' });
   }
-  return { scenario: scenario.id, startAt, input: options.event };
+  // An alarm start measures from the alarm's state change, as in production.
+  return { scenario: scenario.id, startAt, incidentAt: startAt, input: options.event };
 }
 
 interface ItemInput {
@@ -81,7 +92,8 @@ interface ItemInput {
 /** Runs the deployable state machine with the real handlers against the simulated account. */
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const { plan } = options;
-  const start = drillStart(options);
+  const durations = { ...DEFAULT_DURATIONS, ...options.durations };
+  const start = drillStart(options, (durations['detection.time-to-detect']?.seconds ?? 0) * 1000);
   const empty = { tiers: [], components: [], rpo: [], checks: [], notifications: [], stateTransitions: 0, finalState: {} };
   const faults = (options.faults ?? []).map((f) => JSON.stringify(f));
   if ('ignored' in start) {
@@ -95,10 +107,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   resetPackagedPlan();
   await packagedPlan(); // read before the clock is faked
 
-  const account = installSimulatedAccount(plan, { durations: options.durations, faults: options.faults });
-  try {
-    return await withVirtualClock(start.startAt, async () => {
-      const t0 = Date.now();
+  return withVirtualClock(start.startAt, async () => {
+    // Built on simulated time, so the resources' history is dated relative to the drill's incident.
+    const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime() });
+    try {
+      // Progress is counted from the incident, as RTO is.
+      const t0 = start.incidentAt.getTime();
       const retries = new Map<string, { state: string; error: string; at: string }[]>();
       const observations = new Map<string, Record<string, unknown>>();
       const lastStatus = new Map<string, string>();
@@ -215,8 +229,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         }),
         rpo: measuredRpo(plan, summary, observations),
       };
-    });
-  } finally {
-    account.restore();
-  }
+    } finally {
+      account.restore();
+    }
+  });
 }

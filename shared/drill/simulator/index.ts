@@ -14,6 +14,11 @@ import { World, type DurationTable, type Fault } from './world.ts';
 
 /** Operators in the drill: how long a person takes to carry out and confirm a manual step. */
 export const OPERATOR_DURATIONS: DurationTable = {
+  'detection.time-to-detect': {
+    seconds: 20 * 60,
+    source:
+      'assumption: from the incident to the trigger alarm firing and the run starting — e.g. 3 evaluation periods of 5 min plus delivery; a console-started drill dates the incident this long before its start',
+  },
   'manual.operator-confirmation': {
     seconds: 30 * 60,
     source: 'assumption: 30 min for an operator to carry out a documented manual step and confirm it',
@@ -49,8 +54,11 @@ export interface SimulatedAccount {
  * Builds the two-region account the plan names and intercepts every SDK v3 client with it.
  * Call restore() when the drill ends (the mocks are process-wide).
  */
-export function installSimulatedAccount(plan: Plan, options: { durations?: DurationTable; faults?: Fault[] } = {}): SimulatedAccount {
-  const world = new World(plan, { durations: { ...DEFAULT_DURATIONS, ...options.durations }, faults: options.faults });
+export function installSimulatedAccount(
+  plan: Plan,
+  options: { durations?: DurationTable; faults?: Fault[]; incidentAt?: number } = {},
+): SimulatedAccount {
+  const world = new World(plan, { durations: { ...DEFAULT_DURATIONS, ...options.durations }, faults: options.faults, incidentAt: options.incidentAt });
   const sns = simulateSns(world);
   const services = [
     simulateRds(world),

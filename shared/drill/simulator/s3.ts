@@ -74,8 +74,9 @@ const keyName = (i: number) => ({ 5: `2026/report ${i}.csv`, 6: `ja/データ-${
  * With the `fail` fault on the component, the days-old versions are in GLACIER (lifecycle), so copying
  * them fails with ObjectNotInActiveTierError.
  */
-function seedHistory(bucket: Bucket, prefix: string, t: number, archived: boolean) {
-  const damage = t - S3_DAMAGE_MINUTES_BEFORE_SEEDING * MINUTE;
+function seedHistory(bucket: Bucket, prefix: string, t: number, archived: boolean, incidentAt: number | undefined) {
+  // The damage begins with the incident when the drill says when that was.
+  const damage = incidentAt ?? t - S3_DAMAGE_MINUTES_BEFORE_SEEDING * MINUTE;
   bucket.damageStartedAt = damage;
   const put = (key: string, at: number, content: string | null, size = 0, storageClass = 'STANDARD') => {
     const entries = bucket.objects.get(key) ?? [];
@@ -136,7 +137,7 @@ export function simulateS3(world: World): SimulatedService {
   }
   for (const c of world.plan.components.filter((x): x is ComponentOf<'s3-version-restore'> => x.type === 's3-version-restore')) {
     const bucket = add(c.params.bucket, world.plan.regions[c.params.region], c.id, false);
-    if (bucket.damageStartedAt === undefined) seedHistory(bucket, c.params.prefix, seededAt, world.failing(c.id));
+    if (bucket.damageStartedAt === undefined) seedHistory(bucket, c.params.prefix, seededAt, world.failing(c.id), world.incidentAt);
   }
 
   function bucketIn(name: string | undefined, region: string): Bucket {

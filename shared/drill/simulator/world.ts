@@ -42,8 +42,12 @@ export class World {
   private readonly owners = new Map<string, string>();
   private readonly throttleLeft = new Map<string, number>();
 
-  constructor(plan: Plan, options: { durations: DurationTable; faults?: Fault[] }) {
+  /** When the simulated incident began (ms), where a simulator dates damage (s3 object history). */
+  readonly incidentAt: number | undefined;
+
+  constructor(plan: Plan, options: { durations: DurationTable; faults?: Fault[]; incidentAt?: number }) {
     this.plan = plan;
+    this.incidentAt = options.incidentAt;
     this.durations = options.durations;
     this.faults = options.faults ?? [];
     for (const f of this.faults) if (f.kind === 'throttle') this.throttleLeft.set(f.service, (this.throttleLeft.get(f.service) ?? 0) + f.calls);
