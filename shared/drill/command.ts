@@ -123,7 +123,8 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
     io.out(JSON.stringify(report, null, 2));
   } else {
     io.out('');
-    io.out(`${report.outcome.toUpperCase()}: ${report.plan} / ${report.scenario}${report.reason ? ` — ${report.reason}` : ''}`);
+    // An ignored event names no scenario.
+    io.out(`${report.outcome.toUpperCase()}: ${report.plan}${report.scenario ? ` / ${report.scenario}` : ''}${report.reason ? ` — ${report.reason}` : ''}`);
     for (const t of report.tiers) {
       io.out(`  ${t.id}: ${t.status}, ${t.achievedMinutes ?? '—'} min of ${t.rtoTargetMinutes} (${t.met ? 'met' : 'not met'})`);
     }

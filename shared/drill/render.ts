@@ -4,11 +4,13 @@ const hhmm = (iso: string | null) => (iso ? iso.slice(11, 19) : '—');
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const yesNo = (met: boolean | null) => (met === null ? '—' : met ? 'yes' : '**no**');
+/** "plan / scenario"; an ignored event names no scenario. */
+const title = (r: DrillReport, separator: string) => (r.scenario ? `${r.plan}${separator}${r.scenario}` : r.plan);
 
 /** report.md: per tier RTO target vs achieved, per component start/end/attempts/outcome, a Mermaid gantt. */
 export function renderMarkdown(r: DrillReport): string {
   const lines = [
-    `# Drill report: ${r.plan} / ${r.scenario}`,
+    `# Drill report: ${title(r, ' / ')}`,
     '',
     `**Outcome: ${r.outcome}**${r.reason ? ` — ${cell(r.reason)}` : ''}`,
     '',
@@ -85,9 +87,9 @@ export function renderHtml(r: DrillReport): string {
     .map((t) => `<tr><td>${esc(t.id)}</td><td>${t.rtoTargetMinutes}</td><td>${t.achievedMinutes ?? '—'}</td><td>${t.met === null ? '—' : t.met ? 'yes' : 'no'}</td><td>${esc(t.status)}</td></tr>`)
     .join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(`Drill ${r.plan} / ${r.scenario}`)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(`Drill ${title(r, ' / ')}`)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}svg text{font:12px system-ui,sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}.recovered{color:#2e7d32}.failed{color:#c62828}</style></head>
-<body><h1>${esc(`${r.plan} — ${r.scenario}`)}</h1>
+<body><h1>${esc(title(r, ' — '))}</h1>
 <p class="${esc(r.outcome)}"><strong>${esc(r.outcome)}</strong>${r.reason ? ` — ${esc(r.reason)}` : ''}</p>
 <p>Simulated time ${esc(r.startedAt)} → ${esc(r.finishedAt)} · ${r.stateTransitions} state transitions</p>
 <table><tr><th>tier</th><th>RTO target (min)</th><th>achieved (min)</th><th>met</th><th>status</th></tr>${tierRows}</table>

@@ -41,7 +41,7 @@ const REGION_OF_AUTOMATION = (plan: Plan) => plan.regions.secondary;
 export function drillStart(
   options: Pick<DrillOptions, 'plan' | 'scenario' | 'event' | 'startAt'>,
   detectionMs = 0,
-): { ignored: string } | { scenario: string; input: unknown; startAt: Date; incidentAt: Date } {
+): { ignored: string; startAt: Date } | { scenario: string; input: unknown; startAt: Date; incidentAt: Date } {
   const { plan } = options;
   if (options.event === undefined) {
     if (!options.scenario) throw new InvalidInputError('--scenario: name the scenario to drill (or give --event)', { field: 'scenario' });
@@ -74,9 +74,9 @@ export function drillStart(
   }
   const { detail } = parsed.data;
   const startAt = new Date(normaliseTimestamp(detail.state.timestamp, 'detail.state.timestamp'));
-  if (detail.state.value !== 'ALARM') return { ignored: `alarm ${detail.alarmName} is ${detail.state.value}: only ALARM starts a recovery` };
+  if (detail.state.value !== 'ALARM') return { ignored: `alarm ${detail.alarmName} is ${detail.state.value}: only ALARM starts a recovery`, startAt };
   const scenario = scenarioForAlarm(plan, detail.alarmName);
-  if (!scenario) return { ignored: `alarm ${detail.alarmName} triggers no scenario of plan ${plan.name}` };
+  if (!scenario) return { ignored: `alarm ${detail.alarmName} triggers no scenario of plan ${plan.name}`, startAt };
   if (options.scenario && options.scenario !== scenario.id) {
     throw new InvalidInputError(`--scenario: the event's alarm ${detail.alarmName} triggers "${scenario.id}", not "${options.scenario}"`, { field: 'scenario' });
   }
@@ -97,8 +97,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const empty = { tiers: [], components: [], rpo: [], checks: [], notifications: [], stateTransitions: 0, finalState: {} };
   const faults = (options.faults ?? []).map((f) => JSON.stringify(f));
   if ('ignored' in start) {
-    const now = new Date().toISOString();
-    return { plan: plan.name, scenario: options.scenario ?? '', mode: 'drill', outcome: 'ignored', reason: start.ignored, startedAt: now, finishedAt: now, faults, ...empty };
+    // Nothing runs: the report is dated at the event's state change (simulated time), not the wall clock.
+    const at = start.startAt.toISOString();
+    return { plan: plan.name, scenario: options.scenario ?? '', mode: 'drill', outcome: 'ignored', reason: start.ignored, startedAt: at, finishedAt: at, faults, ...empty };
   }
 
   process.env.PLAN_FILE = options.planFile;
@@ -116,6 +117,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       const retries = new Map<string, { state: string; error: string; at: string }[]>();
       const observations = new Map<string, Record<string, unknown>>();
       const lastStatus = new Map<string, string>();
+      // The error a state failed with, per component and state: StateRetried and StateCaught do not carry it.
+      const failedWith = new Map<string, string>();
+      // The run summary as Summarise Run returned it (a failed run's cause is not reliable JSON locally, see below).
+      let summarised: RunSummary | undefined;
       let transitions = 0;
       const execution = runLocal(start.input, {
         region: REGION_OF_AUTOMATION(plan),
@@ -140,12 +145,18 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           const at = new Date(e.timestamp).toISOString();
           const step = (state: string, status: string) =>
             options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), tier: component?.tier, component: component?.id, type: component?.type, state, status });
-          if (e.type === 'StateRetried' && component) {
-            const error = (e as unknown as { Error?: string }).Error ?? 'error';
+          const failureKey = `${component?.id ?? ''}\n${e.state.name}`;
+          if (e.type === 'StateFailed' && component) {
+            // Every failed attempt, retried or not, is logged as StateFailed first (with the error's name).
+            failedWith.set(failureKey, e.Error);
+          } else if (e.type === 'StateRetried' && component) {
+            const error = failedWith.get(failureKey) ?? 'unknown error';
             retries.set(component.id, [...(retries.get(component.id) ?? []), { state: e.state.name, error, at }]);
             step(e.state.name, `retry ${e.retry.attempt} after ${error}`);
-          } else if (e.type === 'StateFailed' && component) {
-            step(e.state.name, `failed: ${(e as unknown as { Error?: string }).Error ?? 'error'}`);
+          } else if (e.type === 'StateCaught' && component) {
+            step(e.state.name, `failed: ${failedWith.get(failureKey) ?? 'unknown error'}`);
+          } else if (e.type === 'StateExited' && e.state.name === 'Summarise Run') {
+            summarised = e.state.output as unknown as RunSummary;
           } else if (e.type === 'StateExited' && component && /Recovery Action$/.test(e.state.name)) {
             const action = ((e.state.output ?? {}) as ItemInput).action;
             if (action) {
@@ -176,10 +187,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         summary = (await execution.result) as unknown as RunSummary;
       } catch (error) {
         const failure = ((error as Error).cause ?? error) as Error;
-        if (failure.name === 'RecoveryFailedError') summary = JSON.parse(failure.message) as RunSummary;
-        else reason = `${failure.name}: ${failure.message}`;
+        if (failure.name !== 'RecoveryFailedError') reason = `${failure.name}: ${failure.message}`;
       }
       await progress;
+      if (!summary && reason === null) {
+        // RecoveryFailedError: the Fail state's cause is the summary as States.JsonToString($). Locally
+        // aws-local-stepfunctions 3.0 strips every backslash from an intrinsic function's result, so that
+        // JSON breaks on any escaped character (a quote in an error message or a function's payload):
+        // take the summary from Summarise Run's output instead.
+        summary = summarised;
+        if (!summary) reason = 'RecoveryFailedError: the run failed and its summary was not found in the execution history';
+      }
       const finishedAt = new Date().toISOString();
       const notifications = account.published().map((p) => ({
         stage: p.attributes.stage ?? 'unknown',
@@ -200,7 +218,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         finalState: account.snapshot(),
       };
       if (!summary) {
-        return { ...base, outcome: 'failed', reason, startedAt: start.startAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
+        return { ...base, outcome: 'failed', reason, startedAt: start.incidentAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
       }
       return {
         ...base,
