@@ -2,13 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../../shared/cli/main.ts';
+import { cli, ROOT } from '../../support/cli.ts';
 
 // Paths relative to the repository root, as a person types them (and as the contract prints them).
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLE = 'examples/dataset-platform.plan.yml';
 const BAD = 'test/fixtures/plans/several-problems.yml';
 
@@ -24,25 +22,6 @@ const BAD_LINES = [
   `${BAD}: scenarios.1.triggers.alarms.0: alarm "dataset-platform-tokyo-region-down" already triggers scenario "region-outage"; one alarm starts one scenario`,
 ];
 
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-/** Runs the CLI in-process from the repository root, capturing its lines. */
-async function cli(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    return { code: await runCli(argv, io), out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 describe('dr-autopilot validate', () => {
   let scratch: string;

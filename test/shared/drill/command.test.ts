@@ -1,18 +1,17 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../../shared/cli/main.ts';
 import { drillReportSchema } from '../../../shared/drill/report-schema.ts';
 import type { DrillReport } from '../../../shared/drill/report.ts';
 import { DEFAULT_DURATIONS } from '../../../shared/drill/simulator/index.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
+import { cli, ROOT, type Run } from '../../support/cli.ts';
+import { alarmEvent } from '../../support/alarm-event.ts';
 
 /** `dr-autopilot drill` through the CLI (runCli with a capturing io): exit codes, printed lines, report files. */
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // Paths relative to the repository root, as a person types them (and as error lines print them).
 const EXAMPLE = 'examples/dataset-platform.plan.yml';
 const SECOND = 'test/fixtures/plans/second-shape.plan.yml';
@@ -21,64 +20,7 @@ const DETECTION_SECONDS = DEFAULT_DURATIONS['detection.time-to-detect']?.seconds
 /** The example plan's replica promotion (database-failure's only component), in seconds. */
 const PROMOTION_SECONDS = DEFAULT_DURATIONS['rds.promote-read-replica']!.seconds;
 
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
 
-/** Runs the CLI in-process from the repository root, capturing its lines. */
-async function cli(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    return { code: await runCli(argv, io), out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
-
-/** An EventBridge "CloudWatch Alarm State Change" event as AWS delivers it (formats.md 1.1 (a), renamed). */
-function alarmEvent(alarmName: string, value: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', timestamp: string) {
-  return {
-    version: '0',
-    id: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
-    'detail-type': 'CloudWatch Alarm State Change',
-    source: 'aws.cloudwatch',
-    account: '123456789012',
-    time: `${timestamp.slice(0, 19)}Z`,
-    region: 'ap-northeast-3',
-    resources: [`arn:aws:cloudwatch:ap-northeast-3:123456789012:alarm:${alarmName}`],
-    detail: {
-      alarmName,
-      configuration: {
-        description: 'Goes into alarm when the core database stops answering',
-        metrics: [
-          {
-            id: '30b6c6b2-a864-43a2-4877-c09a1afc3b87',
-            metricStat: { metric: { dimensions: { DBInstanceIdentifier: 'dataset-db' }, name: 'DatabaseConnections', namespace: 'AWS/RDS' }, period: 60, stat: 'Minimum' },
-            returnData: true,
-          },
-        ],
-      },
-      previousState: {
-        reason: 'Threshold Crossed: 1 out of the last 1 datapoints [12.0 (29/11/26 00:55:00)] was not less than the threshold (1.0)',
-        reasonData: '{"version":"1.0","queryDate":"2026-11-29T00:56:40.985+0000","statistic":"Minimum","period":60,"recentDatapoints":[12.0],"threshold":1.0}',
-        timestamp: '2026-11-29T00:56:40.987+0000',
-        value: value === 'OK' ? 'ALARM' : 'OK',
-      },
-      state: {
-        reason: 'Threshold Crossed: 3 out of the last 3 datapoints [0.0 (29/11/26 00:59:00)] were less than the threshold (1.0)',
-        reasonData: '{"version":"1.0","queryDate":"2026-11-29T01:04:40.985+0000","statistic":"Minimum","period":60,"recentDatapoints":[0.0,0.0,0.0],"threshold":1.0}',
-        timestamp,
-        value,
-      },
-    },
-  };
-}
 
 const PROGRESS_COMPONENT = /^\+(\d{2}):([0-5]\d):([0-5]\d) (\S+) (\S+) (\S+) ([A-Z][A-Za-z ]+): (.+)$/;
 const PROGRESS_TIER = /^\+(\d{2}):([0-5]\d):([0-5]\d) (\S+) Record Tier Outcome: (.+)$/;
@@ -186,7 +128,7 @@ describe('dr-autopilot drill --event', () => {
   it('runs the scenario an ALARM of a trigger alarm starts, measuring RTO from detail.state.timestamp', async () => {
     // Prepare
     const dir = reportDir();
-    const event = eventFile(alarmEvent('dataset-platform-core-db-down', 'ALARM', '2026-11-29T01:04:40.989+0000'));
+    const event = eventFile(alarmEvent('dataset-platform-core-db-down', 'ALARM', '2026-11-29T01:04:40.989+0000', 'ap-northeast-3'));
     // Act
     const run = await cli('drill', '--plan', EXAMPLE, '--event', event, '--report-dir', dir);
     // Assess
@@ -202,9 +144,9 @@ describe('dr-autopilot drill --event', () => {
   });
 
   it.each([
-    ['an OK state', alarmEvent('dataset-platform-core-db-down', 'OK', '2026-11-29T01:04:40.989+0000'), 'alarm dataset-platform-core-db-down is OK: only ALARM starts a recovery'],
-    ['an INSUFFICIENT_DATA state', alarmEvent('dataset-platform-core-db-down', 'INSUFFICIENT_DATA', '2026-11-29T01:04:40.989+0000'), 'alarm dataset-platform-core-db-down is INSUFFICIENT_DATA: only ALARM starts a recovery'],
-    ['an alarm the plan does not know', alarmEvent('BillingAlarm', 'ALARM', '2026-11-29T01:04:40.989+0000'), 'alarm BillingAlarm triggers no scenario of plan dataset-platform'],
+    ['an OK state', alarmEvent('dataset-platform-core-db-down', 'OK', '2026-11-29T01:04:40.989+0000', 'ap-northeast-3'), 'alarm dataset-platform-core-db-down is OK: only ALARM starts a recovery'],
+    ['an INSUFFICIENT_DATA state', alarmEvent('dataset-platform-core-db-down', 'INSUFFICIENT_DATA', '2026-11-29T01:04:40.989+0000', 'ap-northeast-3'), 'alarm dataset-platform-core-db-down is INSUFFICIENT_DATA: only ALARM starts a recovery'],
+    ['an alarm the plan does not know', alarmEvent('BillingAlarm', 'ALARM', '2026-11-29T01:04:40.989+0000', 'ap-northeast-3'), 'alarm BillingAlarm triggers no scenario of plan dataset-platform'],
   ])('ignores %s: exit 0, the reason printed', async (_what, event, reason) => {
     // Prepare
     const dir = reportDir();
@@ -223,7 +165,7 @@ describe('dr-autopilot drill --event', () => {
     expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/^# Drill report: dataset-platform\n\n\*\*Outcome: ignored\*\* — alarm /);
   });
 
-  const valid = alarmEvent('dataset-platform-core-db-down', 'ALARM', '2026-11-29T01:04:40.989+0000');
+  const valid = alarmEvent('dataset-platform-core-db-down', 'ALARM', '2026-11-29T01:04:40.989+0000', 'ap-northeast-3');
   const without = (field: 'alarmName' | 'state.timestamp' | 'state') => {
     const event = structuredClone(valid) as { detail: Record<string, unknown> & { state: Record<string, unknown> } };
     if (field === 'state.timestamp') delete event.detail.state.timestamp;
@@ -303,7 +245,7 @@ describe('dr-autopilot drill: bad input exits 2 before anything runs', () => {
 
   it('an --event whose alarm starts another scenario than --scenario', async () => {
     // Act
-    const event = eventFile(alarmEvent('dataset-platform-core-db-down', 'ALARM', '2026-11-29T01:04:40.989+0000'));
+    const event = eventFile(alarmEvent('dataset-platform-core-db-down', 'ALARM', '2026-11-29T01:04:40.989+0000', 'ap-northeast-3'));
     const run = await cli('drill', '--plan', EXAMPLE, '--scenario', 'region-outage', '--event', event);
     // Assess
     expect(run.code).toBe(2);
