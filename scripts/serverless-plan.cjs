@@ -124,9 +124,13 @@ const statementsFor = {
 
 const actionStatements = () => plan.components.flatMap((c) => statementsFor[c.type](c.params || {}));
 
-/** Actions that change something; check-action keeps only s3:PutObject (s3-version-restore copies in batches while checking). */
+/**
+ * Actions that change something. check-action keeps only what a check may have to do: s3:PutObject
+ * (s3-version-restore copies in batches while checking) and rds:RestoreDBInstanceToPointInTime (a
+ * point-in-time restore waiting for its restore point to become restorable starts from a check).
+ */
 const ONE_WAY = new Set([
-  'rds:PromoteReadReplica', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster', 'rds:RestoreDBInstanceToPointInTime',
+  'rds:PromoteReadReplica', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster',
   'route53:UpdateHealthCheck', 'route53:ChangeResourceRecordSets', 'ssm:PutParameter', 'backup:StartRestoreJob', 'iam:PassRole',
   'ecs:UpdateService', 'autoscaling:UpdateAutoScalingGroup', 'elasticache:FailoverGlobalReplicationGroup', 'lambda:InvokeFunction',
 ]);

@@ -118,6 +118,18 @@ export const rdsPointInTimeRestore: RecoveryAction<'rds-point-in-time-restore'> 
     if (restoreTime) {
       const { earliest, latest } = await restorableWindow(ctx);
       if (!latest) throw new ActionFailedError(`the source has no latest restorable time (automated backups off?): can't restore ${target}`);
+      if (restoreTime > latest && restoreTime <= ctx.now) {
+        // The logs up to the restore point are not shipped yet (LatestRestorableTime trails the present
+        // by up to 5 min): wait for them rather than fail; the component's deadline bounds the wait.
+        const gapSeconds = (restoreTime.getTime() - latest.getTime()) / 1000;
+        return {
+          done: false,
+          nextCheckSeconds: Math.min(600, Math.max(30, Math.ceil(gapSeconds) + 30)),
+          status: `waiting: latest restorable time ${iso(latest)} has not reached the restore point ${iso(restoreTime)}`,
+          state: { ...state, waitingForRestorePoint: true },
+          observations: state,
+        };
+      }
       if (restoreTime < earliest || restoreTime > latest) {
         throw new ActionFailedError(
           `restore point ${iso(restoreTime)} is outside the restorable window [${iso(earliest)}, ${iso(latest)}]`,
@@ -147,6 +159,8 @@ export const rdsPointInTimeRestore: RecoveryAction<'rds-point-in-time-restore'> 
     return { ...progress(ctx, created, state), nextCheckSeconds: ctx.component.expectedSeconds ?? EXPECTED_SECONDS };
   },
   async check(ctx, state) {
+    // Still waiting for the restore point to become restorable: try to start again (idempotent).
+    if (state.waitingForRestorePoint === true) return rdsPointInTimeRestore.start(ctx);
     const db = await findInstance(ctx, ctx.component.params.targetDbInstanceIdentifier);
     if (!db) throw new UnexpectedStateError(`restore target ${ctx.component.params.targetDbInstanceIdentifier} has disappeared`);
     return progress(ctx, db, state);

@@ -137,14 +137,34 @@ describe('rds-point-in-time-restore', () => {
     });
   });
 
-  it('fails, naming both times, when the restore point is after the latest restorable time; sends no restore', async () => {
+  it('waits, sending no restore, while the latest restorable time has not reached the restore point', async () => {
+    // Prepare: the restore point (00:55) is 1 s after the latest restorable time.
     const ctx = actionContext(component());
     sourceAndNoTarget(new Date('2026-11-29T00:54:59.000Z'));
-    await expect(rdsPointInTimeRestore.start(ctx)).rejects.toMatchObject({
-      name: 'ActionFailedError',
-      message: 'restore point 2026-11-29T00:55:00.000Z is outside the restorable window [2026-11-22T01:05:00.000Z, 2026-11-29T00:54:59.000Z]',
+    // Act
+    const progress = await rdsPointInTimeRestore.start(ctx);
+    // Assess
+    expect(progress).toMatchObject({
+      done: false,
+      nextCheckSeconds: 31,
+      status: 'waiting: latest restorable time 2026-11-29T00:54:59.000Z has not reached the restore point 2026-11-29T00:55:00.000Z',
+      state: { restoredTo: '2026-11-29T00:55:00.000Z', waitingForRestorePoint: true },
     });
     expect(rds).not.toHaveReceivedCommand(RestoreDBInstanceToPointInTimeCommand);
+  });
+
+  it('starts the restore once, from a check, when the latest restorable time has caught up', async () => {
+    const ctx = actionContext(component());
+    sourceAndNoTarget(new Date('2026-11-29T00:54:59.000Z'));
+    const waiting = await rdsPointInTimeRestore.start(ctx);
+    rds.reset();
+    sourceAndNoTarget(new Date('2026-11-29T00:58:00.000Z'));
+    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({ DBInstance: instance(TARGET, { DBInstanceStatus: 'creating' }) });
+    const started = await rdsPointInTimeRestore.check(ctx, waiting.state);
+    expect(started).toMatchObject({ done: false, state: { restoredTo: '2026-11-29T00:55:00.000Z' } });
+    expect(started.state.waitingForRestorePoint).toBeUndefined();
+    expect(rds).toHaveReceivedCommandTimes(RestoreDBInstanceToPointInTimeCommand, 1);
+    expect(restoreInput()).toMatchObject({ RestoreTime: new Date('2026-11-29T00:55:00.000Z') });
   });
 
   it('accepts a restore point exactly at the latest restorable time', async () => {
