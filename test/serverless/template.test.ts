@@ -58,7 +58,11 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     };
     resources = template.Resources;
   }, 120_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    // serverless-esbuild's work folder in the checkout.
+    rmSync(path.join(root, '.esbuild'), { recursive: true, force: true });
+  });
 
   it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
