@@ -122,7 +122,12 @@ const statementsFor = {
   manual: () => [],
 };
 
-const actionStatements = () => plan.components.flatMap((c) => statementsFor[c.type](c.params || {}));
+const hasTriggerAlarms = plan.scenarios.some((s) => ((s.triggers && s.triggers.alarms) || []).length > 0);
+const actionStatements = () => [
+  ...plan.components.flatMap((c) => statementsFor[c.type](c.params || {})),
+  // Anti-flapping re-read of the trigger alarm before one-way steps; composite alarms need "*".
+  ...(hasTriggerAlarms ? [{ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: '*' }] : []),
+];
 
 /**
  * Actions that change something. check-action keeps only what a check may have to do: s3:PutObject

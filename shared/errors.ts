@@ -80,6 +80,12 @@ export class RecoveryFailedError extends DrAutopilotError {
   readonly retryable = false;
 }
 
+/** The trigger alarm went back to OK before a one-way step: the run stops before the step (outcome aborted). */
+export class RecoveryAbortedError extends DrAutopilotError {
+  override readonly name = 'RecoveryAbortedError';
+  readonly retryable = false;
+}
+
 // ---- retryable ------------------------------------------------------------------------------------
 
 /** AWS throttled the call (Throttling, ThrottlingException, SlowDown, TooManyRequestsException…). */
@@ -110,6 +116,7 @@ export const ERROR_NAMES = [
   'ApprovalDeniedError',
   'CustomStepFailedError',
   'RecoveryFailedError',
+  'RecoveryAbortedError',
   'AwsThrottlingError',
   'AwsTransientError',
   'ResourceBusyError',

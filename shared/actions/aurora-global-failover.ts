@@ -80,6 +80,7 @@ function progress(ctx: Ctx, done: boolean, status: string, state: JsonObject): A
 /** Makes the secondary-region Aurora cluster the global writer: switchover when planned, failover (data loss allowed) when not. */
 export const auroraGlobalFailover: RecoveryAction<'aurora-global-failover'> = {
   type: 'aurora-global-failover',
+  oneWay: true,
   defaultExpectedSeconds: EXPECTED_SECONDS,
   async start(ctx) {
     const { globalClusterIdentifier, targetDbClusterArn } = ctx.component.params;

@@ -97,6 +97,7 @@ function progress(ctx: Ctx, db: DBInstance, state: JsonObject): ActionProgress {
 /** Promotes the secondary region's cross-region read replica to a standalone instance; done when it is available. */
 export const rdsReplicaPromotion: RecoveryAction<'rds-replica-promotion'> = {
   type: 'rds-replica-promotion',
+  oneWay: true,
   defaultExpectedSeconds: EXPECTED_SECONDS,
   async start(ctx) {
     const { replicaDbInstanceIdentifier: id, backupRetentionPeriod } = ctx.component.params;

@@ -126,6 +126,7 @@ function progress(ctx: Ctx, state: State): ActionProgress {
  */
 export const s3VersionRestore: RecoveryAction<'s3-version-restore'> = {
   type: 's3-version-restore',
+  oneWay: true,
   defaultExpectedSeconds: 30,
   async start(ctx) {
     const { pointInTime } = ctx.component.params;

@@ -37,6 +37,11 @@ export interface ActionProgress {
 
 export interface RecoveryAction<T extends ComponentType = ComponentType> {
   type: T;
+  /**
+   * A one-way step (promotion, failover that may lose data, restore that overwrites): an alarm-started
+   * run re-reads its trigger alarm right before starting it, and stops if the alarm is back to OK.
+   */
+  oneWay?: boolean;
   /** When to check first when the plan gives no expectedSeconds: the operation's typical duration. */
   defaultExpectedSeconds: number;
   /**

@@ -8,6 +8,7 @@ export const INJECT_HELP = [
   'throttle:SERVICE:N   the first N calls to SERVICE are throttled (' + SIMULATED_SERVICES.join(', ') + ')',
   'fail:COMPONENT       the component\'s operation fails permanently',
   'slow:COMPONENT:X     the component\'s operations take X times longer',
+  'alarm-ok:MINUTES     the trigger alarm goes back to OK MINUTES after the incident',
 ].join('\n');
 
 /** Parses one `--inject` spec against the plan, or throws InvalidInputError naming the problem. */
@@ -35,6 +36,11 @@ export function parseInject(spec: string, plan: Plan): Fault {
       const factor = Number(b);
       if (!Number.isFinite(factor) || factor <= 0 || factor > 100) throw bad('X must be a number above 0 and at most 100');
       return { kind: 'slow', component: component(a), factor };
+    }
+    case 'alarm-ok': {
+      const afterMinutes = Number(a);
+      if (b !== undefined || !Number.isFinite(afterMinutes) || afterMinutes < 0 || afterMinutes > 10_080) throw bad('MINUTES must be a number from 0 to 10080');
+      return { kind: 'alarm-ok', afterMinutes };
     }
     default:
       throw bad(`unknown fault "${kind}"`);

@@ -187,11 +187,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         summary = (await execution.result) as unknown as RunSummary;
       } catch (error) {
         const failure = ((error as Error).cause ?? error) as Error;
-        if (failure.name !== 'RecoveryFailedError') reason = `${failure.name}: ${failure.message}`;
+        // RecoveryFailedError / RecoveryAbortedError end a run that was summarised; anything else did not get that far.
+        if (failure.name !== 'RecoveryFailedError' && failure.name !== 'RecoveryAbortedError') reason = `${failure.name}: ${failure.message}`;
       }
       await progress;
       if (!summary && reason === null) {
-        // RecoveryFailedError: the Fail state's cause is the summary as States.JsonToString($). Locally
+        // RecoveryFailedError / RecoveryAbortedError: the Fail state's cause is the summary as States.JsonToString($). Locally
         // aws-local-stepfunctions 3.0 strips every backslash from an intrinsic function's result, so that
         // JSON breaks on any escaped character (a quote in an error message or a function's payload):
         // take the summary from Summarise Run's output instead.

@@ -3,6 +3,7 @@ import { actionFor } from '../actions/index.ts';
 import type { ActionContext, ActionProgress, JsonObject } from '../actions/types.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { ActionTimedOutError, InvalidInputError } from '../errors.ts';
+import { assertTriggerStillAlarming } from './alarm-guard.ts';
 import type { ActionRecord, ComponentResult, ComponentTask, RunContext } from './types.ts';
 
 export interface Deps {
@@ -67,6 +68,9 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
   if (!component?.type || !run?.regions) throw new InvalidInputError('component/run: missing from the task input', { field: 'component' });
   const ctx = context(deps, run, component);
   const action = actionFor(component.type);
+  if (action.oneWay && run.trigger.kind === 'alarm') {
+    await assertTriggerStillAlarming(deps.clients.cloudwatch(run.regions.secondary), run.trigger.by, `${component.id} (${component.type})`, deps.logger);
+  }
   const progress = await action.start(ctx as never);
   const now = ctx.now;
   const deadline = new Date(now.getTime() + component.timeoutMinutes * 60_000).toISOString();

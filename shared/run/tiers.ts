@@ -109,7 +109,7 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
     plan: state.run.plan,
     scenario: state.run.scenario,
     mode: state.run.mode,
-    outcome: recovered ? 'recovered' : 'failed',
+    outcome: recovered ? 'recovered' : failedComponents.some((c) => c.error?.name === 'RecoveryAbortedError') ? 'aborted' : 'failed',
     reason: recovered ? null : failureReason(failedTier, failedComponents, notStartedTiers),
     startedAt: state.run.startedAt,
     finishedAt: now.toISOString(),

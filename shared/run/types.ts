@@ -89,7 +89,7 @@ export interface RunSummary {
   plan: string;
   scenario: string;
   mode: RunContext['mode'];
-  outcome: 'recovered' | 'failed';
+  outcome: 'recovered' | 'failed' | 'aborted';
   reason: string | null;
   startedAt: string;
   finishedAt: string;

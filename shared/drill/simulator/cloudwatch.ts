@@ -1,4 +1,11 @@
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  type DescribeAlarmsCommandInput,
+  type GetMetricDataCommandInput,
+  type MetricDataResult,
+} from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { instanceKey, rdsStateOf } from './rds.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
@@ -52,7 +59,30 @@ export function simulateCloudWatch(world: World): SimulatedService {
     return { ...base, Timestamps: points.map((p) => new Date(p.t)), Values: points.map((p) => p.v) };
   }
 
+  /** The plan's trigger alarms (composite, evaluated in the recovery region): ALARM from the incident, OK after an `alarm-ok` fault. */
+  function triggerAlarm(name: string) {
+    const since = world.incidentAt ?? 0;
+    const flap = world.faults.find((f) => f.kind === 'alarm-ok');
+    const okAt = flap?.kind === 'alarm-ok' ? since + flap.afterMinutes * 60_000 : Infinity;
+    const ok = world.now() >= okAt;
+    return {
+      AlarmName: name,
+      AlarmArn: `arn:aws:cloudwatch:${world.secondary}:123456789012:alarm:${name}`,
+      StateValue: ok ? ('OK' as const) : ('ALARM' as const),
+      StateReason: ok ? 'All child alarms are OK (simulated: --inject alarm-ok)' : 'Child alarms in ALARM (simulated incident)',
+      StateUpdatedTimestamp: new Date(ok ? okAt : since),
+      AlarmRule: `ALARM("${name}-signal-a") AND ALARM("${name}-signal-b")`,
+    };
+  }
+  const triggers = new Set(world.plan.scenarios.flatMap((s) => s.triggers.alarms));
+
   refuseOthers(SIM, stub);
+  answer(world, SIM, stub, DescribeAlarmsCommand, (input: DescribeAlarmsCommandInput, region) => {
+    // Trigger alarms live in the recovery region; without AlarmTypes only metric alarms are returned (aws-behaviour.md §2).
+    const names = (input.AlarmNames ?? []).filter((n) => triggers.has(n) && region === world.secondary);
+    const composite = input.AlarmTypes?.includes('CompositeAlarm') ?? false;
+    return { CompositeAlarms: composite ? names.map(triggerAlarm) : [], MetricAlarms: [] };
+  });
   answer(world, SIM, stub, GetMetricDataCommand, (input: GetMetricDataCommandInput, region) => ({
     MetricDataResults: (input.MetricDataQueries ?? []).filter((q) => q.ReturnData !== false).map((q) => result(q, input, region)),
     Messages: [],

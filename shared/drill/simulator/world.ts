@@ -21,7 +21,9 @@ export type Fault =
   /** The component's operation fails permanently (AWS reports a failed state or refuses the call). */
   | { kind: 'fail'; component: string }
   /** The component's operations take `factor` times longer. */
-  | { kind: 'slow'; component: string; factor: number };
+  | { kind: 'slow'; component: string; factor: number }
+  /** The trigger alarms go back to OK `afterMinutes` after the incident (a flapping alarm). */
+  | { kind: 'alarm-ok'; afterMinutes: number };
 
 export interface SimulatedCall {
   at: string;

@@ -1,0 +1,90 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CloudWatchClient, DescribeAlarmsCommand, type CompositeAlarm } from '@aws-sdk/client-cloudwatch';
+import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAwsClients } from '../../../shared/aws/clients.ts';
+import { loadPlanFile } from '../../../shared/plan/load.ts';
+import { assertTriggerStillAlarming } from '../../../shared/run/alarm-guard.ts';
+import { startComponent } from '../../../shared/run/component.ts';
+import { prepareRun } from '../../../shared/run/prepare.ts';
+import { summariseRun, recordTier } from '../../../shared/run/tiers.ts';
+import type { ComponentResult } from '../../../shared/run/types.ts';
+
+const cloudwatch = mockClient(CloudWatchClient);
+const rds = mockClient(RDSClient);
+const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const ALARM = 'dataset-platform-tokyo-region-down';
+const composite = (StateValue: CompositeAlarm['StateValue']): CompositeAlarm => ({
+  AlarmName: ALARM,
+  StateValue,
+  StateUpdatedTimestamp: new Date('2026-11-29T01:04:00Z'),
+});
+
+describe('anti-flapping: the trigger alarm is re-read before a one-way step', () => {
+  beforeEach(() => {
+    cloudwatch.reset();
+    rds.reset();
+  });
+  afterEach(() => {
+    cloudwatch.reset();
+    rds.reset();
+  });
+
+  it('stops with RecoveryAbortedError when the alarm is back to OK, reading composite and metric alarms', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [composite('OK')], MetricAlarms: [] });
+    await expect(assertTriggerStillAlarming(new CloudWatchClient({ region: 'ap-northeast-3' }), ALARM, 'core-database', logger)).rejects.toMatchObject({
+      name: 'RecoveryAbortedError',
+      message: `trigger alarm ${ALARM} is back to OK (since 2026-11-29T01:04:00.000Z): stopped before core-database`,
+    });
+    expect(cloudwatch).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: [ALARM], AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] });
+  });
+
+  it('goes on while the alarm is in ALARM or INSUFFICIENT_DATA, or cannot be found', async () => {
+    const client = new CloudWatchClient({ region: 'ap-northeast-3' });
+    for (const state of ['ALARM', 'INSUFFICIENT_DATA'] as const) {
+      cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [composite(state)] });
+      await expect(assertTriggerStillAlarming(client, ALARM, 'x', logger)).resolves.toBeUndefined();
+    }
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [], MetricAlarms: [] });
+    await expect(assertTriggerStillAlarming(client, ALARM, 'x', logger)).resolves.toBeUndefined();
+  });
+
+  it('guards only one-way steps of alarm-started runs, and the run ends aborted', async () => {
+    // Prepare: an alarm-started region-outage run, alarm back to OK.
+    const plan = await loadPlanFile(new URL('../../../examples/dataset-platform.plan.yml', import.meta.url).pathname);
+    const state = prepareRun(plan, {
+      input: { trigger: 'alarm', alarmName: ALARM, alarmArn: `arn:aws:cloudwatch:ap-northeast-3:123456789012:alarm:${ALARM}`, stateChangedAt: '2026-11-29T01:00:00Z' },
+      executionId: 'arn:aws:states:ap-northeast-3:123456789012:execution:sm:x',
+      executionStartedAt: '2026-11-29T01:00:05Z',
+    });
+    const db = state.tiers[0]!.components.find((c) => c.id === 'core-database')!;
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [composite('OK')] });
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'dataset-db-osaka', DBInstanceStatus: 'available', ReadReplicaSourceDBInstanceIdentifier: 'arn:aws:rds:ap-northeast-1:123456789012:db:dataset-db' }] });
+    const deps = { clients: createAwsClients(), logger, now: () => new Date('2026-11-29T01:05:00Z') };
+    // Act
+    const attempt = startComponent(deps, { run: state.run, component: db });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'RecoveryAbortedError' });
+    expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
+    expect(await cloudwatch.call(0).thisValue.config.region()).toBe('ap-northeast-3');
+
+    // A console-started run is the operator's decision: no re-read.
+    cloudwatch.reset();
+    const consoleRun = { ...state.run, trigger: { kind: 'console' as const, by: 'oncall', reason: 'drill' } };
+    rds.on(PromoteReadReplicaCommand).resolves({});
+    await startComponent(deps, { run: consoleRun, component: db });
+    expect(cloudwatch).not.toHaveReceivedCommand(DescribeAlarmsCommand);
+    expect(rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+
+    // The summary of a run stopped this way is "aborted".
+    const results: ComponentResult[] = state.tiers[0]!.components.map((c) => ({
+      id: c.id, tier: c.tier, type: c.type, status: c.id === 'core-database' ? 'failed' : 'recovered',
+      startedAt: '2026-11-29T01:00:05Z', finishedAt: '2026-11-29T01:05:00Z', attempts: 1, checks: 0, lastStatus: null, observations: {},
+      error: c.id === 'core-database' ? { name: 'RecoveryAbortedError', message: 'trigger alarm back to OK' } : null,
+    }));
+    const summary = summariseRun(recordTier(state, results), new Date('2026-11-29T01:05:00Z'));
+    expect(summary.outcome).toBe('aborted');
+    expect(summary.reason).toContain('RecoveryAbortedError');
+  });
+});
