@@ -26,6 +26,8 @@ const regionOf = (role) => plan.regions[role || 'secondary'];
 const statementsFor = {
   'rds-replica-promotion': (p) => [
     { Effect: 'Allow', Action: ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], Resource: [arn('rds', secondary, `db:${p.replicaDbInstanceIdentifier}`)] },
+    // Split-brain guard: is the old primary still up? (read-only; an unreachable region is the outage)
+    { Effect: 'Allow', Action: ['rds:DescribeDBInstances'], Resource: [arn('rds', plan.regions.primary, `db:${p.primaryDbInstanceIdentifier}`)] },
     // GetMetricData has no resource-level permissions (read-only).
     { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
   ],

@@ -86,6 +86,12 @@ export class RecoveryAbortedError extends DrAutopilotError {
   readonly retryable = false;
 }
 
+/** The old primary is still available (it may accept writes): promoting now would leave two writers. */
+export class SplitBrainRiskError extends DrAutopilotError {
+  override readonly name = 'SplitBrainRiskError';
+  readonly retryable = false;
+}
+
 // ---- retryable ------------------------------------------------------------------------------------
 
 /** AWS throttled the call (Throttling, ThrottlingException, SlowDown, TooManyRequestsException…). */
@@ -117,6 +123,7 @@ export const ERROR_NAMES = [
   'CustomStepFailedError',
   'RecoveryFailedError',
   'RecoveryAbortedError',
+  'SplitBrainRiskError',
   'AwsThrottlingError',
   'AwsTransientError',
   'ResourceBusyError',

@@ -1,6 +1,6 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
-import { ActionFailedError, ResourceBusyError, UnexpectedStateError, classifyError, notFoundOr } from '../errors.ts';
+import { ActionFailedError, ResourceBusyError, UnexpectedStateError, classifyError, notFoundOr, SplitBrainRiskError } from '../errors.ts';
 import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from './types.ts';
 
 type Ctx = ActionContext<'rds-replica-promotion'>;
@@ -95,6 +95,39 @@ function progress(ctx: Ctx, db: DBInstance, state: JsonObject): ActionProgress {
 }
 
 /** Promotes the secondary region's cross-region read replica to a standalone instance; done when it is available. */
+/** States in which the old primary is up and may accept writes. */
+const WRITABLE = new Set(['available', 'backing-up', 'modifying', 'configuring-enhanced-monitoring', 'configuring-log-exports', 'upgrading', 'storage-optimization']);
+
+/**
+ * Split-brain guard: before promoting in an unplanned run, look at the old primary. If its region
+ * answers and it is up, two writers would follow: refuse (a planned switchover, or stopping the
+ * primary first, is the way). If the region does not answer within 5 s (the outage itself), or the
+ * primary is stopped or failed, go on: the recovery must not depend on the failed region.
+ */
+async function refuseWhilePrimaryIsUp(ctx: Ctx): Promise<void> {
+  const primary = ctx.component.params.primaryDbInstanceIdentifier;
+  let status: string | undefined;
+  try {
+    const out = await ctx.clients
+      .rds(ctx.regions.primary)
+      .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: primary }), { abortSignal: AbortSignal.timeout(5000) });
+    status = out.DBInstances?.[0]?.DBInstanceStatus;
+  } catch (error) {
+    // A region that answers "slow down" is up: retry rather than take it for the outage.
+    const classified = classifyError(error);
+    if (classified.name === 'AwsThrottlingError' || classified.name === 'ResourceBusyError') throw classified;
+    ctx.logger.info('Old primary not reachable; promoting', { primary, region: ctx.regions.primary, error: (error as Error).name });
+    return;
+  }
+  if (status && WRITABLE.has(status)) {
+    throw new SplitBrainRiskError(
+      `old primary ${primary} in ${ctx.regions.primary} is ${status} and may accept writes: promoting ${ctx.component.params.replicaDbInstanceIdentifier} would leave two writers; stop the primary or run a planned switchover`,
+      { primary, status },
+    );
+  }
+  ctx.logger.info('Old primary is down; promoting', { primary, status: status ?? 'unknown' });
+}
+
 export const rdsReplicaPromotion: RecoveryAction<'rds-replica-promotion'> = {
   type: 'rds-replica-promotion',
   oneWay: true,
@@ -112,6 +145,7 @@ export const rdsReplicaPromotion: RecoveryAction<'rds-replica-promotion'> = {
       ctx.logger.info('Replica promotion already done or under way', { replica: id, status, source: source ?? null });
       return progress(ctx, db, { replicaLagNote: 'not measured: the promotion was already done or under way' });
     }
+    if (ctx.mode === 'unplanned') await refuseWhilePrimaryIsUp(ctx);
     const lag = await replicaLag(ctx);
     try {
       await ctx.clients.rds(ctx.regions.secondary).send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id, BackupRetentionPeriod: backupRetentionPeriod }));

@@ -9,6 +9,7 @@ export const INJECT_HELP = [
   'fail:COMPONENT       the component\'s operation fails permanently',
   'slow:COMPONENT:X     the component\'s operations take X times longer',
   'alarm-ok:MINUTES     the trigger alarm goes back to OK MINUTES after the incident',
+  'primary-writable     the old primary database stays up and writable (split-brain risk)',
 ].join('\n');
 
 /** Parses one `--inject` spec against the plan, or throws InvalidInputError naming the problem. */
@@ -37,6 +38,9 @@ export function parseInject(spec: string, plan: Plan): Fault {
       if (!Number.isFinite(factor) || factor <= 0 || factor > 100) throw bad('X must be a number above 0 and at most 100');
       return { kind: 'slow', component: component(a), factor };
     }
+    case 'primary-writable':
+      if (a !== undefined) throw bad('primary-writable takes no arguments');
+      return { kind: 'primary-writable' };
     case 'alarm-ok': {
       const afterMinutes = Number(a);
       if (b !== undefined || !Number.isFinite(afterMinutes) || afterMinutes < 0 || afterMinutes > 10_080) throw bad('MINUTES must be a number from 0 to 10080');

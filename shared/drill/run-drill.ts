@@ -110,7 +110,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
 
   return withVirtualClock(start.startAt, async () => {
     // Built on simulated time, so the resources' history is dated relative to the drill's incident.
-    const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime() });
+    const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime(), primaryDown: true });
     try {
       // Progress is counted from the incident, as RTO is.
       const t0 = start.incidentAt.getTime();

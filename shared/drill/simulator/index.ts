@@ -56,9 +56,14 @@ export interface SimulatedAccount {
  */
 export function installSimulatedAccount(
   plan: Plan,
-  options: { durations?: DurationTable; faults?: Fault[]; incidentAt?: number } = {},
+  options: { durations?: DurationTable; faults?: Fault[]; incidentAt?: number; primaryDown?: boolean } = {},
 ): SimulatedAccount {
-  const world = new World(plan, { durations: { ...DEFAULT_DURATIONS, ...options.durations }, faults: options.faults, incidentAt: options.incidentAt });
+  const world = new World(plan, {
+    durations: { ...DEFAULT_DURATIONS, ...options.durations },
+    faults: options.faults,
+    incidentAt: options.incidentAt,
+    primaryDown: options.primaryDown,
+  });
   const sns = simulateSns(world);
   const services = [
     simulateRds(world),

@@ -38,6 +38,8 @@ interface Instance {
   /** The primary's ARN while a read replica. */
   source?: string;
   promotion?: Operation & { retention: number };
+  /** Stopped by the drill's incident (the old primary of a replica promotion). */
+  down?: boolean;
   restore?: Operation & { restoredTo: string };
 }
 
@@ -74,7 +76,7 @@ function seed(world: World): RdsState {
   for (const c of world.plan.components) {
     if (c.type === 'rds-replica-promotion') {
       const p = c.params;
-      const primary = add(world.primary, p.primaryDbInstanceIdentifier, { retention: p.backupRetentionPeriod });
+      const primary = add(world.primary, p.primaryDbInstanceIdentifier, { retention: p.backupRetentionPeriod, down: world.primaryDown });
       const replica = add(world.secondary, p.replicaDbInstanceIdentifier, { retention: 0, source: primary.arn });
       primary.replicas.push(replica.arn);
       world.own('rds', world.secondary, replica.id, c.id);
@@ -116,7 +118,7 @@ export function simulateRds(world: World): SimulatedService {
 
   /** The instance as DescribeDBInstances shows it now. */
   function view(db: Instance, now: number): DBInstance {
-    let status = 'available';
+    let status = db.down ? 'stopped' : 'available';
     let source = db.source;
     let retention = db.retention;
     if (db.restore) status = !over(db.restore, now) ? 'creating' : db.restore.fails ? 'restore-error' : 'available';

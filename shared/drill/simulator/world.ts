@@ -23,7 +23,9 @@ export type Fault =
   /** The component's operations take `factor` times longer. */
   | { kind: 'slow'; component: string; factor: number }
   /** The trigger alarms go back to OK `afterMinutes` after the incident (a flapping alarm). */
-  | { kind: 'alarm-ok'; afterMinutes: number };
+  | { kind: 'alarm-ok'; afterMinutes: number }
+  /** The old primary databases stay up and writable through the incident (split-brain risk). */
+  | { kind: 'primary-writable' };
 
 export interface SimulatedCall {
   at: string;
@@ -46,10 +48,13 @@ export class World {
 
   /** When the simulated incident began (ms), where a simulator dates damage (s3 object history). */
   readonly incidentAt: number | undefined;
+  /** The drill's incident took the primary databases down (stopped), unless a `primary-writable` fault keeps them up. */
+  readonly primaryDown: boolean;
 
-  constructor(plan: Plan, options: { durations: DurationTable; faults?: Fault[]; incidentAt?: number }) {
+  constructor(plan: Plan, options: { durations: DurationTable; faults?: Fault[]; incidentAt?: number; primaryDown?: boolean }) {
     this.plan = plan;
     this.incidentAt = options.incidentAt;
+    this.primaryDown = (options.primaryDown ?? false) && !(options.faults ?? []).some((f) => f.kind === 'primary-writable');
     this.durations = options.durations;
     this.faults = options.faults ?? [];
     for (const f of this.faults) if (f.kind === 'throttle') this.throttleLeft.set(f.service, (this.throttleLeft.get(f.service) ?? 0) + f.calls);

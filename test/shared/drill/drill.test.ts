@@ -208,7 +208,8 @@ function expectRecovered(c: Component, run: Run): void {
       expect(state.rds.instances[secondary]?.[c.params.replicaDbInstanceIdentifier], c.id).toMatchObject({
         status: 'available', replicaOf: null, backupRetentionPeriod: c.params.backupRetentionPeriod,
       });
-      expect(state.rds.instances[primary]?.[c.params.primaryDbInstanceIdentifier]?.status, c.id).toBe('available');
+      // The drill's incident stopped the old primary: one writer, the promoted replica.
+      expect(state.rds.instances[primary]?.[c.params.primaryDbInstanceIdentifier]?.status, c.id).toBe('stopped');
       break;
     case 'aurora-global-failover':
       expect(state.rds.globalClusters[c.params.globalClusterIdentifier], c.id).toMatchObject({ writer: c.params.targetDbClusterArn, failoverState: null });

@@ -60,7 +60,8 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
     });
     const db = state.tiers[0]!.components.find((c) => c.id === 'core-database')!;
     cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [composite('OK')] });
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'dataset-db-osaka', DBInstanceStatus: 'available', ReadReplicaSourceDBInstanceIdentifier: 'arn:aws:rds:ap-northeast-1:123456789012:db:dataset-db' }] });
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dataset-db' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'dataset-db', DBInstanceStatus: 'stopped' }] });
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dataset-db-osaka' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'dataset-db-osaka', DBInstanceStatus: 'available', ReadReplicaSourceDBInstanceIdentifier: 'arn:aws:rds:ap-northeast-1:123456789012:db:dataset-db' }] });
     const deps = { clients: createAwsClients(), logger, now: () => new Date('2026-11-29T01:05:00Z') };
     // Act
     const attempt = startComponent(deps, { run: state.run, component: db });

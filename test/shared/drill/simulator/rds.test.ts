@@ -46,7 +46,8 @@ let world: World;
 let sims: { restore(): void; snapshot(): Record<string, unknown> }[] = [];
 
 function simulate(faults: Fault[] = []) {
-  world = new World(plan, { durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults });
+  // The incident has stopped the old primary (the split-brain guard then lets the promotion go ahead).
+  world = new World(plan, { durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults, primaryDown: true });
   sims = [simulateRds(world), simulateCloudWatch(world)];
   return world;
 }
@@ -84,7 +85,7 @@ describe('simulated RDS and CloudWatch', () => {
   it('seeds the replica pair, the PITR source and the global cluster from the plan', () => {
     simulate();
     const { instances, globalClusters } = rdsState();
-    expect(instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'available', replicaOf: null, readReplicas: [`arn:aws:rds:${SECONDARY}:123456789012:db:dataset-db-osaka`], backupRetentionPeriod: 7 });
+    expect(instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'stopped', replicaOf: null, readReplicas: [`arn:aws:rds:${SECONDARY}:123456789012:db:dataset-db-osaka`], backupRetentionPeriod: 7 });
     expect(instances[SECONDARY]?.['dataset-db-osaka']).toMatchObject({ status: 'available', replicaOf: `arn:aws:rds:${PRIMARY}:123456789012:db:dataset-db`, backupRetentionPeriod: 0 });
     expect(instances[SECONDARY]?.['reporting-db']).toMatchObject({ status: 'available', backupRetentionPeriod: 7 });
     expect(globalClusters['orders-global']).toEqual({ writer: TOKYO, members: [TOKYO, OSAKA], failoverState: null });
@@ -161,7 +162,7 @@ describe('simulated RDS and CloudWatch', () => {
         expect(await errorOf(rdsReplicaPromotion.start(ctxOf(core())))).toBe('AwsThrottlingError');
         expect(await rdsReplicaPromotion.start(ctxOf(core()))).toMatchObject({ done: false });
       });
-      expect(world.calls.filter((c) => c.service === 'rds').map((c) => c.error ?? c.command)).toEqual(['Throttling', 'Throttling', 'DescribeDBInstances', 'PromoteReadReplica']);
+      expect(world.calls.filter((c) => c.service === 'rds').map((c) => c.error ?? c.command)).toEqual(['Throttling', 'Throttling', 'DescribeDBInstances', 'DescribeDBInstances', 'PromoteReadReplica']);
     });
   });
 

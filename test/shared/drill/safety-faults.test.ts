@@ -41,3 +41,28 @@ describe('drill: the trigger alarm goes back to OK (--inject alarm-ok:MINUTES)',
     expect(report.outcome).toBe('recovered');
   });
 });
+
+describe('drill: the old primary is still writable (--inject primary-writable)', () => {
+  it('refuses to promote the replica (SplitBrainRiskError), stops later tiers, and leaves one writer', async () => {
+    // Prepare
+    const plan = await loadPlanFile(PLAN_FILE);
+    // Act
+    const report = await runDrill({ plan, planFile: PLAN_FILE, scenario: 'region-outage', faults: [parseInject('primary-writable', plan)] });
+    // Assess
+    expect(report.outcome).toBe('failed');
+    expect(report.components.find((c) => c.id === 'core-database')?.error?.name).toBe('SplitBrainRiskError');
+    expect(report.tiers.slice(1).every((t) => t.status === 'not-started')).toBe(true);
+    const instances = (report.finalState.rds as { instances: Record<string, Record<string, { status: string; replicaOf: string | null }>> }).instances;
+    expect(instances['ap-northeast-1']!['dataset-db']!.status).toBe('available');
+    expect(instances['ap-northeast-3']!['dataset-db-osaka']!.replicaOf).not.toBeNull();
+  });
+
+  it('without the fault the drill\'s incident stops the old primary and the promotion goes ahead', async () => {
+    const plan = await loadPlanFile(PLAN_FILE);
+    const report = await runDrill({ plan, planFile: PLAN_FILE, scenario: 'database-failure' });
+    expect(report.outcome).toBe('recovered');
+    const instances = (report.finalState.rds as { instances: Record<string, Record<string, { status: string; replicaOf: string | null }>> }).instances;
+    expect(instances['ap-northeast-1']!['dataset-db']!.status).toBe('stopped');
+    expect(instances['ap-northeast-3']!['dataset-db-osaka']!.replicaOf).toBeNull();
+  });
+});
