@@ -1,4 +1,5 @@
 import type { Json, JsonObject } from '../actions/types.ts';
+import type { TierRun } from '../plan/recovery-order.ts';
 import type { Component } from '../plan/schema.ts';
 import type { RunTrigger } from './input.ts';
 
@@ -19,15 +20,8 @@ export interface RunContext {
 /** A component as the state machine carries it: the plan's definition plus its tier and timeout in seconds. */
 export type ComponentTask = Component & { tier: string; timeoutSeconds: number };
 
-export interface TierTask {
-  id: string;
-  name: string;
-  order: number;
-  rtoClass: string;
-  rtoTargetMinutes: number;
-  dependsOn: string[];
-  components: ComponentTask[];
-}
+/** A tier of the run's recovery order, its components carried as tasks. */
+export type TierTask = Omit<TierRun, 'components'> & { components: ComponentTask[] };
 
 /** `$.action` inside a component's branch: where its recovery action stands. */
 export interface ActionRecord {

@@ -11,10 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ComponentOf } from '../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
-import { planAccount } from './ssm.ts';
-import { awsError, type DurationTable, type World } from './world.ts';
-
-/** One simulated service of the account (the lead unifies this type across the simulator files). */
+import { awsError, planAccount, type DurationTable, type World } from './world.ts';
 
 // Unconfirmed: AWS Backup's throttle error is not modeled; probably ThrottlingException (aws-behaviour.md §5, U).
 const SIM: ServiceSimulation = { service: 'backup', throttleError: 'ThrottlingException' };

@@ -9,8 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { instanceKey, rdsStateOf } from './rds.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
-import type { DurationTable, World } from './world.ts';
-
+import { planAccount, type DurationTable, type World } from './world.ts';
 
 export const CLOUDWATCH_DURATIONS: DurationTable = {
   'cloudwatch.rds-metric-delay': {
@@ -67,7 +66,7 @@ export function simulateCloudWatch(world: World): SimulatedService {
     const ok = world.now() >= okAt;
     return {
       AlarmName: name,
-      AlarmArn: `arn:aws:cloudwatch:${world.secondary}:123456789012:alarm:${name}`,
+      AlarmArn: `arn:aws:cloudwatch:${world.secondary}:${planAccount(world.plan, '123456789012')}:alarm:${name}`,
       StateValue: ok ? ('OK' as const) : ('ALARM' as const),
       StateReason: ok ? 'All child alarms are OK (simulated: --inject alarm-ok)' : 'Child alarms in ALARM (simulated incident)',
       StateUpdatedTimestamp: new Date(ok ? okAt : since),

@@ -4,8 +4,6 @@ import type { ComponentOf } from '../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
 
-/** One simulated service of the account (the lead unifies this type across the simulator files). */
-
 const SIM: ServiceSimulation = { service: 'ecs', throttleError: 'ThrottlingException' };
 const ACCOUNT = '000000000000';
 

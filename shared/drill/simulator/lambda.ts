@@ -5,8 +5,6 @@ import type { ComponentOf } from '../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
 
-/** One simulated service of the account (the lead unifies this type across the simulator files). */
-
 // Lambda throttles with TooManyRequestsException, HTTP 429 (aws-behaviour.md §9).
 const SIM: ServiceSimulation = { service: 'lambda', throttleError: 'TooManyRequestsException' };
 const ACCOUNT = '000000000000';

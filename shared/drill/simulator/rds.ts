@@ -6,9 +6,8 @@ import {
   type PromoteReadReplicaCommandInput, type RestoreDBInstanceToPointInTimeCommandInput, type SwitchoverGlobalClusterCommandInput,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Plan } from '../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
-import { awsError, type DurationTable, type World } from './world.ts';
+import { awsError, planAccount, type DurationTable, type World } from './world.ts';
 
 
 export const RDS_DURATIONS: DurationTable = {
@@ -60,12 +59,8 @@ const states = new WeakMap<World, RdsState>();
 export const rdsStateOf = (world: World) => states.get(world);
 export const instanceKey = (region: string, id: string) => `${region}/${id}`;
 
-function accountOf(plan: Plan): string {
-  return /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(JSON.stringify(plan.components))?.[1] ?? '123456789012';
-}
-
 function seed(world: World): RdsState {
-  const account = accountOf(world.plan);
+  const account = planAccount(world.plan, '123456789012');
   const s: RdsState = { instances: new Map(), backups: new Map(), globals: new Map() };
   const add = (region: string, id: string, extra: Partial<Instance> = {}) => {
     const key = instanceKey(region, id);
@@ -107,7 +102,7 @@ export function simulateRds(world: World): SimulatedService {
   const s = seed(world);
   states.set(world, s);
   const stub = mockClient(RDSClient);
-  const account = accountOf(world.plan);
+  const account = planAccount(world.plan, '123456789012');
   /** The restorable window: the retention period back from now, up to the latest restorable time. */
   const window = (retention: number, createdAt: number, now: number) => ({
     EarliestTime: new Date(Math.max(createdAt, now - retention * DAY_MS)),

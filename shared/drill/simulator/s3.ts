@@ -7,10 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ComponentOf } from '../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
-import { planAccount, sleep } from './ssm.ts';
-import type { DurationTable, World } from './world.ts';
-
-/** One simulated service of the account (the lead unifies this type across the simulator files). */
+import { planAccount, sleep, type DurationTable, type World } from './world.ts';
 
 // S3 throttles with SlowDown, HTTP 503 (aws-behaviour.md §4). service.ts answers every throttle with HTTP 400; the name is what the SDK classifies.
 const SIM: ServiceSimulation = { service: 's3', throttleError: 'SlowDown' };

@@ -3,8 +3,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type World } from './world.ts';
 
-/** One simulated service of the account (the lead unifies this type across the simulator files). */
-
 /** A notice published during the drill. */
 export interface PublishedMessage {
   /** Simulated time of the Publish (ISO-8601). */

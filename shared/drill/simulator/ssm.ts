@@ -8,11 +8,9 @@ import {
   type PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ComponentOf, Plan } from '../../plan/schema.ts';
+import type { ComponentOf } from '../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
-import { awsError, type DurationTable, type World } from './world.ts';
-
-/** One simulated service of the account (the lead unifies this type across the simulator files). */
+import { awsError, planAccount, sleep, type DurationTable, type World } from './world.ts';
 
 // SSM throttles with ThrottlingException "Rate exceeded" (aws-behaviour.md §4, unmodeled).
 const SIM: ServiceSimulation = { service: 'ssm', throttleError: 'ThrottlingException' };
@@ -23,13 +21,6 @@ export const SSM_DURATIONS: DurationTable = {
     source: 'assumption: a Parameter Store write returns within about a second (aws-behaviour.md §4 gives throughput limits, no latency)',
   },
 };
-
-/** The account id the plan's ARNs use (backup role, resource ARNs…), else the simulator's stand-in account id. */
-export function planAccount(plan: Plan): string {
-  return /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(JSON.stringify(plan.components))?.[1] ?? '000000000000';
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Parameter {
   region: string;

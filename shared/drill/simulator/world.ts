@@ -108,6 +108,14 @@ export class World {
   }
 }
 
+/** The account id the plan's ARNs use (backup role, resource ARNs…), else `fallback`. */
+export function planAccount(plan: Plan, fallback = '000000000000'): string {
+  return /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(JSON.stringify(plan.components))?.[1] ?? fallback;
+}
+
+/** Waits simulated time (the drill's virtual clock fakes setTimeout). */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** An error shaped as the SDK v3 throws it: `name` = the AWS error name, `$metadata.httpStatusCode`, `$fault`. */
 export function awsError(name: string, message: string, httpStatusCode = 400): Error {
   return Object.assign(new Error(message), {
