@@ -1,12 +1,19 @@
 import { createAwsClients } from '../shared/aws/clients.ts';
 import { checkComponent, type CheckInput } from '../shared/run/component.ts';
+import { idempotentStep } from '../shared/runtime/idempotency.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 
 const clients = createAwsClients();
 
-/** Checks one component's recovery action: done, not yet (with when to look again), or out of time. */
-export const handler = lambdaHandler(async (event: CheckInput) => {
-  const action = await checkComponent({ clients, logger, now: () => new Date() }, event);
-  logger.info('Action checked', { status: action.status, done: action.done, checks: action.checks });
-  return action;
-});
+/**
+ * Checks one component's recovery action: done, not yet (with when to look again), or out of time.
+ * A check may send a step that must follow (fencing the old primary, a promotion after fencing): a
+ * repeated invocation of the same check (execution, component, check number) returns the first result.
+ */
+export const handler = lambdaHandler(
+  async (event: CheckInput) => {
+    const action = await checkComponent({ clients, logger, now: () => new Date() }, event);
+    logger.info('Action checked', { status: action.status, done: action.done, checks: action.checks });
+    return action;
+  },
+).use(idempotentStep({ step: 'check-action', key: '[run.executionId, component.id, action.checks]' }));

@@ -1,17 +1,41 @@
-import { prepareRun, type PrepareInput } from '../shared/run/prepare.ts';
+import { prepareRun, resumeOfInput, type PrepareInput } from '../shared/run/prepare.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
+import { loadIncident, recordRunStart } from '../shared/state/run-records.ts';
+import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
-/** First state: validates the execution input (console or alarm) against the packaged plan and lays out the run. */
+const ddb = createStateDocumentClient();
+
+/**
+ * First state: validates the execution input (console or alarm) against the packaged plan and lays out
+ * the run; a resume (`resumeOf`) carries over what the earlier runs of the incident recovered. Records
+ * the run in the state table; changes nothing in the recovered system.
+ */
 export const handler = lambdaHandler(async (event: PrepareInput) => {
   const plan = await packagedPlan();
-  const state = prepareRun(plan, event);
+  const deps = { ddb, tableName: stateTableName(), now: () => new Date(), logger };
+  const resumeOf = resumeOfInput(event.input);
+  const previous = resumeOf === undefined ? undefined : await loadIncident(deps, resumeOf);
+  const state = prepareRun(plan, event, previous);
+  const { run } = state;
+  await recordRunStart(deps, {
+    incidentId: run.incidentId,
+    executionId: run.executionId,
+    plan: run.plan,
+    scenario: run.scenario,
+    startedAt: run.startedAt,
+    executionStartedAt: event.executionStartedAt,
+    ...(run.resumeOf ? { resumeOf: run.resumeOf } : {}),
+  });
   logger.info('Run prepared', {
-    execution: state.run.executionId,
-    plan: state.run.plan,
-    scenario: state.run.scenario,
-    trigger: state.run.trigger.kind,
+    execution: run.executionId,
+    incident: run.incidentId,
+    plan: run.plan,
+    scenario: run.scenario,
+    trigger: run.trigger.kind,
     tiers: state.tiers.map((t) => `${t.id}:${t.components.length}`),
+    carriedOver: state.carried.map((c) => c.id),
+    approvalRequired: state.approval.required,
   });
   return state;
 });

@@ -1,9 +1,19 @@
 import { recordComponent, type RecordInput } from '../shared/run/component.ts';
+import type { RunContext } from '../shared/run/types.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+import { recordComponentResult } from '../shared/state/run-records.ts';
+import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
-/** Turns a component's branch (its action, or the error caught) into its result. */
-export const handler = lambdaHandler(async (event: RecordInput) => {
-  const result = recordComponent({ now: () => new Date() }, event);
+const ddb = createStateDocumentClient();
+
+/** Turns a component's branch (its action, or the error caught) into its result, kept in the state table for a resume. */
+export const handler = lambdaHandler(async (event: RecordInput & { run: RunContext }) => {
+  const now = () => new Date();
+  const result = recordComponent({ now }, event);
+  await recordComponentResult(
+    { ddb, tableName: stateTableName(), now, logger },
+    { incidentId: event.run.incidentId, executionId: event.run.executionId, result },
+  );
   logger.info('Component finished', { component: result.id, status: result.status, error: result.error?.name });
   return result;
 });

@@ -1,12 +1,19 @@
 import { createAwsClients } from '../shared/aws/clients.ts';
 import { startComponent, type StartInput } from '../shared/run/component.ts';
+import { idempotentStep } from '../shared/runtime/idempotency.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 
 const clients = createAwsClients();
 
-/** Starts one component's recovery action (idempotent). */
-export const handler = lambdaHandler(async (event: StartInput) => {
-  const action = await startComponent({ clients, logger, now: () => new Date() }, event);
-  logger.info('Action started', { status: action.status, done: action.done, nextCheckSeconds: action.nextCheckSeconds });
-  return action;
-});
+/**
+ * Starts one component's recovery action. Idempotent twice over: a repeated invocation for the same
+ * execution and component returns the first result (Powertools idempotency), and the action itself
+ * reads before any one-way command, so a resumed run never sends it again either.
+ */
+export const handler = lambdaHandler(
+  async (event: StartInput) => {
+    const action = await startComponent({ clients, logger, now: () => new Date() }, event);
+    logger.info('Action started', { status: action.status, done: action.done, nextCheckSeconds: action.nextCheckSeconds });
+    return action;
+  },
+).use(idempotentStep({ step: 'start-action', key: '[run.executionId, component.id]' }));

@@ -11,6 +11,7 @@ const { criticalOperationSeconds, DEFAULT_DURATIONS } = await import('../shared/
 const { World } = await import('../shared/drill/simulator/world.ts');
 const { loadPlanFile } = await import('../shared/plan/load.ts');
 const { recoveryOrder } = await import('../shared/plan/recovery-order.ts');
+const { prepareRun } = await import('../shared/run/prepare.ts');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 const planFile = path.resolve(import.meta.dirname, '../examples/dataset-platform.plan.yml');
 const plan = await loadPlanFile(planFile);
@@ -36,7 +37,19 @@ out(`wall time: first ${walls[0]!.toFixed(0)} ms (includes module warm-up), medi
 out('');
 out('tier      critical op (s)  cumulative (min)  achieved (min)  ratio');
 out(`${'detection'.padEnd(10)}${String(criticalPath).padStart(15)}  ${(criticalPath / 60).toFixed(2).padStart(16)}`);
+// The approval gate (the drill's approver answers after approval.operator-response) holds the tier with the first one-way step.
+const prepared = prepareRun(plan, {
+  input: { scenario, mode: plan.scenarios.find((s) => s.id === scenario)!.mode, reason: 'bench', requestedBy: 'bench' },
+  executionId: 'arn:aws:states:ap-northeast-3:000000000000:execution:bench:bench',
+  executionStartedAt: '2026-11-29T00:00:00.000Z',
+});
+const gateTier = prepared.approval.required ? prepared.tiers[prepared.approval.tierIndex]?.id : undefined;
 for (const tier of order.tiers) {
+  if (tier.id === gateTier) {
+    const approval = world.durationMs('approval.operator-response') / 1000;
+    criticalPath += approval;
+    out(`${'approval'.padEnd(10)}${String(approval).padStart(15)}  ${(criticalPath / 60).toFixed(2).padStart(16)}`);
+  }
   criticalPath += Math.max(...tier.components.map((c) => criticalOperationSeconds(world, c)));
   const achieved = report!.tiers.find((t) => t.id === tier.id)?.achievedMinutes ?? NaN;
   const cumulative = criticalPath / 60;

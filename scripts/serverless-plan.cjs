@@ -26,8 +26,12 @@ const regionOf = (role) => plan.regions[role || 'secondary'];
 const statementsFor = {
   'rds-replica-promotion': (p) => [
     { Effect: 'Allow', Action: ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], Resource: [arn('rds', secondary, `db:${p.replicaDbInstanceIdentifier}`)] },
-    // Split-brain guard: is the old primary still up? (read-only; an unreachable region is the outage)
-    { Effect: 'Allow', Action: ['rds:DescribeDBInstances'], Resource: [arn('rds', plan.regions.primary, `db:${p.primaryDbInstanceIdentifier}`)] },
+    // Split-brain guard (is the old primary still up?) and fencing it: only that instance.
+    {
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBInstances', 'rds:StopDBInstance', 'rds:ModifyDBInstance'],
+      Resource: [arn('rds', plan.regions.primary, `db:${p.primaryDbInstanceIdentifier}`)],
+    },
     // GetMetricData has no resource-level permissions (read-only).
     { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
   ],
@@ -37,6 +41,8 @@ const statementsFor = {
       Action: ['rds:DescribeGlobalClusters', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
       Resource: [arn('rds', '', `global-cluster:${p.globalClusterIdentifier}`), p.targetDbClusterArn],
     },
+    // Split-brain guard: is the current writer (in the primary region) still available? Read-only.
+    { Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [arn('rds', plan.regions.primary, 'cluster:*')] },
   ],
   'rds-point-in-time-restore': (p) => {
     const region = regionOf(p.region);
@@ -133,11 +139,13 @@ const actionStatements = () => [
 
 /**
  * Actions that change something. check-action keeps only what a check may have to do: s3:PutObject
- * (s3-version-restore copies in batches while checking) and rds:RestoreDBInstanceToPointInTime (a
- * point-in-time restore waiting for its restore point to become restorable starts from a check).
+ * (s3-version-restore copies in batches while checking), rds:RestoreDBInstanceToPointInTime (a
+ * point-in-time restore waiting for its restore point to become restorable starts from a check), and
+ * for a replica promotion: fencing the old primary (StopDBInstance / ModifyDBInstance) and the
+ * promotion that follows a fence (PromoteReadReplica).
  */
 const ONE_WAY = new Set([
-  'rds:PromoteReadReplica', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster',
+  'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster',
   'route53:UpdateHealthCheck', 'route53:ChangeResourceRecordSets', 'ssm:PutParameter', 'backup:StartRestoreJob', 'iam:PassRole',
   'ecs:UpdateService', 'autoscaling:UpdateAutoScalingGroup', 'elasticache:FailoverGlobalReplicationGroup', 'lambda:InvokeFunction',
 ]);
@@ -201,6 +209,11 @@ function definition() {
   return def;
 }
 
+const stateTable = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
+/** The state table: lock, run records, idempotency records — each function only what it does there. */
+const stateTableAccess = (...actions) => [{ Effect: 'Allow', Action: actions.map((a) => `dynamodb:${a}`), Resource: [stateTable] }];
+const idempotencyRecords = stateTableAccess('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem');
+
 const internalTopicPublish = [
   { Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'InternalTopic' }] },
   { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['NotificationKey', 'Arn'] }] },
@@ -213,10 +226,14 @@ module.exports = {
   triggerAlarms: [...new Set(plan.scenarios.flatMap((s) => (s.triggers && s.triggers.alarms) || []))],
   definition: definition(),
   roles: {
-    PrepareRunRole: role('prepare-run', []),
-    StartActionRole: role('start-action', actionStatements()),
-    CheckActionRole: role('check-action', checkStatements()),
-    RecordComponentRole: role('record-component', []),
+    PrepareRunRole: role('prepare-run', stateTableAccess('GetItem', 'Query', 'PutItem')),
+    StartActionRole: role('start-action', [...actionStatements(), ...idempotencyRecords]),
+    CheckActionRole: role('check-action', [...checkStatements(), ...idempotencyRecords]),
+    RecordComponentRole: role('record-component', stateTableAccess('PutItem')),
+    AcquireLockRole: role('acquire-lock', [...stateTableAccess('UpdateItem', 'GetItem'), ...internalTopicPublish]),
+    ReleaseLockRole: role('release-lock', stateTableAccess('UpdateItem', 'GetItem')),
+    // Reads the replica lag to state the data at risk (GetMetricData has no resource-level permissions).
+    RequestApprovalRole: role('request-approval', [...internalTopicPublish, { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' }]),
     RecordTierRole: role('record-tier', []),
     SummariseRunRole: role('summarise-run', []),
     RequestConfirmationRole: role('request-confirmation', internalTopicPublish),

@@ -92,6 +92,18 @@ export class SplitBrainRiskError extends DrAutopilotError {
   readonly retryable = false;
 }
 
+/** Another recovery of the same plan holds the lock: at most one recovery per plan runs at a time. */
+export class RecoveryInProgressError extends DrAutopilotError {
+  override readonly name = 'RecoveryInProgressError';
+  readonly retryable = false;
+}
+
+/** The plan's previous recovery ended less than `safety.cooldownMinutes` ago (anti-flapping). */
+export class RecoveryCooldownError extends DrAutopilotError {
+  override readonly name = 'RecoveryCooldownError';
+  readonly retryable = false;
+}
+
 // ---- retryable ------------------------------------------------------------------------------------
 
 /** AWS throttled the call (Throttling, ThrottlingException, SlowDown, TooManyRequestsException…). */
@@ -112,6 +124,12 @@ export class ResourceBusyError extends DrAutopilotError {
   readonly retryable = true;
 }
 
+/** The same task (execution + component + step) is still running in another invocation: try again after it. */
+export class TaskInProgressError extends DrAutopilotError {
+  override readonly name = 'TaskInProgressError';
+  readonly retryable = true;
+}
+
 export const ERROR_NAMES = [
   'InvalidInputError',
   'PlanValidationError',
@@ -124,13 +142,16 @@ export const ERROR_NAMES = [
   'RecoveryFailedError',
   'RecoveryAbortedError',
   'SplitBrainRiskError',
+  'RecoveryInProgressError',
+  'RecoveryCooldownError',
   'AwsThrottlingError',
   'AwsTransientError',
   'ResourceBusyError',
+  'TaskInProgressError',
 ] as const;
 export type ErrorName = (typeof ERROR_NAMES)[number];
 
-export const RETRYABLE_ERROR_NAMES: readonly ErrorName[] = ['AwsThrottlingError', 'AwsTransientError', 'ResourceBusyError'];
+export const RETRYABLE_ERROR_NAMES: readonly ErrorName[] = ['AwsThrottlingError', 'AwsTransientError', 'ResourceBusyError', 'TaskInProgressError'];
 
 /** AWS error names (SDK v3 `name`) that mean "busy, try again shortly" rather than a failure. */
 const BUSY_NAMES = new Set([
@@ -153,6 +174,9 @@ export function classifyError(error: unknown): DrAutopilotError {
   const sdkLike = err as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   const details = { awsErrorName: err.name, httpStatusCode: sdkLike.$metadata?.httpStatusCode };
   if (BUSY_NAMES.has(err.name)) return new ResourceBusyError(err.message, details, { cause: err });
+  // Powertools idempotency: an earlier invocation of the same task holds its record (still running, or
+  // died before its in-progress expiry): retry later rather than run the task twice.
+  if (err.name === 'IdempotencyAlreadyInProgressError') return new TaskInProgressError(err.message, details, { cause: err });
   // The smithy classifiers look at the error's name, $retryable trait and HTTP status.
   const asSdk = err as Parameters<typeof isThrottlingError>[0];
   if (isThrottlingError(asSdk)) return new AwsThrottlingError(err.message, details, { cause: err });

@@ -13,7 +13,11 @@ type Entry = { key: string; versionId: string; lastModified: number; etag: strin
 /** The last key of a truncated page, whose older entries continue on the next page. */
 type Carry = { key: string; latest: Entry; resolved: boolean };
 type Counts = { restored: number; unchanged: number; skippedNewer: number; skippedDeleted: number };
-type State = Counts & { pointInTime: string; keyMarker: string | null; versionIdMarker: string | null; carry: Carry | null; pages: number; complete: boolean };
+type State = Counts & {
+  pointInTime: string; keyMarker: string | null; versionIdMarker: string | null; carry: Carry | null; pages: number; complete: boolean;
+  /** The run's beforeOneWay guard has run (before the first overwriting copy), or the restore was found under way: never again. */
+  guarded?: boolean;
+};
 
 const regionOf = (ctx: Ctx) => ctx.regions[ctx.component.params.region];
 
@@ -35,6 +39,10 @@ function historyByKey(out: ListObjectVersionsCommandOutput): Map<string, Entry[]
   for (const { latest: _latest, ...e } of all) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
   return byKey;
 }
+
+/** The latest version already has the content of the one at the point in time, written after it: an earlier run's copy. */
+const restoredEarlier = (latest: Entry, chosen: Entry | undefined) =>
+  chosen !== undefined && !chosen.deleteMarker && chosen.versionId !== latest.versionId && !latest.deleteMarker && latest.etag !== null && latest.etag === chosen.etag;
 
 type Verdict = 'restore' | keyof Omit<Counts, 'restored'>;
 function verdict(latest: Entry, chosen: Entry | undefined): Verdict {
@@ -92,10 +100,18 @@ async function step(ctx: Ctx, state: State): Promise<State> {
   }
   const counts: Counts = { restored: state.restored, unchanged: state.unchanged, skippedNewer: state.skippedNewer, skippedDeleted: state.skippedDeleted };
   const toRestore: Entry[] = [];
+  let guarded = state.guarded === true;
   for (const { latest, chosen } of decided) {
     const v = verdict(latest, chosen);
     if (v === 'restore' && chosen) toRestore.push(chosen);
     else if (v !== 'restore') counts[v] += 1;
+    // A re-run after copies were accepted: the restore is under way, its guard is behind it.
+    if (restoredEarlier(latest, chosen)) guarded = true;
+  }
+  if (toRestore.length > 0 && !guarded) {
+    // The first copy that overwrites data: the run's guard (e.g. the trigger alarm re-read), once per run.
+    await ctx.beforeOneWay('CopyObject');
+    guarded = true;
   }
   for (let i = 0; i < toRestore.length; i += PARALLEL_COPIES) {
     await Promise.all(toRestore.slice(i, i + PARALLEL_COPIES).map((version) => restore(ctx, version)));
@@ -103,7 +119,7 @@ async function step(ctx: Ctx, state: State): Promise<State> {
   counts.restored += toRestore.length;
   ctx.logger.info('S3 version page handled', { bucket, prefix, page: state.pages + 1, restored: toRestore.length, truncated });
   return {
-    ...state, ...counts, carry, pages: state.pages + 1, complete: !truncated,
+    ...state, ...counts, carry, guarded, pages: state.pages + 1, complete: !truncated,
     keyMarker: truncated ? (out.NextKeyMarker ?? null) : null, versionIdMarker: truncated ? (out.NextVersionIdMarker ?? null) : null,
   };
 }
@@ -123,6 +139,9 @@ function progress(ctx: Ctx, state: State): ActionProgress {
 /**
  * Restores every object under the prefix to its newest version at or before the point in time, by
  * copying that version over the current one: one ListObjectVersions page per start/check call.
+ * ctx.beforeOneWay('CopyObject') runs once per run, right before the first page that has something to
+ * copy (not before every page), and not at all when nothing needs copying or a re-run finds an
+ * earlier run's copies (the restore is under way: its guard already ran).
  */
 export const s3VersionRestore: RecoveryAction<'s3-version-restore'> = {
   type: 's3-version-restore',

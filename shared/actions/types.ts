@@ -17,6 +17,17 @@ export interface ActionContext<T extends ComponentType = ComponentType> {
   now: Date;
   clients: AwsClients;
   logger: Logger;
+  /**
+   * The run was approved with force (`dr-autopilot approve --force`): a split-brain guard that finds
+   * the old primary up fences it first and then goes on, instead of refusing.
+   */
+  force: boolean;
+  /**
+   * A one-way action calls this right before it sends its one-way command, after its own reads have
+   * decided the command is needed (never when the work is already done or under way). The run's
+   * guards live here (an alarm-started run re-reads its trigger alarm); throwing stops the step.
+   */
+  beforeOneWay(step: string): Promise<void>;
 }
 
 /**

@@ -52,14 +52,20 @@ interface AnswerOptions {
   reason?: string;
   region?: string;
   by?: string;
+  force?: boolean;
 }
 
 /** Sends the answer; bad input exits 2 before any AWS call, an AWS refusal (expired token…) exits 1. */
 async function answer(opts: AnswerOptions, approve: boolean, io: CliIo, sfnFor: (region: string) => SFNClient): Promise<void> {
   const region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const force = opts.force === true;
   try {
+    if (!approve && force) {
+      throw new InvalidInputError('--force: only approve takes --force (approve with force, or reject without it)', { field: 'force' });
+    }
     if (!region) throw new InvalidInputError('--region: say which region the state machine runs in (or set AWS_REGION)', { field: 'region' });
-    await answerTask(sfnFor(region), { token: opts.token, approve, reason: opts.reason, by: opts.by ?? userInfo().username, now: new Date() });
+    const by = opts.by ?? userInfo().username;
+    await answerTask(sfnFor(region), { token: opts.token, approve, ...(approve ? { force } : {}), reason: opts.reason, by, now: new Date() });
   } catch (error) {
     if (error instanceof InvalidInputError) {
       io.err(`dr-autopilot: ${error.message}`);
@@ -69,7 +75,13 @@ async function answer(opts: AnswerOptions, approve: boolean, io: CliIo, sfnFor: 
     io.err(`dr-autopilot: ${e.name}: ${e.message}${e.name === 'TaskTimedOut' ? ' (the token expired or was already answered)' : ''}`);
     throw new Exit(1);
   }
-  io.out(approve ? 'approved: the run continues' : 'rejected: the step fails and the run stops before later tiers');
+  io.out(
+    !approve
+      ? 'rejected: the step fails and the run stops before later tiers'
+      : force
+        ? 'approved with force: an old primary found up is fenced, and the run continues'
+        : 'approved: the run continues',
+  );
 }
 
 export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNClient = (region) => new SFNClient({ region })): Command {
@@ -110,8 +122,14 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
       .description(approve ? 'Confirm a manual step or approval (SendTaskSuccess)' : 'Reject a manual step or approval (SendTaskFailure)')
       .requiredOption('--token <token>', 'the task token from the notice')
       .option('--region <region>', 'region of the state machine (default: AWS_REGION)')
-      .option('--by <name>', 'who answers (default: the OS user)');
-    if (!approve) cmd.option('--reason <text>', 'why');
+      .option('--by <name>', 'who answers (default: the OS user)')
+      .option('--reason <text>', approve ? 'why (recorded with the decision)' : 'why');
+    if (approve) {
+      cmd.option('--force', 'approve knowing the old primary may still be up: split-brain guards fence it, then the run goes on');
+    } else {
+      // Accepted only to say clearly why it is wrong here (exit 2), rather than "unknown option".
+      cmd.addOption(new Option('--force').hideHelp());
+    }
     cmd.action(async (opts: AnswerOptions) => answer(opts, approve, io, sfnFor));
   }
 

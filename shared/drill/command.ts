@@ -38,8 +38,8 @@ const clock = (seconds: number) => {
 
 /** One line per state change: simulated time, tier, component, action, status. */
 export function progressLine(step: ProgressStep): string {
-  const who = [step.tier, step.component, step.type].filter(Boolean).join(' ');
-  return `${clock(step.elapsedSeconds)} ${who} ${step.state}: ${step.status}`;
+  // Run-level steps (the approval gate) have no tier or component.
+  return [clock(step.elapsedSeconds), step.tier, step.component, step.type, `${step.state}: ${step.status}`].filter(Boolean).join(' ');
 }
 
 /** `--duration KEY=SECONDS` (repeatable): overrides one entry of the simulated durations table. */

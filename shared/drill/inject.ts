@@ -10,6 +10,11 @@ export const INJECT_HELP = [
   'slow:COMPONENT:X     the component\'s operations take X times longer',
   'alarm-ok:MINUTES     the trigger alarm goes back to OK MINUTES after the incident',
   'primary-writable     the old primary database stays up and writable (split-brain risk)',
+  'approve              the approval gate is approved (the default, after approval.operator-response)',
+  'approve:force        approved with force: a split-brain guard fences the old primary and goes on',
+  'reject               the approval gate is rejected: the run ends aborted before any one-way step',
+  'approval-timeout     nobody answers the approval gate: its timeout is a denial',
+  'resume               a failed run is resumed (resumeOf) after its injected failures are removed',
 ].join('\n');
 
 /** Parses one `--inject` spec against the plan, or throws InvalidInputError naming the problem. */
@@ -46,6 +51,14 @@ export function parseInject(spec: string, plan: Plan): Fault {
       if (b !== undefined || !Number.isFinite(afterMinutes) || afterMinutes < 0 || afterMinutes > 10_080) throw bad('MINUTES must be a number from 0 to 10080');
       return { kind: 'alarm-ok', afterMinutes };
     }
+    case 'approve':
+      if ((a !== undefined && a !== 'force') || b !== undefined) throw bad('approve takes nothing or "force"');
+      return { kind: 'approval', answer: a === 'force' ? 'approve-force' : 'approve' };
+    case 'reject':
+    case 'approval-timeout':
+    case 'resume':
+      if (a !== undefined) throw bad(`${kind} takes no arguments`);
+      return kind === 'resume' ? { kind: 'resume' } : { kind: 'approval', answer: kind === 'reject' ? 'reject' : 'timeout' };
     default:
       throw bad(`unknown fault "${kind}"`);
   }

@@ -83,6 +83,28 @@ export const drillReportSchema = z
     faults: z.array(z.string().min(1)),
     /** Each simulated service's resources at the end, by service. */
     finalState: z.record(z.string(), z.unknown()),
+    /** The incident's executions, the first first (more than one when a failed run was resumed). */
+    executions: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          resumeOf: z.string().min(1).nullable(),
+          outcome: z.enum(['recovered', 'failed', 'aborted']),
+          reason: z.string().min(1).nullable(),
+          startedAt: instant,
+          finishedAt: instant,
+        }),
+      )
+      .optional(),
+    /** The approval gate: whether the run needed one and how it was answered. */
+    approval: z
+      .strictObject({
+        required: z.boolean(),
+        decision: z.strictObject({ approved: z.literal(true), by: z.string(), force: z.boolean(), reason: z.string().nullable(), at: instant }).nullable(),
+        error: error.nullable(),
+      })
+      .nullable()
+      .optional(),
   })
   .superRefine((report, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });

@@ -23,6 +23,10 @@ export interface DrillReport {
   faults: string[];
   /** Each simulated resource's state at the end. */
   finalState: Record<string, unknown>;
+  /** The incident's executions, the first first (more than one when a failed run was resumed). */
+  executions?: { name: string; resumeOf: string | null; outcome: 'recovered' | 'failed' | 'aborted'; reason: string | null; startedAt: string; finishedAt: string }[];
+  /** The approval gate of the last execution. */
+  approval?: RunSummary['approval'];
 }
 
 const minutes = (from: string, to: string) => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;

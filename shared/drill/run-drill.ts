@@ -1,11 +1,12 @@
 import { InvalidInputError } from '../errors.ts';
+import { startLocalDynamoDb, routeDynamoDb } from '../local/dynamodb.ts';
 import { FUNCTION_HANDLERS } from '../local/handlers.ts';
 import { runLocal } from '../local/state-machine.ts';
 import { withVirtualClock } from '../local/virtual-clock.ts';
 import { scenarioForAlarm } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';
 import { alarmEvent, normaliseTimestamp } from '../run/input.ts';
-import type { ActionRecord, ComponentTask, RunSummary } from '../run/types.ts';
+import type { ActionRecord, ApprovalState, ComponentTask, RunSummary } from '../run/types.ts';
 import { packagedPlan, resetPackagedPlan } from '../runtime/plan.ts';
 import { measuredRpo, type DrillReport } from './report.ts';
 import { DEFAULT_DURATIONS, installSimulatedAccount } from './simulator/index.ts';
@@ -89,6 +90,24 @@ interface ItemInput {
   action?: ActionRecord;
 }
 
+/** What one execution of the state machine left behind (the drill may run two: a failed run and its resume). */
+interface ExecutionRecord {
+  name: string;
+  resumeOf: string | null;
+  summary: RunSummary | undefined;
+  /** Why there is no summary (the run did not get that far). */
+  reason: string | null;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** Answers to the approval gate: the `--inject approve|approve:force|reject|approval-timeout` fault, approve by default. */
+function approvalAnswer(faults: Fault[]): Extract<Fault, { kind: 'approval' }>['answer'] {
+  const answers = faults.filter((f): f is Extract<Fault, { kind: 'approval' }> => f.kind === 'approval');
+  if (answers.length > 1) throw new InvalidInputError('--inject: give at most one of approve, approve:force, reject, approval-timeout', { field: 'inject' });
+  return answers[0]?.answer ?? 'approve';
+}
+
 /** Runs the deployable state machine with the real handlers against the simulated account. */
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const { plan } = options;
@@ -101,155 +120,231 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     const at = start.startAt.toISOString();
     return { plan: plan.name, scenario: options.scenario ?? '', mode: 'drill', outcome: 'ignored', reason: start.ignored, startedAt: at, finishedAt: at, faults, ...empty };
   }
+  const answer = approvalAnswer(options.faults ?? []);
+  const resume = (options.faults ?? []).some((f) => f.kind === 'resume');
 
+  const env = { ...process.env };
   process.env.PLAN_FILE = options.planFile;
   process.env.INTERNAL_TOPIC_ARN = `arn:aws:sns:${REGION_OF_AUTOMATION(plan)}:000000000000:dr-autopilot-drill-internal`;
   process.env.AWS_REGION = REGION_OF_AUTOMATION(plan);
   resetPackagedPlan();
   await packagedPlan(); // read before the clock is faked
+  // The state table (lock, run records, idempotency) on a local DynamoDB server, started in real time.
+  const dynamodb = await startLocalDynamoDb('dr-autopilot-drill-state', REGION_OF_AUTOMATION(plan));
+  process.env.STATE_TABLE_NAME = dynamodb.tableName;
+  process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'false';
+  const routed = routeDynamoDb(dynamodb.endpoint, REGION_OF_AUTOMATION(plan));
 
-  return withVirtualClock(start.startAt, async () => {
-    // Built on simulated time, so the resources' history is dated relative to the drill's incident.
-    const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime(), primaryDown: true });
-    try {
-      // Progress is counted from the incident, as RTO is.
-      const t0 = start.incidentAt.getTime();
-      const retries = new Map<string, { state: string; error: string; at: string }[]>();
-      const observations = new Map<string, Record<string, unknown>>();
-      const lastStatus = new Map<string, string>();
-      // The error a state failed with, per component and state: StateRetried and StateCaught do not carry it.
-      const failedWith = new Map<string, string>();
-      // The run summary as Summarise Run returned it (a failed run's cause is not reliable JSON locally, see below).
-      let summarised: RunSummary | undefined;
-      let transitions = 0;
-      const execution = runLocal(start.input, {
-        region: REGION_OF_AUTOMATION(plan),
-        handlers: FUNCTION_HANDLERS,
-        executionName: `drill-${start.scenario}-${start.startAt.toISOString().replace(/[:.]/g, '-')}`,
-        // A simulated operator carries out a manual step and confirms it; a `fail` fault makes them reject it.
-        answerTaskToken: async (_state, payload) => {
-          const component = (payload as { component: ComponentTask }).component;
-          await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('manual.operator-confirmation', component.id)));
-          if (account.world.failing(component.id)) {
-            throw Object.assign(new Error(`drill operator could not complete ${component.id} (injected failure)`), { name: 'ApprovalDeniedError' });
-          }
-          return { confirmedBy: 'drill operator', confirmedAt: new Date().toISOString() };
-        },
-      });
-      const progress = (async () => {
-        for await (const e of execution.eventLogs) {
-          if (e.type === 'StateEntered') transitions += 1;
-          if (!('state' in e)) continue;
-          const item = (e.state.input ?? {}) as ItemInput;
-          const component = item.component;
-          const at = new Date(e.timestamp).toISOString();
-          const step = (state: string, status: string) =>
-            options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), tier: component?.tier, component: component?.id, type: component?.type, state, status });
-          const failureKey = `${component?.id ?? ''}\n${e.state.name}`;
-          if (e.type === 'StateFailed' && component) {
-            // Every failed attempt, retried or not, is logged as StateFailed first (with the error's name).
-            failedWith.set(failureKey, e.Error);
-          } else if (e.type === 'StateRetried' && component) {
-            const error = failedWith.get(failureKey) ?? 'unknown error';
-            retries.set(component.id, [...(retries.get(component.id) ?? []), { state: e.state.name, error, at }]);
-            step(e.state.name, `retry ${e.retry.attempt} after ${error}`);
-          } else if (e.type === 'StateCaught' && component) {
-            step(e.state.name, `failed: ${failedWith.get(failureKey) ?? 'unknown error'}`);
-          } else if (e.type === 'StateExited' && e.state.name === 'Summarise Run') {
-            summarised = e.state.output as unknown as RunSummary;
-          } else if (e.type === 'StateExited' && component && /Recovery Action$/.test(e.state.name)) {
-            const action = ((e.state.output ?? {}) as ItemInput).action;
-            if (action) {
-              lastStatus.set(component.id, action.status);
-              observations.set(component.id, action.observations);
-              step(e.state.name, `${action.status}${action.done ? ' (done)' : ''}`);
-            }
-          } else if (e.type === 'StateEntered' && e.state.name === 'Request Operator Confirmation' && component) {
-            step(e.state.name, 'waiting for an operator');
-          } else if (e.type === 'StateExited' && e.state.name === 'Record Tier Outcome') {
-            const tier = ((e.state.output ?? {}) as unknown as { results?: { tiers?: RunSummary['tiers'] } }).results?.tiers?.at(-1);
-            if (tier) {
-              options.onProgress?.({
-                at,
-                elapsedSeconds: Math.round((e.timestamp - t0) / 1000),
-                tier: tier.id,
-                state: 'Record Tier Outcome',
-                status: `${tier.status}${tier.achievedMinutes !== null ? ` in ${tier.achievedMinutes} min (target ${tier.rtoTargetMinutes}, ${tier.met ? 'met' : 'NOT met'})` : ''}`,
-              });
-            }
-          }
-        }
-      })();
-
-      let summary: RunSummary | undefined;
-      let reason: string | null = null;
+  try {
+    return await withVirtualClock(start.startAt, async () => {
+      // Built on simulated time, so the resources' history is dated relative to the drill's incident.
+      const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime(), primaryDown: true });
       try {
-        summary = (await execution.result) as unknown as RunSummary;
-      } catch (error) {
-        const failure = ((error as Error).cause ?? error) as Error;
-        // RecoveryFailedError / RecoveryAbortedError end a run that was summarised; anything else did not get that far.
-        if (failure.name !== 'RecoveryFailedError' && failure.name !== 'RecoveryAbortedError') reason = `${failure.name}: ${failure.message}`;
-      }
-      await progress;
-      if (!summary && reason === null) {
-        // RecoveryFailedError / RecoveryAbortedError: the Fail state's cause is the summary as States.JsonToString($). Locally
-        // aws-local-stepfunctions 3.0 strips every backslash from an intrinsic function's result, so that
-        // JSON breaks on any escaped character (a quote in an error message or a function's payload):
-        // take the summary from Summarise Run's output instead.
-        summary = summarised;
-        if (!summary) reason = 'RecoveryFailedError: the run failed and its summary was not found in the execution history';
-      }
-      const finishedAt = new Date().toISOString();
-      const notifications = account.published().map((p) => ({
-        stage: p.attributes.stage ?? 'unknown',
-        audience: p.attributes.audience ?? 'unknown',
-        language: p.attributes.language ?? 'en',
-        channel: 'sns',
-        subject: p.subject ?? '',
-        body: p.message,
-      }));
-      const base = {
-        plan: plan.name,
-        scenario: start.scenario,
-        mode: 'drill' as const,
-        stateTransitions: transitions,
-        faults,
-        notifications,
-        checks: [],
-        finalState: account.snapshot(),
-      };
-      if (!summary) {
-        return { ...base, outcome: 'failed', reason, startedAt: start.incidentAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
-      }
-      return {
-        ...base,
-        outcome: summary.outcome,
-        reason: summary.reason,
-        startedAt: summary.startedAt,
-        finishedAt,
-        tiers: summary.tiers.map(({ id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end }) => ({
-          id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end,
-        })),
-        components: summary.components.map((c) => {
-          const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
-          return {
-            id: c.id,
-            tier: c.tier,
-            type: c.type,
-            status: c.status,
-            startedAt: c.startedAt,
-            finishedAt: c.finishedAt,
-            // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
-            attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
-            error: c.error,
-            lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
-            retries: retries.get(c.id) ?? [],
+        // Progress is counted from the incident, as RTO is.
+        const t0 = start.incidentAt.getTime();
+        const retries = new Map<string, { state: string; error: string; at: string }[]>();
+        const observations = new Map<string, Record<string, unknown>>();
+        const lastStatus = new Map<string, string>();
+        let transitions = 0;
+
+        const runExecution = async (input: unknown, name: string, resumeOf: string | null): Promise<ExecutionRecord> => {
+          const startedAt = new Date().toISOString();
+          // The error a state failed with, per component and state: StateRetried and StateCaught do not carry it.
+          const failedWith = new Map<string, string>();
+          // The run summary as Summarise Run returned it (a failed run's cause is not reliable JSON locally, see below).
+          let summarised: RunSummary | undefined;
+          const execution = runLocal(input, {
+            region: REGION_OF_AUTOMATION(plan),
+            handlers: FUNCTION_HANDLERS,
+            executionName: name,
+            answerTaskToken: async (state, payload) => {
+              if (state === 'Request Recovery Approval') {
+                const approval = (payload as { approval: ApprovalState }).approval;
+                if (answer === 'timeout') {
+                  // Nobody answers: the task's own timeout (a denial) ends the wait first.
+                  await new Promise((resolve) => setTimeout(resolve, (approval.timeoutSeconds + 3600) * 1000));
+                  throw Object.assign(new Error('drill approver never answered'), { name: 'States.Timeout' });
+                }
+                await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('approval.operator-response')));
+                if (answer === 'reject') {
+                  throw Object.assign(new Error('drill approver rejected the failover (--inject reject)'), {
+                    name: 'ApprovalDeniedError',
+                  });
+                }
+                const at = new Date().toISOString();
+                return { approved: true, by: 'drill approver', force: answer === 'approve-force', reason: null, at, confirmedBy: 'drill approver', confirmedAt: at };
+              }
+              // A simulated operator carries out a manual step and confirms it; a `fail` fault makes them reject it.
+              const component = (payload as { component: ComponentTask }).component;
+              await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('manual.operator-confirmation', component.id)));
+              if (account.world.failing(component.id)) {
+                throw Object.assign(new Error(`drill operator could not complete ${component.id} (injected failure)`), { name: 'ApprovalDeniedError' });
+              }
+              return { confirmedBy: 'drill operator', confirmedAt: new Date().toISOString() };
+            },
+          });
+          const progress = (async () => {
+            for await (const e of execution.eventLogs) {
+              if (e.type === 'StateEntered') transitions += 1;
+              if (!('state' in e)) continue;
+              const item = (e.state.input ?? {}) as ItemInput;
+              const component = item.component;
+              const at = new Date(e.timestamp).toISOString();
+              const step = (state: string, status: string) =>
+                options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), tier: component?.tier, component: component?.id, type: component?.type, state, status });
+              const failureKey = `${component?.id ?? ''}\n${e.state.name}`;
+              if (e.type === 'StateFailed' && component) {
+                // Every failed attempt, retried or not, is logged as StateFailed first (with the error's name).
+                failedWith.set(failureKey, e.Error);
+              } else if (e.type === 'StateRetried' && component) {
+                const error = failedWith.get(failureKey) ?? 'unknown error';
+                retries.set(component.id, [...(retries.get(component.id) ?? []), { state: e.state.name, error, at }]);
+                step(e.state.name, `retry ${e.retry.attempt} after ${error}`);
+              } else if (e.type === 'StateCaught' && component) {
+                step(e.state.name, `failed: ${failedWith.get(failureKey) ?? 'unknown error'}`);
+              } else if (e.type === 'StateExited' && e.state.name === 'Summarise Run') {
+                summarised = e.state.output as unknown as RunSummary;
+              } else if (e.type === 'StateExited' && component && /Recovery Action$/.test(e.state.name)) {
+                const output = (e.state.output ?? {}) as ItemInput & { error?: unknown };
+                const action = output.action;
+                // A caught failure exits with the branch's earlier action beside the error: not a new status.
+                if (action && output.error === undefined) {
+                  lastStatus.set(component.id, action.status);
+                  observations.set(component.id, action.observations);
+                  step(e.state.name, `${action.status}${action.done ? ' (done)' : ''}`);
+                }
+              } else if (e.type === 'StateEntered' && e.state.name === 'Request Operator Confirmation' && component) {
+                step(e.state.name, 'waiting for an operator');
+              } else if (e.type === 'StateEntered' && e.state.name === 'Request Recovery Approval') {
+                options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), state: e.state.name, status: 'waiting for approval of the one-way steps' });
+              } else if (e.type === 'StateExited' && e.state.name === 'Request Recovery Approval') {
+                const approval = ((e.state.output ?? {}) as { approval?: Partial<ApprovalState> }).approval;
+                const status = approval?.decision ? `approved by ${approval.decision.by}${approval.decision.force ? ' with force' : ''}` : `not approved: ${approval?.error?.Error ?? 'no answer'}`;
+                options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), state: e.state.name, status });
+              } else if (e.type === 'StateExited' && e.state.name === 'Record Tier Outcome') {
+                const tier = ((e.state.output ?? {}) as unknown as { results?: { tiers?: RunSummary['tiers'] } }).results?.tiers?.at(-1);
+                if (tier) {
+                  options.onProgress?.({
+                    at,
+                    elapsedSeconds: Math.round((e.timestamp - t0) / 1000),
+                    tier: tier.id,
+                    state: 'Record Tier Outcome',
+                    status: `${tier.status}${tier.achievedMinutes !== null ? ` in ${tier.achievedMinutes} min (target ${tier.rtoTargetMinutes}, ${tier.met ? 'met' : 'NOT met'})` : ''}`,
+                  });
+                }
+              }
+            }
+          })();
+
+          let summary: RunSummary | undefined;
+          let reason: string | null = null;
+          try {
+            summary = (await execution.result) as unknown as RunSummary;
+          } catch (error) {
+            const failure = ((error as Error).cause ?? error) as Error;
+            // RecoveryFailedError / RecoveryAbortedError end a run that was summarised; anything else did not get that far.
+            if (failure.name !== 'RecoveryFailedError' && failure.name !== 'RecoveryAbortedError') reason = `${failure.name}: ${failure.message}`;
+          }
+          await progress;
+          if (!summary && reason === null) {
+            // RecoveryFailedError / RecoveryAbortedError: the Fail state's cause is the summary as States.JsonToString($). Locally
+            // aws-local-stepfunctions 3.0 strips every backslash from an intrinsic function's result, so that
+            // JSON breaks on any escaped character (a quote in an error message or a function's payload):
+            // take the summary from Summarise Run's output instead.
+            summary = summarised;
+            if (!summary) reason = 'RecoveryFailedError: the run failed and its summary was not found in the execution history';
+          }
+          return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString() };
+        };
+
+        const executionArn = (name: string) => `arn:aws:states:${REGION_OF_AUTOMATION(plan)}:000000000000:execution:dr-autopilot-local:${name}`;
+        const firstName = `drill-${start.scenario}-${start.startAt.toISOString().replace(/[:.]/g, '-')}`;
+        const executions = [await runExecution(start.input, firstName, null)];
+        let last = executions[0]!;
+        if (resume && last.summary?.outcome === 'failed') {
+          // The operator removes the cause (the injected failures) and resumes the incident.
+          const cleared = account.world.clearFailures();
+          await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('resume.operator-delay')));
+          const scenario = plan.scenarios.find((sc) => sc.id === start.scenario)!;
+          const input = {
+            scenario: scenario.id,
+            mode: last.summary.mode,
+            reason: `offline drill: resume after ${cleared.length ? `fixing ${cleared.join(', ')}` : 'the failure'}`,
+            requestedBy: 'dr-autopilot drill',
+            resumeOf: executionArn(last.name),
           };
-        }),
-        rpo: measuredRpo(plan, summary, observations),
-      };
-    } finally {
-      account.restore();
+          last = await runExecution(input, `${firstName}-resume`, executionArn(last.name));
+          executions.push(last);
+        }
+        const finishedAt = new Date().toISOString();
+        const notifications = account.published().map((p) => ({
+          stage: p.attributes.stage ?? 'unknown',
+          audience: p.attributes.audience ?? 'unknown',
+          language: p.attributes.language ?? 'en',
+          channel: 'sns',
+          subject: p.subject ?? '',
+          body: p.message,
+        }));
+        const base = {
+          plan: plan.name,
+          scenario: start.scenario,
+          mode: 'drill' as const,
+          stateTransitions: transitions,
+          faults,
+          notifications,
+          checks: [],
+          finalState: account.snapshot(),
+          executions: executions.map((x) => ({
+            name: x.name,
+            resumeOf: x.resumeOf,
+            outcome: x.summary?.outcome ?? 'failed',
+            reason: x.summary ? x.summary.reason : x.reason,
+            startedAt: x.startedAt,
+            finishedAt: x.finishedAt,
+          })),
+        };
+        const summary = last.summary;
+        if (!summary) {
+          return { ...base, outcome: 'failed', reason: last.reason, startedAt: start.incidentAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
+        }
+        return {
+          ...base,
+          outcome: summary.outcome,
+          reason: summary.reason,
+          startedAt: summary.startedAt,
+          finishedAt,
+          approval: summary.approval,
+          tiers: summary.tiers.map(({ id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end }) => ({
+            id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end,
+          })),
+          components: summary.components.map((c) => {
+            const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
+            return {
+              id: c.id,
+              tier: c.tier,
+              type: c.type,
+              status: c.status,
+              startedAt: c.startedAt,
+              finishedAt: c.finishedAt,
+              // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
+              attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
+              error: c.error,
+              lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
+              retries: retries.get(c.id) ?? [],
+            };
+          }),
+          rpo: measuredRpo(plan, summary, observations),
+        };
+      } finally {
+        account.restore();
+      }
+    });
+  } finally {
+    routed.restore();
+    await dynamodb.stop();
+    for (const key of ['STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED'] as const) {
+      if (env[key] === undefined) delete process.env[key];
+      else process.env[key] = env[key];
     }
-  });
+  }
 }

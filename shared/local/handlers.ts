@@ -1,7 +1,10 @@
+import { handler as acquireLock } from '../../functions/acquire-lock.ts';
 import { handler as checkAction } from '../../functions/check-action.ts';
 import { handler as prepareRun } from '../../functions/prepare-run.ts';
 import { handler as recordComponent } from '../../functions/record-component.ts';
 import { handler as recordTier } from '../../functions/record-tier.ts';
+import { handler as releaseLock } from '../../functions/release-lock.ts';
+import { handler as requestApproval } from '../../functions/request-approval.ts';
 import { handler as requestConfirmation } from '../../functions/request-confirmation.ts';
 import { handler as startAction } from '../../functions/start-action.ts';
 import { handler as summariseRun } from '../../functions/summarise-run.ts';
@@ -16,4 +19,7 @@ export const FUNCTION_HANDLERS: Record<string, LambdaHandler> = {
   'record-tier': recordTier as LambdaHandler,
   'summarise-run': summariseRun as LambdaHandler,
   'request-confirmation': requestConfirmation as LambdaHandler,
+  'acquire-lock': acquireLock as LambdaHandler,
+  'release-lock': releaseLock as LambdaHandler,
+  'request-approval': requestApproval as LambdaHandler,
 };

@@ -46,6 +46,22 @@ export const rdsReplicaPromotion = z.strictObject({
     /** Cross-region read replica in the secondary region, the one promoted. */
     replicaDbInstanceIdentifier: nonEmpty,
     backupRetentionPeriod: z.number().int().min(1).max(35).default(7),
+    /**
+     * How the old primary is fenced after the promotion, where its region answers: `stop` it
+     * (StopDBInstance), `isolate` it (ModifyDBInstance to isolationSecurityGroupIds, which admit no
+     * application traffic), or `none` (only when something outside dr-autopilot fences it).
+     */
+    fencing: z
+      .strictObject({
+        method: z.enum(['stop', 'isolate', 'none']).default('stop'),
+        isolationSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id such as sg-0123456789abcdef0')).min(1).optional(),
+      })
+      .superRefine((f, ctx) => {
+        if (f.method === 'isolate' && f.isolationSecurityGroupIds === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['isolationSecurityGroupIds'], message: 'required when method is isolate: the security groups that admit no application traffic' });
+        }
+      }, evenWithOtherIssues)
+      .default({ method: 'stop' }),
   }),
 });
 
@@ -274,6 +290,18 @@ export const scenario = z.strictObject({
       alarms: z.array(z.string().min(1).max(255)).default([]),
     })
     .default({ alarms: [] }),
+  /**
+   * Approval gate: the run waits for `dr-autopilot approve` before the tier holding its first one-way
+   * step. Default: required for unplanned scenarios (a person confirms the failover), not for planned
+   * ones (starting a planned switchover is the decision).
+   */
+  approval: z
+    .strictObject({
+      required: z.boolean().optional(),
+      /** No answer within this many minutes is a denial (default: safety.approvalTimeoutMinutes). */
+      timeoutMinutes: minutes.max(24 * 60).optional(),
+    })
+    .default({}),
 });
 
 const language = z.enum(['ja', 'en']);
@@ -303,6 +331,14 @@ export const plan = z.strictObject({
   components: z.array(component).min(1),
   scenarios: z.array(scenario).min(1),
   stakeholders: z.strictObject({ audiences: z.array(audience).min(1) }),
+  safety: z
+    .strictObject({
+      /** Minimum minutes from the end of one recovery of this plan to the start of the next (anti-flapping); 0 = none. */
+      cooldownMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
+      /** How long an approval gate waits by default; no answer is a denial. */
+      approvalTimeoutMinutes: minutes.max(24 * 60).default(30),
+    })
+    .default({ cooldownMinutes: 60, approvalTimeoutMinutes: 30 }),
 });
 
 export type Plan = z.infer<typeof plan>;

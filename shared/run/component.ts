@@ -4,7 +4,8 @@ import type { ActionContext, ActionProgress, JsonObject } from '../actions/types
 import type { AwsClients } from '../aws/clients.ts';
 import { ActionTimedOutError, InvalidInputError } from '../errors.ts';
 import { assertTriggerStillAlarming } from './alarm-guard.ts';
-import type { ActionRecord, ComponentResult, ComponentTask, RunContext } from './types.ts';
+import { causeMessage } from './cause.ts';
+import type { ActionRecord, ApprovalState, ComponentResult, ComponentTask, RunContext } from './types.ts';
 
 export interface Deps {
   clients: AwsClients;
@@ -15,6 +16,8 @@ export interface Deps {
 export interface StartInput {
   run: RunContext;
   component: ComponentTask;
+  /** The run's approval gate: an approval with force lets a split-brain guard fence and go on. */
+  approval?: Pick<ApprovalState, 'decision'>;
   /** $$.State.RetryCount of the start task. */
   retryCount?: number;
 }
@@ -22,10 +25,11 @@ export interface StartInput {
 export interface CheckInput {
   run: RunContext;
   component: ComponentTask;
+  approval?: Pick<ApprovalState, 'decision'>;
   action: ActionRecord;
 }
 
-function context(deps: Deps, run: RunContext, component: ComponentTask): ActionContext {
+function context(deps: Deps, run: RunContext, component: ComponentTask, approval: StartInput['approval']): ActionContext {
   return {
     component,
     regions: run.regions,
@@ -34,6 +38,12 @@ function context(deps: Deps, run: RunContext, component: ComponentTask): ActionC
     now: deps.now(),
     clients: deps.clients,
     logger: deps.logger,
+    force: approval?.decision?.force === true,
+    // Anti-flapping: an alarm-started run re-reads its trigger alarm right before each one-way command.
+    beforeOneWay: async (step) => {
+      if (run.trigger.kind !== 'alarm') return;
+      await assertTriggerStillAlarming(deps.clients.cloudwatch(run.regions.secondary), run.trigger.by, `${step} of ${component.id} (${component.type})`, deps.logger);
+    },
   };
 }
 
@@ -66,11 +76,8 @@ function record(progress: ActionProgress, base: Pick<ActionRecord, 'startedAt' |
 export async function startComponent(deps: Deps, input: StartInput): Promise<ActionRecord> {
   const { run, component } = input;
   if (!component?.type || !run?.regions) throw new InvalidInputError('component/run: missing from the task input', { field: 'component' });
-  const ctx = context(deps, run, component);
+  const ctx = context(deps, run, component, input.approval);
   const action = actionFor(component.type);
-  if (action.oneWay && run.trigger.kind === 'alarm') {
-    await assertTriggerStillAlarming(deps.clients.cloudwatch(run.regions.secondary), run.trigger.by, `${component.id} (${component.type})`, deps.logger);
-  }
   const progress = await action.start(ctx as never);
   const now = ctx.now;
   const deadline = new Date(now.getTime() + component.timeoutMinutes * 60_000).toISOString();
@@ -93,7 +100,7 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
 /** Checks a component's recovery action; past the component's deadline it fails with ActionTimedOutError. */
 export async function checkComponent(deps: Deps, input: CheckInput): Promise<ActionRecord> {
   const { run, component, action: previous } = input;
-  const ctx = context(deps, run, component);
+  const ctx = context(deps, run, component, input.approval);
   const progress = await actionFor(component.type).check(ctx as never, previous.state);
   const base = { startedAt: previous.startedAt, deadline: previous.deadline, attempts: previous.attempts, checks: previous.checks + 1 };
   if (!progress.done && ctx.now.getTime() >= Date.parse(previous.deadline)) {
@@ -114,16 +121,6 @@ export interface RecordInput {
   error?: { Error: string; Cause?: string };
   /** Output of the operator's confirmation (manual components). */
   confirmation?: JsonObject;
-}
-
-function causeMessage(cause: string | undefined): string {
-  if (!cause) return '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
-  } catch {
-    return cause;
-  }
 }
 
 /** The component's outcome as it goes into the run's results and the report. */

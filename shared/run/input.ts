@@ -18,6 +18,10 @@ export const consoleInput = z.strictObject({
   reason: z.string().min(3, 'say why the recovery is started (at least 3 characters)').max(1000),
   requestedBy: z.string().min(1, 'say who starts the recovery').max(200),
   incidentStartedAt: timestamp.optional(),
+  /** Continue an earlier run of this incident (its execution ARN): components it recovered are skipped. */
+  resumeOf: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'must be the execution ARN of an earlier run of this plan').optional(),
+  /** Start even though the plan's previous recovery ended less than safety.cooldownMinutes ago. */
+  ignoreCooldown: z.boolean().optional(),
 });
 
 export const alarmInput = z.strictObject({
@@ -45,6 +49,8 @@ export interface StartRequest {
   incidentStartedAt?: string;
   /** The input field incidentStartedAt came from, for error messages. */
   incidentStartedAtField?: string;
+  resumeOf?: string;
+  ignoreCooldown?: boolean;
   trigger: RunTrigger;
 }
 
@@ -104,6 +110,8 @@ export function parseExecutionInput(input: unknown): StartRequest {
     incidentStartedAt:
       parsed.data.incidentStartedAt === undefined ? undefined : normaliseTimestamp(parsed.data.incidentStartedAt, 'incidentStartedAt'),
     incidentStartedAtField: 'incidentStartedAt',
+    resumeOf: parsed.data.resumeOf,
+    ignoreCooldown: parsed.data.ignoreCooldown,
     trigger: { kind: 'console', by: parsed.data.requestedBy, reason: parsed.data.reason },
   };
 }

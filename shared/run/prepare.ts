@@ -1,8 +1,22 @@
+import { isOneWay } from '../actions/one-way.ts';
 import { InvalidInputError } from '../errors.ts';
 import { findScenario, recoveryOrder, scenarioForAlarm } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';
+import type { IncidentRecord } from '../state/run-records.ts';
 import { parseExecutionInput } from './input.ts';
-import type { RunState } from './types.ts';
+import type { ApprovalState, ComponentResult, RunState, TierTask } from './types.ts';
+
+/** The state machine's own TimeoutSeconds: after it an execution is surely over, so its lock may be taken over. */
+export const EXECUTION_TIMEOUT_SECONDS = 172_800;
+
+/** An earlier run of the same incident, as the state table has it (a console start with `resumeOf`). */
+export type PreviousIncident = IncidentRecord;
+
+/** The execution ARN a console input asks to resume, if any (the handler loads that incident first). */
+export function resumeOfInput(input: unknown): string | undefined {
+  const value = typeof input === 'object' && input !== null ? (input as { resumeOf?: unknown }).resumeOf : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** Clock skew tolerated between an alarm's state time and the execution's start. */
 const ALARM_CLOCK_SKEW_MS = 60_000;
@@ -18,7 +32,7 @@ export interface PrepareInput {
  * Validates the execution input against the packaged plan and lays out the run: the scenario's tiers
  * in order with their components. Changes nothing in AWS. Bad input → InvalidInputError naming the field.
  */
-export function prepareRun(plan: Plan, { input, executionId, executionStartedAt }: PrepareInput): RunState {
+export function prepareRun(plan: Plan, { input, executionId, executionStartedAt }: PrepareInput, previous?: PreviousIncident): RunState {
   const request = parseExecutionInput(input);
   let scenarioId = request.scenario;
   if (request.alarmName) {
@@ -49,25 +63,65 @@ export function prepareRun(plan: Plan, { input, executionId, executionStartedAt 
     }
     startedAt = new Date(Math.min(incident, executionStart)).toISOString();
   }
+  if (request.resumeOf !== undefined) {
+    if (!previous) throw new InvalidInputError(`resumeOf: no run ${request.resumeOf} is recorded for this plan`, { field: 'resumeOf' });
+    if (previous.plan !== plan.name) {
+      throw new InvalidInputError(`resumeOf: ${request.resumeOf} is a run of plan "${previous.plan}", not "${plan.name}"`, { field: 'resumeOf' });
+    }
+    if (previous.scenario !== scenario.id) {
+      throw new InvalidInputError(`scenario: the run to resume recovered "${previous.scenario}"; resume it with "scenario": "${previous.scenario}"`, { field: 'scenario' });
+    }
+    // The incident began when the first run said it did: RTO covers the whole incident.
+    startedAt = previous.startedAt;
+  }
+  // Components an earlier run of this incident recovered are carried over, not run again.
+  const inOrder = order.tiers.flatMap((t) => t.components.map((c) => c.id));
+  const carried: ComponentResult[] = (previous?.components ?? [])
+    .filter((c) => c.status === 'recovered' && inOrder.includes(c.id))
+    .sort((a, b) => inOrder.indexOf(a.id) - inOrder.indexOf(b.id))
+    .map(({ executionId: recoveredBy, ...result }) => ({ ...result, observations: { ...result.observations, recoveredBy } }));
+  const done = new Set(carried.map((c) => c.id));
+  const tiers: TierTask[] = order.tiers.map((tier) => ({
+    ...tier,
+    components: tier.components.filter((c) => !done.has(c.id)).map((c) => ({ ...c, tier: tier.id, timeoutSeconds: c.timeoutMinutes * 60 })),
+  }));
+  const gateTier = tiers.findIndex((t) => t.components.some((c) => isOneWay(c.type)));
+  const mode = request.mode ?? scenario.mode;
+  const approval: ApprovalState = {
+    // Default: unplanned runs need a person's approval before a one-way step; planned ones were decided by starting them.
+    required: gateTier >= 0 && (scenario.approval.required ?? mode === 'unplanned'),
+    tierIndex: gateTier,
+    timeoutSeconds: (scenario.approval.timeoutMinutes ?? plan.safety.approvalTimeoutMinutes) * 60,
+    oneWayComponents: tiers.flatMap((t) => t.components.filter((c) => isOneWay(c.type)).map((c) => c.id)),
+    decision: null,
+    error: null,
+  };
   return {
     run: {
       executionId,
+      incidentId: previous?.incidentId ?? executionId,
+      resumeOf: request.resumeOf ?? null,
       plan: plan.name,
       scenario: scenario.id,
       scenarioName: scenario.name,
       // An alarm start uses the scenario's mode; a console start says which (planned = switchover).
-      mode: request.mode ?? scenario.mode,
+      mode,
       severity: scenario.severity,
       trigger: request.trigger,
       startedAt,
       regions: plan.regions,
     },
-    tiers: order.tiers.map((tier) => ({
-      ...tier,
-      components: tier.components.map((c) => ({ ...c, tier: tier.id, timeoutSeconds: c.timeoutMinutes * 60 })),
-    })),
+    tiers,
     tierIndex: 0,
-    tierCount: order.tiers.length,
+    tierCount: tiers.length,
+    approval,
+    lock: {
+      cooldownMinutes: plan.safety.cooldownMinutes,
+      // A resume continues the same incident: the cooldown between incidents does not apply to it.
+      ignoreCooldown: request.ignoreCooldown === true || request.resumeOf !== undefined,
+      expiresAt: new Date(executionStart + EXECUTION_TIMEOUT_SECONDS * 1000).toISOString(),
+    },
+    carried,
     status: 'running',
     results: { tiers: [], components: [] },
   };

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.ts';
-import type { ComponentResult, RunState, RunSummary, TierResult, TierTask } from './types.ts';
+import { causeMessage } from './cause.ts';
+import type { ApprovalDecision, ComponentResult, RunState, RunSummary, TierResult, TierTask } from './types.ts';
 
 const minutesBetween = (from: string, to: string) => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;
 
@@ -47,7 +48,9 @@ export function recordTier(state: RunState, componentResults: ComponentResult[])
       { field: 'tierResults' },
     );
   }
-  const result = tierResult(state.run, tier, componentResults);
+  // A resumed run: components of this tier recovered by an earlier run count towards it.
+  const all = [...(state.carried ?? []).filter((c) => c.tier === tier.id), ...componentResults];
+  const result = tierResult(state.run, tier, all);
   const tierIndex = state.tierIndex + 1;
   const status = result.status === 'failed' ? 'failed' : tierIndex >= state.tierCount ? 'recovered' : 'running';
   return {
@@ -56,7 +59,7 @@ export function recordTier(state: RunState, componentResults: ComponentResult[])
     status,
     results: {
       tiers: [...state.results.tiers, result],
-      components: [...state.results.components, ...componentResults],
+      components: [...state.results.components, ...all],
     },
   };
 }
@@ -102,19 +105,53 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
       observations: {},
       error: null,
     }));
+  // Recovered by an earlier run of the incident, in a tier this run did not reach: still recovered.
+  const carriedNotReached = (state.carried ?? []).filter((c) => !done.has(c.tier));
   const failedComponents = state.results.components.filter((c) => c.status === 'failed');
   const recovered = state.status === 'recovered' && failedComponents.length === 0;
   const failedTier = state.results.tiers.find((t) => t.status === 'failed');
+  const approvalStop = approvalOutcome(state);
+  const outcome: RunSummary['outcome'] = recovered
+    ? 'recovered'
+    : (approvalStop?.outcome ?? (failedComponents.some((c) => c.error?.name === 'RecoveryAbortedError') ? 'aborted' : 'failed'));
   return {
     plan: state.run.plan,
     scenario: state.run.scenario,
     mode: state.run.mode,
-    outcome: recovered ? 'recovered' : failedComponents.some((c) => c.error?.name === 'RecoveryAbortedError') ? 'aborted' : 'failed',
-    reason: recovered ? null : failureReason(failedTier, failedComponents, notStartedTiers),
+    outcome,
+    reason: recovered ? null : (approvalStop?.reason ?? failureReason(failedTier, failedComponents, notStartedTiers)),
     startedAt: state.run.startedAt,
     finishedAt: now.toISOString(),
     trigger: state.run.trigger,
+    incidentId: state.run.incidentId ?? state.run.executionId,
+    resumeOf: state.run.resumeOf ?? null,
+    approval: state.approval
+      ? { required: state.approval.required, decision: decisionOf(state.approval.decision), error: state.approval.error ? { name: state.approval.error.Error, message: causeMessage(state.approval.error.Cause) } : null }
+      : null,
     tiers: [...state.results.tiers, ...notStartedTiers],
-    components: [...state.results.components, ...notStartedComponents],
+    components: [...state.results.components, ...carriedNotReached, ...notStartedComponents.filter((c) => !carriedNotReached.some((k) => k.id === c.id))],
   };
+}
+
+/** The approver's answer as recorded (the answer may carry more keys, e.g. a manual step's confirmedBy). */
+function decisionOf(decision: ApprovalDecision | null): ApprovalDecision | null {
+  if (!decision) return null;
+  const { by, force, reason, at } = decision;
+  return { approved: true, by: String(by ?? 'unknown'), force: force === true, reason: reason ?? null, at: String(at ?? '') };
+}
+
+/**
+ * The approval gate stopped the run: a denial or no answer in time ends it `aborted` (nothing one-way
+ * was done); a request that could not be made fails it.
+ */
+function approvalOutcome(state: RunState): { outcome: 'aborted' | 'failed'; reason: string } | null {
+  const error = state.approval?.error;
+  if (!error) return null;
+  const tier = state.tiers[state.approval.tierIndex]?.id ?? 'the first one-way step';
+  const what = `approval before ${tier} (${state.approval.oneWayComponents.join(', ')})`;
+  if (error.Error === 'ApprovalDeniedError') return { outcome: 'aborted', reason: `${what} was denied: ${causeMessage(error.Cause)}` };
+  if (error.Error === 'States.Timeout') {
+    return { outcome: 'aborted', reason: `${what} was not given within ${Math.round(state.approval.timeoutSeconds / 60)} min: no answer is a denial` };
+  }
+  return { outcome: 'failed', reason: `${what} could not be requested: ${error.Error}${error.Cause ? `: ${causeMessage(error.Cause)}` : ''}` };
 }

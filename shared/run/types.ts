@@ -6,6 +6,10 @@ import type { RunTrigger } from './input.ts';
 /** Facts about the run every state carries (`$.run` in the state machine). */
 export interface RunContext {
   executionId: string;
+  /** The incident this run recovers: its first execution's id (a resume carries the earlier run's). */
+  incidentId: string;
+  /** The execution this run resumes, or null. */
+  resumeOf: string | null;
   plan: string;
   scenario: string;
   scenarioName: string;
@@ -69,12 +73,42 @@ export interface TierResult {
   finishedAt: string | null;
 }
 
+/** The operator's answer to the approval gate (the output of `dr-autopilot approve`). */
+export interface ApprovalDecision {
+  approved: true;
+  by: string;
+  /** Approved knowing the old primary may be up: split-brain guards fence it and go on. */
+  force: boolean;
+  reason: string | null;
+  at: string;
+}
+
+/** `$.approval`: the run's approval gate before its first one-way step. */
+export interface ApprovalState {
+  /** The scenario needs approval and has a one-way step. */
+  required: boolean;
+  /** Index of the tier that waits (the one holding the first one-way step); -1 when none. */
+  tierIndex: number;
+  /** No answer within this many seconds is a denial. */
+  timeoutSeconds: number;
+  /** The one-way components the approval covers, in recovery order. */
+  oneWayComponents: string[];
+  decision: ApprovalDecision | null;
+  /** The caught error ({Error, Cause}) when it was denied, timed out or could not be requested. */
+  error: { Error: string; Cause?: string } | null;
+}
+
 /** The state machine's data between tiers. */
 export interface RunState {
   run: RunContext;
   tiers: TierTask[];
   tierIndex: number;
   tierCount: number;
+  approval: ApprovalState;
+  /** What the lock task needs: at most one recovery of the plan at a time, and the cooldown between them. */
+  lock: { cooldownMinutes: number; ignoreCooldown: boolean; expiresAt: string };
+  /** Components earlier runs of this incident recovered (resume): not run again, counted in their tiers. */
+  carried: ComponentResult[];
   status: 'running' | 'recovered' | 'failed';
   results: { tiers: TierResult[]; components: ComponentResult[] };
 }
@@ -88,6 +122,10 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string;
   trigger: RunTrigger;
+  /** The incident this run belongs to (its first execution); a resume shares it with the run it resumes. */
+  incidentId: string;
+  resumeOf: string | null;
+  approval: { required: boolean; decision: ApprovalDecision | null; error: { name: string; message: string } | null } | null;
   tiers: TierResult[];
   components: ComponentResult[];
 }

@@ -42,6 +42,11 @@ const namedErrors = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
   },
 });
 
+/**
+ * The thin middy handler every function uses. A task that changes AWS adds `.use(idempotentStep(…))`
+ * (shared/runtime/idempotency.ts) after it: last in, its onError (dropping the record of a failed run,
+ * so the retry runs) comes before namedErrors'. Only those functions bundle DynamoDB.
+ */
 export function lambdaHandler<E, R>(fn: (event: E, context: Context) => Promise<R>) {
   // No early-timeout timer: Lambda's own timeout ends a stuck invocation and the state machine retries it.
   return middy<E, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 })

@@ -1,29 +1,81 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/prepare-run.ts';
+import type { ComponentResult } from '../../shared/run/types.ts';
 import { resetPackagedPlan } from '../../shared/runtime/plan.ts';
+import { recordComponentResult, recordRunStart } from '../../shared/state/run-records.ts';
+import { startDynalite, useStateTable, type LocalDynamo } from '../support/dynalite.ts';
+import { silentLogger } from '../shared/run/fixtures.ts';
 import { alarmEvent, consoleStart, CORE_DB_ALARM, EXAMPLE_PLAN_FILE, EXECUTION_ID, EXECUTION_START } from '../shared/run/fixtures.ts';
 import { lambdaContext, withLogs } from './lambda.ts';
 
 const context = lambdaContext('prepare-run');
 const event = (input: unknown, executionStartedAt = EXECUTION_START) => ({ input, executionId: EXECUTION_ID, executionStartedAt });
 let dir: string;
+let local: LocalDynamo;
 
 describe('functions/prepare-run', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'dr-prepare-'));
+    local = await startDynalite();
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await local.stop();
+  });
   beforeEach(() => {
     process.env.PLAN_FILE = EXAMPLE_PLAN_FILE;
+    useStateTable(local);
     resetPackagedPlan();
   });
   afterEach(() => {
     delete process.env.PLAN_FILE;
     delete process.env.LAMBDA_TASK_ROOT;
+    vi.unstubAllEnvs();
     resetPackagedPlan();
+  });
+
+  it('records the run in the state table under its incident, with a pointer from its execution', async () => {
+    // Act
+    const state = await handler(event(consoleStart()), context);
+    // Assess
+    const pointer = await local.ddb.send(new GetCommand({ TableName: local.tableName, Key: { id: `execution#${EXECUTION_ID}`, sk: 'run' } }));
+    expect(pointer.Item).toMatchObject({ incidentId: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', startedAt: EXECUTION_START });
+    expect(state.run).toMatchObject({ incidentId: EXECUTION_ID, resumeOf: null });
+    expect(state.lock).toEqual({ cooldownMinutes: 60, ignoreCooldown: false, expiresAt: '2026-12-01T01:05:00.000Z' });
+  });
+
+  it('resumes an incident: carries over what the earlier run recovered, keeps its start, and ignores the cooldown', async () => {
+    // Prepare: an earlier run of region-outage recovered tier 1 and failed in tier 2.
+    const first = `${EXECUTION_ID}-first`;
+    const deps = { ddb: local.ddb, tableName: local.tableName, now: () => new Date(), logger: silentLogger() };
+    await recordRunStart(deps, { incidentId: first, executionId: first, plan: 'dataset-platform', scenario: 'region-outage', startedAt: '2026-11-29T00:40:00.000Z' });
+    const result = (id: string, tier: string, status: ComponentResult['status']): ComponentResult => ({
+      id, tier, type: 'x', status, startedAt: '2026-11-29T00:45:00.000Z', finishedAt: '2026-11-29T00:55:00.000Z', attempts: 1, checks: 1, lastStatus: null, observations: {}, error: null,
+    });
+    for (const [id, tier, status] of [['core-database', 'tier-1', 'recovered'], ['authentication', 'tier-1', 'recovered'], ['api-gateway', 'tier-1', 'recovered'], ['cache-server', 'tier-2', 'failed']] as const) {
+      await recordComponentResult(deps, { incidentId: first, executionId: first, result: result(id, tier, status) });
+    }
+    // Act
+    const state = await handler(event(consoleStart({ mode: 'unplanned', resumeOf: first })), context);
+    // Assess
+    expect(state.run).toMatchObject({ incidentId: first, resumeOf: first, startedAt: '2026-11-29T00:40:00.000Z' });
+    expect(state.carried.map((c) => [c.id, c.status, c.observations.recoveredBy])).toEqual([
+      ['core-database', 'recovered', first], ['authentication', 'recovered', first], ['api-gateway', 'recovered', first],
+    ]);
+    expect(state.tiers[0]!.components).toEqual([]);
+    expect(state.tiers[1]!.components.map((c) => c.id)).toContain('cache-server');
+    // The promotion (the scenario's only one-way step) was done: nothing is left to approve.
+    expect(state.approval).toMatchObject({ required: false, tierIndex: -1, oneWayComponents: [] });
+    expect(state.lock.ignoreCooldown).toBe(true);
+  });
+
+  it('refuses to resume an execution the state table does not know, naming resumeOf', async () => {
+    const unknown = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-prod-failover:never-ran';
+    await expect(handler(event(consoleStart({ resumeOf: unknown })), context)).rejects.toMatchObject({ name: 'InvalidInputError', details: { field: 'resumeOf' } });
   });
 
   it('reads the plan from PLAN_FILE and returns the run state', async () => {
@@ -95,9 +147,9 @@ describe('functions/prepare-run', () => {
         // Assess
         const lines = logs.lines();
         const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-        expect(records.map((r) => r.message)).toEqual(['Run prepared', 'Task failed']);
-        expect(records[0]).toMatchObject({ level: 'INFO', execution: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', function_request_id: 'req-prepare-run' });
-        expect(records[1]).toMatchObject({ level: 'ERROR', errorName: 'InvalidInputError', retryable: false, errorMessage: expect.stringContaining('reason:') });
+        expect(records.map((r) => r.message)).toEqual(['Run recorded', 'Run prepared', 'Task failed']);
+        expect(records[1]).toMatchObject({ level: 'INFO', execution: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', function_request_id: 'req-prepare-run' });
+        expect(records[2]).toMatchObject({ level: 'ERROR', errorName: 'InvalidInputError', retryable: false, errorMessage: expect.stringContaining('reason:') });
         expect(lines.join('\n')).not.toContain(marker);
         expect(lines.join('\n')).not.toContain('Lambda invocation event');
       } finally {

@@ -1,7 +1,9 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/record-component.ts';
 import type { ActionRecord, ComponentTask, RunState } from '../../shared/run/types.ts';
 import { componentOf, exampleRun } from '../shared/run/fixtures.ts';
+import { startDynalite, useStateTable, type LocalDynamo } from '../support/dynalite.ts';
 import { lambdaContext } from './lambda.ts';
 
 const context = lambdaContext('record-component');
@@ -21,14 +23,31 @@ const action: ActionRecord = {
 
 let state: RunState;
 let auth: ComponentTask;
+let local: LocalDynamo;
 
 describe('functions/record-component', () => {
   beforeAll(async () => {
     state = await exampleRun();
     auth = componentOf(state, 'authentication');
+    local = await startDynalite();
   });
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-29T01:40:00.000Z') }));
-  afterEach(() => vi.useRealTimers());
+  afterAll(() => local.stop());
+  beforeEach(() => {
+    useStateTable(local);
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-29T01:40:00.000Z') });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+  });
+
+  it('keeps the result in the state table under the incident, for a resumed run', async () => {
+    // Act
+    const result = await handler({ run: state.run, component: auth, action } as never, context);
+    // Assess
+    const stored = await local.ddb.send(new GetCommand({ TableName: local.tableName, Key: { id: `incident#${state.run.incidentId}`, sk: 'component#authentication' } }));
+    expect(stored.Item).toMatchObject({ executionId: state.run.executionId, result });
+  });
 
   it("records a recovered component from the branch's state (run, component, action)", async () => {
     const result = await handler({ run: state.run, component: auth, action } as never, context);

@@ -65,6 +65,6 @@ describe('bench:bundles helpers', () => {
     const clients = sdkClients(await bundle({ file: 'functions/request-confirmation.ts' }));
     expect(clients.map((c) => [c.name, c.className])).toEqual([['sns', 'SNSClient']]);
     expect(sdkClients(await bundle({ source: baselineSource(clients) })).map((c) => c.name)).toEqual(['sns']);
-    expect(sdkClients(await bundle({ file: 'functions/record-component.ts' }))).toEqual([]);
+    expect(sdkClients(await bundle({ file: 'functions/record-tier.ts' }))).toEqual([]);
   });
 });

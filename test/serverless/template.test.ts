@@ -22,6 +22,11 @@ const ONE_WAY = [
   'elasticache:FailoverGlobalReplicationGroup',
   'lambda:InvokeFunction',
   'sns:Publish',
+  'rds:StopDBInstance',
+  'rds:ModifyDBInstance',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
 ];
 
 interface Statement {
@@ -66,14 +71,14 @@ describe('serverless.yml, packaged offline (osls package)', () => {
 
   it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(8);
+    expect(functions).toHaveLength(11);
     const roles = new Set<string>();
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       roles.add(JSON.stringify(fn.Properties.Role));
     }
-    expect(roles.size).toBe(8);
+    expect(roles.size).toBe(11);
   });
 
   it('holds the state machine from statemachines/failover.asl.json with function ARNs substituted', () => {
@@ -88,7 +93,7 @@ describe('serverless.yml, packaged offline (osls package)', () => {
   });
 
   it('starts a recovery from the plan\'s trigger alarms going to ALARM, through the starter function', () => {
-    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule')!;
+    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern).includes('aws.cloudwatch'))!;
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
@@ -143,12 +148,47 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     expect(JSON.stringify(promote.Resource)).toContain('db:dataset-db-osaka');
     const scale = start.filter((st) => actions(st).includes('ecs:UpdateService')).map((st) => JSON.stringify(st.Resource));
     expect(scale.join()).toContain('service/dataset-platform-osaka/auth');
-    // check-action reads; of the one-way actions it keeps only s3:PutObject (batched S3 version restore).
+    // Fencing the old primary: only that instance, in the primary region.
+    const fence = start.find((st) => actions(st).includes('rds:StopDBInstance'))!;
+    expect(actions(fence)).toEqual(['rds:DescribeDBInstances', 'rds:StopDBInstance', 'rds:ModifyDBInstance']);
+    expect(JSON.stringify(fence.Resource)).toContain(':rds:ap-northeast-1:');
+    expect(JSON.stringify(fence.Resource)).toContain('db:dataset-db"');
+    // check-action reads; of the one-way actions it keeps what a check may have to do: batched S3 version
+    // restore, fencing the old primary and the promotion that follows a fence; plus its idempotency records.
     const checkActions = statementsOf(resources.CheckActionRole!).flatMap(actions);
-    expect(checkActions.filter((a) => ONE_WAY.includes(a))).toEqual(['s3:PutObject']);
-    // Functions that call no AWS API get log permissions only.
-    for (const role of ['PrepareRunRole', 'RecordComponentRole', 'RecordTierRole', 'SummariseRunRole']) {
+    expect(checkActions.filter((a) => ONE_WAY.includes(a)).sort()).toEqual(
+      ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'rds:ModifyDBInstance', 'rds:PromoteReadReplica', 'rds:StopDBInstance', 's3:PutObject'].sort(),
+    );
+    // Functions that call no AWS API get log permissions only; the state table's users only what they do there.
+    for (const role of ['RecordTierRole', 'SummariseRunRole']) {
       expect(statementsOf(resources[role]!).flatMap(actions), role).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
+    const table = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
+    expect(statementsOf(resources.PrepareRunRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], Resource: [table] }]);
+    expect(statementsOf(resources.RecordComponentRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table] }]);
+    expect(statementsOf(resources.ReleaseLockRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: [table] }]);
+  });
+
+  it('keeps the lock, run records and idempotency records in one retained, encrypted table with TTL and PITR', () => {
+    const table = resources.StateTable as Resource & { DeletionPolicy?: string };
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(resources.PrepareRunLambdaFunction!.Properties.Environment).toEqual({ Variables: expect.objectContaining({ STATE_TABLE_NAME: { Ref: 'StateTable' } }) });
+  });
+
+  it('releases the lock of an execution that ended without releasing it: a rule on its status changes', () => {
+    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern).includes('aws.states'))!;
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { stateMachineArn: [{ Ref: 'FailoverStateMachine' }], status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] },
+    });
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ReleaseLockLambdaFunction', 'Arn'] } })]);
   });
 });

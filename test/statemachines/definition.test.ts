@@ -52,7 +52,7 @@ describe('statemachines/failover.asl.json', () => {
   });
 
   it('retries exactly the retryable named errors on the tasks that call AWS, and never a terminal one', () => {
-    for (const name of ['Start Recovery Action', 'Check Recovery Action']) {
+    for (const name of ['Start Recovery Action', 'Check Recovery Action', 'Acquire Recovery Lock', 'Request Recovery Approval', 'Prepare Run', 'Record Component Outcome', 'Release Recovery Lock']) {
       const task = tasks.find(([n]) => n === name)![1];
       const named = task.Retry!.flatMap((r) => r.ErrorEquals).filter((e) => !e.startsWith('Lambda.'));
       expect(named.sort()).toEqual([...RETRYABLE_ERROR_NAMES].sort());

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalDeniedError } from '../../shared/errors.ts';
+import { routeDynamoDb, startLocalDynamoDb, type LocalDynamoDb } from '../../shared/local/dynamodb.ts';
 import { FUNCTION_HANDLERS } from '../../shared/local/handlers.ts';
 import { runLocal } from '../../shared/local/state-machine.ts';
 import { withVirtualClock } from '../../shared/local/virtual-clock.ts';
@@ -39,6 +40,9 @@ const INPUT = { scenario: 'outage', mode: 'unplanned', reason: 'drill of the sta
 const ecs = mockClient(ECSClient);
 const sns = mockClient(SNSClient);
 let dir: string;
+/** A fresh state table per test (lock, cooldown and run records start empty). */
+let dynamodb: LocalDynamoDb;
+let routed: { restore(): void };
 
 /** ECS services whose running count reaches the desired count `startSeconds` after UpdateService. */
 function simulateEcs(startSeconds: Record<string, number>, throttleUpdates: Record<string, number> = {}) {
@@ -74,13 +78,13 @@ interface Outcome {
   events: { type: string; state?: string; timestamp: number }[];
 }
 
-async function run(input: unknown, answer?: (state: string) => Promise<unknown>): Promise<Outcome> {
+async function run(input: unknown, answer?: (state: string) => Promise<unknown>, executionName = 'test-run', startAt = START): Promise<Outcome> {
   await packagedPlan(); // loaded before the clock is faked: no file I/O during the run
-  return withVirtualClock(START, async () => {
+  return withVirtualClock(startAt, async () => {
     const execution = runLocal(input, {
       region: 'eu-central-1',
       handlers: FUNCTION_HANDLERS,
-      executionName: 'test-run',
+      executionName,
       answerTaskToken: answer ? (state) => answer(state) : undefined,
     });
     const events: Outcome['events'] = [];
@@ -111,15 +115,66 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     rmSync(dir, { recursive: true, force: true });
     delete process.env.PLAN_FILE;
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     resetPackagedPlan();
     ecs.reset();
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    dynamodb = await startLocalDynamoDb('dr-sm-test-state', 'eu-central-1');
+    routed = routeDynamoDb(dynamodb.endpoint, 'eu-central-1');
+    process.env.STATE_TABLE_NAME = dynamodb.tableName;
   });
-  afterEach(() => {
+  afterEach(async () => {
     ecs.reset();
     sns.reset();
+    routed.restore();
+    await dynamodb.stop();
+  });
+
+  it('one recovery at a time: a second execution while the first holds the lock ends with RecoveryInProgressError, changes nothing and tells operations', async () => {
+    // Prepare: the first run waits on its manual step (tier C) while a second one starts.
+    simulateEcs({ a: 60, b: 60, c: 60 });
+    let second: Outcome | undefined;
+    // Act
+    const first = await run(INPUT, async () => {
+      // The first run holds the lock while its operator works: start another execution now (same simulated clock).
+      ecs.resetHistory();
+      const execution = runLocal(INPUT, { region: 'eu-central-1', handlers: FUNCTION_HANDLERS, executionName: 'second-run' });
+      try {
+        await execution.result;
+        second = { status: 'succeeded', events: [] };
+      } catch (error) {
+        const failure = ((error as Error).cause ?? error) as Error;
+        second = { status: 'failed', error: { name: failure.name, cause: failure.message }, events: [] };
+      }
+      return { confirmedBy: 'ops' };
+    });
+    // Assess
+    expect(first.status).toBe('succeeded');
+    expect(second).toMatchObject({ status: 'failed', error: { name: 'RecoveryInProgressError' } });
+    expect(second!.error!.cause).toContain('test-run');
+    // Nothing was scaled by the second run, and operations were told.
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: 'arn:aws:sns:eu-central-1:000000000000:dr-internal',
+      MessageAttributes: expect.objectContaining({ stage: { DataType: 'String', StringValue: 'recovery-refused' } }),
+    });
+  });
+
+  it('cooldown: a run right after the previous one ended is refused (RecoveryCooldownError); with ignoreCooldown it runs', async () => {
+    // Prepare
+    simulateEcs({ a: 60, b: 60, c: 60 });
+    const firstRun = await run(INPUT, async () => ({ confirmedBy: 'ops' }), 'first-run');
+    expect(firstRun.status).toBe('succeeded');
+    const ended = Date.parse(firstRun.output!.finishedAt);
+    // Act: 10 minutes later (the plan's cooldown is the default 60 min).
+    const refused = await run(INPUT, async () => ({ confirmedBy: 'ops' }), 'second-run', new Date(ended + 10 * 60_000));
+    const overridden = await run({ ...INPUT, ignoreCooldown: true }, async () => ({ confirmedBy: 'ops' }), 'third-run', new Date(ended + 11 * 60_000));
+    // Assess
+    expect(refused).toMatchObject({ status: 'failed', error: { name: 'RecoveryCooldownError' } });
+    expect(refused.error!.cause).toMatch(/60 min/);
+    expect(refused.events.map((e) => e.state).filter(Boolean)).not.toContain('Select Next Tier');
+    expect(overridden.status).toBe('succeeded');
   });
 
   it('recovers tier by tier, the components of a tier in parallel, and measures RTO from the incident', async () => {

@@ -33,6 +33,8 @@ export function actionContext<T extends ComponentType>(
     now: new Date(INCIDENT.getTime() + 5 * 60_000),
     clients: createAwsClients(),
     logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+    force: false,
+    beforeOneWay: async () => undefined,
     ...overrides,
   };
 }

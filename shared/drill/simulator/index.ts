@@ -19,6 +19,14 @@ export const OPERATOR_DURATIONS: DurationTable = {
     source:
       'assumption: from the incident to the trigger alarm firing and the run starting — e.g. 3 evaluation periods of 5 min plus delivery; a console-started drill dates the incident this long before its start',
   },
+  'approval.operator-response': {
+    seconds: 10 * 60,
+    source: 'assumption: 10 min for the on-call approver to read the approval request (replica lag, components) and answer it',
+  },
+  'resume.operator-delay': {
+    seconds: 15 * 60,
+    source: 'assumption: 15 min for an operator to remove the cause of a failed run and start a resumed run (resumeOf)',
+  },
   'manual.operator-confirmation': {
     seconds: 30 * 60,
     source: 'assumption: 30 min for an operator to carry out a documented manual step and confirm it',

@@ -1,9 +1,11 @@
 import {
-  DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand,
-  PromoteReadReplicaCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand, SwitchoverGlobalClusterCommand,
-  type DBInstance, type DBInstanceAutomatedBackup, type DescribeDBInstanceAutomatedBackupsCommandInput, type DescribeDBInstancesCommandInput,
-  type DescribeGlobalClustersCommandInput, type FailoverGlobalClusterCommandInput, type FailoverStatus, type GlobalCluster,
-  type PromoteReadReplicaCommandInput, type RestoreDBInstanceToPointInTimeCommandInput, type SwitchoverGlobalClusterCommandInput,
+  DescribeDBClustersCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand, ModifyDBInstanceCommand, PromoteReadReplicaCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand,
+  StopDBInstanceCommand, SwitchoverGlobalClusterCommand,
+  type DBCluster, type DBInstance, type DBInstanceAutomatedBackup, type DescribeDBClustersCommandInput, type DescribeDBInstanceAutomatedBackupsCommandInput,
+  type DescribeDBInstancesCommandInput, type DescribeGlobalClustersCommandInput, type FailoverGlobalClusterCommandInput, type FailoverStatus,
+  type GlobalCluster, type ModifyDBInstanceCommandInput, type PromoteReadReplicaCommandInput, type RestoreDBInstanceToPointInTimeCommandInput,
+  type StopDBInstanceCommandInput, type SwitchoverGlobalClusterCommandInput,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
@@ -21,9 +23,17 @@ export const RDS_DURATIONS: DurationTable = {
     'AWS Well-Architected Labs DR workshop: promote a secondary region "in under a minute"; Aurora User Guide: RTO "in the order of minutes"' },
   'rds.aurora-global-switchover': { seconds: 120, source:
     'assumption: no figure published (aws-behaviour.md); a failover after every secondary has synchronised, 2 min' },
+  'rds.stop-instance': { seconds: 300, source:
+    'assumption: RDS User Guide (USER_StopInstance): stopping shuts down the engine, detaches the storage and terminates the host, "can take several minutes", ' +
+    'and "in some cases, a large amount of time" (aws-behaviour.md, StopDBInstance); no figure published, 5 min assumed' },
+  'rds.modify-security-groups': { seconds: 30, source:
+    'assumption: RDS User Guide (Overview.DBInstance.Modifying): security-group changes are applied "asynchronously, as soon as possible", with no downtime ' +
+    '(aws-behaviour.md, ModifyDBInstance: no figure, U); 30 s assumed' },
 };
 
 const SIM: ServiceSimulation = { service: 'rds', throttleError: 'Throttling' };
+/** Every seeded instance's security group (the application's). */
+const DEFAULT_GROUP = 'sg-0simulated';
 const DAY_MS = 86_400_000;
 /** Seeded resources exist "since long ago": older than any retention window, independent of when the world is built. */
 const LONG_AGO = 0;
@@ -40,6 +50,11 @@ interface Instance {
   /** Stopped by the drill's incident (the old primary of a replica promotion). */
   down?: boolean;
   restore?: Operation & { restoredTo: string };
+  /** StopDBInstance: `stopping` until it is over, then `stopped`. */
+  stop?: Operation;
+  /** Its VPC security groups, and a change to them (ModifyDBInstance) applied once it is over. */
+  groups: string[];
+  groupChange?: Operation & { groups: string[] };
 }
 
 /** Replicated automated backups (cross-region PITR source), by ARN. */
@@ -65,7 +80,7 @@ function seed(world: World): RdsState {
   const add = (region: string, id: string, extra: Partial<Instance> = {}) => {
     const key = instanceKey(region, id);
     const arn = `arn:aws:rds:${region}:${account}:db:${id}`;
-    if (!s.instances.has(key)) s.instances.set(key, { id, region, arn, engine: 'postgres', createdAt: LONG_AGO, retention: 7, replicas: [], ...extra });
+    if (!s.instances.has(key)) s.instances.set(key, { id, region, arn, engine: 'postgres', createdAt: LONG_AGO, retention: 7, replicas: [], groups: [DEFAULT_GROUP], ...extra });
     return s.instances.get(key) as Instance;
   };
   for (const c of world.plan.components) {
@@ -75,6 +90,7 @@ function seed(world: World): RdsState {
       const replica = add(world.secondary, p.replicaDbInstanceIdentifier, { retention: 0, source: primary.arn });
       primary.replicas.push(replica.arn);
       world.own('rds', world.secondary, replica.id, c.id);
+      world.own('rds', world.primary, primary.id, c.id); // its fencing (stop, isolation) is slowed with the component
     } else if (c.type === 'rds-point-in-time-restore') {
       const p = c.params;
       const region = world.plan.regions[p.region];
@@ -122,6 +138,7 @@ export function simulateRds(world: World): SimulatedService {
       else if (db.promotion.fails) status = 'failed';
       else [source, retention] = [undefined, db.promotion.retention];
     }
+    if (db.stop) status = over(db.stop, now) ? 'stopped' : 'stopping';
     const replicas = db.replicas.filter((arn) => [...s.instances.values()].some((r) => r.arn === arn && view(r, now).ReadReplicaSourceDBInstanceIdentifier));
     const up = status === 'available' || status === 'modifying';
     return {
@@ -132,9 +149,11 @@ export function simulateRds(world: World): SimulatedService {
       ...(source && status === 'available' ? { StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }] } : {}),
       ...(up && retention > 0 ? { LatestRestorableTime: window(retention, db.createdAt, now).LatestTime } : {}),
       ...(up ? { Endpoint: { Address: `${db.id}.csimulated0.${db.region}.rds.amazonaws.com`, Port: 5432 } } : {}),
-      VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }],
+      // Only `active` is documented (aws-behaviour.md): the old groups show until a change is applied, then the new ones.
+      VpcSecurityGroups: groupsOf(db, now).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
     };
   }
+  const groupsOf = (db: Instance, now: number) => (db.groupChange && over(db.groupChange, now) ? db.groupChange.groups : db.groups);
 
   const retentionOf = (db: Instance, now: number) => view(db, now).BackupRetentionPeriod ?? 0;
   const globalOf = (id: string | undefined) =>
@@ -195,6 +214,34 @@ export function simulateRds(world: World): SimulatedService {
     db.promotion = { at: now, ms: world.durationMs('rds.promote-read-replica', component), fails: world.failing(component), retention: input.BackupRetentionPeriod ?? 1 };
     return { DBInstance: view(db, now) };
   });
+  // RDS can't stop a read replica or an instance that has read replicas (aws-behaviour.md; the error code is U).
+  answer(world, SIM, stub, StopDBInstanceCommand, (input: StopDBInstanceCommandInput, region) => {
+    const now = world.now();
+    const db = find(region, input.DBInstanceIdentifier) ?? throwError(notFound(input.DBInstanceIdentifier ?? ''));
+    const current = view(db, now);
+    if (current.ReadReplicaSourceDBInstanceIdentifier) throw awsError('InvalidDBInstanceStateFault', `DB instance ${db.id} is a read replica and can't be stopped.`);
+    if (current.ReadReplicaDBInstanceIdentifiers?.length) {
+      throw awsError('InvalidDBInstanceStateFault', `DB instance ${db.id} has read replicas (${current.ReadReplicaDBInstanceIdentifiers.join(', ')}) and can't be stopped.`);
+    }
+    if (current.DBInstanceStatus !== 'available') throw awsError('InvalidDBInstanceStateFault', `Instance ${db.id} is not in available state (${current.DBInstanceStatus}).`);
+    db.stop = { at: now, ms: world.durationMs('rds.stop-instance', world.ownerOf('rds', region, db.id)), fails: false };
+    return { DBInstance: view(db, now) };
+  });
+  // Only VpcSecurityGroupIds (the fencing change); applied after rds.modify-security-groups, whatever ApplyImmediately says (aws-behaviour.md).
+  answer(world, SIM, stub, ModifyDBInstanceCommand, (input: ModifyDBInstanceCommandInput, region) => {
+    const now = world.now();
+    const others = Object.keys(input).filter((k) => !['DBInstanceIdentifier', 'VpcSecurityGroupIds', 'ApplyImmediately'].includes(k));
+    if (others.length > 0) throw awsError('UnsupportedBySimulator', `the drill's simulated ModifyDBInstance only changes VpcSecurityGroupIds, not ${others.join(', ')}`);
+    const db = find(region, input.DBInstanceIdentifier) ?? throwError(notFound(input.DBInstanceIdentifier ?? ''));
+    const groups = input.VpcSecurityGroupIds ?? [];
+    // assumption: an empty or malformed list is refused as InvalidParameterValue (unmodeled; the exact code is U).
+    if (groups.length === 0 || groups.some((g) => !/^sg-[0-9a-z]+$/.test(g))) throw awsError('InvalidParameterValue', `Invalid security group list: ${JSON.stringify(groups)}.`);
+    const status = view(db, now).DBInstanceStatus;
+    if (status !== 'available') throw awsError('InvalidDBInstanceStateFault', `Instance ${db.id} is not in available state (${status}).`);
+    db.groups = groupsOf(db, now);
+    db.groupChange = { at: now, ms: world.durationMs('rds.modify-security-groups', world.ownerOf('rds', region, db.id)), fails: false, groups: [...new Set(groups)] };
+    return { DBInstance: view(db, now) };
+  });
   answer(world, SIM, stub, DescribeDBInstanceAutomatedBackupsCommand, (input: DescribeDBInstanceAutomatedBackupsCommandInput, region) => {
     const now = world.now();
     const entry = (arn: string, id: string, engine: string, status: string, retention: number, since: number): DBInstanceAutomatedBackup => ({
@@ -236,7 +283,7 @@ export function simulateRds(world: World): SimulatedService {
     const component = world.ownerOf('rds', region, target);
     const ms = world.durationMs('rds.point-in-time-restore', component);
     const restored: Instance = { id: target, region, arn: `arn:aws:rds:${region}:${account}:db:${target}`, engine: source.engine, createdAt: now + ms,
-      retention: input.BackupRetentionPeriod ?? source.retention, replicas: [], restore: { at: now, ms, fails: world.failing(component), restoredTo: time.toISOString() } };
+      retention: input.BackupRetentionPeriod ?? source.retention, replicas: [], groups: input.VpcSecurityGroupIds ?? [DEFAULT_GROUP], restore: { at: now, ms, fails: world.failing(component), restoredTo: time.toISOString() } };
     s.instances.set(instanceKey(region, target), restored);
     return { DBInstance: view(restored, now) };
   });
@@ -244,6 +291,25 @@ export function simulateRds(world: World): SimulatedService {
     const now = world.now();
     const all = input.GlobalClusterIdentifier ? [globalOf(input.GlobalClusterIdentifier)] : [...s.globals.values()];
     return { GlobalClusters: all.map((g) => globalView(g, now)) };
+  });
+  /**
+   * The global databases' member clusters, each in the region of its ARN. The drill's incident takes the
+   * primary region's clusters down: a global database's clusters can't be stopped one by one, so a
+   * "down" Aurora primary is its region not answering (a socket timeout, as the SDK reports it); with the
+   * primary-writable fault it answers, available.
+   */
+  answer(world, SIM, stub, DescribeDBClustersCommand, (input: DescribeDBClustersCommandInput, region) => {
+    if (region === world.primary && world.primaryDown) {
+      throw Object.assign(new Error('Socket timed out without establishing a connection within 5000 ms'), { name: 'TimeoutError' });
+    }
+    const id = input.DBClusterIdentifier;
+    const all = [...s.globals.values()].flatMap((g) => g.members.map((arn) => ({ arn, g })))
+      .filter(({ arn }) => arn.split(':')[3] === region && (!id || arn === id || arn.endsWith(`:cluster:${id}`)));
+    if (id && all.length === 0) throw awsError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404);
+    const cluster = ({ arn, g }: { arn: string; g: GlobalDb }): DBCluster => ({
+      DBClusterIdentifier: arn.slice(arn.lastIndexOf(':') + 1), DBClusterArn: arn, Status: 'available', Engine: 'aurora-postgresql', GlobalClusterIdentifier: g.id,
+    });
+    return { DBClusters: all.map(cluster) };
   });
   // FailoverGlobalCluster without AllowDataLoss (or with Switchover) is a switchover.
   answer(world, SIM, stub, FailoverGlobalClusterCommand, (input: FailoverGlobalClusterCommandInput) => switchWriter(input, input.AllowDataLoss === true));
@@ -260,6 +326,7 @@ export function simulateRds(world: World): SimulatedService {
         (instances[db.region] ??= {})[db.id] = {
           status: v.DBInstanceStatus, replicaOf: v.ReadReplicaSourceDBInstanceIdentifier ?? null, readReplicas: v.ReadReplicaDBInstanceIdentifiers,
           backupRetentionPeriod: v.BackupRetentionPeriod, latestRestorableTime: v.LatestRestorableTime?.toISOString() ?? null,
+          securityGroups: v.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId ?? '') ?? [],
           ...(db.restore ? { restoredTo: db.restore.restoredTo } : {}),
         };
       }

@@ -25,7 +25,11 @@ export type Fault =
   /** The trigger alarms go back to OK `afterMinutes` after the incident (a flapping alarm). */
   | { kind: 'alarm-ok'; afterMinutes: number }
   /** The old primary databases stay up and writable through the incident (split-brain risk). */
-  | { kind: 'primary-writable' };
+  | { kind: 'primary-writable' }
+  /** How the simulated approver answers the approval gate (default: approve after approval.operator-response). */
+  | { kind: 'approval'; answer: 'approve' | 'approve-force' | 'reject' | 'timeout' }
+  /** A run that fails is resumed: the operator removes the injected failures and starts a run with resumeOf. */
+  | { kind: 'resume' };
 
 export interface SimulatedCall {
   at: string;
@@ -40,7 +44,7 @@ export interface SimulatedCall {
 export class World {
   readonly plan: Plan;
   readonly durations: DurationTable;
-  readonly faults: Fault[];
+  faults: Fault[];
   readonly calls: SimulatedCall[] = [];
   /** Resource key ("service:region:id") → the plan component it belongs to (for fail/slow faults). */
   private readonly owners = new Map<string, string>();
@@ -88,6 +92,13 @@ export class World {
     if (!entry) throw new Error(`simulator: no duration for "${key}" in the durations table`);
     const factor = this.faults.reduce((f, x) => (x.kind === 'slow' && x.component === component ? f * x.factor : f), 1);
     return entry.seconds * 1000 * factor;
+  }
+
+  /** The operator fixed what broke: injected permanent failures stop (before a resumed run). */
+  clearFailures(): string[] {
+    const cleared = this.faults.filter((f): f is Extract<Fault, { kind: 'fail' }> => f.kind === 'fail').map((f) => f.component);
+    this.faults = this.faults.filter((f) => f.kind !== 'fail');
+    return cleared;
   }
 
   /** True when the component has an injected permanent failure. */

@@ -11,8 +11,9 @@ import {
   type ObjectVersion,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { copySource, s3VersionRestore } from '../../../shared/actions/s3-version-restore.ts';
+import { RecoveryAbortedError } from '../../../shared/errors.ts';
 import { INCIDENT, PRIMARY, actionContext, exampleComponent } from '../../support/action-context.ts';
 
 const s3 = mockClient(S3Client);
@@ -194,5 +195,72 @@ describe('s3-version-restore', () => {
     s3.on(ListObjectVersionsCommand).resolves(page([version('a.csv', 'a2', 10, 'A2', true), version('a.csv', 'a1', -10, 'A1')]));
     s3.on(CopyObjectCommand).rejects(slowDown);
     await expect(s3VersionRestore.start(ctx)).rejects.toMatchObject({ name: 'AwsThrottlingError' });
+  });
+
+  describe('the beforeOneWay hook', () => {
+    /** A hook that records its calls in `events`, and CopyObject recording its keys there too. */
+    const recording = () => {
+      const events: string[] = [];
+      const hook = vi.fn(async (step: string) => {
+        events.push(`beforeOneWay:${step}`);
+      });
+      s3.on(CopyObjectCommand).callsFake((input: CopyObjectCommandInput) => {
+        events.push(`CopyObject:${input.Key}`);
+        return {};
+      });
+      return { events, hook };
+    };
+
+    it('runs once, right before the first page that copies, not before later pages', async () => {
+      // Prepare: page 1 has nothing to copy, pages 2 and 3 do.
+      const { events, hook } = recording();
+      const ctx = actionContext(await component({ batchSize: 2 }), { beforeOneWay: hook });
+      s3.on(ListObjectVersionsCommand)
+        .resolvesOnce(page([version('a.csv', 'a1', -60, 'A1', true)], [], { key: 'a.csv', versionId: 'a1' }))
+        .resolvesOnce(page([version('b.csv', 'b2', 10, 'B2', true), version('b.csv', 'b1', -10, 'B1')], [], { key: 'b.csv', versionId: 'b1' }))
+        .resolvesOnce(page([version('c.csv', 'c2', 10, 'C2', true), version('c.csv', 'c1', -10, 'C1')]));
+      // Act
+      const first = await s3VersionRestore.start(ctx);
+      const second = await s3VersionRestore.check(ctx, first.state);
+      const third = await s3VersionRestore.check(ctx, second.state);
+      // Assess
+      expect(hook).toHaveBeenCalledExactlyOnceWith('CopyObject');
+      expect(events).toEqual(['beforeOneWay:CopyObject', 'CopyObject:datasets/b.csv', 'CopyObject:datasets/c.csv']);
+      expect(first.state).toMatchObject({ guarded: false });
+      expect(third).toMatchObject({ done: true, state: { guarded: true }, observations: { restoredCount: 2 } });
+    });
+
+    it('is not called when nothing needs copying', async () => {
+      const { hook } = recording();
+      const ctx = actionContext(await component(), { beforeOneWay: hook });
+      s3.on(ListObjectVersionsCommand).resolves(page([version('a.csv', 'a1', -60, 'A1', true)]));
+      await s3VersionRestore.start(ctx);
+      expect(hook).not.toHaveBeenCalled();
+    });
+
+    it('is not called again by a re-run that finds an earlier run\'s copies (the restore is under way)', async () => {
+      // Prepare: a.csv was copied by the earlier run (a3 has a1's ETag); b.csv's copy did not happen.
+      const { events, hook } = recording();
+      const ctx = actionContext(await component(), { beforeOneWay: hook });
+      s3.on(ListObjectVersionsCommand).resolves(page([
+        version('a.csv', 'a3', 11, 'A1', true), version('a.csv', 'a2', 10, 'BAD'), version('a.csv', 'a1', -10, 'A1'),
+        version('b.csv', 'b2', 10, 'BAD', true), version('b.csv', 'b1', -10, 'B1'),
+      ]));
+      // Act
+      const progress = await s3VersionRestore.start(ctx);
+      // Assess
+      expect(hook).not.toHaveBeenCalled();
+      expect(events).toEqual(['CopyObject:datasets/b.csv']);
+      expect(progress.observations).toMatchObject({ restoredCount: 1, unchangedCount: 1 });
+    });
+
+    it('sends no CopyObject when the hook throws', async () => {
+      const abort = new RecoveryAbortedError('trigger alarm is back to OK');
+      const ctx = actionContext(await component(), { beforeOneWay: vi.fn().mockRejectedValue(abort) });
+      s3.on(ListObjectVersionsCommand).resolves(page([version('a.csv', 'a2', 10, 'A2', true), version('a.csv', 'a1', -10, 'A1')]));
+      s3.on(CopyObjectCommand).resolves({});
+      await expect(s3VersionRestore.start(ctx)).rejects.toBe(abort);
+      expect(s3).not.toHaveReceivedCommand(CopyObjectCommand);
+    });
   });
 });

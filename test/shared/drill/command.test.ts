@@ -19,11 +19,14 @@ const BAD_PLAN = 'test/fixtures/plans/several-problems.yml';
 const DETECTION_SECONDS = DEFAULT_DURATIONS['detection.time-to-detect']?.seconds ?? 0;
 /** The example plan's replica promotion (database-failure's only component), in seconds. */
 const PROMOTION_SECONDS = DEFAULT_DURATIONS['rds.promote-read-replica']!.seconds;
+/** The drill's approver answers the approval gate of an unplanned scenario (database-failure) after this long. */
+const APPROVAL_SECONDS = DEFAULT_DURATIONS['approval.operator-response']!.seconds;
 
-
-
+const PROGRESS_APPROVAL = /^\+(\d{2}):([0-5]\d):([0-5]\d) Request Recovery Approval: (waiting for approval of the one-way steps|approved by drill approver)$/;
 const PROGRESS_COMPONENT = /^\+(\d{2}):([0-5]\d):([0-5]\d) (\S+) (\S+) (\S+) ([A-Z][A-Za-z ]+): (.+)$/;
 const PROGRESS_TIER = /^\+(\d{2}):([0-5]\d):([0-5]\d) (\S+) Record Tier Outcome: (.+)$/;
+/** The run-level approval gate: no tier or component. */
+const PROGRESS_RUN = /^\+(\d{2}):([0-5]\d):([0-5]\d) Request Recovery Approval: (.+)$/;
 const seconds = (m: RegExpExecArray) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
 
 let scratch: string;
@@ -66,12 +69,19 @@ describe('dr-autopilot drill: a recovered run', () => {
   it('prints one progress line per state change: "+HH:MM:SS tier component type State: status", in time order', () => {
     // Assess
     const progress = run.out.slice(0, run.out.indexOf(''));
-    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.length).toBeGreaterThan(4);
     let last = -1;
     for (const line of progress) {
+      const approval = PROGRESS_APPROVAL.exec(line);
+      if (approval) {
+        const at = seconds(approval);
+        expect(at, line).toBeGreaterThanOrEqual(last);
+        last = at;
+        continue;
+      }
       const component = PROGRESS_COMPONENT.exec(line);
       const tier = PROGRESS_TIER.exec(line);
-      expect(component ?? tier, line).not.toBeNull();
+      expect(component ?? tier ?? PROGRESS_RUN.exec(line), line).not.toBeNull();
       if (component && !tier) {
         const [, , , , tierId, id, type] = component;
         const planned = plan.components.find((c) => c.id === id);
@@ -82,19 +92,25 @@ describe('dr-autopilot drill: a recovered run', () => {
       expect(at, line).toBeGreaterThanOrEqual(last);
       last = at;
     }
-    // Counted from the incident: the run starts when it is detected; the promotion takes its time.
-    expect(progress[0]).toMatch(/^\+\d{2}:\d{2}:\d{2} tier-1 core-database rds-replica-promotion Start Recovery Action: promotion requested/);
-    expect(seconds(PROGRESS_COMPONENT.exec(progress[0]!)!)).toBe(DETECTION_SECONDS);
-    expect(progress.at(-1)).toBe(
-      `+${new Date((DETECTION_SECONDS + PROMOTION_SECONDS) * 1000).toISOString().slice(11, 19)} tier-1 Record Tier Outcome: recovered in ${(DETECTION_SECONDS + PROMOTION_SECONDS) / 60} min (target 240, met)`,
-    );
+    // Counted from the incident: the run starts when it is detected and waits for the approval of the
+    // promotion (an unplanned scenario), then the promotion takes its time.
+    const clock = (s: number) => `+${new Date(s * 1000).toISOString().slice(11, 19)}`;
+    expect(progress.slice(0, 2)).toEqual([
+      `${clock(DETECTION_SECONDS)} Request Recovery Approval: waiting for approval of the one-way steps`,
+      `${clock(DETECTION_SECONDS + APPROVAL_SECONDS)} Request Recovery Approval: approved by drill approver`,
+    ]);
+    expect(progress.filter((line) => PROGRESS_APPROVAL.test(line))).toHaveLength(2);
+    expect(progress[2]).toMatch(/^\+\d{2}:\d{2}:\d{2} tier-1 core-database rds-replica-promotion Start Recovery Action: promotion requested/);
+    expect(seconds(PROGRESS_COMPONENT.exec(progress[2]!)!)).toBe(DETECTION_SECONDS + APPROVAL_SECONDS);
+    const done = DETECTION_SECONDS + APPROVAL_SECONDS + PROMOTION_SECONDS;
+    expect(progress.at(-1)).toBe(`${clock(done)} tier-1 Record Tier Outcome: recovered in ${done / 60} min (target 240, met)`);
   });
 
   it('ends with the outcome, each tier against its target and where the report is', () => {
     // Assess
     const summary = run.out.slice(run.out.indexOf('') + 1);
     expect(summary[0]).toBe('RECOVERED: dataset-platform / database-failure');
-    expect(summary).toContain(`  tier-1: recovered, ${(DETECTION_SECONDS + PROMOTION_SECONDS) / 60} min of 240 (met)`);
+    expect(summary).toContain(`  tier-1: recovered, ${(DETECTION_SECONDS + APPROVAL_SECONDS + PROMOTION_SECONDS) / 60} min of 240 (met)`);
     expect(summary.at(-1)).toBe(`Report: ${path.join(dir, 'report.md')} (also report.json, report.html)`);
   });
 });
@@ -135,12 +151,19 @@ describe('dr-autopilot drill --event', () => {
     expect(run.code).toBe(0);
     const report = readReport(dir);
     expect(report).toMatchObject({ scenario: 'database-failure', outcome: 'recovered', startedAt: '2026-11-29T01:04:40.989Z' });
-    // The run starts at the alarm: the tier is done one promotion after the alarm's state change.
-    expect(report.components[0]?.startedAt).toBe('2026-11-29T01:04:40.989Z');
+    // The run starts at the alarm and asks for approval at once; the promotion starts when the approver
+    // answers, and the tier is done one promotion later.
+    const alarmAt = Date.parse('2026-11-29T01:04:40.989Z');
+    expect(report.components[0]?.startedAt).toBe(new Date(alarmAt + APPROVAL_SECONDS * 1000).toISOString());
     expect(report.tiers).toEqual([
-      expect.objectContaining({ id: 'tier-1', achievedMinutes: PROMOTION_SECONDS / 60, finishedAt: new Date(Date.parse('2026-11-29T01:04:40.989Z') + PROMOTION_SECONDS * 1000).toISOString() }),
+      expect.objectContaining({
+        id: 'tier-1',
+        achievedMinutes: (APPROVAL_SECONDS + PROMOTION_SECONDS) / 60,
+        finishedAt: new Date(alarmAt + (APPROVAL_SECONDS + PROMOTION_SECONDS) * 1000).toISOString(),
+      }),
     ]);
-    expect(run.out[0]).toMatch(/^\+00:00:00 tier-1 core-database rds-replica-promotion Start Recovery Action: /);
+    expect(run.out[0]).toBe('+00:00:00 Request Recovery Approval: waiting for approval of the one-way steps');
+    expect(run.out[2]).toMatch(new RegExp(`^\\+${new Date(APPROVAL_SECONDS * 1000).toISOString().slice(11, 19)} tier-1 core-database rds-replica-promotion Start Recovery Action: `));
   });
 
   it.each([

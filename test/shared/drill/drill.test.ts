@@ -12,6 +12,7 @@ import type { DrillReport } from '../../../shared/drill/report.ts';
 import { runDrill, type ProgressStep } from '../../../shared/drill/run-drill.ts';
 import { criticalOperationSeconds, DEFAULT_DURATIONS } from '../../../shared/drill/simulator/index.ts';
 import { World } from '../../../shared/drill/simulator/world.ts';
+import { isOneWay } from '../../../shared/actions/one-way.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import { recoveryOrder } from '../../../shared/plan/recovery-order.ts';
 import type { Component, ComponentOf, Plan } from '../../../shared/plan/schema.ts';
@@ -29,6 +30,8 @@ const SECOND = fileURLToPath(new URL('../../fixtures/plans/second-shape.plan.yml
 const START = new Date('2026-11-29T09:30:00.000Z');
 /** A console-started drill dates the incident this long before the run starts (0 when not modelled). */
 const DETECTION_SECONDS = DEFAULT_DURATIONS['detection.time-to-detect']?.seconds ?? 0;
+/** How long the drill's approver takes to answer the approval gate (unplanned scenarios with a one-way step). */
+const APPROVAL_SECONDS = DEFAULT_DURATIONS['approval.operator-response']!.seconds;
 
 
 // ---- the drills -----------------------------------------------------------------------------------
@@ -64,6 +67,9 @@ const RUNS = {
   'dataset-platform region-outage fail:development-environment': { plan: EXAMPLE, scenario: 'region-outage', inject: ['fail:development-environment'] },
   'web-shop region-failover fail:warm-caches': { plan: SECOND, scenario: 'region-failover', inject: ['fail:warm-caches'] },
   'dataset-platform region-outage slow:core-database:3': { plan: EXAMPLE, scenario: 'region-outage', inject: ['slow:core-database:3'] },
+  // The approval gate and resume (test/shared/drill/approval-and-resume.test.ts): here for what every report satisfies.
+  'dataset-platform region-outage reject': { plan: EXAMPLE, scenario: 'region-outage', inject: ['reject'], viaCommand: true },
+  'dataset-platform region-outage fail:web-application resume': { plan: EXAMPLE, scenario: 'region-outage', inject: ['fail:web-application', 'resume'] },
 } satisfies Record<string, RunSpec>;
 type RunName = keyof typeof RUNS;
 
@@ -333,6 +339,18 @@ function expectFinalState(run: Run): void {
 }
 
 /**
+ * The approval gate the plan gives a scenario: required (explicitly, or by default for an unplanned
+ * scenario) when one of its components is one-way, before the tier holding the first one; the run
+ * waits there for the approver (APPROVAL_SECONDS). -1: no wait.
+ */
+function approvalGate(plan: Plan, scenarioId: string): { required: boolean; tierIndex: number } {
+  const scenario = plan.scenarios.find((s) => s.id === scenarioId)!;
+  const tierIndex = recoveryOrder(plan, scenarioId).tiers.findIndex((t) => t.components.some((c) => isOneWay(c.type)));
+  const required = tierIndex >= 0 && (scenario.approval.required ?? scenario.mode === 'unplanned');
+  return { required, tierIndex: required ? tierIndex : -1 };
+}
+
+/**
  * The simulated duration that bounds a component. criticalOperationSeconds (simulator/index.ts) always
  * counts an Aurora failover; a planned run switches over, which takes 'rds.aurora-global-switchover'.
  */
@@ -342,9 +360,10 @@ function criticalSeconds(world: World, c: Component, mode: 'planned' | 'unplanne
 }
 
 /**
- * Each tier's achieved RTO is the critical path: the time to detect (console starts), then per tier the
- * longest critical operation of its components, and no tier takes longer than that plus one check
- * interval of its components (the poll that sees it done). Minutes are rounded to 0.01 (0.6 s).
+ * Each tier's achieved RTO is the critical path: the time to detect (console starts), the approver's
+ * answer before the gated tier (unplanned scenarios with a one-way step), then per tier the longest
+ * critical operation of its components, and no tier takes longer than that plus one check interval
+ * of its components (the poll that sees it done). Minutes are rounded to 0.01 (0.6 s).
  */
 function expectCriticalPath(run: Run, detectionSeconds: number): void {
   const { plan, report } = run;
@@ -352,11 +371,19 @@ function expectCriticalPath(run: Run, detectionSeconds: number): void {
   const world = new World(plan, { durations: DEFAULT_DURATIONS, faults });
   const mode = scenarioOf(run).mode;
   const order = recoveryOrder(plan, report.scenario);
+  const gate = approvalGate(plan, report.scenario);
   expect(report.tiers.map((t) => t.id)).toEqual(order.tiers.map((t) => t.id));
-  expect((runStartOf(report) - ms(report.startedAt)) / 1000, 'run start after the incident').toBe(detectionSeconds);
+  expect(report.approval?.required, 'approval required').toBe(gate.required);
+  // The first component starts after the detection, and after the approval when the first tier is the gated one.
+  expect((runStartOf(report) - ms(report.startedAt)) / 1000, 'run start after the incident').toBe(detectionSeconds + (gate.tierIndex === 0 ? APPROVAL_SECONDS : 0));
   let critical = detectionSeconds;
   let previous = detectionSeconds;
-  for (const t of order.tiers) {
+  for (const [index, t] of order.tiers.entries()) {
+    if (index === gate.tierIndex) {
+      // The gated tier starts once the approver has answered: the wait counts towards RTO, not to the tier's own duration.
+      critical += APPROVAL_SECONDS;
+      previous += APPROVAL_SECONDS;
+    }
     const longest = Math.max(...t.components.map((c) => criticalSeconds(world, c, mode)));
     const interval = Math.max(...t.components.map((c) => c.checkIntervalSeconds));
     critical += longest;
@@ -388,11 +415,12 @@ describe('drill of the example plan (dataset-platform)', () => {
     expectCriticalPath(run, DETECTION_SECONDS);
   });
 
-  it('region-outage: tier by tier, 9 min to promote the replica, 3 to launch instances, 2 h to restore EFS, 30 min for the operators', async () => {
+  it('region-outage: tier by tier, 10 min for the approval, 9 min to promote the replica, 3 to launch instances, 2 h to restore EFS, 30 min for the operators', async () => {
     // Prepare / Act
     const { report } = await drill('dataset-platform region-outage');
-    // Assess: the figures the critical path gives with the default durations, in minutes after detection
-    expect(report.tiers.map((t) => [t.id, (t.achievedMinutes ?? Number.NaN) - DETECTION_SECONDS / 60])).toEqual([
+    // Assess: the figures the critical path gives with the default durations, in minutes after detection and approval
+    expect(report.approval).toMatchObject({ required: true, decision: { approved: true, by: 'drill approver', force: false }, error: null });
+    expect(report.tiers.map((t) => [t.id, (t.achievedMinutes ?? Number.NaN) - (DETECTION_SECONDS + APPROVAL_SECONDS) / 60])).toEqual([
       ['tier-1', 9], ['tier-2', 12], ['tier-3', 132], ['tier-4', 162],
     ]);
     // RPO of the promoted replica: its lag at promotion, a few seconds
@@ -469,8 +497,10 @@ describe('drill of a plan of another shape (web-shop, Ireland -> Frankfurt)', ()
     expect(started?.status).toBe('failover requested');
     expect(finalState(run.report).rds.instances['eu-central-1']?.['shop-ledger-fra']).toMatchObject({ restoredTo: '2026-11-29T09:00:00.000Z' });
     expect(run.report.rpo).toEqual(expect.arrayContaining([{ dataClass: 'ledger', targetMinutes: 60, measuredMinutes: 30, met: true, source: 'ledger-db: point in time restored' }]));
-    // The data tier waits for the hour-long restore; the record change follows two tiers later.
-    expect(run.report.tiers.map((t) => [t.id, t.achievedMinutes])).toEqual([['data', 60], ['compute', 63], ['traffic', 64]]);
+    // The data tier (holding the Aurora failover) waits for the approver, then for the hour-long restore;
+    // the record change follows two tiers later.
+    const approval = APPROVAL_SECONDS / 60;
+    expect(run.report.tiers.map((t) => [t.id, t.achievedMinutes])).toEqual([['data', approval + 60], ['compute', approval + 63], ['traffic', approval + 64]]);
   });
 
   it('catalogue-corruption copies back the damaged catalogue files only', async () => {
@@ -601,9 +631,12 @@ describe.each(Object.keys(RUNS) as RunName[])('report of %s', (name) => {
     // Assess
     expect(md).toContain('| tier | order | RTO target (min) | achieved (min) | met | status |');
     for (const t of report.tiers) expect(md).toContain(`| ${t.id} | ${t.order} | ${t.rtoTargetMinutes} | ${t.achievedMinutes ?? '—'} |`);
+    const timed = report.components.filter((x) => x.startedAt && x.finishedAt);
     const gantt = /```mermaid\ngantt\n([\s\S]*?)\n```/.exec(md);
-    expect(gantt, 'mermaid gantt block').not.toBeNull();
-    for (const c of report.components.filter((x) => x.startedAt && x.finishedAt)) expect(gantt![1]).toContain(`  ${c.id} :`);
+    // A run that started no component (an approval denied) has no timeline.
+    if (timed.length === 0) expect(md).not.toContain('```mermaid');
+    else expect(gantt, 'mermaid gantt block').not.toBeNull();
+    for (const c of timed) expect(gantt![1]).toContain(`  ${c.id} :`);
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);

@@ -14,6 +14,12 @@ describe('simulated durations table', () => {
     expect(DEFAULT_DURATIONS['backup.efs-restore']?.seconds).toBe(7200);
   });
 
+  it('has the operators\' durations the approval gate and a resume wait for, each with its source', () => {
+    expect(DEFAULT_DURATIONS['approval.operator-response']).toMatchObject({ seconds: 600, source: expect.stringContaining('approv') });
+    expect(DEFAULT_DURATIONS['resume.operator-delay']).toMatchObject({ seconds: 900, source: expect.stringContaining('resume') });
+    expect(parseDurations(['approval.operator-response=120'])).toEqual({ 'approval.operator-response': { seconds: 120, source: 'set with --duration' } });
+  });
+
   it('takes --duration KEY=SECONDS overrides and rejects unknown keys and bad forms', () => {
     expect(parseDurations(['rds.promote-read-replica=900', 'ecs.task-start=30.5'])).toEqual({
       'rds.promote-read-replica': { seconds: 900, source: 'set with --duration' },

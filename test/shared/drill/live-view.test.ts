@@ -32,4 +32,16 @@ describe('drill live view', () => {
     expect(lines[1]).toContain('12.0/480 min RTO · 0/1 recovered · web: running 0/4');
     expect(written.join('')).toContain('tier-2');
   });
+
+  it('an approval step (no tier) moves every unfinished tier\'s clock on and changes no tier\'s count or status', () => {
+    // Prepare
+    const stream = Object.assign(new PassThrough(), { columns: 200, rows: 20, isTTY: true }) as unknown as NodeJS.WriteStream;
+    const view = new LiveView([{ id: 'tier-1', rtoTargetMinutes: 240, components: 3 }], stream);
+    // Act
+    view.update({ at: '', elapsedSeconds: 1200, state: 'Request Recovery Approval', status: 'waiting for approval of the one-way steps' });
+    view.update({ at: '', elapsedSeconds: 1800, state: 'Request Recovery Approval', status: 'approved' });
+    view.stop();
+    // Assess
+    expect(view.text()).toContain('30.0/240 min RTO · 0/3 recovered · waiting');
+  });
 });

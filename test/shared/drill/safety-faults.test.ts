@@ -29,6 +29,8 @@ describe('drill: the trigger alarm goes back to OK (--inject alarm-ok:MINUTES)',
     const db = report.components.find((c) => c.id === 'core-database')!;
     expect(db.error?.name).toBe('RecoveryAbortedError');
     expect(db.error?.message).toContain(`trigger alarm ${ALARM} is back to OK`);
+    // The gate was approved first: the alarm is re-read right before the one-way step, after the approval.
+    expect(report.approval).toMatchObject({ required: true, decision: { by: 'drill approver', force: false } });
     expect(report.tiers.slice(1).map((t) => t.status)).toEqual(['not-started', 'not-started', 'not-started']);
     const replica = (report.finalState.rds as { instances: Record<string, Record<string, { replicaOf: string | null }>> }).instances['ap-northeast-3']!['dataset-db-osaka']!;
     expect(replica.replicaOf).toBe('arn:aws:rds:ap-northeast-1:123456789012:db:dataset-db');
@@ -50,7 +52,12 @@ describe('drill: the old primary is still writable (--inject primary-writable)',
     const report = await runDrill({ plan, planFile: PLAN_FILE, scenario: 'region-outage', faults: [parseInject('primary-writable', plan)] });
     // Assess
     expect(report.outcome).toBe('failed');
-    expect(report.components.find((c) => c.id === 'core-database')?.error?.name).toBe('SplitBrainRiskError');
+    const error = report.components.find((c) => c.id === 'core-database')?.error;
+    expect(error?.name).toBe('SplitBrainRiskError');
+    // Approved without force; and with the plan's fencing.method stop, force would not help (RDS can't stop a primary with a read replica).
+    expect(report.approval).toMatchObject({ decision: { force: false } });
+    expect(error?.message).toContain('would leave two writers');
+    expect(error?.message).toContain('--force would not help');
     expect(report.tiers.slice(1).every((t) => t.status === 'not-started')).toBe(true);
     const instances = (report.finalState.rds as { instances: Record<string, Record<string, { status: string; replicaOf: string | null }>> }).instances;
     expect(instances['ap-northeast-1']!['dataset-db']!.status).toBe('available');

@@ -97,7 +97,7 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
       expect(issues).toEqual([
         {
           path: 'owner',
-          message: 'unknown key "owner"; allowed here: apiVersion, name, description, regions, rtoClasses, rpoClasses, tiers, components, scenarios, stakeholders',
+          message: 'unknown key "owner"; allowed here: apiVersion, name, description, regions, rtoClasses, rpoClasses, tiers, components, scenarios, stakeholders, safety',
         },
       ]);
     });
@@ -122,7 +122,7 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
       expect(issues).toEqual([
         {
           path: 'components.0.params.backupRetentionDays',
-          message: 'unknown key "backupRetentionDays"; allowed here: primaryDbInstanceIdentifier, replicaDbInstanceIdentifier, backupRetentionPeriod',
+          message: 'unknown key "backupRetentionDays"; allowed here: primaryDbInstanceIdentifier, replicaDbInstanceIdentifier, backupRetentionPeriod, fencing',
         },
         {
           path: 'components.0.rpoclass',

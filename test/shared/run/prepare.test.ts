@@ -63,6 +63,8 @@ describe('prepareRun', () => {
     expect(components[1]).toMatchObject({ type: 'ecs-scale', params: { cluster: 'dataset-platform-osaka', service: 'auth', desiredCount: 3 } });
     expect(state.run).toEqual({
       executionId: EXECUTION_ID,
+      incidentId: EXECUTION_ID,
+      resumeOf: null,
       plan: 'dataset-platform',
       scenario: 'region-outage',
       scenarioName: 'Region outage (Tokyo unavailable)',
@@ -144,5 +146,50 @@ describe('prepareRun', () => {
   it('rejects bad input before looking at the plan', () => {
     const error = rejected({ scenario: 'region-outage', mode: 'unplanned', reason: 'x' });
     expect(error.details.field).toBe('reason');
+  });
+
+  describe('approval gate and lock', () => {
+    it('an unplanned region outage waits for approval before tier 1, which holds the replica promotion', () => {
+      const state = prepareRun(plan, { input: consoleStart({ mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      expect(state.approval).toEqual({ required: true, tierIndex: 0, timeoutSeconds: 1800, oneWayComponents: ['core-database'], decision: null, error: null });
+      expect(state.lock).toEqual({ cooldownMinutes: 60, ignoreCooldown: false, expiresAt: '2026-12-01T01:05:00.000Z' });
+      expect(state.carried).toEqual([]);
+    });
+
+    it('a planned run needs no approval (starting it was the decision), unless the scenario says so', () => {
+      // database-failure leaves approval to the default; the example plan marks region-outage.
+      const planned = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      expect(planned.approval.required).toBe(false);
+      const unplanned = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      expect(unplanned.approval.required).toBe(true);
+      const marked: Plan = { ...plan, scenarios: plan.scenarios.map((sc) => (sc.id === 'region-outage' ? { ...sc, approval: { required: true, timeoutMinutes: 5 } } : sc)) };
+      const gated = prepareRun(marked, { input: consoleStart({ mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      expect(gated.approval).toMatchObject({ required: true, tierIndex: 0, timeoutSeconds: 300 });
+      const exempt: Plan = { ...plan, scenarios: plan.scenarios.map((sc) => (sc.id === 'region-outage' ? { ...sc, approval: { required: false } } : sc)) };
+      expect(prepareRun(exempt, { input: consoleStart({ mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }).approval.required).toBe(false);
+    });
+
+    it('the storage-failure scenario waits before the tier holding its S3 version restore', () => {
+      const state = prepareRun(plan, { input: consoleStart({ scenario: 'storage-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      const tier = state.tiers[state.approval.tierIndex]!;
+      expect(tier.components.map((c) => c.id)).toContain('dataset-restore');
+      expect(state.approval.oneWayComponents).toEqual(['dataset-restore']);
+    });
+
+    it('a console start may ignore the cooldown; resumeOf without a recorded run is refused naming resumeOf', () => {
+      const state = prepareRun(plan, { input: consoleStart({ ignoreCooldown: true }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      expect(state.lock.ignoreCooldown).toBe(true);
+      expect(rejected(consoleStart({ resumeOf: 'arn:aws:states:ap-northeast-3:123456789012:execution:sm:run-0' })).details).toMatchObject({ field: 'resumeOf' });
+      expect(rejected(consoleStart({ resumeOf: 'run-0' })).details).toMatchObject({ field: 'resumeOf' });
+      expect(rejected(consoleStart({ ignoreCooldown: 'yes' })).details).toMatchObject({ field: 'ignoreCooldown' });
+    });
+
+    it('a resume of another scenario is refused naming scenario', () => {
+      const previous = { incidentId: 'i-1', plan: 'dataset-platform', scenario: 'database-failure', startedAt: '2026-11-29T00:40:00.000Z', executions: ['i-1'], components: [] };
+      const arn = 'arn:aws:states:ap-northeast-3:123456789012:execution:sm:run-0';
+      expect(() => prepareRun(plan, { input: consoleStart({ resumeOf: arn }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, previous)).toThrow(
+        /scenario: the run to resume recovered "database-failure"/,
+      );
+    });
   });
 });

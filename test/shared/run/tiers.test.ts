@@ -197,4 +197,42 @@ describe('run/tiers', () => {
       expect(summariseRun(state, finished).reason).toBe('tier tier-4 failed: test-environment (States.Timeout)');
     });
   });
+
+  describe('approval gate and resume', () => {
+    it('a denied approval ends the run aborted, saying who denied it and before what', () => {
+      const state: RunState = { ...fresh, approval: { ...fresh.approval, required: true, tierIndex: 0, oneWayComponents: ['core-database'], error: { Error: 'ApprovalDeniedError', Cause: '{"errorMessage":"not a real outage (rejected by sre@example.com)"}' } } };
+      const summary = summariseRun(state, new Date(min(60)));
+      expect(summary.outcome).toBe('aborted');
+      expect(summary.reason).toBe('approval before tier-1 (core-database) was denied: not a real outage (rejected by sre@example.com)');
+      expect(summary.components.every((c) => c.status === 'not-started')).toBe(true);
+      expect(summary.approval).toEqual({ required: true, decision: null, error: { name: 'ApprovalDeniedError', message: 'not a real outage (rejected by sre@example.com)' } });
+    });
+
+    it('no answer within the timeout is a denial (aborted); a request that could not be made fails the run', () => {
+      const timedOut: RunState = { ...fresh, approval: { ...fresh.approval, required: true, tierIndex: 0, timeoutSeconds: 1800, oneWayComponents: ['core-database'], error: { Error: 'States.Timeout' } } };
+      expect(summariseRun(timedOut, new Date(min(60)))).toMatchObject({ outcome: 'aborted', reason: expect.stringContaining('not given within 30 min: no answer is a denial') });
+      const broken: RunState = { ...timedOut, approval: { ...timedOut.approval, error: { Error: 'Lambda.ServiceException', Cause: 'boom' } } };
+      expect(summariseRun(broken, new Date(min(60)))).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('could not be requested: Lambda.ServiceException: boom') });
+    });
+
+    it('records the approver\'s decision (who, force, when), dropping other keys of the answer', () => {
+      const decision = { approved: true as const, by: 'sre@example.com', force: true, reason: 'primary is a zombie', at: min(35), confirmedBy: 'sre@example.com' };
+      const state: RunState = { ...afterTiers(4), approval: { ...fresh.approval, required: true, decision } };
+      expect(summariseRun(state, new Date(min(90))).approval?.decision).toEqual({ approved: true, by: 'sre@example.com', force: true, reason: 'primary is a zombie', at: min(35) });
+    });
+
+    it('a resumed run counts components recovered earlier in their tier and in the summary, with RTO from the first run\'s incident', () => {
+      // Prepare: tier-1 was recovered by an earlier run (+30 min); this run only has tier 2 onwards.
+      const carried = fresh.tiers[0]!.components.map((c) => ({ ...recoveredResult(c, min(20), min(30)), observations: { recoveredBy: 'run-0' } }));
+      const resumed: RunState = { ...fresh, carried, tiers: fresh.tiers.map((t, i) => (i === 0 ? { ...t, components: [] } : t)) };
+      // Act
+      const state = recordTier(resumed, []);
+      const summary = summariseRun(state, new Date(min(95)));
+      // Assess
+      expect(state.results.tiers[0]).toMatchObject({ id: 'tier-1', status: 'recovered', achievedMinutes: 30, finishedAt: min(30) });
+      expect(summary.components.filter((c) => c.tier === 'tier-1').map((c) => [c.id, c.status, c.observations.recoveredBy])).toEqual(
+        fresh.tiers[0]!.components.map((c) => [c.id, 'recovered', 'run-0']),
+      );
+    });
+  });
 });

@@ -1,11 +1,14 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
+  ModifyDBInstanceCommand,
   PromoteReadReplicaCommand,
   RDSClient,
   RestoreDBInstanceToPointInTimeCommand,
+  StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auroraGlobalFailover } from '../../../../shared/actions/aurora-global-failover.ts';
@@ -45,16 +48,16 @@ let plan: Plan;
 let world: World;
 let sims: { restore(): void; snapshot(): Record<string, unknown> }[] = [];
 
-function simulate(faults: Fault[] = []) {
+function simulate(faults: Fault[] = [], p: Plan = plan) {
   // The incident has stopped the old primary (the split-brain guard then lets the promotion go ahead).
-  world = new World(plan, { durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults, primaryDown: true });
+  world = new World(p, { durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults, primaryDown: true });
   sims = [simulateRds(world), simulateCloudWatch(world)];
   return world;
 }
 const component = <T extends ComponentType>(id: string) => plan.components.find((c) => c.id === id) as ComponentOf<T>;
 /** A context as the state machine builds it: simulated now, the plan's regions. */
-const ctxOf = <T extends ComponentType>(c: ComponentOf<T>, mode: 'planned' | 'unplanned' = 'unplanned', incident = INCIDENT): ActionContext<T> =>
-  actionContext(c, { regions: plan.regions, mode, incidentStartedAt: incident, now: new Date() });
+const ctxOf = <T extends ComponentType>(c: ComponentOf<T>, mode: 'planned' | 'unplanned' = 'unplanned', incident = INCIDENT, force = false): ActionContext<T> =>
+  actionContext(c, { regions: plan.regions, mode, incidentStartedAt: incident, now: new Date(), force });
 const sent = (command: string) => world.calls.filter((c) => c.command === command && !c.error);
 const rdsState = () => sims[0]?.snapshot() as { instances: Record<string, Record<string, Record<string, unknown>>>; globalClusters: Record<string, Record<string, unknown>> };
 const errorOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (e: Error) => e.name);
@@ -100,7 +103,10 @@ describe('simulated RDS and CloudWatch', () => {
       const d = seconds('rds.promote-read-replica');
       expect(result.seconds).toBeGreaterThanOrEqual(d);
       expect(result.seconds).toBeLessThan(d + core().checkIntervalSeconds);
-      expect(result.progress.status).toBe('promoted: available, no longer a replica');
+      expect(result.progress.status).toBe('promoted: available, no longer a replica; old primary stopped');
+      // The drill's incident stopped the old primary: fenced, one writer, no fencing command needed.
+      expect(result.progress.observations).toMatchObject({ oldPrimary: 'stopped', writers: 1, fencing: 'stop' });
+      expect(sent('StopDBInstance')).toEqual([]);
       // The lag read before promoting is the simulated series' newest complete minute.
       const newest = Math.floor(START.getTime() / 60_000) - 1;
       expect(result.progress.observations).toMatchObject({ replicaLagSecondsAtPromotion: replicaLagAt('dataset-db-osaka', newest), replicaLagNote: null });
@@ -257,7 +263,9 @@ describe('simulated RDS and CloudWatch', () => {
       expect(result.seconds).toBeGreaterThanOrEqual(d);
       expect(result.seconds).toBeLessThan(d + aurora.checkIntervalSeconds);
       expect(result.statuses).toEqual(expect.arrayContaining(['failover requested', 'failing-over toward the target']));
-      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true });
+      // The drill's incident takes the primary region's Aurora down: the guard's read of the old writer times out.
+      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'unreachable', writers: 1 });
+      expect(world.calls.find((c) => c.command === 'DescribeDBClusters')).toMatchObject({ region: PRIMARY, input: { DBClusterIdentifier: TOKYO }, error: 'TimeoutError' });
       expect(sent('FailoverGlobalCluster')[0]?.input).toEqual({ GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: OSAKA, AllowDataLoss: true });
       await withVirtualClock(new Date(START.getTime() + result.seconds * 1000), async () => {
         expect(rdsState().globalClusters['orders-global']).toMatchObject({ writer: OSAKA, failoverState: null });
@@ -324,6 +332,114 @@ describe('simulated RDS and CloudWatch', () => {
         expect(await errorOf(auroraGlobalFailover.start(ctxOf(aurora)))).toBe('AwsThrottlingError');
         expect(await auroraGlobalFailover.start(ctxOf(aurora))).toMatchObject({ status: 'failover requested' });
       });
+    });
+  });
+
+  describe('fencing the old primary: StopDBInstance, ModifyDBInstance (security groups), DescribeDBClusters', () => {
+    const ISOLATION = ['sg-0123456789abcdef0', 'sg-0fedcba9876543210'];
+    const WRITABLE: Fault[] = [{ kind: 'primary-writable' }];
+    /** The plan with core-database fenced this way. */
+    const fencedWith = (fencing: ComponentOf<'rds-replica-promotion'>['params']['fencing']) => ({
+      ...plan,
+      components: plan.components.map((c) => (c.id === 'core-database' ? { ...c, params: { ...c.params, fencing } } : c)) as Component[],
+    });
+    const coreOf = (p: Plan) => p.components.find((c) => c.id === 'core-database') as ComponentOf<'rds-replica-promotion'>;
+
+    it('StopDBInstance: stopping, then stopped after rds.stop-instance; refused for a replica, an instance with replicas, or one not available', async () => {
+      simulate(WRITABLE);
+      await withVirtualClock(START, async () => {
+        const tokyo = new RDSClient({ region: PRIMARY });
+        const osaka = new RDSClient({ region: SECONDARY });
+        const stop = (client: RDSClient, id: string) => errorOf(client.send(new StopDBInstanceCommand({ DBInstanceIdentifier: id })));
+        const status = async () => (await tokyo.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db' }))).DBInstances?.[0]?.DBInstanceStatus;
+        expect(await stop(osaka, 'dataset-db-osaka')).toBe('InvalidDBInstanceStateFault'); // a read replica
+        expect(await stop(tokyo, 'dataset-db')).toBe('InvalidDBInstanceStateFault'); // it has a read replica
+        expect(await stop(tokyo, 'nope')).toBe('DBInstanceNotFoundFault');
+        await osaka.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka' }));
+        await sleep(seconds('rds.promote-read-replica'));
+        expect(await stop(tokyo, 'dataset-db')).toBe('no error');
+        expect(await status()).toBe('stopping');
+        expect(await stop(tokyo, 'dataset-db')).toBe('InvalidDBInstanceStateFault'); // not available
+        await sleep(seconds('rds.stop-instance'));
+        expect(await status()).toBe('stopped');
+        expect(rdsState().instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'stopped' });
+      });
+    });
+
+    it('ModifyDBInstance: the security groups change after rds.modify-security-groups, reported active; other changes are refused', async () => {
+      simulate(WRITABLE);
+      await withVirtualClock(START, async () => {
+        const tokyo = new RDSClient({ region: PRIMARY });
+        const groups = async () => (await tokyo.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db' }))).DBInstances?.[0]?.VpcSecurityGroups;
+        expect(await groups()).toEqual([{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }]);
+        await tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: ISOLATION, ApplyImmediately: true }));
+        expect(await groups()).toEqual([{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }]);
+        await sleep(seconds('rds.modify-security-groups'));
+        expect(await groups()).toEqual(ISOLATION.map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })));
+        expect(rdsState().instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'available', securityGroups: ISOLATION });
+        expect(await errorOf(tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', DBInstanceClass: 'db.r6g.xlarge' })))).toBe('UnsupportedBySimulator');
+        expect(await errorOf(tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: [] })))).toBe('InvalidParameterValue');
+        expect(await errorOf(tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'nope', VpcSecurityGroupIds: ISOLATION })))).toBe('DBInstanceNotFoundFault');
+      });
+    });
+
+    it('DescribeDBClusters: the primary region does not answer when the incident took it down; it answers available with primary-writable', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        expect(await errorOf(new RDSClient({ region: PRIMARY }).send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('TimeoutError');
+        const osaka = new RDSClient({ region: SECONDARY });
+        expect((await osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-osaka' }))).DBClusters?.[0]).toMatchObject({ DBClusterArn: OSAKA, Status: 'available' });
+        expect(await errorOf(osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('DBClusterNotFoundFault');
+      });
+      sims.forEach((x) => x.restore());
+      simulate(WRITABLE);
+      await withVirtualClock(START, async () => {
+        const out = await new RDSClient({ region: PRIMARY }).send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO }));
+        expect(out.DBClusters?.[0]).toMatchObject({ DBClusterArn: TOKYO, Status: 'available', GlobalClusterIdentifier: 'orders-global' });
+      });
+    });
+
+    it('old primary writable, force, isolate: isolates it, promotes once isolated, done with one writer', async () => {
+      const p = fencedWith({ method: 'isolate', isolationSecurityGroupIds: ISOLATION });
+      simulate(WRITABLE, p);
+      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(coreOf(p), 'unplanned', INCIDENT, true)));
+      expect(result.progress.observations).toMatchObject({ oldPrimary: 'isolated', fencing: 'isolate', writers: 1 });
+      expect(sent('ModifyDBInstance').map((c) => c.input)).toEqual([{ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: ISOLATION, ApplyImmediately: true }]);
+      expect(sent('PromoteReadReplica')).toHaveLength(1);
+      const order = world.calls.filter((c) => !c.error && ['ModifyDBInstance', 'PromoteReadReplica'].includes(c.command)).map((c) => c.command);
+      expect(order).toEqual(['ModifyDBInstance', 'PromoteReadReplica']);
+      // Isolation first (30 s), then the promotion: a check interval or two longer than the promotion alone.
+      expect(result.seconds).toBeGreaterThanOrEqual(seconds('rds.modify-security-groups') + seconds('rds.promote-read-replica'));
+      await withVirtualClock(new Date(START.getTime() + result.seconds * 1000), async () => {
+        const { instances } = rdsState();
+        expect(instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'available', securityGroups: ISOLATION });
+        expect(instances[SECONDARY]?.['dataset-db-osaka']).toMatchObject({ status: 'available', replicaOf: null });
+      });
+    });
+
+    it('old primary writable, force, stop: refused (RDS can\'t stop an instance with a read replica), nothing sent', async () => {
+      simulate(WRITABLE);
+      const error = await withVirtualClock(START, () => rdsReplicaPromotion.start(ctxOf(coreOf(plan), 'unplanned', INCIDENT, true)).then(() => null, (e: Error) => e));
+      expect(error).toMatchObject({ name: 'SplitBrainRiskError', message: expect.stringContaining("RDS can't stop an instance that has read replicas") });
+      expect(sent('StopDBInstance')).toEqual([]);
+      expect(sent('PromoteReadReplica')).toEqual([]);
+    });
+
+    it('planned, isolate: fences the healthy primary, then promotes', async () => {
+      const p = fencedWith({ method: 'isolate', isolationSecurityGroupIds: ISOLATION });
+      simulate(WRITABLE, p);
+      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(coreOf(p), 'planned')));
+      expect(result.progress).toMatchObject({ done: true, observations: { oldPrimary: 'isolated', writers: 1 } });
+      expect(sent('ModifyDBInstance')).toHaveLength(1);
+    });
+
+    it('aurora: the old writer up (primary-writable) is a SplitBrainRiskError; with force the failover ends with one writer, the target', async () => {
+      simulate(WRITABLE);
+      expect(await errorOf(withVirtualClock(START, () => auroraGlobalFailover.start(ctxOf(aurora))))).toBe('SplitBrainRiskError');
+      expect(sent('FailoverGlobalCluster')).toEqual([]);
+      const result = await withVirtualClock(START, () => drive(auroraGlobalFailover, () => ctxOf(aurora, 'unplanned', INCIDENT, true)));
+      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'available (forced)', writers: 1 });
+      expect(sent('FailoverGlobalCluster')).toHaveLength(1);
     });
   });
 });

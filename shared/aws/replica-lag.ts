@@ -1,0 +1,126 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { classifyError } from '../errors.ts';
+
+/** A replication-lag metric in CloudWatch, and how its values convert to seconds. */
+export interface LagMetric {
+  namespace: string;
+  metricName: string;
+  dimensions: { name: string; value: string }[];
+  /** The unit the metric is published in; values are converted to seconds. */
+  unit: 'Seconds' | 'Milliseconds';
+}
+
+/** The newest lag in seconds, or null with the reason it is not known. */
+export interface LagReading {
+  seconds: number | null;
+  reason: string | null;
+}
+
+/** How far back the newest datapoint is looked for. */
+export const LAG_WINDOW_MINUTES = 10;
+/** A lag read that has not answered by then is given up: reading the lag never holds up a recovery. */
+export const LAG_READ_TIMEOUT_MS = 5_000;
+
+/** RDS cross-region read replica: `AWS/RDS` `ReplicaLag` (seconds) of the replica instance, read in the replica's region. */
+export function rdsReplicaLagMetric(replicaDbInstanceIdentifier: string): LagMetric {
+  return {
+    namespace: 'AWS/RDS',
+    metricName: 'ReplicaLag',
+    dimensions: [{ name: 'DBInstanceIdentifier', value: replicaDbInstanceIdentifier }],
+    unit: 'Seconds',
+  };
+}
+
+/** `arn:aws:rds:REGION:ACCOUNT:cluster:NAME` → `NAME` (a plain identifier is returned as it is). */
+export function clusterIdentifierFromArn(dbClusterArn: string): string {
+  return dbClusterArn.slice(dbClusterArn.lastIndexOf(':') + 1);
+}
+
+/**
+ * Aurora global database: `AWS/RDS` `AuroraGlobalDBReplicationLag` (milliseconds) of a secondary
+ * cluster, published in the secondary's region with its DBClusterIdentifier.
+ */
+export function auroraGlobalLagMetric(secondaryDbClusterArnOrId: string): LagMetric {
+  return {
+    namespace: 'AWS/RDS',
+    metricName: 'AuroraGlobalDBReplicationLag',
+    dimensions: [{ name: 'DBClusterIdentifier', value: clusterIdentifierFromArn(secondaryDbClusterArnOrId) }],
+    unit: 'Milliseconds',
+  };
+}
+
+const toSeconds = (value: number, unit: LagMetric['unit']) => (unit === 'Milliseconds' ? value / 1000 : value);
+
+/**
+ * The error's name for people: our retryable classes (AwsThrottlingError, AwsTransientError…) as
+ * classified, anything else by the name AWS gave it (AccessDeniedException says more than
+ * UnexpectedStateError); a read we gave up on is a TimeoutError.
+ */
+function errorName(error: unknown, signal: AbortSignal, timeoutMs: number): { name: string; message: string } {
+  if (signal.aborted) return { name: 'TimeoutError', message: `no answer within ${timeoutMs} ms` };
+  const classified = classifyError(error);
+  const raw = error instanceof Error ? error.name : 'Error';
+  return { name: classified.name === 'UnexpectedStateError' ? raw : classified.name, message: classified.message };
+}
+
+/**
+ * The newest datapoint (maximum per minute) of a replication-lag metric over the last 10 minutes.
+ * A negative value means replication is not active; no datapoint, or any error reading it, gives
+ * null with a reason (an error is logged as a warning): the lag is a fact for people and reports,
+ * and reading it must never block a recovery (a read is given up after `timeoutMs`, default 5 s).
+ */
+export async function readReplicationLag(
+  cloudwatch: CloudWatchClient,
+  logger: Pick<Logger, 'warn'>,
+  now: Date,
+  metric: LagMetric,
+  options: { timeoutMs?: number } = {},
+): Promise<LagReading> {
+  const { metricName } = metric;
+  const timeoutMs = options.timeoutMs ?? LAG_READ_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const out = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now.getTime() - LAG_WINDOW_MINUTES * 60_000),
+        EndTime: now,
+        ScanBy: 'TimestampDescending',
+        MetricDataQueries: [{
+          Id: 'replicaLag',
+          ReturnData: true,
+          MetricStat: {
+            Metric: { Namespace: metric.namespace, MetricName: metricName, Dimensions: metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })) },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+        }],
+      }),
+      { abortSignal: signal },
+    );
+    const result = out.MetricDataResults?.[0];
+    const values = result?.Values ?? [];
+    // Newest timestamp wins whatever order the datapoints come in.
+    const newest = (result?.Timestamps ?? [])
+      .map((t, i) => ({ t: new Date(t).getTime(), v: values[i] }))
+      .filter((p): p is { t: number; v: number } => typeof p.v === 'number' && Number.isFinite(p.v) && !Number.isNaN(p.t))
+      .sort((a, b) => b.t - a.t)[0];
+    if (!newest) {
+      const status = result?.StatusCode;
+      const why = status && status !== 'Complete' ? ` (GetMetricData status ${status})` : '';
+      return { seconds: null, reason: `no ${metricName} data in the last ${LAG_WINDOW_MINUTES} minutes${why}` };
+    }
+    if (newest.v < 0) return { seconds: null, reason: `${metricName} is ${newest.v}: replication not active` };
+    return { seconds: toSeconds(newest.v, metric.unit), reason: null };
+  } catch (error) {
+    const err = errorName(error, signal, timeoutMs);
+    // `message` is a reserved Powertools key: the error's text goes in errorMessage.
+    logger.warn(`Could not read ${metricName}`, {
+      metric: metricName,
+      dimensions: Object.fromEntries(metric.dimensions.map((d) => [d.name, d.value])),
+      errorName: err.name,
+      errorMessage: err.message,
+    });
+    return { seconds: null, reason: `GetMetricData failed: ${err.name}` };
+  }
+}

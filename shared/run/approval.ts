@@ -1,0 +1,286 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { AwsClients } from '../aws/clients.ts';
+import { auroraGlobalLagMetric, clusterIdentifierFromArn, rdsReplicaLagMetric, readReplicationLag, type LagReading } from '../aws/replica-lag.ts';
+import { InvalidInputError } from '../errors.ts';
+import type { ApprovalState, ComponentTask, RunContext, TierTask } from './types.ts';
+
+/** The approval task's input: `$.run`, `$.tiers`, `$.approval` and the task token (`$$.Task.Token`). */
+export interface ApprovalRequest {
+  run: RunContext;
+  tiers: TierTask[];
+  approval: ApprovalState;
+  taskToken: string;
+}
+
+export interface ApprovalDeps {
+  sns: SNSClient;
+  clients: AwsClients;
+  logger: Logger;
+  now: () => Date;
+  /** The plan's RPO classes, when known: the request then states each component's RPO target. */
+  rpoClasses?: Record<string, { targetMinutes: number }>;
+}
+
+/** What a one-way component puts at risk, as read when the approval was requested. */
+export interface DataAtRisk {
+  component: string;
+  type: string;
+  /** The replication lag now (data not yet in the secondary region); null when not known or not applicable. */
+  replicaLagSeconds: number | null;
+  /** Why the lag is not known, or what is at risk instead (e.g. the objects a restore overwrites). */
+  note: string | null;
+}
+
+export interface ApprovalResult {
+  messageId: string;
+  dataAtRisk: DataAtRisk[];
+}
+
+/** SNS Publish: a message is at most 256 KB (262,144 bytes), a subject fewer than 100 characters. */
+export const MAX_MESSAGE_BYTES = 262_144;
+export const MAX_SUBJECT_CHARS = 99;
+/** Lag reads in flight at once. */
+const LAG_READS_AT_ONCE = 10;
+/** Text from the plan or the trigger is kept to one line of at most this many characters. */
+const MAX_LINE_CHARS = 500;
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, Math.max(0, max - 3))}...`);
+const oneLine = (text: string, max = MAX_LINE_CHARS) => clip(text.replace(/\s+/g, ' ').trim(), max);
+
+/** A shell-safe single-quoted argument (task tokens carry no quotes; this keeps it safe if one did). */
+const quoted = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+
+/** 12 -> "12 s", 0.35 -> "0.35 s", 950 -> "950 s (15.8 min)". */
+export function formatSeconds(seconds: number): string {
+  const s = `${Number(seconds.toFixed(3))} s`;
+  return seconds >= 120 ? `${s} (${Number((seconds / 60).toFixed(1))} min)` : s;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function invalid(field: string, message: string): InvalidInputError {
+  return new InvalidInputError(`${field}: ${message}`, { field });
+}
+
+/** Checks the task input; returns the tier that waits and the one-way components, in recovery order. */
+function validate(request: ApprovalRequest): { tier: TierTask; components: ComponentTask[] } {
+  if (!request || typeof request !== 'object') throw invalid('(input)', 'missing');
+  const { run, tiers, approval, taskToken } = request;
+  if (typeof taskToken !== 'string' || taskToken === '') throw invalid('taskToken', 'missing');
+  if (!run?.regions?.secondary || !run.plan || !run.scenario) throw invalid('run', 'missing or without plan, scenario and regions');
+  if (!Array.isArray(tiers) || tiers.length === 0) throw invalid('tiers', 'missing or empty');
+  if (!approval || typeof approval !== 'object') throw invalid('approval', 'missing');
+  if (!Array.isArray(approval.oneWayComponents) || approval.oneWayComponents.length === 0) {
+    throw invalid('approval.oneWayComponents', 'missing or empty: an approval covers at least one one-way component');
+  }
+  if (!Number.isInteger(approval.timeoutSeconds) || approval.timeoutSeconds <= 0) {
+    throw invalid('approval.timeoutSeconds', `must be a positive whole number of seconds, got ${JSON.stringify(approval.timeoutSeconds)}`);
+  }
+  const tier = tiers[approval.tierIndex];
+  if (!Number.isInteger(approval.tierIndex) || !tier) {
+    throw invalid('approval.tierIndex', `${JSON.stringify(approval.tierIndex)} is not a tier of the run (0-${tiers.length - 1})`);
+  }
+  const all = new Map(tiers.flatMap((t) => t.components ?? []).map((c) => [c.id, c]));
+  const components = approval.oneWayComponents.map((id) => {
+    const found = all.get(id);
+    if (!found) throw invalid('approval.oneWayComponents', `component ${JSON.stringify(id)} is not in the run's tiers`);
+    return found;
+  });
+  return { tier, components };
+}
+
+const pointInTimeOf = (run: RunContext, pointInTime: string | undefined) =>
+  !pointInTime || pointInTime === 'before-incident' ? run.startedAt : pointInTime;
+
+const s3Location = (run: RunContext, c: ComponentTask & { type: 's3-version-restore' }) =>
+  `s3://${c.params.bucket}/${c.params.prefix ?? ''} (${run.regions[c.params.region ?? 'primary']})`;
+
+/** One line: what the component's one-way step does. */
+function whatItDoes(run: RunContext, c: ComponentTask): string {
+  switch (c.type) {
+    case 'rds-replica-promotion': {
+      const p = c.params;
+      const fencing = p.fencing?.method ?? 'stop';
+      return (
+        `promotes read replica ${p.replicaDbInstanceIdentifier} (${run.regions.secondary}) to a standalone writer; ` +
+        `replication from ${p.primaryDbInstanceIdentifier} (${run.regions.primary}) ends for good` +
+        (fencing === 'none' ? '' : `; then the old primary is fenced (${fencing}) where its region answers`)
+      );
+    }
+    case 'aurora-global-failover': {
+      const p = c.params;
+      const target = `${clusterIdentifierFromArn(p.targetDbClusterArn)} (${run.regions.secondary})`;
+      return run.mode === 'planned'
+        ? `switches Aurora global cluster ${p.globalClusterIdentifier} over to ${target} as the writer (switchover: waits for the secondary to catch up)`
+        : `fails Aurora global cluster ${p.globalClusterIdentifier} over to ${target} with data loss allowed; writes not yet replicated are lost`;
+    }
+    case 's3-version-restore':
+      return (
+        `puts every object under ${s3Location(run, c)} back to its newest version at or before ` +
+        `${pointInTimeOf(run, c.params.pointInTime)}; later versions stop being current (they stay in the version history)`
+      );
+    default:
+      return `runs its ${c.type} recovery, which cannot be undone`;
+  }
+}
+
+/** The replication lag of a one-way database component now; what is at risk for the others. */
+async function dataAtRisk(deps: ApprovalDeps, run: RunContext, c: ComponentTask): Promise<DataAtRisk> {
+  const base = { component: c.id, type: c.type };
+  const lag = async (read: Promise<LagReading>, plannedNote: string | null = null): Promise<DataAtRisk> => {
+    const { seconds, reason } = await read;
+    return { ...base, replicaLagSeconds: seconds, note: reason ?? plannedNote };
+  };
+  const cloudwatch = () => deps.clients.cloudwatch(run.regions.secondary);
+  switch (c.type) {
+    case 'rds-replica-promotion':
+      return lag(readReplicationLag(cloudwatch(), deps.logger, deps.now(), rdsReplicaLagMetric(c.params.replicaDbInstanceIdentifier)));
+    case 'aurora-global-failover':
+      return lag(
+        readReplicationLag(cloudwatch(), deps.logger, deps.now(), auroraGlobalLagMetric(c.params.targetDbClusterArn)),
+        run.mode === 'planned' ? 'switchover: the secondary catches up first, no data loss expected' : null,
+      );
+    case 's3-version-restore':
+      return {
+        ...base,
+        replicaLagSeconds: null,
+        note:
+          `no replication lag: the current objects under ${s3Location(run, c)} are overwritten by their versions as of ` +
+          `${pointInTimeOf(run, c.params.pointInTime)}; changes made since then stop being current`,
+      };
+    default:
+      return { ...base, replicaLagSeconds: null, note: `no replication lag for ${c.type}` };
+  }
+}
+
+function costLine(deps: ApprovalDeps, c: ComponentTask, risk: DataAtRisk): string {
+  const target = c.rpoClass ? deps.rpoClasses?.[c.rpoClass]?.targetMinutes : undefined;
+  const rpo = !c.rpoClass ? '' : target === undefined ? ` [RPO class ${c.rpoClass}]` : ` [RPO target ${target} min, class ${c.rpoClass}]`;
+  if (risk.replicaLagSeconds !== null) {
+    const over = target !== undefined && risk.replicaLagSeconds > target * 60 ? ' - OVER the RPO target' : '';
+    const loss = risk.note ?? `writes from about the last ${formatSeconds(risk.replicaLagSeconds)} may be lost`;
+    return `${c.id}: replica lag ${formatSeconds(risk.replicaLagSeconds)} now; ${loss}${over}${rpo}`;
+  }
+  if (c.type === 'rds-replica-promotion' || c.type === 'aurora-global-failover') {
+    return `${c.id}: replica lag unknown (${risk.note ?? 'not measured'}); data at risk unknown${rpo}`;
+  }
+  return `${c.id}: ${risk.note ?? 'no replication lag'}${rpo}`;
+}
+
+/** `[dr-autopilot] Approval needed: <scenario> failover of <plan>`, long ids shortened to stay under 100 characters. */
+function subjectOf(run: RunContext): string {
+  const subject = (scenario: string, plan: string) => `[dr-autopilot] Approval needed: ${scenario} ${run.mode === 'planned' ? 'switchover' : 'failover'} of ${plan}`;
+  const budget = MAX_SUBJECT_CHARS - subject('', '').length;
+  if (run.scenario.length + run.plan.length <= budget) return subject(run.scenario, run.plan);
+  const scenario = clip(run.scenario, Math.max(Math.ceil(budget / 2), budget - run.plan.length));
+  return subject(scenario, clip(run.plan, budget - scenario.length));
+}
+
+interface Parts {
+  head: string[];
+  steps: string[];
+  costs: string[];
+  tail: string[];
+}
+
+/**
+ * The message, within SNS's 256 KB: when a huge plan's lists would not fit, the per-component lines
+ * are cut (saying how many are left out), never the deadline or the commands.
+ */
+function render({ head, steps, costs, tail }: Parts, readAt: string, deadlineSection: string[]): string {
+  const build = (shown: number) => {
+    const more = steps.length - shown;
+    const cut = more > 0 ? [`  ... and ${more} more one-way component(s): see $.approval.oneWayComponents of the execution`] : [];
+    return [
+      ...head,
+      ...steps.slice(0, shown),
+      ...cut,
+      '',
+      `What it costs (data at risk, read at ${readAt}):`,
+      ...costs.slice(0, shown),
+      ...cut,
+      '',
+      ...deadlineSection,
+      '',
+      ...tail,
+    ].join('\n');
+  };
+  let shown = steps.length;
+  let message = build(shown);
+  while (Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES && shown > 0) {
+    const ratio = MAX_MESSAGE_BYTES / Buffer.byteLength(message, 'utf8');
+    shown = Math.max(0, Math.min(shown - 1, Math.floor(shown * ratio)));
+    message = build(shown);
+  }
+  return message;
+}
+
+/**
+ * Asks for a person's approval before the run's first one-way step: what will happen (scenario,
+ * mode, the tier that waits, each one-way component and what it does), what it costs (the replica
+ * lag now, i.e. the data at risk, per one-way database component), the deadline (no answer is a
+ * denial) and the exact commands to answer. One message to the internal topic only: whoever holds
+ * the task token can answer.
+ */
+export async function requestApproval(deps: ApprovalDeps, topicArn: string, request: ApprovalRequest): Promise<ApprovalResult> {
+  const { tier, components } = validate(request);
+  const { run, tiers, approval, taskToken } = request;
+  // Before the reads: the task's timeout runs from its start, so the stated deadline is never late.
+  const now = deps.now();
+  const risks: DataAtRisk[] = [];
+  // A few reads at a time: GetMetricData has a per-account rate, and a plan may list many components.
+  for (let i = 0; i < components.length; i += LAG_READS_AT_ONCE) {
+    risks.push(...(await Promise.all(components.slice(i, i + LAG_READS_AT_ONCE).map((c) => dataAtRisk(deps, run, c)))));
+  }
+  const deadline = new Date(now.getTime() + approval.timeoutSeconds * 1000).toISOString();
+  const operation = run.mode === 'planned' ? 'planned switchover' : 'unplanned failover';
+  const token = quoted(taskToken);
+  const answer = `--region ${run.regions.secondary} --token ${token}`;
+  const head = [
+    `Approval needed before a one-way recovery step of ${run.plan}.`,
+    `Scenario: ${run.scenario} - ${oneLine(run.scenarioName)} (${operation}, severity ${run.severity})`,
+    `Started by: ${oneLine(run.trigger?.by ?? 'unknown', 200)} (${run.trigger?.kind ?? 'unknown'})${run.trigger?.reason ? `: ${oneLine(run.trigger.reason)}` : ''}`,
+    `Incident start: ${run.startedAt}   Run: ${run.executionId}`,
+    '',
+    'What will happen:',
+    oneLine(
+      `The run waits before ${tier.id} (tier ${approval.tierIndex + 1} of ${tiers.length}: ${tier.name}); ` +
+        `approved, it recovers ${tier.components.map((c) => c.id).join(', ')}.`,
+      4 * MAX_LINE_CHARS,
+    ),
+    `One-way steps the approval covers (they cannot be undone), in recovery order:`,
+  ];
+  const steps = components.map((c) => `  - ${oneLine(`${c.id} (${c.type}, ${c.tier}): ${whatItDoes(run, c)}`, 2 * MAX_LINE_CHARS)}`);
+  const costs = components.map((c, i) => `  - ${oneLine(costLine(deps, c, risks[i]!), 2 * MAX_LINE_CHARS)}`);
+  const deadlineSection = [
+    `Deadline: ${deadline} (${formatDuration(approval.timeoutSeconds)} from now).`,
+    `No answer by then is a denial: the run stops before ${tier.id} and makes none of these one-way changes.`,
+  ];
+  const tail = [
+    'How to answer (from a shell with AWS credentials for this account):',
+    `  Approve:  npx dr-autopilot approve ${answer}`,
+    `  Approve with force - only if the old primary may still be up: it is fenced (stopped or isolated) first, then the run goes on:`,
+    `            npx dr-autopilot approve ${answer} --force --reason '…'`,
+    `  Reject:   npx dr-autopilot reject ${answer} --reason '…'`,
+  ];
+  const message = render({ head, steps, costs, tail }, now.toISOString(), deadlineSection);
+  const out = await deps.sns.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: subjectOf(run),
+      Message: message,
+      MessageAttributes: {
+        audience: { DataType: 'String', StringValue: 'internal' },
+        stage: { DataType: 'String', StringValue: 'approval-needed' },
+        scenario: { DataType: 'String', StringValue: run.scenario },
+        severity: { DataType: 'String', StringValue: run.severity },
+      },
+    }),
+  );
+  return { messageId: out.MessageId ?? '', dataAtRisk: risks };
+}
