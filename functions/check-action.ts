@@ -2,8 +2,12 @@ import { createAwsClients } from '../shared/aws/clients.ts';
 import { checkComponent, type CheckInput } from '../shared/run/component.ts';
 import { idempotentStep } from '../shared/runtime/idempotency.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+import { lockHolder } from '../shared/state/hold-lock.ts';
+import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
 const clients = createAwsClients();
+const ddb = createStateDocumentClient();
+const holdLock = lockHolder(() => ({ ddb, tableName: stateTableName(), now: () => new Date(), logger }));
 
 /**
  * Checks one component's recovery action: done, not yet (with when to look again), or out of time.
@@ -12,7 +16,7 @@ const clients = createAwsClients();
  */
 export const handler = lambdaHandler(
   async (event: CheckInput) => {
-    const action = await checkComponent({ clients, logger, now: () => new Date() }, event);
+    const action = await checkComponent({ clients, logger, now: () => new Date(), holdLock }, event);
     logger.info('Action checked', { status: action.status, done: action.done, checks: action.checks });
     return action;
   },

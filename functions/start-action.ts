@@ -2,8 +2,12 @@ import { createAwsClients } from '../shared/aws/clients.ts';
 import { startComponent, type StartInput } from '../shared/run/component.ts';
 import { idempotentStep } from '../shared/runtime/idempotency.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+import { lockHolder } from '../shared/state/hold-lock.ts';
+import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
 const clients = createAwsClients();
+const ddb = createStateDocumentClient();
+const holdLock = lockHolder(() => ({ ddb, tableName: stateTableName(), now: () => new Date(), logger }));
 
 /**
  * Starts one component's recovery action. Idempotent twice over: a repeated invocation for the same
@@ -12,7 +16,7 @@ const clients = createAwsClients();
  */
 export const handler = lambdaHandler(
   async (event: StartInput) => {
-    const action = await startComponent({ clients, logger, now: () => new Date() }, event);
+    const action = await startComponent({ clients, logger, now: () => new Date(), holdLock }, event);
     logger.info('Action started', { status: action.status, done: action.done, nextCheckSeconds: action.nextCheckSeconds });
     return action;
   },

@@ -238,6 +238,13 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
     risks.push(...(await Promise.all(components.slice(i, i + LAG_READS_AT_ONCE).map((c) => dataAtRisk(deps, run, c)))));
   }
   const deadline = new Date(now.getTime() + approval.timeoutSeconds * 1000).toISOString();
+  /** What --force can do: only an isolation fence can be put up before a promotion (RDS can't stop a primary that has replicas). */
+  function forceEffect(list: ComponentTask[]): string {
+    const replicas = list.filter((c): c is ComponentTask & { type: 'rds-replica-promotion' } => c.type === 'rds-replica-promotion');
+    const cannot = replicas.filter((c) => c.params.fencing.method !== 'isolate').map((c) => c.id);
+    const base = 'a primary found up is fenced first (isolated), an Aurora failover goes on, then the run continues';
+    return cannot.length === 0 ? base : `${base}; for ${cannot.join(', ')} (fencing ${cannot.length === 1 ? 'is' : 'are'} not "isolate") force cannot fence first and the step is still refused`;
+  }
   const operation = run.mode === 'planned' ? 'planned switchover' : 'unplanned failover';
   const token = quoted(taskToken);
   const answer = `--region ${run.regions.secondary} --token ${token}`;
@@ -264,7 +271,7 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
   const tail = [
     'How to answer (from a shell with AWS credentials for this account):',
     `  Approve:  npx dr-autopilot approve ${answer}`,
-    `  Approve with force - only if the old primary may still be up: it is fenced (stopped or isolated) first, then the run goes on:`,
+    `  Approve with force - only if the old primary may still be up: ${forceEffect(components)}:`,
     `            npx dr-autopilot approve ${answer} --force --reason '…'`,
     `  Reject:   npx dr-autopilot reject ${answer} --reason '…'`,
   ];

@@ -11,6 +11,12 @@ export interface Deps {
   clients: AwsClients;
   logger: Logger;
   now: () => Date;
+  /**
+   * Right before a one-way command: makes sure this execution still holds the plan's recovery lock
+   * (taking it again if it is free), so an execution redriven after its lock was released, or one
+   * whose lock another run took over, never sends a one-way command beside another recovery.
+   */
+  holdLock?: (run: RunContext) => Promise<void>;
 }
 
 export interface StartInput {
@@ -41,8 +47,10 @@ function context(deps: Deps, run: RunContext, component: ComponentTask, approval
     force: approval?.decision?.force === true,
     // Anti-flapping: an alarm-started run re-reads its trigger alarm right before each one-way command.
     beforeOneWay: async (step) => {
-      if (run.trigger.kind !== 'alarm') return;
-      await assertTriggerStillAlarming(deps.clients.cloudwatch(run.regions.secondary), run.trigger.by, `${step} of ${component.id} (${component.type})`, deps.logger);
+      if (run.trigger.kind === 'alarm') {
+        await assertTriggerStillAlarming(deps.clients.cloudwatch(run.regions.secondary), run.trigger.by, `${step} of ${component.id} (${component.type})`, deps.logger);
+      }
+      await deps.holdLock?.(run);
     },
   };
 }

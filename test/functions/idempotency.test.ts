@@ -1,5 +1,6 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as startAction } from '../../functions/start-action.ts';
@@ -35,7 +36,9 @@ describe('start-action is idempotent (Powertools idempotency, DynamoDB) across i
     coreDatabase = componentOf(state, 'core-database');
   });
   afterAll(() => local.stop());
-  beforeEach(() => {
+  beforeEach(async () => {
+    // Each test is another execution of the plan: the previous one's lock is gone.
+    await local.ddb.send(new DeleteCommand({ TableName: local.tableName, Key: { id: 'lock#dataset-platform', sk: 'lock' } }));
     useStateTable(local);
     vi.stubEnv('POWERTOOLS_IDEMPOTENCY_DISABLED', 'false');
     rds.reset();
@@ -118,5 +121,17 @@ describe('start-action is idempotent (Powertools idempotency, DynamoDB) across i
     // Assess
     expect(rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
     expect(other.done).toBe(true);
+  });
+
+  it('sends no one-way command while another execution holds the plan\'s lock (e.g. this one was redriven after its lock was released)', async () => {
+    // Prepare: another recovery of the plan took the lock.
+    const other = startEvent();
+    await startAction(other, context);
+    rds.resetHistory();
+    // Act
+    const redriven = startAction(startEvent(), context);
+    // Assess
+    await expect(redriven).rejects.toMatchObject({ name: 'RecoveryInProgressError' });
+    expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
   });
 });

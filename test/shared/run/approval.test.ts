@@ -113,7 +113,7 @@ describe('requestApproval', () => {
         '',
         'How to answer (from a shell with AWS credentials for this account):',
         `  Approve:  npx dr-autopilot approve --region ap-northeast-3 --token '${TOKEN}'`,
-        '  Approve with force - only if the old primary may still be up: it is fenced (stopped or isolated) first, then the run goes on:',
+        '  Approve with force - only if the old primary may still be up: a primary found up is fenced first (isolated), an Aurora failover goes on, then the run continues; for core-database (fencing is not "isolate") force cannot fence first and the step is still refused:',
         `            npx dr-autopilot approve --region ap-northeast-3 --token '${TOKEN}' --force --reason '…'`,
         `  Reject:   npx dr-autopilot reject --region ap-northeast-3 --token '${TOKEN}' --reason '…'`,
       ].join('\n'),
