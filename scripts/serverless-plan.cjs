@@ -219,7 +219,57 @@ const internalTopicPublish = [
   { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['NotificationKey', 'Arn'] }] },
 ];
 
+/** Every check of the plan: the components' and the final verification's, with the component that lists it. */
+const allChecks = [
+  ...plan.components.flatMap((c) => (c.checks || []).map((check) => ({ check, component: c }))),
+  ...((plan.verification && plan.verification.checks) || []).map((check) => ({ check, component: null })),
+];
+
+/** What the integrity checks read: each bucket, record, health check and secret they name; nothing they could change. */
+function verifyStatements() {
+  const statements = [];
+  const secrets = new Set();
+  for (const { check, component } of allChecks) {
+    if (check.type.startsWith('postgres-') || check.type === 'rpo-heartbeat') {
+      if (component && component.database) secrets.add(component.database.recoverySecretArn);
+    } else if (check.type === 's3-bucket') {
+      statements.push({
+        Effect: 'Allow',
+        Action: ['s3:GetBucketVersioning', 's3:GetEncryptionConfiguration', 's3:GetReplicationConfiguration', 's3:GetBucketPublicAccessBlock'],
+        Resource: [arn('s3', '', check.bucket, false)],
+      });
+    } else if (check.type === 's3-objects') {
+      statements.push({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn('s3', '', `${check.manifestBucket || check.bucket}/${check.manifestKey}`, false)] });
+      statements.push({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [arn('s3', '', `${check.bucket}/*`, false)] });
+    } else if (check.type === 'route53-health-check') {
+      statements.push({ Effect: 'Allow', Action: ['route53:GetHealthCheckStatus'], Resource: [arn('route53', '', `healthcheck/${check.healthCheckId}`, false)] });
+    } else if (check.type === 'dns-answer') {
+      // TestDNSAnswer has no resource-level permissions (read-only).
+      statements.push({ Effect: 'Allow', Action: ['route53:TestDNSAnswer'], Resource: '*' });
+    } else if (check.type === 's3-replication-rpo') {
+      // GetMetricData has no resource-level permissions (read-only).
+      statements.push({ Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' });
+    }
+  }
+  if (secrets.size > 0) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [...secrets] });
+  return statements;
+}
+
+const databases = plan.components.filter((c) => c.database);
+const primarySecrets = () =>
+  databases.length ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: databases.map((c) => c.database.primarySecretArn) }] : [];
+const rate = (minutes) => (minutes === 1 ? 'rate(1 minute)' : `rate(${minutes} minutes)`);
+/** The VPC access the database functions need (AWS-managed policy actions, written out). */
+const vpcAccess = plan.databaseAccess
+  ? [{ Effect: 'Allow', Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Resource: '*' }]
+  : [];
+
 module.exports = {
+  /** Lambda vpc settings for the functions that connect to databases ({} when the plan names none). */
+  /** One schedule per writer for all databases: the shortest interval any of them asks for (EventBridge: at least a minute). */
+  heartbeatSchedule: rate(Math.max(1, Math.round(Math.min(60, ...databases.map((c) => (c.database.heartbeatIntervalSeconds || 60) / 60))))),
+  manifestSchedule: rate(Math.max(1, Math.min(60, ...databases.map((c) => c.database.manifestIntervalMinutes || 60)))),
+  databaseVpc: plan.databaseAccess ? { subnetIds: plan.databaseAccess.subnetIds, securityGroupIds: plan.databaseAccess.securityGroupIds } : null,
   planFile,
   planName: plan.name,
   secondaryRegion: secondary,
@@ -234,6 +284,13 @@ module.exports = {
     ReleaseLockRole: role('release-lock', stateTableAccess('UpdateItem', 'GetItem')),
     // Reads the replica lag to state the data at risk (GetMetricData has no resource-level permissions).
     RequestApprovalRole: role('request-approval', [...internalTopicPublish, { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' }]),
+    // The checks read what they check and the manifests in the state table; they change nothing but
+    // the canary row of a database check (an SQL write, not an IAM action).
+    VerifyComponentRole: role('verify-component', [...verifyStatements(), ...stateTableAccess('Query', 'GetItem'), ...vpcAccess]),
+    VerifySystemRole: role('verify-system', [...verifyStatements(), ...stateTableAccess('Query', 'GetItem'), ...vpcAccess]),
+    // Heartbeats go to the primaries (their secrets only); manifests also into the state table.
+    WriteHeartbeatRole: role('write-heartbeat', [...primarySecrets(), ...vpcAccess]),
+    WriteManifestRole: role('write-manifest', [...primarySecrets(), ...stateTableAccess('PutItem'), ...vpcAccess]),
     RecordTierRole: role('record-tier', []),
     SummariseRunRole: role('summarise-run', []),
     RequestConfirmationRole: role('request-confirmation', internalTopicPublish),

@@ -104,6 +104,12 @@ export class RecoveryCooldownError extends DrAutopilotError {
   readonly retryable = false;
 }
 
+/** A check the plan lists (not advisory) failed after the component recovered, or in the final verification. */
+export class IntegrityCheckFailedError extends DrAutopilotError {
+  override readonly name = 'IntegrityCheckFailedError';
+  readonly retryable = false;
+}
+
 // ---- retryable ------------------------------------------------------------------------------------
 
 /** AWS throttled the call (Throttling, ThrottlingException, SlowDown, TooManyRequestsException…). */
@@ -144,6 +150,7 @@ export const ERROR_NAMES = [
   'SplitBrainRiskError',
   'RecoveryInProgressError',
   'RecoveryCooldownError',
+  'IntegrityCheckFailedError',
   'AwsThrottlingError',
   'AwsTransientError',
   'ResourceBusyError',

@@ -7,6 +7,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
 /**
@@ -29,6 +30,8 @@ export interface AwsClients {
   autoScaling(region: string): AutoScalingClient;
   elasticache(region: string): ElastiCacheClient;
   lambda(region: string): LambdaClient;
+  /** Database credentials for the integrity checks. */
+  secretsManager(region: string): SecretsManagerClient;
 }
 
 type Ctor<T> = new (config: { region: string; maxAttempts?: number }) => T;
@@ -58,5 +61,6 @@ export function createAwsClients(): AwsClients {
     autoScaling: perRegion(AutoScalingClient),
     elasticache: perRegion(ElastiCacheClient),
     lambda: perRegion(LambdaClient),
+    secretsManager: perRegion(SecretsManagerClient),
   };
 }

@@ -129,6 +129,11 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
       io.out(`  ${t.id}: ${t.status}, ${t.achievedMinutes ?? '—'} min of ${t.rtoTargetMinutes} (${t.met ? 'met' : 'not met'})`);
     }
     for (const p of report.rpo) io.out(`  RPO ${p.dataClass}: ${p.measuredMinutes ?? '—'} min of ${p.targetMinutes} (${p.source})`);
+    if (report.checks.length > 0) {
+      const count = (status: string) => report.checks.filter((c) => c.status === status).length;
+      io.out(`  Checks: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
+      for (const c of report.checks.filter((x) => x.status === 'failed')) io.out(`    FAILED ${c.component ?? 'system'} ${c.name}${c.advisory ? ' (advisory)' : ''}: ${c.detail}`);
+    }
     io.out(`Report: ${path.join(dir, 'report.md')} (also report.json, report.html)`);
   }
   return report.outcome === 'recovered' || report.outcome === 'ignored' ? 0 : 1;

@@ -45,13 +45,23 @@ export const drillRpoSchema = z.strictObject({
   measuredMinutes: minutes.nullable(),
   met: z.boolean().nullable(),
   source: z.string().min(1),
+  /** ± the measurement's precision (a heartbeat's interval). */
+  uncertaintyMinutes: minutes.nullable().optional(),
+  /** The replica lag recorded at promotion, beside the measured figure. */
+  replicaLagMinutes: minutes.nullable().optional(),
 });
 
 export const drillCheckSchema = z.strictObject({
-  component: z.string().min(1),
+  /** The component checked; null for the final verification of the whole system. */
+  component: z.string().min(1).nullable(),
   name: z.string().min(1),
-  status: z.enum(['passed', 'failed']),
+  /** skipped: the check could not run in this drill (a database check without --with-postgres). */
+  status: z.enum(['passed', 'failed', 'skipped']),
   detail: z.string(),
+  type: z.string().min(1).optional(),
+  advisory: z.boolean().optional(),
+  observations: z.record(z.string(), z.unknown()).optional(),
+  checkedAt: instant.optional(),
 });
 
 export const drillNotificationSchema = z.strictObject({

@@ -1,3 +1,5 @@
+import { useCheckIo } from '../checks/io.ts';
+import type { CheckResult, PostgresConnector } from '../checks/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { startLocalDynamoDb, routeDynamoDb } from '../local/dynamodb.ts';
 import { FUNCTION_HANDLERS } from '../local/handlers.ts';
@@ -8,8 +10,10 @@ import type { Plan } from '../plan/schema.ts';
 import { alarmEvent, normaliseTimestamp } from '../run/input.ts';
 import type { ActionRecord, ApprovalState, ComponentTask, RunSummary } from '../run/types.ts';
 import { packagedPlan, resetPackagedPlan } from '../runtime/plan.ts';
-import { measuredRpo, type DrillReport } from './report.ts';
+import type { DrillReport } from './report.ts';
+import { simulatedFetch } from './simulator/http.ts';
 import { DEFAULT_DURATIONS, installSimulatedAccount } from './simulator/index.ts';
+import { seedS3ObjectChecks } from './simulator/s3.ts';
 import type { DurationTable, Fault } from './simulator/world.ts';
 
 export interface DrillOptions {
@@ -22,6 +26,8 @@ export interface DrillOptions {
   durations?: DurationTable;
   /** Simulated start when no event gives one. */
   startAt?: Date;
+  /** A real PostgreSQL for the database checks (`--with-postgres`); without it they are skipped. */
+  postgres?: PostgresConnector;
   /** Called for every progress step (simulated time, tier, component, state, status). */
   onProgress?: (step: ProgressStep) => void;
 }
@@ -139,11 +145,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     return await withVirtualClock(start.startAt, async () => {
       // Built on simulated time, so the resources' history is dated relative to the drill's incident.
       const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime(), primaryDown: true });
+      // The checks' data and I/O: the manifests their s3-objects checks read, the recovered services'
+      // HTTP answers, and no database unless a real one is given (database checks are then skipped).
+      seedS3ObjectChecks(account.world);
+      useCheckIo({ fetch: simulatedFetch(account.world), postgres: options.postgres ?? null });
       try {
         // Progress is counted from the incident, as RTO is.
         const t0 = start.incidentAt.getTime();
         const retries = new Map<string, { state: string; error: string; at: string }[]>();
-        const observations = new Map<string, Record<string, unknown>>();
         const lastStatus = new Map<string, string>();
         let transitions = 0;
 
@@ -210,8 +219,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
                 // A caught failure exits with the branch's earlier action beside the error: not a new status.
                 if (action && output.error === undefined) {
                   lastStatus.set(component.id, action.status);
-                  observations.set(component.id, action.observations);
                   step(e.state.name, `${action.status}${action.done ? ' (done)' : ''}`);
+                }
+              } else if (e.type === 'StateExited' && (e.state.name === 'Verify Component' || e.state.name === 'Verify System')) {
+                const output = (e.state.output ?? {}) as { verification?: { checks?: CheckResult[]; results?: CheckResult[] | null }; error?: unknown };
+                const results = (component ? output.verification?.checks : output.verification?.results) ?? [];
+                if (output.error === undefined && results.length > 0) {
+                  const status = results.map((r) => `${r.name} ${r.status}${r.advisory && r.status === 'failed' ? ' (advisory)' : ''}`).join(', ');
+                  options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), tier: component?.tier, component: component?.id, type: component?.type, state: e.state.name, status });
                 }
               } else if (e.type === 'StateEntered' && e.state.name === 'Request Operator Confirmation' && component) {
                 step(e.state.name, 'waiting for an operator');
@@ -333,9 +348,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
               retries: retries.get(c.id) ?? [],
             };
           }),
-          rpo: measuredRpo(plan, summary, observations),
+          checks: summary.checks,
+          rpo: summary.rpo,
         };
       } finally {
+        useCheckIo(undefined);
         account.restore();
       }
     });

@@ -8,6 +8,8 @@ import { handler as requestApproval } from '../../functions/request-approval.ts'
 import { handler as requestConfirmation } from '../../functions/request-confirmation.ts';
 import { handler as startAction } from '../../functions/start-action.ts';
 import { handler as summariseRun } from '../../functions/summarise-run.ts';
+import { handler as verifyComponent } from '../../functions/verify-component.ts';
+import { handler as verifySystem } from '../../functions/verify-system.ts';
 import type { LambdaHandler } from './state-machine.ts';
 
 /** The deployable functions by name (as in serverless.yml), for running the state machine in-process. */
@@ -22,4 +24,6 @@ export const FUNCTION_HANDLERS: Record<string, LambdaHandler> = {
   'acquire-lock': acquireLock as LambdaHandler,
   'release-lock': releaseLock as LambdaHandler,
   'request-approval': requestApproval as LambdaHandler,
+  'verify-component': verifyComponent as LambdaHandler,
+  'verify-system': verifySystem as LambdaHandler,
 };

@@ -19,8 +19,16 @@ export const planReferences = z.object({
     }),
   ),
   components: z.array(
-    z.object({ id: z.string(), rpoClass: z.string().optional(), onlyInScenarios: z.array(z.string()).optional() }),
+    z.object({
+      id: z.string(),
+      rpoClass: z.string().optional(),
+      onlyInScenarios: z.array(z.string()).optional(),
+      // Which checks need the component's database block (the checks' own fields are the schema's business).
+      checks: z.array(z.object({ type: z.string() }).loose()).catch([]).default([]),
+      database: z.unknown().optional(),
+    }),
   ),
+  verification: z.object({ checks: z.array(z.object({ type: z.string() }).loose()).catch([]).default([]) }).catch({ checks: [] }).default({ checks: [] }),
   scenarios: z.array(
     z.object({
       id: z.string(),
@@ -163,6 +171,27 @@ export function crossReferenceIssues(plan: PlanReferences): PlanIssue[] {
       else alarmOwner.set(alarm, scenario.id);
     });
   });
+
+  // Database checks connect with the component's database block; the system verification has none.
+  const DATABASE_CHECKS = new Set(['postgres-writable', 'postgres-tables', 'postgres-indexes', 'postgres-replication', 'rpo-heartbeat']);
+  plan.components.forEach((component, i) => {
+    component.checks.forEach((check, j) => {
+      if (DATABASE_CHECKS.has(check.type) && component.database === undefined) {
+        add(`components.${i}.checks.${j}.type`, `${check.type} connects to the component's database: add a database block (primarySecretArn, recoverySecretArn, criticalTables)`);
+      }
+    });
+  });
+  plan.verification.checks.forEach((check, j) => {
+    if (DATABASE_CHECKS.has(check.type)) add(`verification.checks.${j}.type`, `${check.type} checks a component's database: list it under that component's checks`);
+  });
+  const checkScenarios = (check: Record<string, unknown>, path: string) => {
+    if (!Array.isArray(check.onlyInScenarios)) return;
+    check.onlyInScenarios.forEach((id, k) => {
+      if (typeof id === 'string' && !scenarioIds.has(id)) add(`${path}.onlyInScenarios.${k}`, `unknown scenario "${id}"`);
+    });
+  };
+  plan.components.forEach((component, i) => component.checks.forEach((check, j) => checkScenarios(check, `components.${i}.checks.${j}`)));
+  plan.verification.checks.forEach((check, j) => checkScenarios(check, `verification.checks.${j}`));
 
   return issues;
 }

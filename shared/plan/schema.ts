@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkSpec, database } from '../checks/schema.ts';
 
 /**
  * The recovery plan: a versioned YAML file that is the single source of truth for what is recovered,
@@ -35,6 +36,10 @@ const componentBase = {
   checkIntervalSeconds: z.number().int().min(5).max(3_600).default(30),
   /** Restrict this component to these scenarios even when a scenario selects its whole tier. */
   onlyInScenarios: z.array(id).optional(),
+  /** Integrity checks run after the component recovered (shared/checks/schema.ts). */
+  checks: z.array(checkSpec).default([]),
+  /** The PostgreSQL database the component holds: for its checks and the heartbeat and manifest writers. */
+  database: database.optional(),
 };
 
 export const rdsReplicaPromotion = z.strictObject({
@@ -331,6 +336,19 @@ export const plan = z.strictObject({
   components: z.array(component).min(1),
   scenarios: z.array(scenario).min(1),
   stakeholders: z.strictObject({ audiences: z.array(audience).min(1) }),
+  /**
+   * Where the functions that connect to the databases run (verify-component, verify-system and the
+   * heartbeat and manifest writers): subnets and security groups in the recovery region's VPC, with
+   * a route to the primary region's database (peering or transit gateway) for the writers.
+   */
+  databaseAccess: z
+    .strictObject({
+      subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id')).min(1),
+      securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id')).min(1),
+    })
+    .optional(),
+  /** The final verification stage: checks of the whole system after the last tier. */
+  verification: z.strictObject({ checks: z.array(checkSpec).default([]) }).default({ checks: [] }),
   safety: z
     .strictObject({
       /** Minimum minutes from the end of one recovery of this plan to the start of the next (anti-flapping); 0 = none. */

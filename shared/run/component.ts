@@ -5,6 +5,8 @@ import type { AwsClients } from '../aws/clients.ts';
 import { ActionTimedOutError, InvalidInputError } from '../errors.ts';
 import { assertTriggerStillAlarming } from './alarm-guard.ts';
 import { causeMessage } from './cause.ts';
+import { blocking, describeFailures } from '../checks/run.ts';
+import type { CheckResult } from '../checks/types.ts';
 import type { ActionRecord, ApprovalState, ComponentResult, ComponentTask, RunContext } from './types.ts';
 
 export interface Deps {
@@ -129,20 +131,26 @@ export interface RecordInput {
   error?: { Error: string; Cause?: string };
   /** Output of the operator's confirmation (manual components). */
   confirmation?: JsonObject;
+  /** The integrity checks run after the action was done (Verify Component). */
+  verification?: { checks: CheckResult[] };
 }
 
 /** The component's outcome as it goes into the run's results and the report. */
 export function recordComponent(deps: Pick<Deps, 'now'>, input: RecordInput): ComponentResult {
   const { component, action, error, confirmation } = input;
   const now = deps.now().toISOString();
-  // Recovered only when the action says it is done; anything else without a caught error is a
-  // branch that ended early: fail closed, so the next tier does not start on it.
+  const checks = input.verification?.checks ?? [];
+  // Recovered only when the action says it is done and no listed check (not advisory) failed;
+  // anything else without a caught error is a branch that ended early: fail closed, so the next
+  // tier does not start on it.
   const failure: ComponentResult['error'] =
     error !== undefined
       ? { name: error.Error, message: causeMessage(error.Cause) }
-      : action?.done === true
-        ? null
-        : { name: 'UnexpectedStateError', message: `${component.id}: the recovery action did not finish (last status: ${action?.status ?? 'not started'})` };
+      : action?.done !== true
+        ? { name: 'UnexpectedStateError', message: `${component.id}: the recovery action did not finish (last status: ${action?.status ?? 'not started'})` }
+        : blocking(checks).length > 0
+          ? { name: 'IntegrityCheckFailedError', message: describeFailures(checks) }
+          : null;
   return {
     id: component.id,
     tier: component.tier,
@@ -155,5 +163,6 @@ export function recordComponent(deps: Pick<Deps, 'now'>, input: RecordInput): Co
     lastStatus: action?.status ?? null,
     observations: { ...(action?.observations ?? {}), ...(confirmation ? { confirmation } : {}) },
     error: failure,
+    verification: checks,
   };
 }

@@ -12,6 +12,9 @@ export const EXECUTION_TIMEOUT_SECONDS = 172_800;
 /** An earlier run of the same incident, as the state table has it (a console start with `resumeOf`). */
 export type PreviousIncident = IncidentRecord;
 
+/** A check without onlyInScenarios runs in every scenario. */
+const inScenario = (check: { onlyInScenarios?: string[] }, scenario: string) => check.onlyInScenarios === undefined || check.onlyInScenarios.includes(scenario);
+
 /** The execution ARN a console input asks to resume, if any (the handler loads that incident first). */
 export function resumeOfInput(input: unknown): string | undefined {
   const value = typeof input === 'object' && input !== null ? (input as { resumeOf?: unknown }).resumeOf : undefined;
@@ -83,7 +86,9 @@ export function prepareRun(plan: Plan, { input, executionId, executionStartedAt 
   const done = new Set(carried.map((c) => c.id));
   const tiers: TierTask[] = order.tiers.map((tier) => ({
     ...tier,
-    components: tier.components.filter((c) => !done.has(c.id)).map((c) => ({ ...c, tier: tier.id, timeoutSeconds: c.timeoutMinutes * 60 })),
+    components: tier.components
+      .filter((c) => !done.has(c.id))
+      .map((c) => ({ ...c, checks: c.checks.filter((k) => inScenario(k, scenario.id)), tier: tier.id, timeoutSeconds: c.timeoutMinutes * 60 })),
   }));
   const gateTier = tiers.findIndex((t) => t.components.some((c) => isOneWay(c.type)));
   const mode = request.mode ?? scenario.mode;
@@ -122,6 +127,11 @@ export function prepareRun(plan: Plan, { input, executionId, executionStartedAt 
       expiresAt: new Date(executionStart + EXECUTION_TIMEOUT_SECONDS * 1000).toISOString(),
     },
     carried,
+    verification: { checks: plan.verification.checks.filter((c) => inScenario(c, scenario.id)), results: null },
+    rpo: {
+      targets: Object.fromEntries(Object.entries(plan.rpoClasses).map(([id, c]) => [id, c.targetMinutes])),
+      classOf: Object.fromEntries(plan.components.filter((c) => c.rpoClass !== undefined).map((c) => [c.id, c.rpoClass!])),
+    },
     status: 'running',
     results: { tiers: [], components: [] },
   };

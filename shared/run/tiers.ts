@@ -1,5 +1,7 @@
 import { InvalidInputError } from '../errors.ts';
+import { blocking, describeFailures } from '../checks/run.ts';
 import { causeMessage } from './cause.ts';
+import { measureRpo } from './rpo.ts';
 import type { ApprovalDecision, ComponentResult, RunState, RunSummary, TierResult, TierTask } from './types.ts';
 
 const minutesBetween = (from: string, to: string) => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;
@@ -104,6 +106,7 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
       lastStatus: null,
       observations: {},
       error: null,
+      verification: [],
     }));
   // Recovered by an earlier run of the incident, in a tier this run did not reach: still recovered.
   const carriedNotReached = (state.carried ?? []).filter((c) => !done.has(c.tier));
@@ -111,15 +114,29 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
   const recovered = state.status === 'recovered' && failedComponents.length === 0;
   const failedTier = state.results.tiers.find((t) => t.status === 'failed');
   const approvalStop = approvalOutcome(state);
-  const outcome: RunSummary['outcome'] = recovered
-    ? 'recovered'
-    : (approvalStop?.outcome ?? (failedComponents.some((c) => c.error?.name === 'RecoveryAbortedError') ? 'aborted' : 'failed'));
+  // The final verification (after the last tier): a failed system check fails a run that recovered every tier.
+  const systemChecks = state.verification?.results ?? [];
+  const verificationError = state.verification?.error;
+  const systemFailure = !recovered
+    ? null
+    : verificationError
+      ? `final verification could not run: ${verificationError.Error}${verificationError.Cause ? `: ${causeMessage(verificationError.Cause)}` : ''}`
+      : blocking(systemChecks).length > 0
+        ? `final verification failed: ${describeFailures(systemChecks)}`
+        : null;
+  const outcome: RunSummary['outcome'] =
+    recovered && !systemFailure
+      ? 'recovered'
+      : recovered
+        ? 'failed'
+        : (approvalStop?.outcome ?? (failedComponents.some((c) => c.error?.name === 'RecoveryAbortedError') ? 'aborted' : 'failed'));
+  const components = [...state.results.components, ...carriedNotReached, ...notStartedComponents.filter((c) => !carriedNotReached.some((k) => k.id === c.id))];
   return {
     plan: state.run.plan,
     scenario: state.run.scenario,
     mode: state.run.mode,
     outcome,
-    reason: recovered ? null : (approvalStop?.reason ?? failureReason(failedTier, failedComponents, notStartedTiers)),
+    reason: outcome === 'recovered' ? null : (systemFailure ?? approvalStop?.reason ?? failureReason(failedTier, failedComponents, notStartedTiers)),
     startedAt: state.run.startedAt,
     finishedAt: now.toISOString(),
     trigger: state.run.trigger,
@@ -129,7 +146,9 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
       ? { required: state.approval.required, decision: decisionOf(state.approval.decision), error: state.approval.error ? { name: state.approval.error.Error, message: causeMessage(state.approval.error.Cause) } : null }
       : null,
     tiers: [...state.results.tiers, ...notStartedTiers],
-    components: [...state.results.components, ...carriedNotReached, ...notStartedComponents.filter((c) => !carriedNotReached.some((k) => k.id === c.id))],
+    components,
+    checks: [...components.flatMap((c) => c.verification ?? []), ...systemChecks],
+    rpo: measureRpo(state, components),
   };
 }
 

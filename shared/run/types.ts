@@ -1,6 +1,8 @@
 import type { Json, JsonObject } from '../actions/types.ts';
 import type { TierRun } from '../plan/recovery-order.ts';
 import type { Component } from '../plan/schema.ts';
+import type { CheckSpec } from '../checks/schema.ts';
+import type { CheckResult } from '../checks/types.ts';
 import type { RunTrigger } from './input.ts';
 
 /** Facts about the run every state carries (`$.run` in the state machine). */
@@ -59,6 +61,21 @@ export interface ComponentResult {
   lastStatus: string | null;
   observations: JsonObject;
   error: { name: string; message: string } | null;
+  /** The integrity checks run after the component recovered (the plan's `checks`). */
+  verification: CheckResult[];
+}
+
+/** RPO achieved for one data class: measured from the recovered data, against the plan's target. */
+export interface RpoResult {
+  dataClass: string;
+  targetMinutes: number;
+  measuredMinutes: number | null;
+  met: boolean | null;
+  source: string;
+  /** ± how precise the measurement is (a heartbeat's interval). */
+  uncertaintyMinutes: number | null;
+  /** The replica lag recorded at promotion, to compare with the measured figure. */
+  replicaLagMinutes: number | null;
 }
 
 export interface TierResult {
@@ -109,6 +126,10 @@ export interface RunState {
   lock: { cooldownMinutes: number; ignoreCooldown: boolean; expiresAt: string };
   /** Components earlier runs of this incident recovered (resume): not run again, counted in their tiers. */
   carried: ComponentResult[];
+  /** The final verification stage: the plan's system checks and, once run, their results. */
+  verification: { checks: CheckSpec[]; results: CheckResult[] | null; error?: { Error: string; Cause?: string } };
+  /** For the measured RPO in the summary: the plan's target per data class, and each component's data class. */
+  rpo: { targets: Record<string, number>; classOf: Record<string, string> };
   status: 'running' | 'recovered' | 'failed';
   results: { tiers: TierResult[]; components: ComponentResult[] };
 }
@@ -128,6 +149,10 @@ export interface RunSummary {
   approval: { required: boolean; decision: ApprovalDecision | null; error: { name: string; message: string } | null } | null;
   tiers: TierResult[];
   components: ComponentResult[];
+  /** Every integrity check of the run: each component's, then the final verification's. */
+  checks: CheckResult[];
+  /** RPO per data class measured from the recovered data. */
+  rpo: RpoResult[];
 }
 
 export type { Json };

@@ -54,7 +54,7 @@ describe('functions/prepare-run', () => {
     const deps = { ddb: local.ddb, tableName: local.tableName, now: () => new Date(), logger: silentLogger() };
     await recordRunStart(deps, { incidentId: first, executionId: first, plan: 'dataset-platform', scenario: 'region-outage', startedAt: '2026-11-29T00:40:00.000Z' });
     const result = (id: string, tier: string, status: ComponentResult['status']): ComponentResult => ({
-      id, tier, type: 'x', status, startedAt: '2026-11-29T00:45:00.000Z', finishedAt: '2026-11-29T00:55:00.000Z', attempts: 1, checks: 1, lastStatus: null, observations: {}, error: null,
+      id, tier, type: 'x', status, startedAt: '2026-11-29T00:45:00.000Z', finishedAt: '2026-11-29T00:55:00.000Z', attempts: 1, checks: 1, lastStatus: null, observations: {}, error: null, verification: [],
     });
     for (const [id, tier, status] of [['core-database', 'tier-1', 'recovered'], ['authentication', 'tier-1', 'recovered'], ['api-gateway', 'tier-1', 'recovered'], ['cache-server', 'tier-2', 'failed']] as const) {
       await recordComponentResult(deps, { incidentId: first, executionId: first, result: result(id, tier, status) });

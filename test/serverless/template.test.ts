@@ -71,14 +71,14 @@ describe('serverless.yml, packaged offline (osls package)', () => {
 
   it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(11);
+    expect(functions).toHaveLength(15);
     const roles = new Set<string>();
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       roles.add(JSON.stringify(fn.Properties.Role));
     }
-    expect(roles.size).toBe(11);
+    expect(roles.size).toBe(15);
   });
 
   it('holds the state machine from statemachines/failover.asl.json with function ARNs substituted', () => {
@@ -93,7 +93,7 @@ describe('serverless.yml, packaged offline (osls package)', () => {
   });
 
   it('starts a recovery from the plan\'s trigger alarms going to ALARM, through the starter function', () => {
-    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern).includes('aws.cloudwatch'))!;
+    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern ?? null).includes('aws.cloudwatch'))!;
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
@@ -182,8 +182,19 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     expect(resources.PrepareRunLambdaFunction!.Properties.Environment).toEqual({ Variables: expect.objectContaining({ STATE_TABLE_NAME: { Ref: 'StateTable' } }) });
   });
 
+  it('integrity: the checks read only what they check; the writers run on schedules in the VPC with the primaries\' secrets', () => {
+    const verify = statementsOf(resources.VerifyComponentRole!).slice(1);
+    expect(verify).toContainEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:ap-northeast-3:123456789012:secret:dataset-platform/db-osaka-Ef34Gh'] });
+    expect(verify.flatMap(actions).filter((a) => ONE_WAY.includes(a))).toEqual([]);
+    const writeManifest = statementsOf(resources.WriteManifestRole!).slice(1);
+    expect(writeManifest).toContainEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dataset-platform/db-tokyo-Ab12Cd'] });
+    expect(resources.VerifyComponentLambdaFunction!.Properties.VpcConfig).toEqual({ SecurityGroupIds: ['sg-0d1e2f3a4b5c6d7e8'], SubnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0a1b2c3d4e5f60729'] });
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule' && typeof r.Properties.ScheduleExpression === 'string').map((r) => r.Properties.ScheduleExpression);
+    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(15 minutes)']);
+  });
+
   it('releases the lock of an execution that ended without releasing it: a rule on its status changes', () => {
-    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern).includes('aws.states'))!;
+    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern ?? null).includes('aws.states'))!;
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.states'],
       'detail-type': ['Step Functions Execution Status Change'],

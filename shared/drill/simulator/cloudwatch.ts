@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { instanceKey, rdsStateOf } from './rds.ts';
+import { s3DurationMs, s3ReplicationRule } from './s3.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { planAccount, type DurationTable, type World } from './world.ts';
 
@@ -16,7 +17,26 @@ export const CLOUDWATCH_DURATIONS: DurationTable = {
     seconds: 60,
     source: 'RDS User Guide (rds-metrics): RDS sends its metrics to CloudWatch every minute; a minute\'s datapoint is readable once that minute is over',
   },
+  'cloudwatch.s3-replication-metric-delay': {
+    seconds: 60,
+    source: 'S3 User Guide (repl-metrics): replication metrics show "minute-by-minute progress", delivered on a best-effort basis; assumption: a minute\'s ' +
+      'datapoint is readable once that minute is over',
+  },
 };
+
+/**
+ * The simulated S3 replication metrics of every Enabled rule (AWS/S3, dimensions SourceBucket, DestinationBucket,
+ * RuleId; published in the destination bucket's region, S3 User Guide "Using S3 Replication metrics"):
+ * ReplicationLatency is s3.replication-latency (30 s) throughout, OperationsPendingReplication a steady few.
+ */
+export const S3_REPLICATION_METRICS = {
+  pendingOperations: 4,
+  source: 'assumption: a steady trickle of writes leaves about 4 operations in flight at the 30 s replication latency (s3.replication-latency); ' +
+    'no published figure. Both metrics are reported every minute for the rule, also when nothing is written (S3 UG: still published if replication doesn\'t occur).',
+} as const;
+
+/** At most this many datapoints per query, as GetMetricData returns (100,800). */
+const MAX_DATAPOINTS = 100_800;
 
 const SIM: ServiceSimulation = { service: 'cloudwatch', throttleError: 'Throttling' };
 
@@ -27,9 +47,10 @@ export function replicaLagAt(instanceId: string, minute: number): number {
 }
 
 /**
- * CloudWatch as the actions read it: GetMetricData for AWS/RDS ReplicaLag of a simulated read replica, one
- * datapoint per period from the replica's creation until its promotion starts (a promoted instance is no
- * longer a replica and reports no ReplicaLag). Any other metric answers Complete with no datapoints.
+ * CloudWatch as the actions and checks read it: GetMetricData for AWS/RDS ReplicaLag of a simulated read
+ * replica, one datapoint per period from the replica's creation until its promotion starts (a promoted
+ * instance is no longer a replica and reports no ReplicaLag), and for the AWS/S3 replication metrics of the
+ * simulated buckets' rules (S3_REPLICATION_METRICS). Any other metric answers Complete with no datapoints.
  */
 export function simulateCloudWatch(world: World): SimulatedService {
   const stub = mockClient(CloudWatchClient);
@@ -41,7 +62,29 @@ export function simulateCloudWatch(world: World): SimulatedService {
     return { from: db.createdAt, until: db.promotion?.at ?? Infinity };
   }
 
+  const delayMs = (key: 'cloudwatch.rds-metric-delay' | 'cloudwatch.s3-replication-metric-delay') =>
+    (world.durations[key] ? world.durationMs(key) : (CLOUDWATCH_DURATIONS[key]?.seconds ?? 60) * 1000);
+
+  /** AWS/S3 ReplicationLatency and OperationsPendingReplication of a simulated rule, asked in its destination's region. */
+  function s3Replication(query: NonNullable<GetMetricDataCommandInput['MetricDataQueries']>[number], input: GetMetricDataCommandInput, region: string): MetricDataResult | undefined {
+    const metric = query.MetricStat?.Metric;
+    if (metric?.Namespace !== 'AWS/S3' || (metric.MetricName !== 'ReplicationLatency' && metric.MetricName !== 'OperationsPendingReplication')) return undefined;
+    const dim = (name: string) => metric.Dimensions?.find((d) => d.Name === name)?.Value ?? '';
+    const base = { Id: query.Id, Label: query.Label ?? metric.MetricName, StatusCode: 'Complete' as const, Messages: [] };
+    const rule = s3ReplicationRule(world, dim('SourceBucket'), dim('DestinationBucket'), dim('RuleId'));
+    if (!rule || rule.destinationRegion !== region || !input.StartTime || !input.EndTime) return { ...base, Timestamps: [], Values: [] };
+    const value = metric.MetricName === 'ReplicationLatency' ? s3DurationMs(world, 's3.replication-latency', rule.component) / 1000 : S3_REPLICATION_METRICS.pendingOperations;
+    const period = Math.max(60, query.MetricStat?.Period ?? 60) * 1000;
+    const readable = world.now() - delayMs('cloudwatch.s3-replication-metric-delay');
+    const times: number[] = [];
+    for (let t = Math.ceil(input.StartTime.getTime() / period) * period; t < input.EndTime.getTime() && t <= readable && times.length < MAX_DATAPOINTS; t += period) times.push(t);
+    if (input.ScanBy !== 'TimestampAscending') times.reverse(); // default: newest first
+    return { ...base, Timestamps: times.map((t) => new Date(t)), Values: times.map(() => value) };
+  }
+
   function result(query: NonNullable<GetMetricDataCommandInput['MetricDataQueries']>[number], input: GetMetricDataCommandInput, region: string): MetricDataResult {
+    const s3 = s3Replication(query, input, region);
+    if (s3) return s3;
     const stat = query.MetricStat;
     const id = stat?.Metric?.Dimensions?.find((d) => d.Name === 'DBInstanceIdentifier')?.Value;
     const lag = stat?.Metric?.Namespace === 'AWS/RDS' && stat.Metric.MetricName === 'ReplicaLag' && id ? lagSpan(region, id) : undefined;
@@ -49,7 +92,7 @@ export function simulateCloudWatch(world: World): SimulatedService {
     if (!lag || !id || !input.StartTime || !input.EndTime) return { ...base, Timestamps: [], Values: [] };
     const period = Math.max(60, stat?.Period ?? 60) * 1000;
     // A datapoint is readable once its minute is over; StartTime is inclusive, EndTime exclusive.
-    const readable = world.now() - world.durationMs('cloudwatch.rds-metric-delay');
+    const readable = world.now() - delayMs('cloudwatch.rds-metric-delay');
     const points: { t: number; v: number }[] = [];
     for (let t = Math.ceil(input.StartTime.getTime() / period) * period; t < input.EndTime.getTime(); t += period) {
       if (t >= lag.from && t < lag.until && t <= readable) points.push({ t, v: replicaLagAt(id, Math.floor(t / 60_000)) });

@@ -4,6 +4,7 @@ import { BACKUP_DURATIONS, simulateBackup } from './backup.ts';
 import { CLOUDWATCH_DURATIONS, simulateCloudWatch } from './cloudwatch.ts';
 import { ECS_DURATIONS, simulateEcs } from './ecs.ts';
 import { ELASTICACHE_DURATIONS, simulateElastiCache } from './elasticache.ts';
+import { HTTP_DURATIONS } from './http.ts';
 import { LAMBDA_DURATIONS, simulateLambda } from './lambda.ts';
 import { RDS_DURATIONS, simulateRds } from './rds.ts';
 import { ROUTE53_DURATIONS, simulateRoute53 } from './route53.ts';
@@ -45,6 +46,7 @@ export const DEFAULT_DURATIONS: DurationTable = {
   ...AUTOSCALING_DURATIONS,
   ...ELASTICACHE_DURATIONS,
   ...LAMBDA_DURATIONS,
+  ...HTTP_DURATIONS,
   ...OPERATOR_DURATIONS,
 };
 

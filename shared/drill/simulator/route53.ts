@@ -1,7 +1,8 @@
 import {
-  ChangeResourceRecordSetsCommand, GetChangeCommand, GetHealthCheckCommand, ListResourceRecordSetsCommand, Route53Client, TestDNSAnswerCommand,
-  UpdateHealthCheckCommand,
-  type Change, type ChangeResourceRecordSetsCommandInput, type GetChangeCommandInput, type GetHealthCheckCommandInput, type HealthCheck,
+  ChangeResourceRecordSetsCommand, GetChangeCommand, GetHealthCheckCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, Route53Client,
+  TestDNSAnswerCommand, UpdateHealthCheckCommand,
+  type Change, type ChangeResourceRecordSetsCommandInput, type GetChangeCommandInput, type GetHealthCheckCommandInput, type GetHealthCheckStatusCommandInput,
+  type HealthCheck, type HealthCheckObservation, type HealthCheckRegion,
   type HealthCheckConfig, type ListResourceRecordSetsCommandInput, type ResourceRecordSet, type RRType, type TestDNSAnswerCommandInput,
   type UpdateHealthCheckCommandInput,
 } from '@aws-sdk/client-route-53';
@@ -47,7 +48,16 @@ interface Check {
   previous: boolean;
   since: number;
   ms: number;
+  /**
+   * A health check the plan only names in a `route53-health-check` check (not a failover's primary check): it
+   * watches the recovered (secondary) endpoint, owned by the component whose checks name it, and reports
+   * unhealthy while that component has an injected failure.
+   */
+  watches?: { component: string | undefined };
 }
+
+/** The regions Route 53 health checkers run in (the HealthCheckRegion values). */
+const CHECKER_REGIONS: HealthCheckRegion[] = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'];
 
 /**
  * The primary endpoint is up in a drill, so a check is healthy unless inverted. (Disabled counts as healthy,
@@ -106,6 +116,43 @@ export function simulateRoute53(world: World): SimulatedService {
     world.own(SIM.service, GLOBAL, recordOwner(p.hostedZoneId, name, p.recordType), c.id);
   }
 
+  // Health checks the plan's route53-health-check checks name that no failover component created.
+  const namedChecks = [
+    ...world.plan.components.flatMap((c) => c.checks.map((check) => ({ check, component: c.id as string | undefined }))),
+    ...world.plan.verification.checks.map((check) => ({ check, component: undefined })),
+  ];
+  const secondaryEndpoint = world.plan.components.find((c): c is ComponentOf<'route53-failover'> => c.type === 'route53-failover')?.params.expectedAnswer[0];
+  for (const { check, component } of namedChecks) {
+    if (check.type !== 'route53-health-check' || checks.has(check.healthCheckId)) continue;
+    const id = check.healthCheckId;
+    const fqdn = secondaryEndpoint && !/^[\d.:]+$/.test(secondaryEndpoint) ? secondaryEndpoint : `endpoint-${world.secondary}.drill.invalid`;
+    const config: HealthCheckConfig = { Type: 'HTTPS', FullyQualifiedDomainName: norm(fqdn), Port: 443, ResourcePath: '/health', RequestInterval: 30, FailureThreshold: 3, Inverted: false, Disabled: false };
+    checks.set(id, { id, config, version: 1, healthy: true, previous: true, since: 0, ms: 0, watches: { component } });
+    if (component) world.own(SIM.service, GLOBAL, `healthcheck/${id}`, component);
+  }
+
+  /**
+   * What each checker reports now: all of them agree with the check's health (so more than 18 % report
+   * Success exactly when it is healthy). The Status texts ("Success: HTTP Status Code 200, OK", "Failure: …")
+   * are modelled on what Route 53 shows; the exact strings, and whether an inverted check's checkers report
+   * Failure, are unconfirmed (aws-behaviour.md §3: U). An inverted check reports Failure here.
+   */
+  const watchedFailing = (c: Check) => c.watches !== undefined && world.failing(c.watches.component);
+  const reportsHealthy = (c: Check, now: number) => healthyAt(c, now) && !watchedFailing(c);
+  function observations(c: Check, now: number): HealthCheckObservation[] {
+    const failing = watchedFailing(c);
+    const healthy = reportsHealthy(c, now);
+    const status = healthy
+      ? 'Success: HTTP Status Code 200, OK'
+      : failing ? 'Failure: HTTP Status Code 503, Service Unavailable' : 'Failure: HTTP Status Code 200, OK (the health check is inverted)';
+    const interval = (c.config.RequestInterval ?? 30) * 1000;
+    return CHECKER_REGIONS.map((Region, i) => ({
+      Region,
+      IPAddress: `198.51.100.${10 + i}`,
+      StatusReport: { Status: status, CheckedTime: new Date(now - Math.round((i * interval) / CHECKER_REGIONS.length)) },
+    }));
+  }
+
   const stub = mockClient(Route53Client);
   const zoneOf = (id: string | undefined) => {
     const zone = zones.get((id ?? '').replace(/^\/hostedzone\//, ''));
@@ -134,6 +181,9 @@ export function simulateRoute53(world: World): SimulatedService {
 
   refuseOthers(SIM, stub);
   answer(world, SIM, stub, GetHealthCheckCommand, (input: GetHealthCheckCommandInput) => ({ HealthCheck: healthCheck(checkOf(input.HealthCheckId)) }));
+  answer(world, SIM, stub, GetHealthCheckStatusCommand, (input: GetHealthCheckStatusCommandInput) => ({
+    HealthCheckObservations: observations(checkOf(input.HealthCheckId), world.now()),
+  }));
   answer(world, SIM, stub, UpdateHealthCheckCommand, (input: UpdateHealthCheckCommandInput) => {
     const now = world.now();
     const check = checkOf(input.HealthCheckId);
@@ -215,7 +265,7 @@ export function simulateRoute53(world: World): SimulatedService {
           })),
         }])),
         healthChecks: Object.fromEntries([...checks.values()].map((c) => [c.id, {
-          version: c.version, inverted: c.config.Inverted ?? false, disabled: c.config.Disabled ?? false, healthy: healthyAt(c, now),
+          version: c.version, inverted: c.config.Inverted ?? false, disabled: c.config.Disabled ?? false, healthy: reportsHealthy(c, now),
         }])),
         changes: Object.fromEntries(changes.map((ch) => [ch.id, insync(ch, now) ? 'INSYNC' : 'PENDING'])),
       };

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import {
-  CopyObjectCommand, GetBucketEncryptionCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, ListObjectVersionsCommand,
-  NoSuchBucket, NoSuchKey, ObjectNotInActiveTierError, S3Client, S3ServiceException,
-  type CopyObjectCommandInput, type ListObjectVersionsCommandInput, type ReplicationRule, type ServerSideEncryption,
+  CopyObjectCommand, DeleteObjectCommand, DeletePublicAccessBlockCommand, GetBucketEncryptionCommand, GetBucketReplicationCommand,
+  GetBucketVersioningCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, ListObjectVersionsCommand, NoSuchBucket, NoSuchKey,
+  NotFound, ObjectNotInActiveTierError, PutBucketVersioningCommand, PutObjectCommand, PutPublicAccessBlockCommand, S3Client, S3ServiceException,
+  type CopyObjectCommandInput, type DeleteObjectCommandInput, type GetObjectCommandInput, type HeadObjectCommandInput, type ListObjectVersionsCommandInput,
+  type PublicAccessBlockConfiguration, type PutBucketVersioningCommandInput, type PutObjectCommandInput, type PutPublicAccessBlockCommandInput,
+  type ReplicationRule, type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ComponentOf } from '../../plan/schema.ts';
@@ -18,17 +22,43 @@ export const S3_DURATIONS: DurationTable = {
     source: 'assumption: a server-side CopyObject of one dataset object (well under 5 GiB) returns in about 1 s; aws-behaviour.md §4 gives no figure. ' +
       'The seed plan (3.2) estimates the whole S3 recovery at 1 h.',
   },
+  's3.replication-latency': {
+    seconds: 30,
+    source: 'assumption: a replicated object reaches the destination bucket 30 s after it was written; S3 User Guide (S3 RTC): "replicates most objects ' +
+      'that you upload to Amazon S3 in seconds, and 99.99 percent of those objects within 15 minutes". Also the simulated AWS/S3 ReplicationLatency.',
+  },
 };
+
+/** A duration from the world's table, else this file's default (a world built with only other services' durations). */
+export function s3DurationMs(world: World, key: 's3.copy-object' | 's3.replication-latency', component?: string): number {
+  if (world.durations[key]) return world.durationMs(key, component);
+  const factor = world.faults.reduce((f, x) => (x.kind === 'slow' && x.component === component ? f * x.factor : f), 1);
+  return (S3_DURATIONS[key]?.seconds ?? 0) * 1000 * factor;
+}
+
+/** Objects seedObjects writes when an s3-objects check's bucket holds none (seedS3ObjectChecks). */
+export const S3_SEEDED_DATASET_OBJECTS = 250;
 
 /** Minutes before the seeding time at which the damage to the s3-version-restore buckets begins. */
 export const S3_DAMAGE_MINUTES_BEFORE_SEEDING = 20;
 
-interface Entry { versionId: string; lastModified: number; etag: string; size: number; storageClass: string; deleteMarker: boolean }
+interface Entry {
+  versionId: string; lastModified: number; etag: string; size: number; storageClass: string; deleteMarker: boolean;
+  /** Base64 SHA-256 of the content, when the object was written with a SHA-256 checksum. */
+  checksumSHA256?: string;
+  /** The content, kept for objects written with PutObject or seeded (GetObject answers it). */
+  body?: Buffer;
+  contentType?: string;
+}
 interface Bucket {
   name: string;
   region: string;
+  /** Undefined: versioning was never set (GetBucketVersioning returns no Status). */
+  versioning: 'Enabled' | 'Suspended' | undefined;
   encryption: { SSEAlgorithm: ServerSideEncryption; KMSMasterKeyID?: string } | undefined;
   replication: { Role: string; Rules: ReplicationRule[] } | undefined;
+  /** The bucket's Block Public Access settings; undefined = none (NoSuchPublicAccessBlockConfiguration). */
+  publicAccessBlock: PublicAccessBlockConfiguration | undefined;
   /** Key → entries (versions and delete markers), newest first: the write order, as S3 keeps it. */
   objects: Map<string, Entry[]>;
   /** Set on s3-version-restore buckets: the last instant before any damaging write. */
@@ -45,7 +75,7 @@ const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffe
 
 function s3Error(name: string, message: string, status: number, extra: Record<string, string> = {}): Error {
   const $metadata = { httpStatusCode: status, requestId: 'simulated', attempts: 1, totalRetryDelay: 0 };
-  const modeled: Record<string, new (o: { $metadata: typeof $metadata; message: string }) => S3ServiceException> = { NoSuchBucket, NoSuchKey, ObjectNotInActiveTierError };
+  const modeled: Record<string, new (o: { $metadata: typeof $metadata; message: string }) => S3ServiceException> = { NoSuchBucket, NoSuchKey, NotFound, ObjectNotInActiveTierError };
   const Modeled = modeled[name];
   // Unmodeled codes arrive as S3ServiceException with name = the code (aws-behaviour.md §0, §4).
   const error = Modeled ? new Modeled({ $metadata, message }) : new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata, message });
@@ -100,23 +130,178 @@ function seedHistory(bucket: Bucket, prefix: string, t: number, archived: boolea
   put('logs/app.log', damage + MINUTE, 'log#truncated', 0);
 }
 
+interface S3State { buckets: Map<string, Bucket> }
+const states = new WeakMap<World, S3State>();
+
+function stateOf(world: World): S3State {
+  const state = states.get(world);
+  if (!state) throw new Error('simulator: S3 is not simulated in this world (call simulateS3 or installSimulatedAccount first)');
+  return state;
+}
+
+/** An Enabled replication rule of the simulated account, by its CloudWatch dimensions; undefined when there is none. */
+export function s3ReplicationRule(world: World, sourceBucket: string, destinationBucket: string, ruleId: string):
+  { sourceRegion: string; destinationRegion: string; component: string | undefined } | undefined {
+  const buckets = states.get(world)?.buckets;
+  const source = buckets?.get(sourceBucket);
+  const destination = buckets?.get(destinationBucket);
+  const rule = source?.replication?.Rules.find((r) => r.ID === ruleId && r.Status === 'Enabled' && r.Destination?.Bucket === `arn:aws:s3:::${destinationBucket}`);
+  if (!source || !destination || !rule) return undefined;
+  return { sourceRegion: source.region, destinationRegion: destination.region, component: world.ownerOf('s3', source.region, source.name) };
+}
+
+const md5ETag = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
+const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('base64');
+
+/** A GetObject Body as the SDK gives it in Node: a Readable with the SdkStreamMixin transforms. */
+function sdkBody(bytes: Buffer) {
+  return Object.assign(Readable.from([bytes]), {
+    transformToString: async (encoding: BufferEncoding = 'utf-8') => bytes.toString(encoding),
+    transformToByteArray: async () => new Uint8Array(bytes),
+    transformToWebStream: () => Readable.toWeb(Readable.from([bytes])),
+  });
+}
+
+/** Writes a new current version (versioned bucket) or replaces the null version (versioning never set or suspended). */
+function writeEntry(bucket: Bucket, key: string, entry: Omit<Entry, 'versionId'>): Entry {
+  bucket.writes += 1;
+  const entries = bucket.objects.get(key) ?? [];
+  const written: Entry = bucket.versioning === 'Enabled'
+    ? { versionId: newVersionId(`${bucket.name}/${key}@write${bucket.writes}`), ...entry }
+    : { versionId: 'null', ...entry };
+  bucket.objects.set(key, [written, ...entries.filter((e) => bucket.versioning === 'Enabled' || e.versionId !== 'null')]);
+  return written;
+}
+
+/**
+ * Writes `count` dataset objects (deterministic content of 1–16 KiB, each with its SHA-256 checksum) under
+ * `prefix` into a simulated bucket, dated over the hour up to `endAt` (the last one; default: 2 min before the
+ * incident, or before now), and replicates each to the destination of every Enabled replication rule of the bucket
+ * (one hop, as S3 does not chain replication), dated s3.replication-latency later. Returns the keys.
+ */
+export function seedObjects(world: World, bucketName: string, options: { count: number; prefix?: string; endAt?: number }): string[] {
+  const { buckets } = stateOf(world);
+  const bucket = buckets.get(bucketName);
+  if (!bucket) throw new Error(`simulator: no simulated bucket ${bucketName}`);
+  const prefix = options.prefix ?? 'datasets/';
+  const endAt = options.endAt ?? (world.incidentAt ?? world.now()) - 2 * MINUTE;
+  const latency = s3DurationMs(world, 's3.replication-latency', world.ownerOf('s3', bucket.region, bucket.name));
+  const destinations = (bucket.replication?.Rules ?? [])
+    .filter((r) => r.Status === 'Enabled')
+    .map((r) => buckets.get((r.Destination?.Bucket ?? '').replace(/^arn:aws[a-z-]*:s3:::/, '')))
+    .filter((b): b is Bucket => b !== undefined && b !== bucket);
+  const keys: string[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const key = `${prefix}part-${String(i).padStart(5, '0')}.parquet`;
+    const seed = `${bucket.name}/${key}`;
+    const body = Buffer.from(seed.repeat(Math.ceil((1024 * (1 + (i % 16))) / seed.length)).slice(0, 1024 * (1 + (i % 16))));
+    const at = endAt - Math.round(((options.count - 1 - i) * 60 * MINUTE) / options.count);
+    const entry = { lastModified: at, etag: md5ETag(body), size: body.length, storageClass: 'STANDARD', deleteMarker: false, checksumSHA256: sha256(body), body };
+    writeEntry(bucket, key, entry);
+    for (const destination of destinations) writeEntry(destination, key, { ...entry, lastModified: at + latency });
+    keys.push(key);
+  }
+  return keys;
+}
+
+/**
+ * Writes a JSON-lines dataset manifest of a simulated bucket: one `{"key","checksumSHA256"?,"etag","size"}`
+ * line per key under `prefix` whose newest entry at `asOf` (default: now) is a version (keys deleted or not
+ * yet written then are left out; ETags without quotes), in key order. The manifest object is written to
+ * `manifestBucket` (default: the bucket itself; created in `region`, default the bucket's, when the simulation
+ * has no such bucket) at `key`, never listing itself or the keys in `exclude`. Returns where it went and its size.
+ */
+export function seedManifest(world: World, bucketName: string, key: string,
+  options: { manifestBucket?: string; region?: string; prefix?: string; asOf?: number; exclude?: readonly string[] } = {}): { bucket: string; key: string; entries: number } {
+  const { buckets } = stateOf(world);
+  const bucket = buckets.get(bucketName);
+  if (!bucket) throw new Error(`simulator: no simulated bucket ${bucketName}`);
+  const target = options.manifestBucket ?? bucketName;
+  const manifestBucket = buckets.get(target) ?? newBucket(target, options.region ?? bucket.region, undefined);
+  buckets.set(target, manifestBucket);
+  const asOf = options.asOf ?? world.now();
+  const skip = new Set([...(options.exclude ?? []), ...(target === bucketName ? [key] : [])]);
+  const lines: string[] = [];
+  for (const k of [...bucket.objects.keys()].filter((x) => x.startsWith(options.prefix ?? '') && !skip.has(x)).sort(utf8Order)) {
+    const then = (bucket.objects.get(k) ?? []).find((e) => e.lastModified <= asOf);
+    if (!then || then.deleteMarker) continue;
+    lines.push(JSON.stringify({ key: k, ...(then.checksumSHA256 ? { checksumSHA256: then.checksumSHA256 } : {}), etag: then.etag.replace(/"/g, ''), size: then.size }));
+  }
+  const body = Buffer.from(lines.length ? `${lines.join('\n')}\n` : '');
+  writeEntry(manifestBucket, key, {
+    lastModified: world.now(), etag: md5ETag(body), size: body.length, storageClass: 'STANDARD', deleteMarker: false, checksumSHA256: sha256(body), body, contentType: 'application/x-ndjson',
+  });
+  return { bucket: target, key, entries: lines.length };
+}
+
+/**
+ * Makes the plan's `s3-objects` checks (components[].checks and verification.checks) checkable in the
+ * drill: for each, when the checked bucket holds no objects yet, seeds S3_SEEDED_DATASET_OBJECTS objects
+ * into the bucket that replicates to it (else into the bucket itself), then writes the manifest at
+ * manifestBucket/manifestKey as of the incident. An s3-version-restore bucket keeps its own history and gets
+ * a manifest of its restore prefix. A check naming a bucket the simulation does not have is left alone (it
+ * fails as the real one would: the manifest does not exist).
+ *
+ * Call it once after installSimulatedAccount, on the virtual clock, before the run starts; in
+ * run-drill.ts right after `const account = installSimulatedAccount(...)`: `seedS3ObjectChecks(account.world)`.
+ */
+export function seedS3ObjectChecks(world: World): { check: string; bucket: string; manifest: string; entries: number }[] {
+  const { buckets } = stateOf(world);
+  const specs = [...world.plan.components.flatMap((c) => c.checks), ...world.plan.verification.checks]
+    .filter((c): c is Extract<typeof c, { type: 's3-objects' }> => c.type === 's3-objects');
+  const manifests = specs.map((c) => c.manifestKey);
+  const asOf = world.incidentAt ?? world.now();
+  const seeded: { check: string; bucket: string; manifest: string; entries: number }[] = [];
+  for (const spec of specs) {
+    const bucket = buckets.get(spec.bucket);
+    if (!bucket) continue;
+    const restore = world.plan.components.find((c): c is ComponentOf<'s3-version-restore'> => c.type === 's3-version-restore' && c.params.bucket === spec.bucket);
+    const hasData = [...bucket.objects.entries()].some(([k, entries]) => !manifests.includes(k) && entries[0] && !entries[0].deleteMarker);
+    if (!restore && !hasData) {
+      const source = [...buckets.values()].find((b) => b !== bucket && b.objects.size === 0 &&
+        (b.replication?.Rules ?? []).some((r) => r.Status === 'Enabled' && r.Destination?.Bucket === `arn:aws:s3:::${bucket.name}`));
+      seedObjects(world, (source ?? bucket).name, { count: S3_SEEDED_DATASET_OBJECTS, endAt: asOf - 2 * MINUTE });
+    }
+    const written = seedManifest(world, spec.bucket, spec.manifestKey, {
+      manifestBucket: spec.manifestBucket, region: world.plan.regions[spec.region], prefix: restore?.params.prefix ?? '', asOf, exclude: manifests,
+    });
+    seeded.push({ check: spec.name ?? spec.type, bucket: spec.bucket, manifest: `s3://${written.bucket}/${written.key}`, entries: written.entries });
+  }
+  return seeded;
+}
+
+/** A new simulated bucket: versioned, Block Public Access on (the S3 default for new buckets since April 2023), SSE-S3 unless given. */
+function newBucket(name: string, region: string, encryption: Bucket['encryption']): Bucket {
+  const block: PublicAccessBlockConfiguration = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+  return {
+    name, region, versioning: 'Enabled', encryption: encryption ?? { SSEAlgorithm: 'AES256' }, replication: undefined, publicAccessBlock: block, objects: new Map(), writes: 0,
+  };
+}
+
 /**
  * S3 in both regions. Each s3-failover component gives a primary bucket (primary region) and a replica
- * (secondary region), both versioned, SSE-KMS by default, each replicating to the other. Each
- * s3-version-restore bucket (in its params.region) gets the object history of seedHistory; a bucket only
- * restored is SSE-S3 (the AWS default) and has no replication configuration. A request from a client in
- * another region is answered PermanentRedirect (301); an unknown bucket NoSuchBucket (404).
+ * (secondary region), both versioned, SSE-KMS by default, each replicating to the other (rule IDs
+ * replicate-to-secondary and replicate-back-to-primary, unless an s3-replication-rpo check of the plan names
+ * the pair's rule). Each s3-version-restore bucket (in its params.region) gets the object history of
+ * seedHistory; a bucket only restored is SSE-S3 (the AWS default) and has no replication configuration.
+ * Every bucket is versioned and has all four Block Public Access settings on (the default for new buckets
+ * since April 2023). A request from a client in another region is answered PermanentRedirect (301); an
+ * unknown bucket NoSuchBucket (404); HeadObject answers without a body (NotFound, "301").
+ *
+ * Objects: HeadObject and GetObject (ChecksumSHA256 with ChecksumMode ENABLED, for objects written with
+ * one), PutObject (string or bytes; ChecksumSHA256 verified, BadDigest when wrong), DeleteObject (a delete
+ * marker in a versioned bucket). The drill seeds datasets and manifests with seedObjects, seedManifest and
+ * seedS3ObjectChecks.
  */
 export function simulateS3(world: World): SimulatedService {
   const stub = mockClient(S3Client);
   const account = planAccount(world.plan);
   const buckets = new Map<string, Bucket>();
+  states.set(world, { buckets });
   const seededAt = world.now();
   const add = (name: string, region: string, component: string, kms: boolean) => {
     const key = `arn:aws:kms:${region}:${account}:key/${digest(name).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/, '$1-$2-$3-$4-$5')}`;
-    const bucket: Bucket = buckets.get(name) ?? {
-      name, region, encryption: kms ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key } : { SSEAlgorithm: 'AES256' }, replication: undefined, objects: new Map(), writes: 0,
-    };
+    const bucket: Bucket = buckets.get(name) ?? newBucket(name, region, kms ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key } : undefined);
     buckets.set(name, bucket);
     world.own('s3', bucket.region, name, component);
     return bucket;
@@ -127,10 +312,14 @@ export function simulateS3(world: World): SimulatedService {
       Rules: [{ ID: id, Priority: 1, Status: 'Enabled', Filter: { Prefix: '' }, DeleteMarkerReplication: { Status: 'Enabled' }, Destination: { Bucket: `arn:aws:s3:::${to}`, StorageClass: 'STANDARD' } }],
     };
   };
+  // A rule's ID is the one the plan's s3-replication-rpo check for that pair names, so its metrics answer.
+  const rpoChecks = [...world.plan.components.flatMap((c) => c.checks), ...world.plan.verification.checks]
+    .filter((c): c is Extract<typeof c, { type: 's3-replication-rpo' }> => c.type === 's3-replication-rpo');
+  const ruleId = (from: string, to: string, fallback: string) => rpoChecks.find((c) => c.sourceBucket === from && c.destinationBucket === to)?.ruleId ?? fallback;
   for (const c of world.plan.components.filter((x): x is ComponentOf<'s3-failover'> => x.type === 's3-failover')) {
     const { primaryBucket, replicaBucket } = c.params;
-    replicate(add(primaryBucket, world.primary, c.id, true), replicaBucket, 'replicate-to-secondary');
-    replicate(add(replicaBucket, world.secondary, c.id, true), primaryBucket, 'replicate-back-to-primary');
+    replicate(add(primaryBucket, world.primary, c.id, true), replicaBucket, ruleId(primaryBucket, replicaBucket, 'replicate-to-secondary'));
+    replicate(add(replicaBucket, world.secondary, c.id, true), primaryBucket, ruleId(replicaBucket, primaryBucket, 'replicate-back-to-primary'));
   }
   for (const c of world.plan.components.filter((x): x is ComponentOf<'s3-version-restore'> => x.type === 's3-version-restore')) {
     const bucket = add(c.params.bucket, world.plan.regions[c.params.region], c.id, false);
@@ -149,9 +338,34 @@ export function simulateS3(world: World): SimulatedService {
   }
 
   refuseOthers(SIM, stub);
+  // Versioning never set: no Status at all (aws-behaviour.md §4).
   answer<{ Bucket?: string }, unknown>(world, SIM, stub, GetBucketVersioningCommand, (input, region) => {
-    bucketIn(input.Bucket, region);
-    return { Status: 'Enabled' };
+    const { versioning } = bucketIn(input.Bucket, region);
+    return versioning ? { Status: versioning } : {};
+  });
+  answer<PutBucketVersioningCommandInput, unknown>(world, SIM, stub, PutBucketVersioningCommand, (input, region) => {
+    const bucket = bucketIn(input.Bucket, region);
+    const status = input.VersioningConfiguration?.Status;
+    if (status !== 'Enabled' && status !== 'Suspended') throw s3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+    // Once enabled, versioning can only be suspended, never unset.
+    bucket.versioning = status;
+    return {};
+  });
+  answer<{ Bucket?: string }, unknown>(world, SIM, stub, GetPublicAccessBlockCommand, (input, region) => {
+    const { publicAccessBlock } = bucketIn(input.Bucket, region);
+    if (!publicAccessBlock) throw s3Error('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', 404);
+    return { PublicAccessBlockConfiguration: { ...publicAccessBlock } };
+  });
+  answer<PutPublicAccessBlockCommandInput, unknown>(world, SIM, stub, PutPublicAccessBlockCommand, (input, region) => {
+    const bucket = bucketIn(input.Bucket, region);
+    const c = input.PublicAccessBlockConfiguration ?? {};
+    // Omitted settings are false.
+    bucket.publicAccessBlock = { BlockPublicAcls: c.BlockPublicAcls ?? false, IgnorePublicAcls: c.IgnorePublicAcls ?? false, BlockPublicPolicy: c.BlockPublicPolicy ?? false, RestrictPublicBuckets: c.RestrictPublicBuckets ?? false };
+    return {};
+  });
+  answer<{ Bucket?: string }, unknown>(world, SIM, stub, DeletePublicAccessBlockCommand, (input, region) => {
+    bucketIn(input.Bucket, region).publicAccessBlock = undefined;
+    return {};
   });
   answer<{ Bucket?: string }, unknown>(world, SIM, stub, GetBucketEncryptionCommand, (input, region) => {
     const { encryption } = bucketIn(input.Bucket, region);
@@ -163,6 +377,94 @@ export function simulateS3(world: World): SimulatedService {
     const { replication } = bucketIn(input.Bucket, region);
     if (!replication) throw s3Error('ReplicationConfigurationNotFoundError', 'The replication configuration was not found', 404);
     return { ReplicationConfiguration: replication };
+  });
+
+  /** The entry a read names: VersionId's, else the current one; a delete marker or nothing → `missing()`. */
+  function readable(bucket: Bucket, key: string, versionId: string | undefined, missing: () => Error, onMarker: () => Error): Entry {
+    const entries = bucket.objects.get(key) ?? [];
+    const entry = versionId === undefined ? entries[0] : entries.find((e) => e.versionId === versionId);
+    if (!entry) {
+      if (versionId !== undefined && entries.length > 0) throw s3Error('NoSuchVersion', 'The specified version does not exist.', 404, { Key: key, VersionId: versionId });
+      throw missing();
+    }
+    if (entry.deleteMarker) throw versionId === undefined ? missing() : onMarker();
+    return entry;
+  }
+  const objectHeaders = (bucket: Bucket, entry: Entry, checksumMode: string | undefined) => {
+    const sse = bucket.encryption ?? { SSEAlgorithm: 'AES256' as const };
+    return {
+      ETag: entry.etag, ContentLength: entry.size, LastModified: new Date(entry.lastModified), ContentType: entry.contentType ?? 'application/octet-stream',
+      ...(entry.versionId !== 'null' || bucket.versioning ? { VersionId: entry.versionId } : {}),
+      ...(entry.storageClass !== 'STANDARD' ? { StorageClass: entry.storageClass } : {}),
+      ServerSideEncryption: sse.SSEAlgorithm, ...(sse.KMSMasterKeyID ? { SSEKMSKeyId: sse.KMSMasterKeyID, BucketKeyEnabled: true } : {}),
+      // Checksums only with ChecksumMode ENABLED, and only for objects uploaded with one (aws-behaviour.md §4).
+      ...(checksumMode === 'ENABLED' && entry.checksumSHA256 ? { ChecksumSHA256: entry.checksumSHA256, ChecksumType: 'FULL_OBJECT' } : {}),
+    };
+  };
+
+  // HEAD has no body, so the SDK names its errors by status: 404 → NotFound (a missing key or bucket, a
+  // delete marker), others the status string ("301", "405") (aws-behaviour.md §0, §4).
+  answer<HeadObjectCommandInput, unknown>(world, SIM, stub, HeadObjectCommand, (input, region) => {
+    const noBody = (status: number) => (status === 404 ? s3Error('NotFound', 'Not Found', 404) : s3Error(String(status), 'UnknownError', status));
+    let bucket: Bucket;
+    try {
+      bucket = bucketIn(input.Bucket, region);
+    } catch (error) {
+      throw noBody((error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode);
+    }
+    const entry = readable(bucket, input.Key ?? '', input.VersionId, () => noBody(404), () => noBody(405));
+    return objectHeaders(bucket, entry, input.ChecksumMode);
+  });
+  answer<GetObjectCommandInput, unknown>(world, SIM, stub, GetObjectCommand, (input, region) => {
+    const bucket = bucketIn(input.Bucket, region);
+    const key = input.Key ?? '';
+    const entry = readable(bucket, key, input.VersionId, () => s3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key }),
+      () => s3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405));
+    if (entry.storageClass === 'GLACIER') throw s3Error('InvalidObjectState', 'The operation is not valid for the object\'s storage class', 403);
+    if (!entry.body) throw s3Error('NotImplemented', `the drill's simulated S3 keeps no content for s3://${bucket.name}/${key} (only objects written with PutObject or seeded)`, 501);
+    return { ...objectHeaders(bucket, entry, input.ChecksumMode), Body: sdkBody(entry.body) };
+  });
+  // Objects written with PutObject are not replicated (only seedObjects models replication).
+  answer<PutObjectCommandInput, unknown>(world, SIM, stub, PutObjectCommand, (input, region) => {
+    const bucket = bucketIn(input.Bucket, region);
+    const raw = input.Body;
+    if (raw !== undefined && typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
+      throw s3Error('NotImplemented', 'the drill\'s simulated S3 takes PutObject bodies as a string or bytes', 501);
+    }
+    const body = Buffer.from(raw ?? '');
+    const computed = sha256(body);
+    if (input.ChecksumSHA256 !== undefined && input.ChecksumSHA256 !== computed) {
+      throw s3Error('BadDigest', 'The SHA256 you specified did not match the calculated checksum.', 400);
+    }
+    const withChecksum = input.ChecksumSHA256 !== undefined || input.ChecksumAlgorithm === 'SHA256';
+    const entry = writeEntry(bucket, input.Key ?? '', {
+      lastModified: world.now(), etag: md5ETag(body), size: body.length, storageClass: input.StorageClass ?? 'STANDARD', deleteMarker: false, body,
+      ...(withChecksum ? { checksumSHA256: computed } : {}), ...(input.ContentType ? { contentType: input.ContentType } : {}),
+    });
+    const sse = bucket.encryption ?? { SSEAlgorithm: 'AES256' as const };
+    return {
+      ETag: entry.etag, ...(bucket.versioning ? { VersionId: entry.versionId } : {}), ...(withChecksum ? { ChecksumSHA256: computed, ChecksumType: 'FULL_OBJECT' } : {}),
+      ServerSideEncryption: sse.SSEAlgorithm, ...(sse.KMSMasterKeyID ? { SSEKMSKeyId: sse.KMSMasterKeyID, BucketKeyEnabled: true } : {}),
+    };
+  });
+  // Without VersionId a versioned bucket gets a delete marker; with one, that version is removed for good.
+  answer<DeleteObjectCommandInput, unknown>(world, SIM, stub, DeleteObjectCommand, (input, region) => {
+    const bucket = bucketIn(input.Bucket, region);
+    const key = input.Key ?? '';
+    const entries = bucket.objects.get(key) ?? [];
+    if (input.VersionId !== undefined) {
+      const gone = entries.find((e) => e.versionId === input.VersionId);
+      const left = entries.filter((e) => e !== gone);
+      if (left.length) bucket.objects.set(key, left);
+      else bucket.objects.delete(key);
+      return { VersionId: input.VersionId, ...(gone?.deleteMarker ? { DeleteMarker: true } : {}) };
+    }
+    if (bucket.versioning !== 'Enabled' && bucket.versioning !== 'Suspended') {
+      bucket.objects.delete(key);
+      return {};
+    }
+    const marker = writeEntry(bucket, key, { lastModified: world.now(), etag: '', size: 0, storageClass: 'STANDARD', deleteMarker: true });
+    return { DeleteMarker: true, VersionId: marker.versionId };
   });
 
   // Versions and delete markers in key order (UTF-8), newest first within a key; MaxKeys counts both.
@@ -233,6 +535,9 @@ export function simulateS3(world: World): SimulatedService {
     const copy: Entry = {
       versionId: newVersionId(`${target.name}/${input.Key ?? ''}@copy${target.writes}`), lastModified: world.now(), etag: entry.etag, size: entry.size,
       storageClass: input.StorageClass ?? 'STANDARD', deleteMarker: false,
+      // The source's checksum is copied by default (aws-behaviour.md §4), and so is its content when the simulation keeps it.
+      ...(entry.checksumSHA256 ? { checksumSHA256: entry.checksumSHA256 } : {}), ...(entry.body ? { body: entry.body } : {}),
+      ...(entry.contentType ? { contentType: entry.contentType } : {}),
     };
     target.objects.set(input.Key ?? '', [copy, ...(target.objects.get(input.Key ?? '') ?? [])]);
     const sse = target.encryption ?? { SSEAlgorithm: 'AES256' };
@@ -249,13 +554,15 @@ export function simulateS3(world: World): SimulatedService {
     snapshot: () => ({
       buckets: Object.fromEntries([...buckets.values()].map((b) => [b.name, {
         region: b.region,
-        versioning: 'Enabled',
+        versioning: b.versioning ?? null,
         encryption: b.encryption?.SSEAlgorithm ?? null,
+        publicAccessBlocked: b.publicAccessBlock !== undefined && Object.values(b.publicAccessBlock).every((v) => v === true),
         replicatesTo: b.replication?.Rules.map((r) => r.Destination?.Bucket ?? '') ?? [],
         ...(b.damageStartedAt !== undefined ? { damageStartedAt: iso(b.damageStartedAt) } : {}),
         ...(b.objects.size ? {
           objects: Object.fromEntries([...b.objects.keys()].sort(utf8Order).map((k) => [k, (b.objects.get(k) ?? []).map((e) => ({
-            versionId: e.versionId, lastModified: iso(e.lastModified), ...(e.deleteMarker ? { deleteMarker: true } : { etag: e.etag, size: e.size, storageClass: e.storageClass }),
+            versionId: e.versionId, lastModified: iso(e.lastModified),
+            ...(e.deleteMarker ? { deleteMarker: true } : { etag: e.etag, size: e.size, storageClass: e.storageClass, ...(e.checksumSHA256 ? { checksumSHA256: e.checksumSHA256 } : {}) }),
           }))])),
         } : {}),
       }])),

@@ -26,6 +26,7 @@ const OSAKA = 'arn:aws:rds:ap-northeast-3:123456789012:cluster:orders-osaka';
 const OTHER = 'arn:aws:rds:ap-southeast-1:123456789012:cluster:orders-singapore';
 
 const component: ComponentOf<'aurora-global-failover'> = {
+  checks: [],
   id: 'orders-database',
   name: 'Orders database (Aurora global database)',
   type: 'aurora-global-failover',

@@ -25,6 +25,7 @@ const BACKUPS_ARN = 'arn:aws:rds:ap-northeast-3:123456789012:auto-backup:ab-repo
 type Params = ComponentOf<'rds-point-in-time-restore'>['params'];
 
 const component = (params: Partial<Params> = {}): ComponentOf<'rds-point-in-time-restore'> => ({
+  checks: [],
   id: 'reporting-database',
   name: 'Reporting database (point-in-time restore)',
   type: 'rds-point-in-time-restore',

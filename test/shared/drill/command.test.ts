@@ -25,8 +25,8 @@ const APPROVAL_SECONDS = DEFAULT_DURATIONS['approval.operator-response']!.second
 const PROGRESS_APPROVAL = /^\+(\d{2}):([0-5]\d):([0-5]\d) Request Recovery Approval: (waiting for approval of the one-way steps|approved by drill approver)$/;
 const PROGRESS_COMPONENT = /^\+(\d{2}):([0-5]\d):([0-5]\d) (\S+) (\S+) (\S+) ([A-Z][A-Za-z ]+): (.+)$/;
 const PROGRESS_TIER = /^\+(\d{2}):([0-5]\d):([0-5]\d) (\S+) Record Tier Outcome: (.+)$/;
-/** The run-level approval gate: no tier or component. */
-const PROGRESS_RUN = /^\+(\d{2}):([0-5]\d):([0-5]\d) Request Recovery Approval: (.+)$/;
+/** Run-level steps (the approval gate, the final verification): no tier or component. */
+const PROGRESS_RUN = /^\+(\d{2}):([0-5]\d):([0-5]\d) (Request Recovery Approval|Verify System): (.+)$/;
 const seconds = (m: RegExpExecArray) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
 
 let scratch: string;
@@ -72,7 +72,7 @@ describe('dr-autopilot drill: a recovered run', () => {
     expect(progress.length).toBeGreaterThan(4);
     let last = -1;
     for (const line of progress) {
-      const approval = PROGRESS_APPROVAL.exec(line);
+      const approval = PROGRESS_APPROVAL.exec(line) ?? PROGRESS_RUN.exec(line);
       if (approval) {
         const at = seconds(approval);
         expect(at, line).toBeGreaterThanOrEqual(last);
@@ -81,7 +81,7 @@ describe('dr-autopilot drill: a recovered run', () => {
       }
       const component = PROGRESS_COMPONENT.exec(line);
       const tier = PROGRESS_TIER.exec(line);
-      expect(component ?? tier ?? PROGRESS_RUN.exec(line), line).not.toBeNull();
+      expect(component ?? tier, line).not.toBeNull();
       if (component && !tier) {
         const [, , , , tierId, id, type] = component;
         const planned = plan.components.find((c) => c.id === id);
@@ -103,7 +103,9 @@ describe('dr-autopilot drill: a recovered run', () => {
     expect(progress[2]).toMatch(/^\+\d{2}:\d{2}:\d{2} tier-1 core-database rds-replica-promotion Start Recovery Action: promotion requested/);
     expect(seconds(PROGRESS_COMPONENT.exec(progress[2]!)!)).toBe(DETECTION_SECONDS + APPROVAL_SECONDS);
     const done = DETECTION_SECONDS + APPROVAL_SECONDS + PROMOTION_SECONDS;
-    expect(progress.at(-1)).toBe(`${clock(done)} tier-1 Record Tier Outcome: recovered in ${done / 60} min (target 240, met)`);
+    expect(progress.at(-2)).toBe(`${clock(done)} tier-1 Record Tier Outcome: recovered in ${done / 60} min (target 240, met)`);
+    // Then the final verification (the plan's system checks that hold in this scenario).
+    expect(progress.at(-1)).toBe(`${clock(done)} Verify System: http passed`);
   });
 
   it('ends with the outcome, each tier against its target and where the report is', () => {

@@ -496,7 +496,7 @@ describe('drill of a plan of another shape (web-shop, Ireland -> Frankfurt)', ()
     const started = run.steps.find((s) => s.component === 'orders-db' && s.state === 'Start Recovery Action');
     expect(started?.status).toBe('failover requested');
     expect(finalState(run.report).rds.instances['eu-central-1']?.['shop-ledger-fra']).toMatchObject({ restoredTo: '2026-11-29T09:00:00.000Z' });
-    expect(run.report.rpo).toEqual(expect.arrayContaining([{ dataClass: 'ledger', targetMinutes: 60, measuredMinutes: 30, met: true, source: 'ledger-db: point in time restored' }]));
+    expect(run.report.rpo).toEqual(expect.arrayContaining([{ dataClass: 'ledger', targetMinutes: 60, measuredMinutes: 30, met: true, source: 'ledger-db: point in time restored', uncertaintyMinutes: null, replicaLagMinutes: null }]));
     // The data tier (holding the Aurora failover) waits for the approver, then for the hour-long restore;
     // the record change follows two tiers later.
     const approval = APPROVAL_SECONDS / 60;

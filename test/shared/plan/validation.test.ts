@@ -97,7 +97,7 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
       expect(issues).toEqual([
         {
           path: 'owner',
-          message: 'unknown key "owner"; allowed here: apiVersion, name, description, regions, rtoClasses, rpoClasses, tiers, components, scenarios, stakeholders, safety',
+          message: 'unknown key "owner"; allowed here: apiVersion, name, description, regions, rtoClasses, rpoClasses, tiers, components, scenarios, stakeholders, databaseAccess, verification, safety',
         },
       ]);
     });
@@ -127,7 +127,7 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
         {
           path: 'components.0.rpoclass',
           message:
-            'unknown key "rpoclass"; allowed here: id, name, description, rpoClass, timeoutMinutes, expectedSeconds, checkIntervalSeconds, onlyInScenarios, type, params',
+            'unknown key "rpoclass"; allowed here: id, name, description, rpoClass, timeoutMinutes, expectedSeconds, checkIntervalSeconds, onlyInScenarios, checks, database, type, params',
         },
       ]);
     });

@@ -82,7 +82,7 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
     const results: ComponentResult[] = state.tiers[0]!.components.map((c) => ({
       id: c.id, tier: c.tier, type: c.type, status: c.id === 'core-database' ? 'failed' : 'recovered',
       startedAt: '2026-11-29T01:00:05Z', finishedAt: '2026-11-29T01:05:00Z', attempts: 1, checks: 0, lastStatus: null, observations: {},
-      error: c.id === 'core-database' ? { name: 'RecoveryAbortedError', message: 'trigger alarm back to OK' } : null,
+      error: c.id === 'core-database' ? { name: 'RecoveryAbortedError', message: 'trigger alarm back to OK' } : null, verification: [],
     }));
     const summary = summariseRun(recordTier(state, results), new Date('2026-11-29T01:05:00Z'));
     expect(summary.outcome).toBe('aborted');

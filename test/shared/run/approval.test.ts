@@ -31,6 +31,7 @@ const lagByMetric = (rdsSeconds: number, auroraMs: number) =>
 
 /** An Aurora global database component, as the state machine carries it (the example plan has none). */
 const auroraComponent = (tier: string): ComponentTask => ({
+  checks: [],
   id: 'orders-database',
   name: 'Orders database (Aurora global database)',
   type: 'aurora-global-failover',

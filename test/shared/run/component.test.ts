@@ -225,7 +225,26 @@ describe('run/component', () => {
         lastStatus: 'running 3/3, 1 deployment(s)',
         observations: { runningCount: 3, desiredCount: 3 },
         error: null,
+        verification: [],
       });
+    });
+
+    it('fails a recovered component whose listed check failed (not advisory), naming the check; advisory failures do not', () => {
+      // Prepare
+      const action = startedAction({ done: true, finishedAt: iso(300) });
+      const check = (name: string, status: 'passed' | 'failed', advisory: boolean) => ({
+        component: 'authentication', name, type: 'http' as const, status, advisory, detail: status === 'failed' ? 'HTTP 503 from https://auth.example.com/health' : 'HTTP 200 in 80 ms', observations: {}, checkedAt: iso(310),
+      });
+      // Act
+      const failed = recordComponent({ now }, { component: auth, action, verification: { checks: [check('auth-health', 'failed', false), check('auth-latency', 'passed', false)] } });
+      const advisory = recordComponent({ now }, { component: auth, action, verification: { checks: [check('auth-health', 'failed', true)] } });
+      // Assess
+      expect(failed).toMatchObject({
+        status: 'failed',
+        error: { name: 'IntegrityCheckFailedError', message: 'authentication: auth-health failed: HTTP 503 from https://auth.example.com/health' },
+      });
+      expect(failed.verification.map((c) => c.name)).toEqual(['auth-health', 'auth-latency']);
+      expect(advisory).toMatchObject({ status: 'recovered', error: null });
     });
 
     it("records a failure with the Lambda error's errorMessage from a JSON Cause", () => {

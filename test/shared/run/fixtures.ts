@@ -192,6 +192,7 @@ export function recoveredResult(component: ComponentTask, startedAt: string, fin
     lastStatus: 'done',
     observations: {},
     error: null,
+    verification: [],
   };
 }
 

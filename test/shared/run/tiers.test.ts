@@ -175,6 +175,7 @@ describe('run/tiers', () => {
         lastStatus: null,
         observations: {},
         error: null,
+        verification: [],
       });
       expect(summary.components).toHaveLength(13);
     });

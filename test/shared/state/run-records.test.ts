@@ -27,6 +27,7 @@ const result = (id: string, status: ComponentResult['status'], over: Partial<Com
   lastStatus: status === 'recovered' ? 'available' : 'modifying',
   observations: { replicaLagSeconds: 2.5, endpoints: ['db.osaka.example.com'], nested: { ok: true, note: null } },
   error: status === 'failed' ? { name: 'ActionTimedOutError', message: 'core-database: not available after 30 min' } : null,
+  verification: [],
   ...over,
 });
 

@@ -32,14 +32,17 @@ const seconds = (key: string) => (RDS_DURATIONS[key]?.seconds ?? Number.NaN);
 const sleep = (s: number) => new Promise((resolve) => setTimeout(resolve, s * 1000));
 
 const aurora: ComponentOf<'aurora-global-failover'> = {
+  checks: [],
   id: 'orders-database', name: 'Orders database (Aurora global)', type: 'aurora-global-failover', timeoutMinutes: 30,
   expectedSeconds: 10, checkIntervalSeconds: 10, params: { globalClusterIdentifier: 'orders-global', targetDbClusterArn: OSAKA },
 };
 const pitr: ComponentOf<'rds-point-in-time-restore'> = {
+  checks: [],
   id: 'reporting-database', name: 'Reporting database (PITR)', type: 'rds-point-in-time-restore', timeoutMinutes: 120, checkIntervalSeconds: 60,
   params: { region: 'secondary', sourceDbInstanceIdentifier: 'reporting-db', targetDbInstanceIdentifier: 'reporting-db-restored', restoreTo: 'before-incident', granularityMinutes: 5, retentionDays: 7 },
 };
 const archive: ComponentOf<'rds-point-in-time-restore'> = {
+  checks: [],
   id: 'archive-database', name: 'Archive database (cross-region PITR)', type: 'rds-point-in-time-restore', timeoutMinutes: 120, checkIntervalSeconds: 60,
   params: { region: 'secondary', sourceDbInstanceAutomatedBackupsArn: BACKUPS_ARN, targetDbInstanceIdentifier: 'archive-db-restored', restoreTo: 'latest', granularityMinutes: 5, retentionDays: 7 },
 };

@@ -29,12 +29,14 @@ const errorOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (e
 
 /** A record-mode component beside the example's health-check one: a simple record in its own zone. */
 const web: ComponentOf<'route53-failover'> = {
+  checks: [],
   id: 'web-dns', name: 'Web DNS (record UPSERT)', type: 'route53-failover', timeoutMinutes: 20, checkIntervalSeconds: 15,
   params: { mode: 'record', hostedZoneId: 'Z0WEB000000001', recordName: 'www.dataset-platform.example.net', recordType: 'A',
     secondaryTarget: { values: ['198.51.100.20'], ttl: 60 }, expectedAnswer: ['198.51.100.20'] },
 };
 /** A record-mode component that changes one failover record by its SetIdentifier. */
 const files: ComponentOf<'route53-failover'> = {
+  checks: [],
   id: 'files-dns', name: 'Files DNS (failover record UPSERT)', type: 'route53-failover', timeoutMinutes: 20, checkIntervalSeconds: 15,
   params: { mode: 'record', hostedZoneId: ZONE, recordName: 'files.dataset-platform.example.com', recordType: 'CNAME', setIdentifier: 'tokyo',
     secondaryTarget: { values: ['files-osaka.dataset-platform.example.com'], ttl: 60 }, expectedAnswer: ['files-osaka.dataset-platform.example.com'] },

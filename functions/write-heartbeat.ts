@@ -1,0 +1,30 @@
+import type { Json } from '../shared/actions/types.ts';
+import { createAwsClients } from '../shared/aws/clients.ts';
+import { postgresConnector } from '../shared/checks/postgres/connect.ts';
+import { ensureSchema, writeHeartbeatIfDue } from '../shared/checks/postgres/heartbeat.ts';
+import { forEachDatabase } from '../shared/checks/postgres/scheduled.ts';
+import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+import { packagedPlan } from '../shared/runtime/plan.ts';
+
+const clients = createAwsClients();
+// Short timeouts: the next heartbeat is a minute away, and a primary whose region is down must not hold the others up.
+const connect = postgresConnector((region) => clients.secretsManager(region), { connectTimeoutMs: 5_000, statementTimeoutMs: 10_000 });
+
+/**
+ * Scheduled (every minute): a heartbeat row in dr_autopilot.heartbeat on the primary of every
+ * component with a `database`, when its heartbeatIntervalSeconds is due.
+ * After a failover, the newest heartbeat on the recovered database bounds the data lost (rpo-heartbeat).
+ */
+export const handler = lambdaHandler(async () => {
+  const plan = await packagedPlan();
+  return forEachDatabase(plan, logger, 'Heartbeat', async (_component, database): Promise<Record<string, Json>> => {
+    const sql = await connect(database.primarySecretArn);
+    try {
+      await ensureSchema(sql);
+      const written = await writeHeartbeatIfDue(sql, database.heartbeatIntervalSeconds, new Date());
+      return written ? { written: true, at: written.toISOString() } : { written: false, reason: 'not due' };
+    } finally {
+      await sql.end().catch(() => undefined);
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/**
+ * Integrity checks the plan lists per component (`components[].checks`) and for the whole system
+ * (`verification.checks`). Each runs after its component recovered (or after the last tier) as a
+ * state of its own; a failed check fails the component unless it is `advisory`.
+ */
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+const regionRole = z.enum(['primary', 'secondary']);
+const common = {
+  /** Reported but never fails the component or the run. */
+  advisory: z.boolean().default(false),
+  /** A name for the report when a component has two checks of one type (default: the type). */
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes').optional(),
+  /** Run only in these scenarios (e.g. a DNS check that holds only after a region failover). */
+  onlyInScenarios: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/)).optional(),
+};
+
+/** PostgreSQL checks: they connect with the component's `database.recoverySecretArn`. */
+export const postgresWritable = z.strictObject({ ...common, type: z.literal('postgres-writable') });
+/** Row counts and checksums of `database.criticalTables` against the newest manifest taken on the primary. */
+export const postgresTables = z.strictObject({
+  ...common,
+  type: z.literal('postgres-tables'),
+  /** A manifest older than this (before the incident) is too old to compare with: the check fails. */
+  maxManifestAgeMinutes: z.number().int().positive().max(7 * 24 * 60).default(24 * 60),
+});
+export const postgresIndexes = z.strictObject({ ...common, type: z.literal('postgres-indexes') });
+/** Replication from the new primary is re-established: at least `minStandbys` streaming standbys. */
+export const postgresReplication = z.strictObject({
+  ...common,
+  type: z.literal('postgres-replication'),
+  minStandbys: z.number().int().min(1).max(10).default(1),
+});
+/** Measured RPO: the newest heartbeat on the recovered database against the incident's start. */
+export const rpoHeartbeat = z.strictObject({ ...common, type: z.literal('rpo-heartbeat') });
+
+export const s3Bucket = z.strictObject({
+  ...common,
+  type: z.literal('s3-bucket'),
+  bucket: nonEmpty,
+  region: regionRole.default('secondary'),
+  versioning: z.boolean().default(true),
+  /** Default encryption is SSE-KMS (aws:kms or aws:kms:dsse). */
+  kmsEncryption: z.boolean().default(true),
+  /** A replication configuration with an enabled rule (e.g. back towards the old primary region). */
+  replication: z.boolean().default(false),
+  publicAccessBlocked: z.boolean().default(true),
+});
+/** A sample of the dataset manifest (JSON lines: key, checksumSHA256 or etag, size) compared with the bucket. */
+export const s3Objects = z.strictObject({
+  ...common,
+  type: z.literal('s3-objects'),
+  bucket: nonEmpty,
+  region: regionRole.default('secondary'),
+  /** Where the manifest is (default: the checked bucket). */
+  manifestBucket: nonEmpty.optional(),
+  manifestKey: nonEmpty,
+  sampleSize: z.number().int().min(1).max(100_000).default(100),
+});
+/** RPO of replicated objects: S3 Replication Time Control metrics of the rule (ReplicationLatency, OperationsPendingReplication). */
+export const s3ReplicationRpo = z.strictObject({
+  ...common,
+  type: z.literal('s3-replication-rpo'),
+  sourceBucket: nonEmpty,
+  destinationBucket: nonEmpty,
+  ruleId: nonEmpty,
+});
+
+export const dnsAnswer = z.strictObject({
+  ...common,
+  type: z.literal('dns-answer'),
+  hostedZoneId: nonEmpty,
+  recordName: nonEmpty,
+  recordType: z.enum(['A', 'AAAA', 'CNAME']),
+  expected: z.array(nonEmpty).min(1),
+});
+export const http = z.strictObject({
+  ...common,
+  type: z.literal('http'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  expectStatus: z.number().int().min(100).max(599).default(200),
+  bodyContains: z.string().optional(),
+  maxLatencyMs: z.number().int().positive().max(60_000).default(2000),
+});
+export const route53HealthCheck = z.strictObject({
+  ...common,
+  type: z.literal('route53-health-check'),
+  healthCheckId: nonEmpty,
+  expect: z.enum(['healthy', 'unhealthy']).default('healthy'),
+});
+
+export const CHECK_TYPES = [
+  'postgres-writable', 'postgres-tables', 'postgres-indexes', 'postgres-replication', 'rpo-heartbeat',
+  's3-bucket', 's3-objects', 's3-replication-rpo', 'dns-answer', 'http', 'route53-health-check',
+] as const;
+
+export const checkSpec = z.discriminatedUnion(
+  'type',
+  [postgresWritable, postgresTables, postgresIndexes, postgresReplication, rpoHeartbeat, s3Bucket, s3Objects, s3ReplicationRpo, dnsAnswer, http, route53HealthCheck],
+  {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const given = typeof issue.input === 'object' && issue.input !== null ? (issue.input as { type?: unknown }).type : undefined;
+      return given === undefined ? `required: the check type, one of ${CHECK_TYPES.join(', ')}` : `unknown check type ${JSON.stringify(given)}; use one of ${CHECK_TYPES.join(', ')}`;
+    },
+  },
+);
+
+/** The database a component holds, for the PostgreSQL checks and the scheduled heartbeat and manifest writers. */
+export const database = z.strictObject({
+  engine: z.literal('postgres').default('postgres'),
+  /** Secrets Manager secret of the primary (JSON: host, port, username, password, dbname): heartbeats and manifests are written there. */
+  primarySecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+  /** Secret of the database after recovery (the promoted replica, the restored instance), in the secondary region. */
+  recoverySecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+  /** Tables whose row count and checksum are taken on the primary and compared after recovery. */
+  criticalTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be schema.table in lower case')).min(1),
+  /** At least a minute: the writer runs on an EventBridge schedule (at most once a minute). */
+  heartbeatIntervalSeconds: z.number().int().min(60, 'must be at least 60: the writer runs on a schedule, at most once a minute').max(3600).default(60),
+  manifestIntervalMinutes: z.number().int().min(1).max(1440).default(60),
+});
+
+export type CheckSpec = z.infer<typeof checkSpec>;
+export type CheckType = CheckSpec['type'];
+export type CheckOf<T extends CheckType> = Extract<CheckSpec, { type: T }>;
+export type DatabaseSpec = z.infer<typeof database>;
+
+export const POSTGRES_CHECK_TYPES: readonly CheckType[] = ['postgres-writable', 'postgres-tables', 'postgres-indexes', 'postgres-replication', 'rpo-heartbeat'];

@@ -1,0 +1,54 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { JsonObject } from '../actions/types.ts';
+import type { AwsClients } from '../aws/clients.ts';
+import type { ComponentTask, RunContext } from '../run/types.ts';
+import type { StateDeps } from '../state/table.ts';
+import type { CheckOf, CheckType } from './schema.ts';
+
+/** The minimal PostgreSQL client the checks use (a connected `pg.Client` satisfies it). */
+export interface SqlClient {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  end(): Promise<void>;
+}
+
+/** Opens a connection with the credentials of a Secrets Manager secret (host, port, username, password, dbname). */
+export type PostgresConnector = (secretArn: string) => Promise<SqlClient>;
+
+/** Everything a check needs, passed in: tests and the drill swap any of it. */
+export interface CheckContext {
+  run: RunContext;
+  /** The component checked; null for the final verification of the whole system. */
+  component: ComponentTask | null;
+  clients: AwsClients;
+  logger: Logger;
+  now: Date;
+  /** Connects to a PostgreSQL database by its secret; null when none can be reached (the drill without --with-postgres). */
+  postgres: PostgresConnector | null;
+  /** HTTP for the `http` check (global fetch in Lambda). */
+  fetch: typeof globalThis.fetch;
+  /** The state table: manifests and heartbeats' configuration are read from it. */
+  state: StateDeps;
+}
+
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
+/** What one check found: `detail` says it for people (which table, which difference); `observations` are facts for the report. */
+export interface CheckOutcome {
+  status: CheckStatus;
+  detail: string;
+  observations?: JsonObject;
+}
+
+/** A check's result as it goes into the execution output and the report (`checks`). */
+export interface CheckResult extends Required<CheckOutcome> {
+  /** The component's id, or null for the system verification. */
+  component: string | null;
+  /** The check's name (its type unless the plan names it). */
+  name: string;
+  type: CheckType;
+  advisory: boolean;
+  checkedAt: string;
+}
+
+/** Runs one type of check. Throws a retryable error (throttling…) to be retried; anything else is caught as a failed check. */
+export type CheckRunner<T extends CheckType> = (ctx: CheckContext, spec: CheckOf<T>) => Promise<CheckOutcome>;
