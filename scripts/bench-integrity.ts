@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { checksumQuery, describeTable } from '../shared/checks/postgres/checksum.ts';
 import type { SqlClient } from '../shared/checks/types.ts';
-import { startPostgres } from '../test/support/postgres.ts';
+import { startPostgres } from '../shared/local/postgres.ts';
 
 const ROWS = 1_000_000;
 const RUNS = 5;
@@ -105,4 +105,10 @@ export async function benchPostgres(): Promise<PostgresBench> {
   return { rows: ROWS, checksumSql, cases };
 }
 
-if (import.meta.main) await benchPostgres();
+if (import.meta.main) {
+  await benchPostgres();
+  // The storage side: a 10,000-object manifest sample verified against the simulated bucket.
+  const { benchManifestSample } = await import('./bench-manifest-sample.ts');
+  const sample = await benchManifestSample();
+  process.stdout.write(`\nmanifest sample: ${sample.objects.toLocaleString('en-US')} objects verified in ${sample.ms.toFixed(0)} ms (${Math.round(sample.objects / (sample.ms / 1000)).toLocaleString('en-US')} objects/s)\n`);
+}

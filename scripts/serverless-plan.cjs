@@ -267,7 +267,7 @@ const vpcAccess = plan.databaseAccess
 module.exports = {
   /** Lambda vpc settings for the functions that connect to databases ({} when the plan names none). */
   /** One schedule per writer for all databases: the shortest interval any of them asks for (EventBridge: at least a minute). */
-  heartbeatSchedule: rate(Math.max(1, Math.round(Math.min(60, ...databases.map((c) => (c.database.heartbeatIntervalSeconds || 60) / 60))))),
+  heartbeatSchedule: rate(Math.max(1, Math.floor(Math.min(60, ...databases.map((c) => (c.database.heartbeatIntervalSeconds || 60) / 60))))),
   manifestSchedule: rate(Math.max(1, Math.min(60, ...databases.map((c) => c.database.manifestIntervalMinutes || 60)))),
   databaseVpc: plan.databaseAccess ? { subnetIds: plan.databaseAccess.subnetIds, securityGroupIds: plan.databaseAccess.securityGroupIds } : null,
   planFile,
@@ -290,7 +290,7 @@ module.exports = {
     VerifySystemRole: role('verify-system', [...verifyStatements(), ...stateTableAccess('Query', 'GetItem'), ...vpcAccess]),
     // Heartbeats go to the primaries (their secrets only); manifests also into the state table.
     WriteHeartbeatRole: role('write-heartbeat', [...primarySecrets(), ...vpcAccess]),
-    WriteManifestRole: role('write-manifest', [...primarySecrets(), ...stateTableAccess('PutItem'), ...vpcAccess]),
+    WriteManifestRole: role('write-manifest', [...primarySecrets(), ...stateTableAccess('PutItem', 'Query'), ...vpcAccess]),
     RecordTierRole: role('record-tier', []),
     SummariseRunRole: role('summarise-run', []),
     RequestConfirmationRole: role('request-confirmation', internalTopicPublish),

@@ -108,7 +108,8 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
     .option('--duration <key=seconds>', 'override a simulated duration (repeatable), e.g. rds.promote-read-replica=900', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--report-dir <dir>', 'where to write report.json, report.md, report.html (default drill-reports/<start time>/)')
     .option('--json', 'print report.json instead of progress lines')
-    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean }) => {
+    .option('--with-postgres', "run the plan's replicated database component against a real local PostgreSQL primary + standby (its checks and measured RPO)")
+    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean; withPostgres?: boolean }) => {
       const code = await drillCommand(opts, { ...io, tty: io === stdio && process.stdout.isTTY ? process.stdout : undefined });
       if (code !== 0) throw new Exit(code);
     });

@@ -20,6 +20,8 @@ export interface DrillFlags {
   duration?: string[];
   reportDir?: string;
   json?: boolean;
+  /** Run the replicated database component against a real local PostgreSQL pair. */
+  withPostgres?: boolean;
 }
 
 export interface DrillIo {
@@ -98,6 +100,7 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
         event,
         faults,
         durations,
+        withPostgres: flags.withPostgres === true,
         onProgress: flags.json ? undefined : live ? (step) => live.update(step) : (step) => io.out(progressLine(step)),
       });
     } finally {
@@ -128,7 +131,7 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
     for (const t of report.tiers) {
       io.out(`  ${t.id}: ${t.status}, ${t.achievedMinutes ?? '—'} min of ${t.rtoTargetMinutes} (${t.met ? 'met' : 'not met'})`);
     }
-    for (const p of report.rpo) io.out(`  RPO ${p.dataClass}: ${p.measuredMinutes ?? '—'} min of ${p.targetMinutes} (${p.source})`);
+    for (const p of report.rpo) io.out(`  RPO ${p.dataClass}: ${p.measuredMinutes ?? '—'}${p.uncertaintyMinutes ? ` ± ${p.uncertaintyMinutes}` : ''} min of ${p.targetMinutes} (${p.source})`);
     if (report.checks.length > 0) {
       const count = (status: string) => report.checks.filter((c) => c.status === status).length;
       io.out(`  Checks: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);

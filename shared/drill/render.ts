@@ -31,9 +31,13 @@ export function renderMarkdown(r: DrillReport): string {
         `| ${c.id} | ${c.tier} | ${c.type} | ${hhmm(c.startedAt)} | ${hhmm(c.finishedAt)} | ${c.attempts} | ${c.status}${c.error ? `: ${cell(`${c.error.name}: ${c.error.message}`)}` : ''} |`,
     ),
   ];
+  if (r.checks.length) {
+    lines.push('', '## Checks', '', '| component | check | status | detail |', '| --- | --- | --- | --- |');
+    lines.push(...r.checks.map((c) => `| ${c.component ?? '(system)'} | ${cell(c.name)}${c.advisory ? ' (advisory)' : ''} | ${c.status} | ${cell(c.detail)} |`));
+  }
   if (r.rpo.length) {
     lines.push('', '## RPO per data class', '', '| data class | target (min) | measured (min) | met | source |', '| --- | --- | --- | --- | --- |');
-    lines.push(...r.rpo.map((p) => `| ${p.dataClass} | ${p.targetMinutes} | ${p.measuredMinutes ?? '—'} | ${yesNo(p.met)} | ${cell(p.source)} |`));
+    lines.push(...r.rpo.map((p) => `| ${p.dataClass} | ${p.targetMinutes} | ${p.measuredMinutes ?? '—'}${p.uncertaintyMinutes ? ` ± ${p.uncertaintyMinutes}` : ''} | ${yesNo(p.met)} | ${cell(p.source)}${p.replicaLagMinutes !== null && p.replicaLagMinutes !== undefined ? ` (replica lag at promotion ${p.replicaLagMinutes} min)` : ''} |`));
   }
   const timed = r.components.filter((c) => c.startedAt && c.finishedAt);
   if (timed.length) {

@@ -1,6 +1,10 @@
 import { useCheckIo } from '../checks/io.ts';
-import type { CheckResult, PostgresConnector } from '../checks/types.ts';
+import type { CheckResult } from '../checks/types.ts';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidInputError } from '../errors.ts';
+import { stateDocumentClient } from '../state/table.ts';
+import { startDrillDatabase, type DrillDatabase } from './local-database.ts';
 import { startLocalDynamoDb, routeDynamoDb } from '../local/dynamodb.ts';
 import { FUNCTION_HANDLERS } from '../local/handlers.ts';
 import { runLocal } from '../local/state-machine.ts';
@@ -26,8 +30,11 @@ export interface DrillOptions {
   durations?: DurationTable;
   /** Simulated start when no event gives one. */
   startAt?: Date;
-  /** A real PostgreSQL for the database checks (`--with-postgres`); without it they are skipped. */
-  postgres?: PostgresConnector;
+  /**
+   * `--with-postgres`: the plan's replicated database component runs against a real local PostgreSQL
+   * primary + standby; its checks and the measured RPO use it. Without it, database checks are skipped.
+   */
+  withPostgres?: boolean;
   /** Called for every progress step (simulated time, tier, component, state, status). */
   onProgress?: (step: ProgressStep) => void;
 }
@@ -139,6 +146,20 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const dynamodb = await startLocalDynamoDb('dr-autopilot-drill-state', REGION_OF_AUTOMATION(plan));
   process.env.STATE_TABLE_NAME = dynamodb.tableName;
   process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'false';
+  let database: DrillDatabase | undefined;
+  try {
+    database = options.withPostgres
+      ? await startDrillDatabase(plan, start.incidentAt, {
+          ddb: stateDocumentClient(new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION_OF_AUTOMATION(plan), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })),
+          tableName: dynamodb.tableName,
+          now: () => new Date(),
+          logger: new Logger({ serviceName: 'dr-autopilot-drill', logLevel: 'SILENT' }),
+        })
+      : undefined;
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
   const routed = routeDynamoDb(dynamodb.endpoint, REGION_OF_AUTOMATION(plan));
 
   try {
@@ -148,7 +169,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       // The checks' data and I/O: the manifests their s3-objects checks read, the recovered services'
       // HTTP answers, and no database unless a real one is given (database checks are then skipped).
       seedS3ObjectChecks(account.world);
-      useCheckIo({ fetch: simulatedFetch(account.world), postgres: options.postgres ?? null });
+      useCheckIo({ fetch: simulatedFetch(account.world), postgres: database?.connector ?? null });
+      if (database) {
+        // The simulated promotion of the replica, once RDS accepted it, promotes the real standby.
+        const record = account.world.record.bind(account.world);
+        const db = database;
+        account.world.record = (call) => {
+          record(call);
+          const input = call.input as { DBInstanceIdentifier?: string };
+          if (call.command === 'PromoteReadReplica' && !call.error && input.DBInstanceIdentifier === db.replicaDbInstanceIdentifier) db.promote();
+        };
+      }
       try {
         // Progress is counted from the incident, as RTO is.
         const t0 = start.incidentAt.getTime();
@@ -358,6 +389,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     });
   } finally {
     routed.restore();
+    await database?.stop();
     await dynamodb.stop();
     for (const key of ['STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED'] as const) {
       if (env[key] === undefined) delete process.env[key];

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalDeniedError } from '../../shared/errors.ts';
 import { routeDynamoDb, startLocalDynamoDb, type LocalDynamoDb } from '../../shared/local/dynamodb.ts';
+import { useCheckIo } from '../../shared/checks/io.ts';
 import { FUNCTION_HANDLERS } from '../../shared/local/handlers.ts';
 import { runLocal } from '../../shared/local/state-machine.ts';
 import { withVirtualClock } from '../../shared/local/virtual-clock.ts';
@@ -28,12 +29,23 @@ const plan = {
   components: [
     { id: 'svc-a', name: 'A', type: 'ecs-scale', timeoutMinutes: 20, params: { cluster: 'dr', service: 'a', desiredCount: 2 } },
     { id: 'svc-b', name: 'B', type: 'ecs-scale', timeoutMinutes: 20, params: { cluster: 'dr', service: 'b', desiredCount: 1 } },
-    { id: 'svc-c', name: 'C', type: 'ecs-scale', timeoutMinutes: 20, params: { cluster: 'dr', service: 'c', desiredCount: 3 } },
+    {
+      id: 'svc-c', name: 'C', type: 'ecs-scale', timeoutMinutes: 20, params: { cluster: 'dr', service: 'c', desiredCount: 3 },
+      checks: [{ type: 'http', url: 'https://svc-c.example.com/health', bodyContains: 'ok' }, { type: 'http', name: 'svc-c-metrics', url: 'https://svc-c.example.com/metrics', advisory: true }],
+    },
     { id: 'docs', name: 'Docs', type: 'manual', timeoutMinutes: 60, params: { instructions: 'Rebuild the docs site.' } },
   ],
   scenarios: [{ id: 'outage', name: 'Outage', mode: 'unplanned', severity: 'critical', tiers: ['tier-a', 'tier-b', 'tier-c'] }],
   stakeholders: { audiences: [{ id: 'ops', kind: 'internal', groups: ['operations'], topic: 'internal' }] },
+  verification: { checks: [{ type: 'http', name: 'site', url: 'https://www.example.com/', bodyContains: 'welcome' }] },
 };
+
+/** The recovered services as the checks see them over HTTP: URL → status and body (default 200 "ok welcome"). */
+let answers: Record<string, { status: number; body: string }> = {};
+const fakeFetch = (async (url: string | URL | Request) => {
+  const answer = answers[String(url)] ?? { status: 200, body: 'ok welcome' };
+  return new Response(answer.body, { status: answer.status });
+}) as typeof globalThis.fetch;
 
 const START = new Date('2026-11-29T02:00:00.000Z');
 const INPUT = { scenario: 'outage', mode: 'unplanned', reason: 'drill of the state machine', requestedBy: 'sre@example.com' };
@@ -76,6 +88,11 @@ interface Outcome {
   output?: RunSummary;
   error?: { name: string; cause: string };
   events: { type: string; state?: string; timestamp: number }[];
+  /**
+   * Summarise Run's output. A failed run's cause is the same summary through States.JsonToString,
+   * which aws-local-stepfunctions 3.0 strips of backslashes (a quote in a check's detail breaks it).
+   */
+  summary?: RunSummary;
 }
 
 async function run(input: unknown, answer?: (state: string) => Promise<unknown>, executionName = 'test-run', startAt = START): Promise<Outcome> {
@@ -88,18 +105,22 @@ async function run(input: unknown, answer?: (state: string) => Promise<unknown>,
       answerTaskToken: answer ? (state) => answer(state) : undefined,
     });
     const events: Outcome['events'] = [];
+    let summary: RunSummary | undefined;
     const collecting = (async () => {
-      for await (const e of execution.eventLogs) events.push({ type: e.type, state: 'state' in e ? e.state.name : undefined, timestamp: e.timestamp });
+      for await (const e of execution.eventLogs) {
+        events.push({ type: e.type, state: 'state' in e ? e.state.name : undefined, timestamp: e.timestamp });
+        if (e.type === 'StateExited' && e.state.name === 'Summarise Run') summary = e.state.output as unknown as RunSummary;
+      }
     })();
     try {
       const output = (await execution.result) as unknown as RunSummary;
       await collecting;
-      return { status: 'succeeded', output, events };
+      return { status: 'succeeded', output, events, summary };
     } catch (error) {
       await collecting.catch(() => undefined);
       // ExecutionError wraps the Fail state's error: its name is the Error, its message the Cause.
       const failure = ((error as Error).cause ?? error) as Error;
-      return { status: 'failed', error: { name: failure.name, cause: failure.message }, events };
+      return { status: 'failed', error: { name: failure.name, cause: failure.message }, events, summary };
     }
   });
 }
@@ -120,6 +141,8 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     ecs.reset();
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    answers = {};
+    useCheckIo({ fetch: fakeFetch, postgres: null });
     dynamodb = await startLocalDynamoDb('dr-sm-test-state', 'eu-central-1');
     routed = routeDynamoDb(dynamodb.endpoint, 'eu-central-1');
     process.env.STATE_TABLE_NAME = dynamodb.tableName;
@@ -128,7 +151,44 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     ecs.reset();
     sns.reset();
     routed.restore();
+    useCheckIo(undefined);
     await dynamodb.stop();
+  });
+
+  it('verifies a recovered component with its checks: a failed check fails it and stops later tiers; an advisory one is only reported', async () => {
+    // Prepare
+    simulateEcs({ a: 60, b: 60, c: 60 });
+    answers['https://svc-c.example.com/health'] = { status: 503, body: 'starting' };
+    answers['https://svc-c.example.com/metrics'] = { status: 500, body: '' };
+    // Act
+    const outcome = await run(INPUT, async () => ({ confirmedBy: 'ops' }));
+    // Assess
+    expect(outcome).toMatchObject({ status: 'failed', error: { name: 'RecoveryFailedError' } });
+    const summary = outcome.summary!;
+    const svcC = summary.components.find((c) => c.id === 'svc-c')!;
+    expect(svcC.status).toBe('failed');
+    expect(svcC.error).toMatchObject({ name: 'IntegrityCheckFailedError', message: expect.stringContaining('svc-c: http failed: GET https://svc-c.example.com/health') });
+    expect(svcC.verification.map((c) => [c.name, c.status, c.advisory])).toEqual([['http', 'failed', false], ['svc-c-metrics', 'failed', true]]);
+    expect(summary.components.find((c) => c.id === 'docs')!.status).toBe('not-started');
+    expect(outcome.events.map((e) => e.state)).not.toContain('Verify System');
+  });
+
+  it('runs the final verification after the last tier: a failed system check fails a run whose tiers all recovered', async () => {
+    // Prepare
+    simulateEcs({ a: 60, b: 60, c: 60 });
+    answers['https://www.example.com/'] = { status: 200, body: 'maintenance' };
+    // Act
+    const outcome = await run(INPUT, async () => ({ confirmedBy: 'ops' }));
+    // Assess
+    expect(outcome).toMatchObject({ status: 'failed', error: { name: 'RecoveryFailedError' } });
+    const summary = outcome.summary!;
+    expect(summary.tiers.every((t) => t.status === 'recovered')).toBe(true);
+    expect(summary.reason).toBe('final verification failed: site failed: GET https://www.example.com/: body does not contain "welcome"');
+    expect(summary.checks.map((c) => [c.component, c.name, c.status])).toEqual([
+      ['svc-c', 'http', 'passed'],
+      ['svc-c', 'svc-c-metrics', 'passed'],
+      [null, 'site', 'failed'],
+    ]);
   });
 
   it('one recovery at a time: a second execution while the first holds the lock ends with RecoveryInProgressError, changes nothing and tells operations', async () => {
@@ -213,7 +273,7 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     const outcome = await run(INPUT);
     expect(outcome.status).toBe('failed');
     expect(outcome.error!.name).toBe('RecoveryFailedError');
-    const summary = JSON.parse(outcome.error!.cause) as RunSummary;
+    const summary = outcome.summary!;
     expect(summary.outcome).toBe('failed');
     expect(summary.components.map((c) => [c.id, c.status, c.error?.name ?? null])).toEqual([
       ['svc-a', 'recovered', null],
@@ -241,7 +301,7 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     simulateEcs({ a: 60, b: 99_999, c: 60 });
     const outcome = await run(INPUT);
     expect(outcome.status).toBe('failed');
-    const summary = JSON.parse(outcome.error!.cause) as RunSummary;
+    const summary = outcome.summary!;
     const b = summary.components.find((c) => c.id === 'svc-b')!;
     expect(b.error?.name).toBe('ActionTimedOutError');
     // The deadline is start + 20 min: the last check lands on it, not later.
@@ -255,7 +315,7 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
       throw new ApprovalDeniedError('docs site cannot be rebuilt yet');
     });
     expect(outcome.status).toBe('failed');
-    const summary = JSON.parse(outcome.error!.cause) as RunSummary;
+    const summary = outcome.summary!;
     expect(summary.components.find((c) => c.id === 'docs')!.error).toEqual({ name: 'ApprovalDeniedError', message: 'docs site cannot be rebuilt yet' });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: 'arn:aws:sns:eu-central-1:000000000000:dr-internal' });
   });

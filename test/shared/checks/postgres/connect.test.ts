@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { parsePostgresSecret, postgresConnector, secretRegion } from '../../../../shared/checks/postgres/connect.ts';
 import { classifyError } from '../../../../shared/errors.ts';
-import { startPostgres, type LocalPostgresSecret, type SingleServer } from '../../../support/postgres.ts';
+import { startPostgres, type LocalPostgresSecret, type SingleServer } from '../../../../shared/local/postgres.ts';
 
 const ARN = 'arn:aws:secretsmanager:ap-northeast-3:123456789012:secret:dataset-db-osaka-AbCdEf';
 const PASSWORD = 'Tr0ub4dor&3-never-log-me';

@@ -14,7 +14,7 @@ import type { CheckContext, CheckOutcome, SqlClient } from '../../../../shared/c
 import type { ComponentTask, RunContext } from '../../../../shared/run/types.ts';
 import type { StateDeps } from '../../../../shared/state/table.ts';
 import { startDynalite, type LocalDynamo } from '../../../support/dynalite.ts';
-import { startPostgresPair, type PostgresPair } from '../../../support/postgres.ts';
+import { startPostgresPair, type PostgresPair } from '../../../../shared/local/postgres.ts';
 import { componentOf, exampleRun, silentLogger } from '../../run/fixtures.ts';
 
 /**
