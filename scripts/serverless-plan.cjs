@@ -286,6 +286,12 @@ module.exports = {
     RequestApprovalRole: role('request-approval', [...internalTopicPublish, { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' }]),
     // The checks read what they check and the manifests in the state table; they change nothing but
     // the canary row of a database check (an SQL write, not an IAM action).
+    // Stakeholder notices: both topics (and their key); the Slack webhook's secret when one is configured.
+    NotifyRole: role('notify', [
+      { Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'InternalTopic' }, { Ref: 'ExternalTopic' }] },
+      { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['NotificationKey', 'Arn'] }] },
+      ...(process.env.DR_SLACK_WEBHOOK_SECRET_ARN ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [process.env.DR_SLACK_WEBHOOK_SECRET_ARN] }] : []),
+    ]),
     VerifyComponentRole: role('verify-component', [...verifyStatements(), ...stateTableAccess('Query', 'GetItem'), ...vpcAccess]),
     VerifySystemRole: role('verify-system', [...verifyStatements(), ...stateTableAccess('Query', 'GetItem'), ...vpcAccess]),
     // Heartbeats go to the primaries (their secrets only); manifests also into the state table.

@@ -15,6 +15,7 @@ import { alarmEvent, normaliseTimestamp } from '../run/input.ts';
 import type { ActionRecord, ApprovalState, ComponentTask, RunSummary } from '../run/types.ts';
 import { packagedPlan, resetPackagedPlan } from '../runtime/plan.ts';
 import type { DrillReport } from './report.ts';
+import { parseChatbotMessage, readableMessage } from '../notify/chatbot.ts';
 import { simulatedFetch } from './simulator/http.ts';
 import { DEFAULT_DURATIONS, installSimulatedAccount } from './simulator/index.ts';
 import { seedS3ObjectChecks } from './simulator/s3.ts';
@@ -139,6 +140,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const env = { ...process.env };
   process.env.PLAN_FILE = options.planFile;
   process.env.INTERNAL_TOPIC_ARN = `arn:aws:sns:${REGION_OF_AUTOMATION(plan)}:000000000000:dr-autopilot-drill-internal`;
+  process.env.EXTERNAL_TOPIC_ARN = `arn:aws:sns:${REGION_OF_AUTOMATION(plan)}:000000000000:dr-autopilot-drill-external`;
+  // An external notice that would carry an identifier fails the drill's notify task loudly instead of being scrubbed.
+  process.env.NOTICE_STRICT_REDACTION = 'true';
   process.env.AWS_REGION = REGION_OF_AUTOMATION(plan);
   resetPackagedPlan();
   await packagedPlan(); // read before the clock is faked
@@ -186,6 +190,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         const retries = new Map<string, { state: string; error: string; at: string }[]>();
         const lastStatus = new Map<string, string>();
         let transitions = 0;
+        /** Notices already shown in the progress. */
+        let noticed = 0;
 
         const runExecution = async (input: unknown, name: string, resumeOf: string | null): Promise<ExecutionRecord> => {
           const startedAt = new Date().toISOString();
@@ -259,6 +265,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
                   const status = results.map((r) => `${r.name} ${r.status}${r.advisory && r.status === 'failed' ? ' (advisory)' : ''}`).join(', ');
                   options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), tier: component?.tier, component: component?.id, type: component?.type, state: e.state.name, status });
                 }
+              } else if (e.type === 'StateExited' && e.state.name.startsWith('Notify ')) {
+                // One progress line per notice the stage sent (audience, language, subject).
+                for (const p of account.published().slice(noticed).filter((n) => n.attributes.language !== undefined)) {
+                  options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), state: e.state.name, status: `[notice] ${p.attributes.stage ?? '?'} ${p.attributes.audience ?? '?'}/${p.attributes.language ?? '?'}: ${p.subject ?? ''}` });
+                }
+                noticed = account.published().length;
               } else if (e.type === 'StateEntered' && e.state.name === 'Request Operator Confirmation' && component) {
                 step(e.state.name, 'waiting for an operator');
               } else if (e.type === 'StateEntered' && e.state.name === 'Request Recovery Approval') {
@@ -327,9 +339,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           stage: p.attributes.stage ?? 'unknown',
           audience: p.attributes.audience ?? 'unknown',
           language: p.attributes.language ?? 'en',
-          channel: 'sns',
+          // Internal notices are AWS Chatbot custom notifications: the report shows their text.
+          channel: parseChatbotMessage(p.message) ? 'chatbot' : 'sns',
           subject: p.subject ?? '',
-          body: p.message,
+          body: readableMessage(p.message),
         }));
         const base = {
           plan: plan.name,
@@ -391,7 +404,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     routed.restore();
     await database?.stop();
     await dynamodb.stop();
-    for (const key of ['STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED'] as const) {
+    for (const key of ['STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED', 'EXTERNAL_TOPIC_ARN', 'NOTICE_STRICT_REDACTION'] as const) {
       if (env[key] === undefined) delete process.env[key];
       else process.env[key] = env[key];
     }

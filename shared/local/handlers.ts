@@ -1,5 +1,6 @@
 import { handler as acquireLock } from '../../functions/acquire-lock.ts';
 import { handler as checkAction } from '../../functions/check-action.ts';
+import { handler as notify } from '../../functions/notify.ts';
 import { handler as prepareRun } from '../../functions/prepare-run.ts';
 import { handler as recordComponent } from '../../functions/record-component.ts';
 import { handler as recordTier } from '../../functions/record-tier.ts';
@@ -26,4 +27,5 @@ export const FUNCTION_HANDLERS: Record<string, LambdaHandler> = {
   'request-approval': requestApproval as LambdaHandler,
   'verify-component': verifyComponent as LambdaHandler,
   'verify-system': verifySystem as LambdaHandler,
+  notify: notify as LambdaHandler,
 };

@@ -71,14 +71,14 @@ describe('serverless.yml, packaged offline (osls package)', () => {
 
   it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(15);
+    expect(functions).toHaveLength(16);
     const roles = new Set<string>();
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       roles.add(JSON.stringify(fn.Properties.Role));
     }
-    expect(roles.size).toBe(15);
+    expect(roles.size).toBe(16);
   });
 
   it('holds the state machine from statemachines/failover.asl.json with function ARNs substituted', () => {

@@ -40,6 +40,10 @@ const plan = {
   verification: { checks: [{ type: 'http', name: 'site', url: 'https://www.example.com/', bodyContains: 'welcome' }] },
 };
 
+/** The `stage` attribute of every SNS Publish, in order. */
+const stagesPublished = () =>
+  sns.commandCalls(PublishCommand).map((c) => (c.args[0].input.MessageAttributes as Record<string, { StringValue?: string }>).stage?.StringValue);
+
 /** The recovered services as the checks see them over HTTP: URL → status and body (default 200 "ok welcome"). */
 let answers: Record<string, { status: number; body: string }> = {};
 const fakeFetch = (async (url: string | URL | Request) => {
@@ -262,7 +266,15 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     ]);
     expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 3);
     expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { cluster: 'dr', service: 'c', desiredCount: 3 });
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    // One confirmation request; the stakeholder notices of each stage, in both languages of the one audience.
+    expect(stagesPublished()).toEqual([
+      'run-started', 'run-started',
+      'tier-recovered', 'tier-recovered',
+      'tier-recovered', 'tier-recovered',
+      'confirmation-needed',
+      'tier-recovered', 'tier-recovered',
+      'run-completed', 'run-completed',
+    ]);
     expect(byId['docs']!.observations).toEqual({ confirmation: { confirmedBy: 'ops' } });
   });
 
@@ -283,7 +295,8 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     ]);
     expect(summary.tiers.map((t) => t.status)).toEqual(['recovered', 'failed', 'not-started']);
     expect(summary.reason).toContain('tier tier-b failed: svc-c (ResourceNotFoundError');
-    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    // No manual step was reached; operations hear of the escalation and the failed run.
+    expect(stagesPublished()).toEqual(['run-started', 'run-started', 'tier-recovered', 'tier-recovered', 'component-failed', 'component-failed', 'run-failed', 'run-failed']);
   });
 
   it('retries throttled calls with backoff and still recovers', async () => {

@@ -115,7 +115,8 @@ const tier = (report: DrillReport, id: string) => {
   if (!found) throw new Error(`report has no tier ${id}`);
   return found;
 };
-const approvalNotices = (report: DrillReport) => report.notifications.filter((n) => n.stage === 'approval-needed');
+/** The approval requests (with the task token): plain SNS. The stage's stakeholder notices go to chat and never carry the token. */
+const approvalNotices = (report: DrillReport) => report.notifications.filter((n) => n.stage === 'approval-needed' && n.channel === 'sns');
 const approvalSteps = (steps: ProgressStep[]) => steps.filter((s) => s.state === 'Request Recovery Approval');
 const gateEnteredAt = (steps: ProgressStep[]) => ms(approvalSteps(steps).find((s) => s.status.startsWith('waiting'))?.at);
 /** The recovery lock's writes: taken (`:scenario`) and given back (`:outcome`), by which execution. */

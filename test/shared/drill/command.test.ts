@@ -26,7 +26,7 @@ const PROGRESS_APPROVAL = /^\+(\d{2}):([0-5]\d):([0-5]\d) Request Recovery Appro
 const PROGRESS_COMPONENT = /^\+(\d{2}):([0-5]\d):([0-5]\d) (\S+) (\S+) (\S+) ([A-Z][A-Za-z ]+): (.+)$/;
 const PROGRESS_TIER = /^\+(\d{2}):([0-5]\d):([0-5]\d) (\S+) Record Tier Outcome: (.+)$/;
 /** Run-level steps (the approval gate, the final verification): no tier or component. */
-const PROGRESS_RUN = /^\+(\d{2}):([0-5]\d):([0-5]\d) (Request Recovery Approval|Verify System): (.+)$/;
+const PROGRESS_RUN = /^\+(\d{2}):([0-5]\d):([0-5]\d) (Request Recovery Approval|Verify System|Notify [A-Z][a-z]+(?: [A-Z][a-z]+)*): (.+)$/;
 const seconds = (m: RegExpExecArray) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
 
 let scratch: string;
@@ -68,7 +68,10 @@ describe('dr-autopilot drill: a recovered run', () => {
 
   it('prints one progress line per state change: "+HH:MM:SS tier component type State: status", in time order', () => {
     // Assess
-    const progress = run.out.slice(0, run.out.indexOf(''));
+    const all = run.out.slice(0, run.out.indexOf(''));
+    // Each stakeholder notice is a line of its own: audience, language and subject.
+    expect(all).toContain('+00:20:00 Notify Run Started: [notice] run-started external/en: [Service notice] Service disruption: recovery in progress');
+    const progress = all.filter((l) => !l.includes(' Notify '));
     expect(progress.length).toBeGreaterThan(4);
     let last = -1;
     for (const line of progress) {
@@ -164,8 +167,11 @@ describe('dr-autopilot drill --event', () => {
         finishedAt: new Date(alarmAt + (APPROVAL_SECONDS + PROMOTION_SECONDS) * 1000).toISOString(),
       }),
     ]);
-    expect(run.out[0]).toBe('+00:00:00 Request Recovery Approval: waiting for approval of the one-way steps');
-    expect(run.out[2]).toMatch(new RegExp(`^\\+${new Date(APPROVAL_SECONDS * 1000).toISOString().slice(11, 19)} tier-1 core-database rds-replica-promotion Start Recovery Action: `));
+    // Stakeholder notices are progress lines of their own ("Notify …: [notice] stage audience/language: subject").
+    const steps = run.out.filter((l) => !l.includes(' Notify '));
+    expect(run.out.filter((l) => l.includes(' Notify Run Started: [notice] run-started '))).toHaveLength(4);
+    expect(steps[0]).toBe('+00:00:00 Request Recovery Approval: waiting for approval of the one-way steps');
+    expect(steps[2]).toMatch(new RegExp(`^\\+${new Date(APPROVAL_SECONDS * 1000).toISOString().slice(11, 19)} tier-1 core-database rds-replica-promotion Start Recovery Action: `));
   });
 
   it.each([

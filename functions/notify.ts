@@ -1,0 +1,59 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { notifyStage, type PublishResult } from '../shared/notify/publish.ts';
+import type { NoticeEvent, Stage } from '../shared/notify/stages.ts';
+import type { Plan } from '../shared/plan/schema.ts';
+import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+import { packagedPlan } from '../shared/runtime/plan.ts';
+
+const sns = new SNSClient({});
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'dr-autopilot', serviceName: 'dr-autopilot' });
+const secretsClients = new Map<string, SecretsManagerClient>();
+
+/** The secret's own region (from its ARN), else the function's. */
+function secretsFor(secretArn: string): SecretsManagerClient {
+  const region = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(secretArn)?.[1] ?? '';
+  let client = secretsClients.get(region);
+  if (!client) {
+    client = new SecretsManagerClient(region ? { region } : {});
+    secretsClients.set(region, client);
+  }
+  return client;
+}
+
+/**
+ * Stakeholder notices (`lambda:invoke`, ResultPath null: nothing the run needs comes back). Event:
+ * `{ stage, ...the stage's input }` (shared/notify/stages.ts). Publishes to INTERNAL_TOPIC_ARN and
+ * EXTERNAL_TOPIC_ARN per the packaged plan's audiences; posts internal notices to Slack when
+ * SLACK_WEBHOOK_SECRET_ARN is set. Returns `{ stage, sent, failed }`; never throws for a notice that
+ * could not be delivered, only InvalidInputError for an event its stage cannot use.
+ */
+export const handler = lambdaHandler(async (event: NoticeEvent): Promise<PublishResult & { stage: Stage }> => {
+  const plan: Plan = await packagedPlan();
+  const slackWebhookSecretArn = process.env.SLACK_WEBHOOK_SECRET_ARN || undefined;
+  const result = await notifyStage(
+    {
+      sns,
+      logger,
+      metrics,
+      now: () => new Date(),
+      ...(slackWebhookSecretArn ? { slackWebhookSecretArn, secrets: secretsFor(slackWebhookSecretArn) } : {}),
+    },
+    { internal: process.env.INTERNAL_TOPIC_ARN, external: process.env.EXTERNAL_TOPIC_ARN },
+    event,
+    {
+      audiences: plan.stakeholders.audiences,
+      plan,
+      timeZone: process.env.NOTICE_TIME_ZONE || undefined,
+      // The drill and tests refuse an external notice the scrubber would have to touch.
+      strict: process.env.NOTICE_STRICT_REDACTION === 'true',
+    },
+  );
+  logger.info('Notices published', {
+    stage: result.stage,
+    sent: result.sent.length,
+    failed: result.failed.map((f) => ({ audience: f.audience, language: f.language, channel: f.channel, errorName: f.errorName })),
+  });
+  return result;
+});

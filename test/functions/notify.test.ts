@@ -1,0 +1,180 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../functions/notify.ts';
+import { resetSlackWebhookCache } from '../../shared/notify/publish.ts';
+import { renderNotices } from '../../shared/notify/render.ts';
+import { noticeFacts } from '../../shared/notify/stages.ts';
+import type { Plan } from '../../shared/plan/schema.ts';
+import type { RunState } from '../../shared/run/types.ts';
+import { resetPackagedPlan } from '../../shared/runtime/plan.ts';
+import { completedSummary, EXTERNAL_TOPIC, failedSummary, INTERNAL_TOPIC, loadExamplePlan, minutesAfter, regionOutage } from '../shared/notify/fixtures.ts';
+import { EXAMPLE_PLAN_FILE } from '../shared/run/fixtures.ts';
+import { awsError, lambdaContext, withLogs } from './lambda.ts';
+
+// The module's Powertools Metrics reads its settings on import: quiet unless a test turns it on (withLogs).
+const metricsEnv = vi.hoisted(() => {
+  const before = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  return before;
+});
+
+const sns = mockClient(SNSClient);
+const secrets = mockClient(SecretsManagerClient);
+const context = lambdaContext('notify');
+const WEBHOOK_SECRET = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dr-autopilot/slack-webhook-AbCdEf';
+const WEBHOOK_URL = 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX';
+const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf3h-secret-approval-token';
+
+let plan: Plan;
+let state: RunState;
+
+const publishes = (): PublishCommandInput[] => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+const attrs = (audience: string, stage: string, language: string, severity = 'critical') => ({
+  audience: { DataType: 'String', StringValue: audience },
+  severity: { DataType: 'String', StringValue: severity },
+  scenario: { DataType: 'String', StringValue: 'region-outage' },
+  stage: { DataType: 'String', StringValue: stage },
+  language: { DataType: 'String', StringValue: language },
+});
+
+describe('functions/notify', () => {
+  beforeAll(async () => {
+    plan = await loadExamplePlan();
+    state = await regionOutage();
+  });
+  afterAll(() => {
+    if (metricsEnv === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = metricsEnv;
+  });
+  beforeEach(() => {
+    sns.reset();
+    secrets.reset();
+    resetSlackWebhookCache();
+    let n = 0;
+    sns.on(PublishCommand).callsFake(() => ({ MessageId: `msg-${++n}` }));
+    vi.useFakeTimers({ toFake: ['Date'], now: minutesAfter(1) });
+    vi.stubEnv('INTERNAL_TOPIC_ARN', INTERNAL_TOPIC);
+    vi.stubEnv('EXTERNAL_TOPIC_ARN', EXTERNAL_TOPIC);
+    vi.stubEnv('PLAN_FILE', EXAMPLE_PLAN_FILE);
+    vi.stubEnv('NOTICE_STRICT_REDACTION', 'true');
+    resetPackagedPlan();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+    vi.unstubAllGlobals();
+    resetPackagedPlan();
+    sns.reset();
+    secrets.reset();
+  });
+
+  it('run-started: publishes per the packaged plan audiences (internal ja/en on INTERNAL_TOPIC_ARN, external ja/en on EXTERNAL_TOPIC_ARN) and returns what was sent', async () => {
+    const out = await handler({ stage: 'run-started', run: state.run, tiers: state.tiers }, context);
+    const notices = renderNotices(noticeFacts('run-started', { run: state.run, tiers: state.tiers }, { now: minutesAfter(1), plan }), plan.stakeholders.audiences);
+    expect(publishes()).toEqual([
+      { TopicArn: INTERNAL_TOPIC, Subject: '[dr-autopilot][重大] 災害復旧開始: region-outage (dataset-platform)', Message: notices[0]!.message, MessageAttributes: attrs('internal', 'run-started', 'ja') },
+      { TopicArn: INTERNAL_TOPIC, Subject: '[dr-autopilot][Critical] Recovery started: region-outage (dataset-platform)', Message: notices[1]!.message, MessageAttributes: attrs('internal', 'run-started', 'en') },
+      { TopicArn: EXTERNAL_TOPIC, Subject: '【障害のお知らせ】サービス障害について（復旧作業中）', Message: notices[2]!.message, MessageAttributes: attrs('external', 'run-started', 'ja') },
+      { TopicArn: EXTERNAL_TOPIC, Subject: '[Service notice] Service disruption: recovery in progress', Message: notices[3]!.message, MessageAttributes: attrs('external', 'run-started', 'en') },
+    ]);
+    expect(JSON.parse(publishes()[0]!.Message!)).toMatchObject({ version: '1.0', source: 'custom', content: { title: ':rotating_light: [重大] 災害復旧を開始しました: Region outage (Tokyo unavailable)' } });
+    expect(out).toEqual({
+      stage: 'run-started',
+      sent: publishes().map((p, i) => ({
+        stage: 'run-started',
+        audience: p.MessageAttributes!.audience!.StringValue,
+        language: p.MessageAttributes!.language!.StringValue,
+        channel: 'sns',
+        subject: p.Subject,
+        topicArn: p.TopicArn,
+        messageId: `msg-${i + 1}`,
+      })),
+      failed: [],
+    });
+  });
+
+  it('run-finished (the Summarise Run output): the outcome picks the stage', async () => {
+    vi.setSystemTime(minutesAfter(45));
+    const out = await handler({ stage: 'run-finished', summary: await failedSummary(), executionId: state.run.executionId }, context);
+    expect(out.stage).toBe('run-failed');
+    expect(publishes().map((p) => [p.TopicArn, p.Subject])).toEqual([
+      [INTERNAL_TOPIC, '[dr-autopilot][重大] 災害復旧失敗: region-outage (dataset-platform)'],
+      [INTERNAL_TOPIC, '[dr-autopilot][Critical] Recovery FAILED: region-outage (dataset-platform)'],
+      [EXTERNAL_TOPIC, '【障害のお知らせ】復旧作業を継続しています'],
+      [EXTERNAL_TOPIC, '[Service notice] Recovery continuing'],
+    ]);
+  });
+
+  it('approval-needed: the decision-pending notice never carries the task token', async () => {
+    const event = { stage: 'approval-needed', run: state.run, tiers: state.tiers, approval: state.approval, taskToken: TOKEN } as never;
+    const out = await handler(event, context);
+    expect(out.sent).toHaveLength(2);
+    for (const p of publishes()) {
+      expect(p.TopicArn).toBe(INTERNAL_TOPIC);
+      expect(`${p.Subject}${p.Message}`).not.toContain('secret-approval-token');
+    }
+  });
+
+  it('never throws when SNS refuses: returns the failed notices, logs them and emits the NoticeFailed metric (EMF, dimension stage)', async () => {
+    sns.on(PublishCommand).rejects(awsError('InternalErrorException', 'Internal error', 500));
+    const { module, lines, restore } = await withLogs({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' }, () => import('../../functions/notify.ts'));
+    let out;
+    try {
+      out = await module.handler({ stage: 'run-completed', summary: await completedSummary() }, context);
+    } finally {
+      restore();
+    }
+    expect(out.sent).toEqual([]);
+    expect(out.failed.map((f) => [f.audience, f.language, f.channel, f.errorName])).toEqual([
+      ['internal', 'ja', 'sns', 'InternalErrorException'],
+      ['internal', 'en', 'sns', 'InternalErrorException'],
+      ['external', 'ja', 'sns', 'InternalErrorException'],
+      ['external', 'en', 'sns', 'InternalErrorException'],
+    ]);
+    const logged = lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.filter((l) => l.message === 'Notice not delivered')).toHaveLength(4);
+    expect(logged.filter((l) => '_aws' in l)).toEqual([
+      {
+        _aws: { Timestamp: expect.any(Number), CloudWatchMetrics: [{ Namespace: 'dr-autopilot', Dimensions: [['service', 'stage']], Metrics: [{ Name: 'NoticeFailed', Unit: 'Count' }] }] },
+        service: 'dr-autopilot',
+        stage: 'run-completed',
+        NoticeFailed: 4,
+      },
+    ]);
+  });
+
+  it('with no topics configured every notice is a failed entry, nothing is thrown', async () => {
+    vi.stubEnv('INTERNAL_TOPIC_ARN', '');
+    vi.stubEnv('EXTERNAL_TOPIC_ARN', '');
+    const out = await handler({ stage: 'run-started', run: state.run, tiers: state.tiers }, context);
+    expect(out.failed.map((f) => f.errorName)).toEqual(['TopicNotConfigured', 'TopicNotConfigured', 'TopicNotConfigured', 'TopicNotConfigured']);
+    expect(publishes()).toEqual([]);
+  });
+
+  it('posts internal notices to Slack when SLACK_WEBHOOK_SECRET_ARN is set, reading the secret in its own region', async () => {
+    vi.stubEnv('SLACK_WEBHOOK_SECRET_ARN', WEBHOOK_SECRET);
+    secrets.on(GetSecretValueCommand, { SecretId: WEBHOOK_SECRET }).resolves({ SecretString: WEBHOOK_URL });
+    const fetch = vi.fn(async () => new Response('ok', { status: 200 }));
+    vi.stubGlobal('fetch', fetch);
+    const out = await handler({ stage: 'run-started', run: state.run, tiers: state.tiers }, context);
+    expect(out.sent.map((s) => `${s.channel}:${s.audience}:${s.language}`)).toEqual([
+      'sns:internal:ja',
+      'sns:internal:en',
+      'sns:external:ja',
+      'sns:external:en',
+      'slack:internal:ja',
+      'slack:internal:en',
+    ]);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(fetch.mock.calls.map((c) => (c as unknown[])[0])).toEqual([WEBHOOK_URL, WEBHOOK_URL]);
+    expect(await secrets.call(0).thisValue.config.region()).toBe('ap-northeast-1');
+  });
+
+  it('refuses an event its stage cannot use with InvalidInputError (before publishing anything)', async () => {
+    await expect(handler({ stage: 'run-started', run: state.run, tiers: [] }, context)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringContaining('tiers') });
+    await expect(handler({ stage: 'lunch' } as never, context)).rejects.toMatchObject({ name: 'InvalidInputError' });
+    expect(publishes()).toEqual([]);
+  });
+});
