@@ -1,14 +1,15 @@
 import type { Json } from '../shared/actions/types.ts';
-import { createAwsClients } from '../shared/aws/clients.ts';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { perRegion } from '../shared/aws/regional.ts';
 import { postgresConnector } from '../shared/checks/postgres/connect.ts';
 import { ensureSchema, writeHeartbeatIfDue } from '../shared/checks/postgres/heartbeat.ts';
 import { forEachDatabase } from '../shared/checks/postgres/scheduled.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
 
-const clients = createAwsClients();
+const secretsManager = perRegion(SecretsManagerClient);
 // Short timeouts: the next heartbeat is a minute away, and a primary whose region is down must not hold the others up.
-const connect = postgresConnector((region) => clients.secretsManager(region), { connectTimeoutMs: 5_000, statementTimeoutMs: 10_000 });
+const connect = postgresConnector(secretsManager, { connectTimeoutMs: 5_000, statementTimeoutMs: 10_000 });
 
 /**
  * Scheduled (every minute): a heartbeat row in dr_autopilot.heartbeat on the primary of every

@@ -1,5 +1,6 @@
 import type { Json } from '../shared/actions/types.ts';
-import { createAwsClients } from '../shared/aws/clients.ts';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { perRegion } from '../shared/aws/regional.ts';
 import { postgresConnector } from '../shared/checks/postgres/connect.ts';
 import { manifestDue, storeManifest, takeManifest, tryLockManifest } from '../shared/checks/postgres/manifest.ts';
 import { forEachDatabase } from '../shared/checks/postgres/scheduled.ts';
@@ -7,9 +8,9 @@ import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
-const clients = createAwsClients();
+const secretsManager = perRegion(SecretsManagerClient);
 // A manifest scans the critical tables whole: statements may run for minutes (the function's timeout is 15).
-const connect = postgresConnector((region) => clients.secretsManager(region), { connectTimeoutMs: 10_000, statementTimeoutMs: 12 * 60_000 });
+const connect = postgresConnector(secretsManager, { connectTimeoutMs: 10_000, statementTimeoutMs: 12 * 60_000 });
 const ddb = createStateDocumentClient();
 
 /**

@@ -9,6 +9,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { perRegion } from './regional.ts';
 
 /**
  * SDK clients, built lazily once per service and region and reused across invocations (module scope
@@ -32,20 +33,6 @@ export interface AwsClients {
   lambda(region: string): LambdaClient;
   /** Database credentials for the integrity checks. */
   secretsManager(region: string): SecretsManagerClient;
-}
-
-type Ctor<T> = new (config: { region: string; maxAttempts?: number }) => T;
-
-function perRegion<T>(ClientClass: Ctor<T>): (region: string) => T {
-  const cache = new Map<string, T>();
-  return (region: string) => {
-    let client = cache.get(region);
-    if (!client) {
-      client = new ClientClass({ region });
-      cache.set(region, client);
-    }
-    return client;
-  };
 }
 
 export function createAwsClients(): AwsClients {
