@@ -96,7 +96,7 @@ export function internalView(facts: NoticeFacts, language: Language, timeZone = 
     modeId: run.mode,
     execution: executionName(run.executionId ?? run.incidentId),
     executionId: run.executionId ?? run.incidentId,
-    /** What a resume names: the execution when known, else a placeholder the operator fills in. */
+    /** What a resume names: the execution when known, else words telling the operator which ARN to give. */
     resumeTarget: run.executionId ?? words.failedExecution,
     incident: executionName(run.incidentId),
     resumeOf: run.resumeOf ? executionName(run.resumeOf) : '',

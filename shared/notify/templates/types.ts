@@ -36,7 +36,7 @@ export interface Words {
   outcome: Record<'recovered' | 'failed' | 'aborted', string>;
   /** "not measured" / "unknown" in place of a missing number or time. */
   unknown: string;
-  /** Placeholder for the failed execution's ARN when the notice does not know it. */
+  /** Words standing for the failed execution's ARN when the notice does not know it (the operator gives it). */
   failedExecution: string;
   /** Separator when a list is written on one line. */
   listSeparator: string;
