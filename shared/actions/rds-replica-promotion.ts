@@ -1,7 +1,7 @@
-import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
-import { ActionFailedError, AwsTransientError, ResourceBusyError, SplitBrainRiskError, UnexpectedStateError, classifyError, notFoundOr } from '../errors.ts';
+import { ActionFailedError, AwsTransientError, ResourceBusyError, SplitBrainRiskError, UnexpectedStateError, notFoundOr } from '../errors.ts';
 import { fenceView, otherReplicas, probeOldPrimary, sendFence, type FenceView } from './rds-fencing.ts';
+import { rdsReplicaLagMetric, readReplicationLag } from '../aws/replica-lag.ts';
 import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from './types.ts';
 
 /**
@@ -64,39 +64,9 @@ async function describe(ctx: Ctx): Promise<DBInstance> {
   }
 }
 
-/** Newest ReplicaLag (seconds) over the last 10 minutes; null with a reason when replication is not active or unknown. */
-async function replicaLag(ctx: Ctx): Promise<{ seconds: number | null; reason: string | null }> {
-  const id = ctx.component.params.replicaDbInstanceIdentifier;
-  try {
-    const out = await ctx.clients.cloudwatch(ctx.regions.secondary).send(
-      new GetMetricDataCommand({
-        StartTime: new Date(ctx.now.getTime() - 10 * 60_000),
-        EndTime: ctx.now,
-        ScanBy: 'TimestampDescending',
-        MetricDataQueries: [{
-          Id: 'replicaLag',
-          ReturnData: true,
-          MetricStat: {
-            Metric: { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: id }] },
-            Period: 60,
-            Stat: 'Maximum',
-          },
-        }],
-      }),
-    );
-    const result = out.MetricDataResults?.[0];
-    const points = (result?.Timestamps ?? []).map((t, i) => ({ t: t.getTime(), v: result?.Values?.[i] }));
-    const newest = points.filter((p) => p.v !== undefined).sort((a, b) => b.t - a.t)[0];
-    if (newest?.v === undefined) return { seconds: null, reason: 'no ReplicaLag data in the last 10 minutes' };
-    if (newest.v < 0) return { seconds: null, reason: 'ReplicaLag is -1: replication not active' };
-    return { seconds: newest.v, reason: null };
-  } catch (error) {
-    // The lag is a fact for the report: failing to read it must not hold up the promotion.
-    const err = classifyError(error);
-    ctx.logger.warn('Could not read ReplicaLag', { replica: id, error: err.name, message: err.message });
-    return { seconds: null, reason: `GetMetricData failed: ${err.name}` };
-  }
-}
+/** Newest ReplicaLag (seconds) over the last 10 minutes; never holds up the promotion (shared/aws/replica-lag.ts). */
+const replicaLag = (ctx: Ctx) =>
+  readReplicationLag(ctx.clients.cloudwatch(ctx.regions.secondary), ctx.logger, ctx.now, rdsReplicaLagMetric(ctx.component.params.replicaDbInstanceIdentifier));
 
 function observations(state: JsonObject): JsonObject {
   return {

@@ -1,12 +1,34 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { AwsClients } from '../aws/clients.ts';
+import { createAwsClients, type AwsClients } from '../aws/clients.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ActionRecord, ComponentTask, RunContext } from '../run/types.ts';
-import type { StateDeps } from '../state/table.ts';
-import type { CheckIo } from './io.ts';
+import { createStateDocumentClient, stateTableName, type StateDeps } from '../state/table.ts';
+import { CHECKS } from './index.ts';
+import { checkIo, type CheckIo } from './io.ts';
+import { postgresConnector } from './postgres/connect.ts';
 import { runChecks, type CheckRegistry } from './run.ts';
 import type { CheckSpec } from './schema.ts';
-import type { CheckResult } from './types.ts';
+import type { CheckContext, CheckResult } from './types.ts';
+
+/** What Verify Component and Verify System need, built once per function module. */
+export function verifyDeps(logger: Logger): VerifyDeps {
+  const clients = createAwsClients();
+  const ddb = createStateDocumentClient();
+  const postgres = postgresConnector((region) => clients.secretsManager(region));
+  return {
+    clients,
+    logger,
+    now: () => new Date(),
+    // The drill swaps HTTP and the database connection for its own (checkIo).
+    get io() {
+      return checkIo({ postgres, fetch: globalThis.fetch });
+    },
+    get state() {
+      return { ddb, tableName: stateTableName(), now: () => new Date(), logger };
+    },
+    registry: CHECKS,
+  };
+}
 
 export interface VerifyDeps {
   clients: AwsClients;
@@ -17,25 +39,22 @@ export interface VerifyDeps {
   registry: CheckRegistry;
 }
 
+/** The checks' context for one invocation: the component checked, or null for the whole system. */
+function context(deps: VerifyDeps, run: RunContext, component: ComponentTask | null): CheckContext {
+  const { clients, logger, io, state } = deps;
+  return { run, component, clients, logger, now: deps.now(), postgres: io.postgres, fetch: io.fetch, state };
+}
+
 /** Verify Component: the checks the plan lists for a component that has just recovered. */
 export async function verifyComponent(deps: VerifyDeps, input: { run: RunContext; component: ComponentTask; action?: ActionRecord }): Promise<{ checks: CheckResult[] }> {
   const { run, component } = input;
   if (!run?.regions || !component?.id) throw new InvalidInputError('run/component: missing from the task input', { field: 'component' });
-  const checks = await runChecks(
-    { run, component, clients: deps.clients, logger: deps.logger, now: deps.now(), postgres: deps.io.postgres, fetch: deps.io.fetch, state: deps.state },
-    component.checks ?? [],
-    deps.registry,
-  );
-  return { checks };
+  return { checks: await runChecks(context(deps, run, component), component.checks ?? [], deps.registry) };
 }
 
 /** Verify System: the plan's final verification checks, after every tier recovered. */
 export async function verifySystem(deps: VerifyDeps, input: { run: RunContext; checks: CheckSpec[] }): Promise<CheckResult[]> {
   const { run, checks } = input;
   if (!run?.regions || !Array.isArray(checks)) throw new InvalidInputError('run/checks: missing from the task input', { field: 'checks' });
-  return runChecks(
-    { run, component: null, clients: deps.clients, logger: deps.logger, now: deps.now(), postgres: deps.io.postgres, fetch: deps.io.fetch, state: deps.state },
-    checks,
-    deps.registry,
-  );
+  return runChecks(context(deps, run, null), checks, deps.registry);
 }

@@ -130,7 +130,8 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
       : recovered
         ? 'failed'
         : (approvalStop?.outcome ?? (failedComponents.some((c) => c.error?.name === 'RecoveryAbortedError') ? 'aborted' : 'failed'));
-  const components = [...state.results.components, ...carriedNotReached, ...notStartedComponents.filter((c) => !carriedNotReached.some((k) => k.id === c.id))];
+  // A tier's task lists only what this run recovers (prepare leaves carried components out): no overlap.
+  const components = [...state.results.components, ...carriedNotReached, ...notStartedComponents];
   return {
     plan: state.run.plan,
     scenario: state.run.scenario,
