@@ -7,5 +7,5 @@ import '../scripts/check-node.mjs';
 // POWERTOOLS_LOG_LEVEL=INFO shows them.
 if (process.argv[2] === 'drill') process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
-const { runCli } = await import('../shared/cli/main.ts');
+const { runCli } = await import('../shared/tools/cli/main.ts');
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import type { Json } from '../shared/actions/types.ts';
+import type { Json } from '../shared/components/types.ts';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { perRegion } from '../shared/aws/regional.ts';
 import { postgresConnector } from '../shared/checks/postgres/connect.ts';

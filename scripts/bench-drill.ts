@@ -6,9 +6,9 @@ import { performance } from 'node:perf_hooks';
 
 // Before the handlers' loggers are built at import.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-const { runDrill } = await import('../shared/drill/run-drill.ts');
-const { criticalOperationSeconds, DEFAULT_DURATIONS } = await import('../shared/drill/simulator/index.ts');
-const { World } = await import('../shared/drill/simulator/world.ts');
+const { runDrill } = await import('../shared/tools/drill/run-drill.ts');
+const { criticalOperationSeconds, DEFAULT_DURATIONS } = await import('../shared/tools/drill/simulator/index.ts');
+const { World } = await import('../shared/tools/drill/simulator/world.ts');
 const { loadPlanFile } = await import('../shared/plan/load.ts');
 const { recoveryOrder } = await import('../shared/plan/recovery-order.ts');
 const { prepareRun } = await import('../shared/run/prepare.ts');

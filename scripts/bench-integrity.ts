@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { checksumQuery, describeTable } from '../shared/checks/postgres/checksum.ts';
 import type { SqlClient } from '../shared/checks/types.ts';
-import { startPostgres } from '../shared/local/postgres.ts';
+import { startPostgres } from '../shared/tools/local/postgres.ts';
 
 const ROWS = 1_000_000;
 const RUNS = 5;

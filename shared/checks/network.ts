@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { GetHealthCheckStatusCommand, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
-import type { JsonObject } from '../actions/types.ts';
+import { Route53Client, GetHealthCheckStatusCommand, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
+import { ROUTE53_REGION } from '../aws/clients.ts';
+import type { JsonObject } from '../components/types.ts';
 import { classifyError } from '../errors.ts';
 import type { CheckContext, CheckOutcome, CheckRunner } from './types.ts';
 
@@ -52,7 +53,7 @@ async function route53<T>(api: string, what: string, send: () => Promise<T>): Pr
 const dnsAnswer: CheckRunner<'dns-answer'> = async (ctx, spec) => {
   const input = { HostedZoneId: spec.hostedZoneId, RecordName: spec.recordName, RecordType: spec.recordType };
   const answer = await route53('TestDNSAnswer', `${spec.recordName} ${spec.recordType} in hosted zone ${spec.hostedZoneId}`, () =>
-    ctx.clients.route53().send(new TestDNSAnswerCommand(input)));
+    ctx.clients.get(Route53Client, ROUTE53_REGION).send(new TestDNSAnswerCommand(input)));
   if (!answer.ok) return answer.outcome;
   const out = answer.value;
   const got = [...new Set((out.RecordData ?? []).map(norm))].sort();
@@ -119,7 +120,7 @@ const httpCheck: CheckRunner<'http'> = async (ctx: CheckContext, spec) => {
  */
 const route53HealthCheck: CheckRunner<'route53-health-check'> = async (ctx, spec) => {
   const answer = await route53('GetHealthCheckStatus', `health check ${spec.healthCheckId}`, () =>
-    ctx.clients.route53().send(new GetHealthCheckStatusCommand({ HealthCheckId: spec.healthCheckId })));
+    ctx.clients.get(Route53Client, ROUTE53_REGION).send(new GetHealthCheckStatusCommand({ HealthCheckId: spec.healthCheckId })));
   if (!answer.ok) return answer.outcome;
   const reports = answer.value.HealthCheckObservations ?? [];
   const healthyCheckers = reports.filter((o) => /^success/i.test(o.StatusReport?.Status?.trim() ?? '')).length;

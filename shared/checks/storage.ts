@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
-import { GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import {
-  GetBucketEncryptionCommand,
-  GetBucketReplicationCommand,
-  GetBucketVersioningCommand,
-  GetObjectCommand,
-  GetPublicAccessBlockCommand,
-  HeadObjectCommand,
-  type HeadObjectCommandOutput,
-} from '@aws-sdk/client-s3';
-import type { JsonObject } from '../actions/types.ts';
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { S3Client, GetBucketEncryptionCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { JsonObject } from '../components/types.ts';
 import { AwsTransientError, classifyError } from '../errors.ts';
 import type { CheckContext, CheckOutcome, CheckRunner } from './types.ts';
 
@@ -85,7 +77,7 @@ const PUBLIC_ACCESS_FLAGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublic
 const s3Bucket: CheckRunner<'s3-bucket'> = (ctx, spec) =>
   guarded(async () => {
     const region = regionOf(ctx, spec.region);
-    const s3 = ctx.clients.s3(region);
+    const s3 = ctx.clients.get(S3Client, region);
     const Bucket = spec.bucket;
     const where = s3Url(Bucket);
     const [versioning, encryption, replication, publicAccess] = await Promise.allSettled([
@@ -294,7 +286,7 @@ const listed = (keys: string[], total: number) => `${keys.slice(0, LISTED).join(
 const s3Objects: CheckRunner<'s3-objects'> = (ctx, spec) =>
   guarded(async () => {
     const region = regionOf(ctx, spec.region);
-    const s3 = ctx.clients.s3(region);
+    const s3 = ctx.clients.get(S3Client, region);
     const manifestBucket = spec.manifestBucket ?? spec.bucket;
     const manifestAt = s3Url(manifestBucket, spec.manifestKey);
     let text: string;
@@ -380,7 +372,7 @@ async function metricSeries(ctx: CheckContext, region: string, queries: MetricDa
   let NextToken: string | undefined;
   do {
     const input = { MetricDataQueries: queries, StartTime: start, EndTime: end, ScanBy: 'TimestampDescending' as const, NextToken };
-    const out = await call('GetMetricData', `in ${region}`, () => ctx.clients.cloudwatch(region).send(new GetMetricDataCommand(input)));
+    const out = await call('GetMetricData', `in ${region}`, () => ctx.clients.get(CloudWatchClient, region).send(new GetMetricDataCommand(input)));
     for (const result of out.MetricDataResults ?? []) {
       if (result.StatusCode === 'InternalError') throw new AwsTransientError(`GetMetricData ${result.Id}: InternalError`, { awsErrorName: 'InternalError' });
       if (result.StatusCode === 'Forbidden') throw new AwsCallFailed('GetMetricData', `${result.Label ?? result.Id}`, Object.assign(new Error(messages(result)), { name: 'Forbidden' }));

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { JsonObject } from '../actions/types.ts';
+import type { JsonObject } from '../components/types.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import type { ComponentTask, RunContext } from '../run/types.ts';
 import type { StateDeps } from '../state/table.ts';

@@ -1,3 +1,4 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createAwsClients, type AwsClients } from '../aws/clients.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -14,7 +15,7 @@ import type { CheckContext, CheckResult } from './types.ts';
 export function verifyDeps(logger: Logger): VerifyDeps {
   const clients = createAwsClients();
   const ddb = createStateDocumentClient();
-  const postgres = postgresConnector((region) => clients.secretsManager(region));
+  const postgres = postgresConnector((region) => clients.get(SecretsManagerClient, region));
   return {
     clients,
     logger,

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../aws/clients.ts';
@@ -136,7 +137,7 @@ async function dataAtRisk(deps: ApprovalDeps, run: RunContext, c: ComponentTask)
     const { seconds, reason } = await read;
     return { ...base, replicaLagSeconds: seconds, note: reason ?? plannedNote };
   };
-  const cloudwatch = () => deps.clients.cloudwatch(run.regions.secondary);
+  const cloudwatch = () => deps.clients.get(CloudWatchClient, run.regions.secondary);
   switch (c.type) {
     case 'rds-replica-promotion':
       return lag(readReplicationLag(cloudwatch(), deps.logger, deps.now(), rdsReplicaLagMetric(c.params.replicaDbInstanceIdentifier)));

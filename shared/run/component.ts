@@ -1,6 +1,7 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { actionFor } from '../actions/index.ts';
-import type { ActionContext, ActionProgress, JsonObject } from '../actions/types.ts';
+import { actionFor } from '../components/recovery.ts';
+import type { ActionContext, ActionProgress, JsonObject } from '../components/types.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { ActionTimedOutError, InvalidInputError } from '../errors.ts';
 import { assertTriggerStillAlarming } from './alarm-guard.ts';
@@ -50,7 +51,7 @@ function context(deps: Deps, run: RunContext, component: ComponentTask, approval
     // Anti-flapping: an alarm-started run re-reads its trigger alarm right before each one-way command.
     beforeOneWay: async (step) => {
       if (run.trigger.kind === 'alarm') {
-        await assertTriggerStillAlarming(deps.clients.cloudwatch(run.regions.secondary), run.trigger.by, `${step} of ${component.id} (${component.type})`, deps.logger);
+        await assertTriggerStillAlarming(deps.clients.get(CloudWatchClient, run.regions.secondary), run.trigger.by, `${step} of ${component.id} (${component.type})`, deps.logger);
       }
       await deps.holdLock?.(run);
     },

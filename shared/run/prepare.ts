@@ -1,4 +1,4 @@
-import { isOneWay } from '../actions/one-way.ts';
+import { isOneWay } from '../components/one-way.ts';
 import { InvalidInputError } from '../errors.ts';
 import { findScenario, recoveryOrder, scenarioForAlarm } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';

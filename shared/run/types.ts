@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../actions/types.ts';
+import type { Json, JsonObject } from '../components/types.ts';
 import type { TierRun } from '../plan/recovery-order.ts';
 import type { Component } from '../plan/schema.ts';
 import type { CheckSpec } from '../checks/schema.ts';

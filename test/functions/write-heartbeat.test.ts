@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { POSTGRES_CHECK_TYPES, type CheckType } from '../../shared/checks/schema.ts';
 import type { ScheduledSummary } from '../../shared/checks/postgres/scheduled.ts';
-import { startPostgres, type SingleServer } from '../../shared/local/postgres.ts';
+import { startPostgres, type SingleServer } from '../../shared/tools/local/postgres.ts';
 import { EXAMPLE_PLAN_FILE } from '../shared/run/fixtures.ts';
 import { lambdaContext, withLogs } from './lambda.ts';
 

@@ -12,7 +12,7 @@ import type { ScheduledSummary } from '../../shared/checks/postgres/scheduled.ts
 import { POSTGRES_CHECK_TYPES, type CheckType } from '../../shared/checks/schema.ts';
 import type { StateDeps } from '../../shared/state/table.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
-import { startPostgres, type SingleServer } from '../../shared/local/postgres.ts';
+import { startPostgres, type SingleServer } from '../../shared/tools/local/postgres.ts';
 import { EXAMPLE_PLAN_FILE, silentLogger } from '../shared/run/fixtures.ts';
 import { lambdaContext, withLogs } from './lambda.ts';
 

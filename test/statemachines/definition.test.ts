@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_NAMES, RETRYABLE_ERROR_NAMES } from '../../shared/errors.ts';
-import { DEFINITION_FILE } from '../../shared/local/state-machine.ts';
+import { DEFINITION_FILE } from '../../shared/tools/local/state-machine.ts';
 
 interface State {
   Type: string;

@@ -7,11 +7,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalDeniedError } from '../../shared/errors.ts';
-import { routeDynamoDb, startLocalDynamoDb, type LocalDynamoDb } from '../../shared/local/dynamodb.ts';
+import { routeDynamoDb, startLocalDynamoDb, type LocalDynamoDb } from '../../shared/tools/local/dynamodb.ts';
 import { useCheckIo } from '../../shared/checks/io.ts';
-import { FUNCTION_HANDLERS } from '../../shared/local/handlers.ts';
-import { runLocal } from '../../shared/local/state-machine.ts';
-import { withVirtualClock } from '../../shared/local/virtual-clock.ts';
+import { FUNCTION_HANDLERS } from '../../shared/tools/local/handlers.ts';
+import { runLocal } from '../../shared/tools/local/state-machine.ts';
+import { withVirtualClock } from '../../shared/tools/local/virtual-clock.ts';
 import type { RunSummary } from '../../shared/run/types.ts';
 import { packagedPlan, resetPackagedPlan } from '../../shared/runtime/plan.ts';
 

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ActionContext } from '../../shared/actions/types.ts';
+import type { ActionContext } from '../../shared/components/types.ts';
 import { createAwsClients } from '../../shared/aws/clients.ts';
 import { loadPlanFile } from '../../shared/plan/load.ts';
 import type { ComponentOf, ComponentType } from '../../shared/plan/schema.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { runCli, type CliIo } from '../../shared/cli/main.ts';
+import { runCli, type CliIo } from '../../shared/tools/cli/main.ts';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,4 +1,4 @@
-import type { ActionContext, ActionProgress, RecoveryAction } from '../../shared/actions/types.ts';
+import type { ActionContext, ActionProgress, RecoveryAction } from '../../shared/components/types.ts';
 import type { ComponentType } from '../../shared/plan/schema.ts';
 
 export const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));

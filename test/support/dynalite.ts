@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { vi } from 'vitest';
-import { startLocalDynamoDb } from '../../shared/local/dynamodb.ts';
+import { startLocalDynamoDb } from '../../shared/tools/local/dynamodb.ts';
 import { stateDocumentClient } from '../../shared/state/table.ts';
 
 export interface LocalDynamo {
@@ -17,7 +17,7 @@ let tables = 0;
 
 /**
  * dynalite 4 (a DynamoDB-compatible server, in memory) on a free loopback port, with the state table
- * created from STATE_TABLE_DEFINITION (shared/local/dynamodb.ts, as the drill does). Call in
+ * created from STATE_TABLE_DEFINITION (shared/tools/local/dynamodb.ts, as the drill does). Call in
  * beforeAll, stop() in afterAll.
  */
 export async function startDynalite(tableName = `dr-autopilot-state-${++tables}`): Promise<LocalDynamo> {

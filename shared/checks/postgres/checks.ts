@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Json } from '../../actions/types.ts';
+import type { Json } from '../../components/types.ts';
 import type { ComponentTask } from '../../run/types.ts';
 import type { DatabaseSpec } from '../schema.ts';
 import type { CheckContext, CheckOutcome, CheckRunner, SqlClient } from '../types.ts';

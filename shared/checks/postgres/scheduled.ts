@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Json } from '../../actions/types.ts';
+import type { Json } from '../../components/types.ts';
 import { UnexpectedStateError } from '../../errors.ts';
 import type { Component, Plan } from '../../plan/schema.ts';
 import type { DatabaseSpec } from '../schema.ts';

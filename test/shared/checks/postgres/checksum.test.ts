@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumQuery, checksumTable, describeTable, rowHashExpression, type TableChecksum } from '../../../../shared/checks/postgres/checksum.ts';
 import { parseTableName, quoteTable } from '../../../../shared/checks/postgres/sql.ts';
 import type { SqlClient } from '../../../../shared/checks/types.ts';
-import { startPostgres, type SingleServer } from '../../../../shared/local/postgres.ts';
+import { startPostgres, type SingleServer } from '../../../../shared/tools/local/postgres.ts';
 
 let server: SingleServer;
 let sql: pg.Client;

@@ -5,12 +5,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { parsePostgresSecret, postgresConnector, secretRegion } from '../../../../shared/checks/postgres/connect.ts';
 import { classifyError } from '../../../../shared/errors.ts';
-import { startPostgres, type LocalPostgresSecret, type SingleServer } from '../../../../shared/local/postgres.ts';
+import { startPostgres, type LocalPostgresSecret, type SingleServer } from '../../../../shared/tools/local/postgres.ts';
 
 const ARN = 'arn:aws:secretsmanager:ap-northeast-3:123456789012:secret:dataset-db-osaka-AbCdEf';
 const PASSWORD = 'Tr0ub4dor&3-never-log-me';
 const secretsManager = mockClient(SecretsManagerClient);
-const clients = createAwsClients();
+const secrets = (region: string) => createAwsClients().get(SecretsManagerClient, region);
 const regionsCalled = () =>
   Promise.all(secretsManager.commandCalls(GetSecretValueCommand).map((c) => (c.thisValue as { config: { region(): Promise<string> } }).config.region()));
 
@@ -33,7 +33,7 @@ describe('postgresConnector', () => {
   it('fetches the secret with GetSecretValue in the ARN\'s region and connects with it: application_name, statement timeout', async () => {
     // Prepare
     answer(secret);
-    const connect = postgresConnector(clients.secretsManager, { statementTimeoutMs: 45_000 });
+    const connect = postgresConnector(secrets, { statementTimeoutMs: 45_000 });
     // Act
     const sql = await connect(ARN);
     const { rows } = await sql.query<{ app: string; timeout: string; db: string }>(
@@ -63,13 +63,13 @@ describe('postgresConnector', () => {
     const { ssl: _ssl, ...withoutSsl } = secret;
     answer(withoutSsl);
     // Act + Assess
-    await expect(postgresConnector(clients.secretsManager)(ARN)).rejects.toThrow('The server does not support SSL connections');
+    await expect(postgresConnector(secrets)(ARN)).rejects.toThrow('The server does not support SSL connections');
   });
 
   it('caches the secret per ARN, and fetches it again after the password was refused (rotation)', async () => {
     // Prepare
     answer({ ...secret, password: PASSWORD });
-    const connect = postgresConnector(clients.secretsManager);
+    const connect = postgresConnector(secrets);
     // Act
     const refused = await connect(ARN).catch((error: unknown) => error);
     answer(secret);
@@ -96,7 +96,7 @@ describe('postgresConnector', () => {
         // Prepare
         answer(text);
         // Act
-        const error = await postgresConnector(clients.secretsManager)(ARN).catch((e: unknown) => e);
+        const error = await postgresConnector(secrets)(ARN).catch((e: unknown) => e);
         // Assess
         expect(error).toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(message), details: { secretArn: ARN, field } });
         expect((error as Error).message).toContain(ARN);
@@ -120,13 +120,13 @@ describe('postgresConnector', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as net.AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const connect = postgresConnector(clients.secretsManager, { connectTimeoutMs: 300 });
+    const connect = postgresConnector(secrets, { connectTimeoutMs: 300 });
     // Act
     answer({ ...secret, port: closedPort });
     const refused = await connect(ARN).catch((e: unknown) => e);
     secretsManager.reset();
     answer({ ...secret, port: silentPort });
-    const timedOut = await postgresConnector(clients.secretsManager, { connectTimeoutMs: 300 })(ARN).catch((e: unknown) => e);
+    const timedOut = await postgresConnector(secrets, { connectTimeoutMs: 300 })(ARN).catch((e: unknown) => e);
     silent.close();
     // Assess
     expect(refused).toMatchObject({ code: 'ECONNREFUSED' });

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSchema, newestHeartbeat, writeHeartbeat, writeHeartbeatIfDue } from '../../../../shared/checks/postgres/heartbeat.ts';
 import type { SqlClient } from '../../../../shared/checks/types.ts';
-import { startPostgres, type SingleServer } from '../../../../shared/local/postgres.ts';
+import { startPostgres, type SingleServer } from '../../../../shared/tools/local/postgres.ts';
 
 let server: SingleServer;
 let sql: pg.Client;

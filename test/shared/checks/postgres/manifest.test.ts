@@ -13,7 +13,7 @@ import {
 import type { SqlClient } from '../../../../shared/checks/types.ts';
 import type { StateDeps } from '../../../../shared/state/table.ts';
 import { startDynalite, type LocalDynamo } from '../../../support/dynalite.ts';
-import { startPostgres, type SingleServer } from '../../../../shared/local/postgres.ts';
+import { startPostgres, type SingleServer } from '../../../../shared/tools/local/postgres.ts';
 import { silentLogger } from '../../run/fixtures.ts';
 
 const PLAN = 'dataset-platform';

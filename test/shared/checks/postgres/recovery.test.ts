@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import type { CheckContext, CheckOutcome, SqlClient } from '../../../../shared/c
 import type { ComponentTask, RunContext } from '../../../../shared/run/types.ts';
 import type { StateDeps } from '../../../../shared/state/table.ts';
 import { startDynalite, type LocalDynamo } from '../../../support/dynalite.ts';
-import { startPostgresPair, type PostgresPair } from '../../../../shared/local/postgres.ts';
+import { startPostgresPair, type PostgresPair } from '../../../../shared/tools/local/postgres.ts';
 import { componentOf, exampleRun, silentLogger } from '../../run/fixtures.ts';
 
 /**
@@ -54,7 +54,7 @@ function contextFor(recoverySecretArn: string): CheckContext {
     clients: createAwsClients(),
     logger,
     now: new Date(),
-    postgres: postgresConnector((region) => createAwsClients().secretsManager(region)),
+    postgres: postgresConnector((region) => createAwsClients().get(SecretsManagerClient, region)),
     fetch: () => Promise.reject(new Error('no HTTP in the database checks')),
     state,
   };

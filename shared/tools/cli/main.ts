@@ -1,0 +1,153 @@
+import { userInfo } from 'node:os';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Command, CommanderError, Option } from 'commander';
+import { answerTask } from './answer-task.ts';
+import { drillCommand } from '../drill/command.ts';
+import { INJECT_HELP } from '../drill/inject.ts';
+import { InvalidInputError, PlanValidationError } from '../../errors.ts';
+import { loadPlanFile } from '../../plan/load.ts';
+import { recoveryOrder } from '../../plan/recovery-order.ts';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const stdio: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Thrown by commands to end with a given exit code after printing their own messages. */
+class Exit extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}
+
+async function validate(file: string, io: CliIo, showOrder: boolean): Promise<void> {
+  try {
+    const plan = await loadPlanFile(file);
+    io.out(`${file}: valid plan "${plan.name}" (${plan.regions.primary} -> ${plan.regions.secondary}): ${plan.tiers.length} tiers, ${plan.components.length} components, ${plan.scenarios.length} scenarios`);
+    if (!showOrder) return;
+    for (const scenario of plan.scenarios) {
+      const order = recoveryOrder(plan, scenario.id);
+      io.out(`\nscenario ${scenario.id} (${scenario.mode}, ${scenario.severity}): ${scenario.name}`);
+      for (const tier of order.tiers) {
+        io.out(`  ${tier.order}. ${tier.id} [RTO ${tier.rtoTargetMinutes} min${tier.dependsOn.length ? `, after ${tier.dependsOn.join(', ')}` : ''}]`);
+        for (const c of tier.components) io.out(`       - ${c.id} (${c.type}${c.rpoClass ? `, RPO ${plan.rpoClasses[c.rpoClass]?.targetMinutes} min` : ''})`);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof PlanValidationError)) throw error;
+    for (const issue of error.issues) io.err(`${file}: ${issue.path}: ${issue.message}`);
+    throw new Exit(2);
+  }
+}
+
+interface AnswerOptions {
+  token: string;
+  reason?: string;
+  region?: string;
+  by?: string;
+  force?: boolean;
+}
+
+/** Sends the answer; bad input exits 2 before any AWS call, an AWS refusal (expired token…) exits 1. */
+async function answer(opts: AnswerOptions, approve: boolean, io: CliIo, sfnFor: (region: string) => SFNClient): Promise<void> {
+  const region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const force = opts.force === true;
+  try {
+    if (!approve && force) {
+      throw new InvalidInputError('--force: only approve takes --force (approve with force, or reject without it)', { field: 'force' });
+    }
+    if (!region) throw new InvalidInputError('--region: say which region the state machine runs in (or set AWS_REGION)', { field: 'region' });
+    const by = opts.by ?? userInfo().username;
+    await answerTask(sfnFor(region), { token: opts.token, approve, ...(approve ? { force } : {}), reason: opts.reason, by, now: new Date() });
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      io.err(`dr-autopilot: ${error.message}`);
+      throw new Exit(2);
+    }
+    const e = error as Error;
+    io.err(`dr-autopilot: ${e.name}: ${e.message}${e.name === 'TaskTimedOut' ? ' (the token expired or was already answered)' : ''}`);
+    throw new Exit(1);
+  }
+  io.out(
+    !approve
+      ? 'rejected: the step fails and the run stops before later tiers'
+      : force
+        ? 'approved with force: an old primary found up is fenced, and the run continues'
+        : 'approved: the run continues',
+  );
+}
+
+export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNClient = (region) => new SFNClient({ region })): Command {
+  const program = new Command('dr-autopilot')
+    .description('Disaster-recovery automation for AWS: validate plans, drill them offline, answer approvals.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('validate')
+    .description('Check a recovery plan file; prints every problem as FILE: path.to.field: message')
+    .requiredOption('--plan <file>', 'the plan file (YAML)')
+    .addOption(new Option('--order', 'also print each scenario\'s recovery order'))
+    .action(async (opts: { plan: string; order?: boolean }) => validate(opts.plan, io, opts.order === true));
+
+  program
+    .command('drill')
+    .description('Offline drill: the deployable state machine and the real handlers against a simulated two-region account')
+    .requiredOption('--plan <file>', 'the plan file (YAML)')
+    .option('--scenario <id>', 'the scenario to drill (or give --event)')
+    .option('--event <file>', 'an EventBridge "CloudWatch Alarm State Change" event, as AWS delivers it')
+    .option('--inject <spec>', `inject a fault (repeatable):\n${INJECT_HELP}`, (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--duration <key=seconds>', 'override a simulated duration (repeatable), e.g. rds.promote-read-replica=900', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--report-dir <dir>', 'where to write report.json, report.md, report.html (default drill-reports/<start time>/)')
+    .option('--json', 'print report.json instead of progress lines')
+    .option('--with-postgres', "run the plan's replicated database component against a real local PostgreSQL primary + standby (its checks and measured RPO)")
+    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean; withPostgres?: boolean }) => {
+      const code = await drillCommand(opts, { ...io, tty: io === stdio && process.stdout.isTTY ? process.stdout : undefined });
+      if (code !== 0) throw new Exit(code);
+    });
+
+  for (const [name, approve] of [
+    ['approve', true],
+    ['reject', false],
+  ] as const) {
+    const cmd = program
+      .command(name)
+      .description(approve ? 'Confirm a manual step or approval (SendTaskSuccess)' : 'Reject a manual step or approval (SendTaskFailure)')
+      .requiredOption('--token <token>', 'the task token from the notice')
+      .option('--region <region>', 'region of the state machine (default: AWS_REGION)')
+      .option('--by <name>', 'who answers (default: the OS user)')
+      .option('--reason <text>', approve ? 'why (recorded with the decision)' : 'why');
+    if (approve) {
+      cmd.option('--force', 'approve knowing the old primary may still be up: split-brain guards fence it, then the run goes on');
+    } else {
+      // Accepted only to say clearly why it is wrong here (exit 2), rather than "unknown option".
+      cmd.addOption(new Option('--force').hideHelp());
+    }
+    cmd.action(async (opts: AnswerOptions) => answer(opts, approve, io, sfnFor));
+  }
+
+  return program;
+}
+
+/** Runs the CLI and returns its exit code: 0 success, 1 run failed, 2 bad input. */
+export async function runCli(argv: string[], io: CliIo = stdio): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof Exit) return error.code;
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    io.err(`dr-autopilot: ${(error as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,65 @@
+import { InvalidInputError } from '../../errors.ts';
+import type { Plan } from '../../plan/schema.ts';
+import type { Fault } from './simulator/world.ts';
+
+export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'route53', 's3', 'ssm', 'backup', 'ecs', 'autoscaling', 'elasticache', 'lambda', 'sns'];
+
+export const INJECT_HELP = [
+  'throttle:SERVICE:N   the first N calls to SERVICE are throttled (' + SIMULATED_SERVICES.join(', ') + ')',
+  'fail:COMPONENT       the component\'s operation fails permanently',
+  'slow:COMPONENT:X     the component\'s operations take X times longer',
+  'alarm-ok:MINUTES     the trigger alarm goes back to OK MINUTES after the incident',
+  'primary-writable     the old primary database stays up and writable (split-brain risk)',
+  'approve              the approval gate is approved (the default, after approval.operator-response)',
+  'approve:force        approved with force: a split-brain guard fences the old primary and goes on',
+  'reject               the approval gate is rejected: the run ends aborted before any one-way step',
+  'approval-timeout     nobody answers the approval gate: its timeout is a denial',
+  'resume               a failed run is resumed (resumeOf) after its injected failures are removed',
+].join('\n');
+
+/** Parses one `--inject` spec against the plan, or throws InvalidInputError naming the problem. */
+export function parseInject(spec: string, plan: Plan): Fault {
+  const [kind, a, b, ...rest] = spec.split(':');
+  const bad = (why: string) => new InvalidInputError(`--inject ${spec}: ${why}\nforms:\n${INJECT_HELP}`, { field: 'inject' });
+  const component = (id: string | undefined) => {
+    if (!id || !plan.components.some((c) => c.id === id)) {
+      throw bad(`unknown component "${id ?? ''}"; the plan has ${plan.components.map((c) => c.id).join(', ')}`);
+    }
+    return id;
+  };
+  if (rest.length > 0) throw bad('too many parts');
+  switch (kind) {
+    case 'throttle': {
+      if (!a || !SIMULATED_SERVICES.includes(a)) throw bad(`unknown service "${a ?? ''}"`);
+      const calls = Number(b);
+      if (!Number.isInteger(calls) || calls < 1 || calls > 1000) throw bad('N must be a whole number from 1 to 1000');
+      return { kind: 'throttle', service: a, calls };
+    }
+    case 'fail':
+      if (b !== undefined) throw bad('fail takes only a component');
+      return { kind: 'fail', component: component(a) };
+    case 'slow': {
+      const factor = Number(b);
+      if (!Number.isFinite(factor) || factor <= 0 || factor > 100) throw bad('X must be a number above 0 and at most 100');
+      return { kind: 'slow', component: component(a), factor };
+    }
+    case 'primary-writable':
+      if (a !== undefined) throw bad('primary-writable takes no arguments');
+      return { kind: 'primary-writable' };
+    case 'alarm-ok': {
+      const afterMinutes = Number(a);
+      if (b !== undefined || !Number.isFinite(afterMinutes) || afterMinutes < 0 || afterMinutes > 10_080) throw bad('MINUTES must be a number from 0 to 10080');
+      return { kind: 'alarm-ok', afterMinutes };
+    }
+    case 'approve':
+      if ((a !== undefined && a !== 'force') || b !== undefined) throw bad('approve takes nothing or "force"');
+      return { kind: 'approval', answer: a === 'force' ? 'approve-force' : 'approve' };
+    case 'reject':
+    case 'approval-timeout':
+    case 'resume':
+      if (a !== undefined) throw bad(`${kind} takes no arguments`);
+      return kind === 'resume' ? { kind: 'resume' } : { kind: 'approval', answer: kind === 'reject' ? 'reject' : 'timeout' };
+    default:
+      throw bad(`unknown fault "${kind}"`);
+  }
+}

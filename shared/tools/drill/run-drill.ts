@@ -1,0 +1,412 @@
+import { useCheckIo } from '../../checks/io.ts';
+import type { CheckResult } from '../../checks/types.ts';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvalidInputError } from '../../errors.ts';
+import { stateDocumentClient } from '../../state/table.ts';
+import { startDrillDatabase, type DrillDatabase } from './local-database.ts';
+import { startLocalDynamoDb, routeDynamoDb } from '../local/dynamodb.ts';
+import { FUNCTION_HANDLERS } from '../local/handlers.ts';
+import { runLocal } from '../local/state-machine.ts';
+import { withVirtualClock } from '../local/virtual-clock.ts';
+import { scenarioForAlarm } from '../../plan/recovery-order.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { alarmEvent, normaliseTimestamp } from '../../run/input.ts';
+import type { ActionRecord, ApprovalState, ComponentTask, RunSummary } from '../../run/types.ts';
+import { packagedPlan, resetPackagedPlan } from '../../runtime/plan.ts';
+import type { DrillReport } from './report.ts';
+import { parseChatbotMessage, readableMessage } from '../../notify/chatbot.ts';
+import { simulatedFetch } from './simulator/http.ts';
+import { DEFAULT_DURATIONS, installSimulatedAccount } from './simulator/index.ts';
+import { seedS3ObjectChecks } from './simulator/s3.ts';
+import type { DurationTable, Fault } from './simulator/world.ts';
+
+export interface DrillOptions {
+  plan: Plan;
+  planFile: string;
+  scenario?: string;
+  /** An EventBridge event exactly as AWS delivers it (already parsed from JSON). */
+  event?: unknown;
+  faults?: Fault[];
+  durations?: DurationTable;
+  /** Simulated start when no event gives one. */
+  startAt?: Date;
+  /**
+   * `--with-postgres`: the plan's replicated database component runs against a real local PostgreSQL
+   * primary + standby; its checks and the measured RPO use it. Without it, database checks are skipped.
+   */
+  withPostgres?: boolean;
+  /** Called for every progress step (simulated time, tier, component, state, status). */
+  onProgress?: (step: ProgressStep) => void;
+}
+
+export interface ProgressStep {
+  at: string;
+  elapsedSeconds: number;
+  tier?: string;
+  component?: string;
+  type?: string;
+  state: string;
+  status: string;
+}
+
+const REGION_OF_AUTOMATION = (plan: Plan) => plan.regions.secondary;
+
+/** What a drill starts from: the scenario, the execution input and the simulated start, or "ignored". */
+export function drillStart(
+  options: Pick<DrillOptions, 'plan' | 'scenario' | 'event' | 'startAt'>,
+  detectionMs = 0,
+): { ignored: string; startAt: Date } | { scenario: string; input: unknown; startAt: Date; incidentAt: Date } {
+  const { plan } = options;
+  if (options.event === undefined) {
+    if (!options.scenario) throw new InvalidInputError('--scenario: name the scenario to drill (or give --event)', { field: 'scenario' });
+    const scenario = plan.scenarios.find((s) => s.id === options.scenario);
+    if (!scenario) {
+      throw new InvalidInputError(`--scenario: unknown scenario "${options.scenario}"; the plan has ${plan.scenarios.map((s) => s.id).join(', ')}`, {
+        field: 'scenario',
+      });
+    }
+    const startAt = options.startAt ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+    // The incident began before the run started: the time it takes to detect it (durations table).
+    const incidentAt = new Date(startAt.getTime() - detectionMs);
+    return {
+      scenario: scenario.id,
+      startAt,
+      incidentAt,
+      input: {
+        scenario: scenario.id,
+        mode: scenario.mode,
+        reason: 'offline drill (dr-autopilot drill)',
+        requestedBy: 'dr-autopilot drill',
+        incidentStartedAt: incidentAt.toISOString(),
+      },
+    };
+  }
+  const parsed = alarmEvent.safeParse(options.event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidInputError(`--event: ${issue.path.map(String).join('.') || '(event)'}: ${issue.message}`, { field: 'event' });
+  }
+  const { detail } = parsed.data;
+  const startAt = new Date(normaliseTimestamp(detail.state.timestamp, 'detail.state.timestamp'));
+  if (detail.state.value !== 'ALARM') return { ignored: `alarm ${detail.alarmName} is ${detail.state.value}: only ALARM starts a recovery`, startAt };
+  const scenario = scenarioForAlarm(plan, detail.alarmName);
+  if (!scenario) return { ignored: `alarm ${detail.alarmName} triggers no scenario of plan ${plan.name}`, startAt };
+  if (options.scenario && options.scenario !== scenario.id) {
+    throw new InvalidInputError(`--scenario: the event's alarm ${detail.alarmName} triggers "${scenario.id}", not "${options.scenario}"`, { field: 'scenario' });
+  }
+  // An alarm start measures from the alarm's state change, as in production.
+  return { scenario: scenario.id, startAt, incidentAt: startAt, input: options.event };
+}
+
+interface ItemInput {
+  component?: ComponentTask;
+  action?: ActionRecord;
+}
+
+/** What one execution of the state machine left behind (the drill may run two: a failed run and its resume). */
+interface ExecutionRecord {
+  name: string;
+  resumeOf: string | null;
+  summary: RunSummary | undefined;
+  /** Why there is no summary (the run did not get that far). */
+  reason: string | null;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** Answers to the approval gate: the `--inject approve|approve:force|reject|approval-timeout` fault, approve by default. */
+function approvalAnswer(faults: Fault[]): Extract<Fault, { kind: 'approval' }>['answer'] {
+  const answers = faults.filter((f): f is Extract<Fault, { kind: 'approval' }> => f.kind === 'approval');
+  if (answers.length > 1) throw new InvalidInputError('--inject: give at most one of approve, approve:force, reject, approval-timeout', { field: 'inject' });
+  return answers[0]?.answer ?? 'approve';
+}
+
+/** Runs the deployable state machine with the real handlers against the simulated account. */
+export async function runDrill(options: DrillOptions): Promise<DrillReport> {
+  const { plan } = options;
+  const durations = { ...DEFAULT_DURATIONS, ...options.durations };
+  const start = drillStart(options, (durations['detection.time-to-detect']?.seconds ?? 0) * 1000);
+  const empty = { tiers: [], components: [], rpo: [], checks: [], notifications: [], stateTransitions: 0, finalState: {} };
+  const faults = (options.faults ?? []).map((f) => JSON.stringify(f));
+  if ('ignored' in start) {
+    // Nothing runs: the report is dated at the event's state change (simulated time), not the wall clock.
+    const at = start.startAt.toISOString();
+    return { plan: plan.name, scenario: options.scenario ?? '', mode: 'drill', outcome: 'ignored', reason: start.ignored, startedAt: at, finishedAt: at, faults, ...empty };
+  }
+  const answer = approvalAnswer(options.faults ?? []);
+  const resume = (options.faults ?? []).some((f) => f.kind === 'resume');
+
+  const env = { ...process.env };
+  process.env.PLAN_FILE = options.planFile;
+  process.env.INTERNAL_TOPIC_ARN = `arn:aws:sns:${REGION_OF_AUTOMATION(plan)}:000000000000:dr-autopilot-drill-internal`;
+  process.env.EXTERNAL_TOPIC_ARN = `arn:aws:sns:${REGION_OF_AUTOMATION(plan)}:000000000000:dr-autopilot-drill-external`;
+  // An external notice that would carry an identifier fails the drill's notify task loudly instead of being scrubbed.
+  process.env.NOTICE_STRICT_REDACTION = 'true';
+  process.env.AWS_REGION = REGION_OF_AUTOMATION(plan);
+  resetPackagedPlan();
+  await packagedPlan(); // read before the clock is faked
+  // The state table (lock, run records, idempotency) on a local DynamoDB server, started in real time.
+  const dynamodb = await startLocalDynamoDb('dr-autopilot-drill-state', REGION_OF_AUTOMATION(plan));
+  process.env.STATE_TABLE_NAME = dynamodb.tableName;
+  process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'false';
+  let database: DrillDatabase | undefined;
+  try {
+    database = options.withPostgres
+      ? await startDrillDatabase(plan, start.incidentAt, {
+          ddb: stateDocumentClient(new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION_OF_AUTOMATION(plan), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })),
+          tableName: dynamodb.tableName,
+          now: () => new Date(),
+          logger: new Logger({ serviceName: 'dr-autopilot-drill', logLevel: 'SILENT' }),
+        })
+      : undefined;
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+  const routed = routeDynamoDb(dynamodb.endpoint, REGION_OF_AUTOMATION(plan));
+
+  try {
+    return await withVirtualClock(start.startAt, async () => {
+      // Built on simulated time, so the resources' history is dated relative to the drill's incident.
+      const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime(), primaryDown: true });
+      // The checks' data and I/O: the manifests their s3-objects checks read, the recovered services'
+      // HTTP answers, and no database unless a real one is given (database checks are then skipped).
+      seedS3ObjectChecks(account.world);
+      useCheckIo({ fetch: simulatedFetch(account.world), postgres: database?.connector ?? null });
+      if (database) {
+        // The simulated promotion of the replica, once RDS accepted it, promotes the real standby.
+        const record = account.world.record.bind(account.world);
+        const db = database;
+        account.world.record = (call) => {
+          record(call);
+          const input = call.input as { DBInstanceIdentifier?: string };
+          if (call.command === 'PromoteReadReplica' && !call.error && input.DBInstanceIdentifier === db.replicaDbInstanceIdentifier) db.promote();
+        };
+      }
+      try {
+        // Progress is counted from the incident, as RTO is.
+        const t0 = start.incidentAt.getTime();
+        const retries = new Map<string, { state: string; error: string; at: string }[]>();
+        const lastStatus = new Map<string, string>();
+        let transitions = 0;
+        /** Notices already shown in the progress. */
+        let noticed = 0;
+
+        const runExecution = async (input: unknown, name: string, resumeOf: string | null): Promise<ExecutionRecord> => {
+          const startedAt = new Date().toISOString();
+          // The error a state failed with, per component and state: StateRetried and StateCaught do not carry it.
+          const failedWith = new Map<string, string>();
+          // The run summary as Summarise Run returned it (a failed run's cause is not reliable JSON locally, see below).
+          let summarised: RunSummary | undefined;
+          const execution = runLocal(input, {
+            region: REGION_OF_AUTOMATION(plan),
+            handlers: FUNCTION_HANDLERS,
+            executionName: name,
+            answerTaskToken: async (state, payload) => {
+              if (state === 'Request Recovery Approval') {
+                const approval = (payload as { approval: ApprovalState }).approval;
+                if (answer === 'timeout') {
+                  // Nobody answers: the task's own timeout (a denial) ends the wait first.
+                  await new Promise((resolve) => setTimeout(resolve, (approval.timeoutSeconds + 3600) * 1000));
+                  throw Object.assign(new Error('drill approver never answered'), { name: 'States.Timeout' });
+                }
+                await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('approval.operator-response')));
+                if (answer === 'reject') {
+                  throw Object.assign(new Error('drill approver rejected the failover (--inject reject)'), {
+                    name: 'ApprovalDeniedError',
+                  });
+                }
+                const at = new Date().toISOString();
+                return { approved: true, by: 'drill approver', force: answer === 'approve-force', reason: null, at, confirmedBy: 'drill approver', confirmedAt: at };
+              }
+              // A simulated operator carries out a manual step and confirms it; a `fail` fault makes them reject it.
+              const component = (payload as { component: ComponentTask }).component;
+              await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('manual.operator-confirmation', component.id)));
+              if (account.world.failing(component.id)) {
+                throw Object.assign(new Error(`drill operator could not complete ${component.id} (injected failure)`), { name: 'ApprovalDeniedError' });
+              }
+              return { confirmedBy: 'drill operator', confirmedAt: new Date().toISOString() };
+            },
+          });
+          const progress = (async () => {
+            for await (const e of execution.eventLogs) {
+              if (e.type === 'StateEntered') transitions += 1;
+              if (!('state' in e)) continue;
+              const item = (e.state.input ?? {}) as ItemInput;
+              const component = item.component;
+              const at = new Date(e.timestamp).toISOString();
+              const step = (state: string, status: string) =>
+                options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), tier: component?.tier, component: component?.id, type: component?.type, state, status });
+              const failureKey = `${component?.id ?? ''}\n${e.state.name}`;
+              if (e.type === 'StateFailed' && component) {
+                // Every failed attempt, retried or not, is logged as StateFailed first (with the error's name).
+                failedWith.set(failureKey, e.Error);
+              } else if (e.type === 'StateRetried' && component) {
+                const error = failedWith.get(failureKey) ?? 'unknown error';
+                retries.set(component.id, [...(retries.get(component.id) ?? []), { state: e.state.name, error, at }]);
+                step(e.state.name, `retry ${e.retry.attempt} after ${error}`);
+              } else if (e.type === 'StateCaught' && component) {
+                step(e.state.name, `failed: ${failedWith.get(failureKey) ?? 'unknown error'}`);
+              } else if (e.type === 'StateExited' && e.state.name === 'Summarise Run') {
+                summarised = e.state.output as unknown as RunSummary;
+              } else if (e.type === 'StateExited' && component && /Recovery Action$/.test(e.state.name)) {
+                const output = (e.state.output ?? {}) as ItemInput & { error?: unknown };
+                const action = output.action;
+                // A caught failure exits with the branch's earlier action beside the error: not a new status.
+                if (action && output.error === undefined) {
+                  lastStatus.set(component.id, action.status);
+                  step(e.state.name, `${action.status}${action.done ? ' (done)' : ''}`);
+                }
+              } else if (e.type === 'StateExited' && (e.state.name === 'Verify Component' || e.state.name === 'Verify System')) {
+                const output = (e.state.output ?? {}) as { verification?: { checks?: CheckResult[]; results?: CheckResult[] | null }; error?: unknown };
+                const results = (component ? output.verification?.checks : output.verification?.results) ?? [];
+                if (output.error === undefined && results.length > 0) {
+                  const status = results.map((r) => `${r.name} ${r.status}${r.advisory && r.status === 'failed' ? ' (advisory)' : ''}`).join(', ');
+                  options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), tier: component?.tier, component: component?.id, type: component?.type, state: e.state.name, status });
+                }
+              } else if (e.type === 'StateExited' && e.state.name.startsWith('Notify ')) {
+                // One progress line per notice the stage sent (audience, language, subject).
+                for (const p of account.published().slice(noticed).filter((n) => n.attributes.language !== undefined)) {
+                  options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), state: e.state.name, status: `[notice] ${p.attributes.stage ?? '?'} ${p.attributes.audience ?? '?'}/${p.attributes.language ?? '?'}: ${p.subject ?? ''}` });
+                }
+                noticed = account.published().length;
+              } else if (e.type === 'StateEntered' && e.state.name === 'Request Operator Confirmation' && component) {
+                step(e.state.name, 'waiting for an operator');
+              } else if (e.type === 'StateEntered' && e.state.name === 'Request Recovery Approval') {
+                options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), state: e.state.name, status: 'waiting for approval of the one-way steps' });
+              } else if (e.type === 'StateExited' && e.state.name === 'Request Recovery Approval') {
+                const approval = ((e.state.output ?? {}) as { approval?: Partial<ApprovalState> }).approval;
+                const status = approval?.decision ? `approved by ${approval.decision.by}${approval.decision.force ? ' with force' : ''}` : `not approved: ${approval?.error?.Error ?? 'no answer'}`;
+                options.onProgress?.({ at, elapsedSeconds: Math.round((e.timestamp - t0) / 1000), state: e.state.name, status });
+              } else if (e.type === 'StateExited' && e.state.name === 'Record Tier Outcome') {
+                const tier = ((e.state.output ?? {}) as unknown as { results?: { tiers?: RunSummary['tiers'] } }).results?.tiers?.at(-1);
+                if (tier) {
+                  options.onProgress?.({
+                    at,
+                    elapsedSeconds: Math.round((e.timestamp - t0) / 1000),
+                    tier: tier.id,
+                    state: 'Record Tier Outcome',
+                    status: `${tier.status}${tier.achievedMinutes !== null ? ` in ${tier.achievedMinutes} min (target ${tier.rtoTargetMinutes}, ${tier.met ? 'met' : 'NOT met'})` : ''}`,
+                  });
+                }
+              }
+            }
+          })();
+
+          let summary: RunSummary | undefined;
+          let reason: string | null = null;
+          try {
+            summary = (await execution.result) as unknown as RunSummary;
+          } catch (error) {
+            const failure = ((error as Error).cause ?? error) as Error;
+            // RecoveryFailedError / RecoveryAbortedError end a run that was summarised; anything else did not get that far.
+            if (failure.name !== 'RecoveryFailedError' && failure.name !== 'RecoveryAbortedError') reason = `${failure.name}: ${failure.message}`;
+          }
+          await progress;
+          if (!summary && reason === null) {
+            // RecoveryFailedError / RecoveryAbortedError: the Fail state's cause is the summary as States.JsonToString($). Locally
+            // aws-local-stepfunctions 3.0 strips every backslash from an intrinsic function's result, so that
+            // JSON breaks on any escaped character (a quote in an error message or a function's payload):
+            // take the summary from Summarise Run's output instead.
+            summary = summarised;
+            if (!summary) reason = 'RecoveryFailedError: the run failed and its summary was not found in the execution history';
+          }
+          return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString() };
+        };
+
+        const executionArn = (name: string) => `arn:aws:states:${REGION_OF_AUTOMATION(plan)}:000000000000:execution:dr-autopilot-local:${name}`;
+        const firstName = `drill-${start.scenario}-${start.startAt.toISOString().replace(/[:.]/g, '-')}`;
+        const executions = [await runExecution(start.input, firstName, null)];
+        let last = executions[0]!;
+        if (resume && last.summary?.outcome === 'failed') {
+          // The operator removes the cause (the injected failures) and resumes the incident.
+          const cleared = account.world.clearFailures();
+          await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('resume.operator-delay')));
+          const scenario = plan.scenarios.find((sc) => sc.id === start.scenario)!;
+          const input = {
+            scenario: scenario.id,
+            mode: last.summary.mode,
+            reason: `offline drill: resume after ${cleared.length ? `fixing ${cleared.join(', ')}` : 'the failure'}`,
+            requestedBy: 'dr-autopilot drill',
+            resumeOf: executionArn(last.name),
+          };
+          last = await runExecution(input, `${firstName}-resume`, executionArn(last.name));
+          executions.push(last);
+        }
+        const finishedAt = new Date().toISOString();
+        const notifications = account.published().map((p) => ({
+          stage: p.attributes.stage ?? 'unknown',
+          audience: p.attributes.audience ?? 'unknown',
+          language: p.attributes.language ?? 'en',
+          // Internal notices are AWS Chatbot custom notifications: the report shows their text.
+          channel: parseChatbotMessage(p.message) ? 'chatbot' : 'sns',
+          subject: p.subject ?? '',
+          body: readableMessage(p.message),
+        }));
+        const base = {
+          plan: plan.name,
+          scenario: start.scenario,
+          mode: 'drill' as const,
+          stateTransitions: transitions,
+          faults,
+          notifications,
+          checks: [],
+          finalState: account.snapshot(),
+          executions: executions.map((x) => ({
+            name: x.name,
+            resumeOf: x.resumeOf,
+            outcome: x.summary?.outcome ?? 'failed',
+            reason: x.summary ? x.summary.reason : x.reason,
+            startedAt: x.startedAt,
+            finishedAt: x.finishedAt,
+          })),
+        };
+        const summary = last.summary;
+        if (!summary) {
+          return { ...base, outcome: 'failed', reason: last.reason, startedAt: start.incidentAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
+        }
+        return {
+          ...base,
+          outcome: summary.outcome,
+          reason: summary.reason,
+          startedAt: summary.startedAt,
+          finishedAt,
+          approval: summary.approval,
+          tiers: summary.tiers.map(({ id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end }) => ({
+            id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end,
+          })),
+          components: summary.components.map((c) => {
+            const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
+            return {
+              id: c.id,
+              tier: c.tier,
+              type: c.type,
+              status: c.status,
+              startedAt: c.startedAt,
+              finishedAt: c.finishedAt,
+              // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
+              attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
+              error: c.error,
+              lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
+              retries: retries.get(c.id) ?? [],
+            };
+          }),
+          checks: summary.checks,
+          rpo: summary.rpo,
+        };
+      } finally {
+        useCheckIo(undefined);
+        account.restore();
+      }
+    });
+  } finally {
+    routed.restore();
+    await database?.stop();
+    await dynamodb.stop();
+    for (const key of ['STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED', 'EXTERNAL_TOPIC_ARN', 'NOTICE_STRICT_REDACTION'] as const) {
+      if (env[key] === undefined) delete process.env[key];
+      else process.env[key] = env[key];
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type DescribeServicesCommandInput, type UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { ComponentOf } from '../../../plan/schema.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
+import { awsError, type DurationTable, type World } from './world.ts';
+
+const SIM: ServiceSimulation = { service: 'ecs', throttleError: 'ThrottlingException' };
+const ACCOUNT = '000000000000';
+
+export const ECS_DURATIONS: DurationTable = {
+  'ecs.task-start': {
+    seconds: 90,
+    source:
+      'assumption: a scale-out batch of Fargate tasks starts in parallel (ENI attach, image pull, container start), ' +
+      'the last one RUNNING 90 s after UpdateService; aws-behaviour.md §6 marks the steady-state time unconfirmed (the ServicesStable waiter polls every 15 s)',
+  },
+};
+
+/**
+ * A service of the secondary region. Its counts are derived from the last scaling at read time:
+ * UpdateService at `since` from `from` running tasks to `to` puts the new tasks PENDING at once and
+ * turns them RUNNING one by one, evenly spread over the batch time ('ecs.task-start'), the last at its end;
+ * the PRIMARY deployment is IN_PROGRESS meanwhile, then COMPLETED (assumption: the same deployment is kept and
+ * rolls; that a desiredCount-only change creates no new deployment is unconfirmed, aws-behaviour.md §6).
+ * A scale-in stops tasks at once (draining is not modeled).
+ * With the `fail` fault no task reaches RUNNING and at the end of the batch time the deployment circuit
+ * breaker marks the rollout FAILED (the tasks counted in failedTasks).
+ */
+interface EcsService {
+  region: string;
+  cluster: string;
+  name: string;
+  component: string;
+  from: number;
+  to: number;
+  since: number;
+  batchMs: number;
+  deploymentId: string;
+}
+
+interface Counts {
+  running: number;
+  pending: number;
+  failed: number;
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  reason: string;
+}
+
+const key = (region: string, cluster: string, service: string) => `${region}:${cluster}/${service}`;
+/** A cluster or service is given by name or ARN; the name is the last path segment. */
+const nameOf = (nameOrArn: string) => nameOrArn.split('/').at(-1) ?? nameOrArn;
+const clusterArn = (region: string, cluster: string) => `arn:aws:ecs:${region}:${ACCOUNT}:cluster/${cluster}`;
+const serviceArn = (region: string, cluster: string, service: string) => `arn:aws:ecs:${region}:${ACCOUNT}:service/${cluster}/${service}`;
+
+export function simulateEcs(world: World): SimulatedService {
+  const stub = mockClient(ECSClient);
+  const clusters = new Set<string>();
+  const services = new Map<string, EcsService>();
+  let deployments = 0;
+  const deploymentId = () => `ecs-svc/${String(++deployments).padStart(19, '0')}`;
+
+  // Pilot light: the cluster and services exist in the secondary region at desiredCount 0, settled.
+  const region = world.secondary;
+  for (const c of world.plan.components.filter((x): x is ComponentOf<'ecs-scale'> => x.type === 'ecs-scale')) {
+    const { cluster, service } = c.params;
+    clusters.add(`${region}:${cluster}`);
+    services.set(key(region, cluster, service), { region, cluster, name: service, component: c.id, from: 0, to: 0, since: world.now(), batchMs: 0, deploymentId: deploymentId() });
+    world.own('ecs', region, `${cluster}/${service}`, c.id);
+  }
+
+  function counts(s: EcsService): Counts {
+    const added = s.to - s.from;
+    if (added <= 0) return { running: s.to, pending: 0, failed: 0, rolloutState: 'COMPLETED', reason: 'ECS deployment completed.' };
+    const elapsed = world.now() - s.since;
+    const over = elapsed >= s.batchMs;
+    if (world.failing(s.component)) {
+      return over
+        ? { running: s.from, pending: 0, failed: added, rolloutState: 'FAILED', reason: 'ECS deployment circuit breaker: tasks failed to start.' }
+        : { running: s.from, pending: added, failed: 0, rolloutState: 'IN_PROGRESS', reason: 'ECS deployment in progress.' };
+    }
+    const started = over ? added : Math.floor((elapsed * added) / s.batchMs);
+    return {
+      running: s.from + started,
+      pending: added - started,
+      failed: 0,
+      rolloutState: started === added ? 'COMPLETED' : 'IN_PROGRESS',
+      reason: started === added ? 'ECS deployment completed.' : 'ECS deployment in progress.',
+    };
+  }
+
+  function describe(s: EcsService) {
+    const n = counts(s);
+    const created = new Date(s.since);
+    return {
+      serviceArn: serviceArn(s.region, s.cluster, s.name),
+      serviceName: s.name,
+      clusterArn: clusterArn(s.region, s.cluster),
+      status: 'ACTIVE',
+      desiredCount: s.to,
+      runningCount: n.running,
+      pendingCount: n.pending,
+      launchType: 'FARGATE',
+      deployments: [
+        {
+          id: s.deploymentId,
+          status: 'PRIMARY',
+          desiredCount: s.to,
+          runningCount: n.running,
+          pendingCount: n.pending,
+          failedTasks: n.failed,
+          rolloutState: n.rolloutState,
+          rolloutStateReason: n.reason,
+          createdAt: created,
+          updatedAt: created,
+        },
+      ],
+      events: [],
+    };
+  }
+
+  function clusterOf(input: { cluster?: string }, region: string): string {
+    const cluster = nameOf(input.cluster ?? 'default');
+    if (!clusters.has(`${region}:${cluster}`)) throw awsError('ClusterNotFoundException', 'Cluster not found.', 400);
+    return cluster;
+  }
+
+  refuseOthers(SIM, stub);
+  answer<DescribeServicesCommandInput, unknown>(world, SIM, stub, DescribeServicesCommand, (input, region) => {
+    const cluster = clusterOf(input, region);
+    const names = input.services ?? [];
+    if (names.length === 0 || names.length > 10) {
+      throw awsError('InvalidParameterException', 'services must contain between 1 and 10 service names or ARNs.', 400);
+    }
+    const found = names.map((n) => services.get(key(region, cluster, nameOf(n))));
+    return {
+      services: found.filter((s) => s !== undefined).map(describe),
+      // A missing service is reported in failures[], not thrown (aws-behaviour.md §6).
+      failures: names.filter((_, i) => !found[i]).map((n) => ({ arn: serviceArn(region, cluster, nameOf(n)), reason: 'MISSING' })),
+    };
+  });
+  answer<UpdateServiceCommandInput, unknown>(world, SIM, stub, UpdateServiceCommand, (input, region) => {
+    const cluster = clusterOf(input, region);
+    const s = services.get(key(region, cluster, nameOf(input.service ?? '')));
+    if (!s) throw awsError('ServiceNotFoundException', 'Service not found.', 400);
+    if (input.desiredCount !== undefined && input.desiredCount !== s.to) {
+      if (input.desiredCount < 0) throw awsError('InvalidParameterException', 'desiredCount must be at least 0.', 400);
+      // The new batch starts from the tasks running now (a change mid-rollout starts a new batch).
+      const running = counts(s).running;
+      Object.assign(s, { from: running, to: input.desiredCount, since: world.now(), batchMs: world.durationMs('ecs.task-start', s.component) });
+    }
+    return { service: describe(s) };
+  });
+
+  return {
+    service: SIM.service,
+    restore: () => stub.restore(),
+    snapshot: () => {
+      const out: Record<string, Record<string, unknown>> = {};
+      for (const s of services.values()) {
+        const n = counts(s);
+        (out[s.region] ??= {})[`${s.cluster}/${s.name}`] = {
+          status: 'ACTIVE',
+          desiredCount: s.to,
+          runningCount: n.running,
+          pendingCount: n.pending,
+          rolloutState: n.rolloutState,
+          ...(n.rolloutState === 'FAILED' ? { rolloutStateReason: n.reason, failedTasks: n.failed } : {}),
+        };
+      }
+      return out;
+    },
+  };
+}

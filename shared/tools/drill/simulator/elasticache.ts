@@ -1,0 +1,144 @@
+import {
+  DescribeGlobalReplicationGroupsCommand,
+  ElastiCacheClient,
+  FailoverGlobalReplicationGroupCommand,
+  type DescribeGlobalReplicationGroupsCommandInput,
+  type FailoverGlobalReplicationGroupCommandInput,
+} from '@aws-sdk/client-elasticache';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { ComponentOf } from '../../../plan/schema.ts';
+import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
+import { awsError, type DurationTable, type World } from './world.ts';
+
+// The throttle error name is unconfirmed for ElastiCache (aws-behaviour.md §8: code U); `Throttling` as for the other awsQuery services.
+const SIM: ServiceSimulation = { service: 'elasticache', throttleError: 'Throttling' };
+const ACCOUNT = '000000000000';
+
+export const ELASTICACHE_DURATIONS: DurationTable = {
+  'elasticache.global-failover': {
+    seconds: 60,
+    source: 'aws-behaviour.md §8: FailoverGlobalReplicationGroup RTO ≈ 1 min, RPO generally < 1 s [EC] (disaster-recovery.workshop.aws, ElastiCache Global Datastore)',
+  },
+};
+
+/**
+ * A global datastore with its primary member in the primary region and the plan's secondary member.
+ * The plan does not name the primary member; it is called `<datastore suffix>-<primary region>`
+ * (the part of the id after AWS's 5-letter prefix). Settled: group `available`, members `associated`.
+ * A failover keeps the group `modifying` and both members `failing-over` (status strings are
+ * unconfirmed, aws-behaviour.md §8) for 'elasticache.global-failover', then the roles are swapped.
+ * With the `fail` fault the failover is accepted, goes through the same transition and then rolls back:
+ * the group settles `available` with the roles unchanged.
+ */
+interface Member {
+  id: string;
+  region: string;
+  role: 'primary' | 'secondary';
+}
+
+interface GlobalGroup {
+  id: string;
+  component: string;
+  members: Member[];
+  failover?: { to: string; since: number; ms: number };
+}
+
+export function simulateElastiCache(world: World): SimulatedService {
+  const stub = mockClient(ElastiCacheClient);
+  const groups = new Map<string, GlobalGroup>();
+
+  for (const c of world.plan.components.filter((x): x is ComponentOf<'elasticache-global-failover'> => x.type === 'elasticache-global-failover')) {
+    const { globalReplicationGroupId: id, secondaryReplicationGroupId } = c.params;
+    const suffix = id.replace(/^[a-z]{5}-/, '');
+    groups.set(id, {
+      id,
+      component: c.id,
+      members: [
+        { id: `${suffix}-${world.primary}`, region: world.primary, role: 'primary' },
+        { id: secondaryReplicationGroupId, region: world.secondary, role: 'secondary' },
+      ],
+    });
+    // The global datastore is a global resource: owned under the region "global".
+    world.own('elasticache', 'global', id, c.id);
+  }
+
+  /** Applies a failover whose time is up (roles swapped, or unchanged when it fails); true while one is under way. */
+  function modifying(g: GlobalGroup): boolean {
+    if (!g.failover) return false;
+    if (world.now() < g.failover.since + g.failover.ms) return true;
+    const to = g.failover.to;
+    if (!world.failing(g.component)) for (const m of g.members) m.role = m.id === to ? 'primary' : 'secondary';
+    g.failover = undefined;
+    return false;
+  }
+
+  function find(id: string | undefined): GlobalGroup {
+    const g = id === undefined ? undefined : groups.get(id);
+    if (!g) throw awsError('GlobalReplicationGroupNotFoundFault', `GlobalReplicationGroup ${id ?? ''} not found.`, 404);
+    return g;
+  }
+
+  function describe(g: GlobalGroup, showMembers: boolean) {
+    const busy = modifying(g);
+    return {
+      GlobalReplicationGroupId: g.id,
+      GlobalReplicationGroupDescription: `simulated global datastore of ${g.component}`,
+      Status: busy ? 'modifying' : 'available',
+      CacheNodeType: 'cache.r6g.large',
+      Engine: 'redis',
+      EngineVersion: '7.1',
+      ClusterEnabled: false,
+      ARN: `arn:aws:elasticache::${ACCOUNT}:globalreplicationgroup:${g.id}`,
+      ...(showMembers
+        ? {
+            Members: g.members.map((m) => ({
+              ReplicationGroupId: m.id,
+              ReplicationGroupRegion: m.region,
+              Role: m.role,
+              AutomaticFailover: 'enabled',
+              Status: busy ? 'failing-over' : 'associated',
+            })),
+          }
+        : {}),
+    };
+  }
+
+  refuseOthers(SIM, stub);
+  answer<DescribeGlobalReplicationGroupsCommandInput, unknown>(world, SIM, stub, DescribeGlobalReplicationGroupsCommand, (input) => {
+    const chosen = input.GlobalReplicationGroupId === undefined ? [...groups.values()] : [find(input.GlobalReplicationGroupId)];
+    return { GlobalReplicationGroups: chosen.map((g) => describe(g, input.ShowMemberInfo === true)) };
+  });
+  answer<FailoverGlobalReplicationGroupCommandInput, unknown>(world, SIM, stub, FailoverGlobalReplicationGroupCommand, (input) => {
+    const g = find(input.GlobalReplicationGroupId);
+    if (modifying(g)) {
+      throw awsError('InvalidGlobalReplicationGroupStateFault', `Global replication group ${g.id} is not available or in primary-only state.`, 400);
+    }
+    const target = g.members.find((m) => m.id === input.PrimaryReplicationGroupId);
+    // assumption: the wording of these two refusals (aws-behaviour.md §8 names only the error).
+    if (!target || target.region !== input.PrimaryRegion) {
+      throw awsError('InvalidParameterValueException', `Replication group ${input.PrimaryReplicationGroupId} in ${input.PrimaryRegion} is not a member of ${g.id}.`, 400);
+    }
+    if (target.role === 'primary') {
+      throw awsError('InvalidParameterValueException', `Replication group ${target.id} is already the primary of ${g.id}.`, 400);
+    }
+    g.failover = { to: target.id, since: world.now(), ms: world.durationMs('elasticache.global-failover', g.component) };
+    return { GlobalReplicationGroup: describe(g, true) };
+  });
+
+  return {
+    service: SIM.service,
+    restore: () => stub.restore(),
+    snapshot: () => {
+      const out: Record<string, unknown> = {};
+      for (const g of groups.values()) {
+        const d = describe(g, true);
+        out[g.id] = {
+          status: d.Status,
+          primary: g.members.find((m) => m.role === 'primary')?.id ?? null,
+          members: d.Members?.map((m) => ({ id: m.ReplicationGroupId, region: m.ReplicationGroupRegion, role: m.Role, status: m.Status })),
+        };
+      }
+      return out;
+    },
+  };
+}

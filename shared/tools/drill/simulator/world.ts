@@ -1,0 +1,137 @@
+import type { Plan } from '../../../plan/schema.ts';
+
+/**
+ * The simulated two-region AWS account of an offline drill: resources built from the plan, whose
+ * state evolves over (simulated) time, answering the real SDK v3 clients through aws-sdk-client-mock.
+ * Each service simulator (rds.ts, route53.ts, …) keeps its resources here and reads the clock,
+ * the durations table and the injected faults from here.
+ */
+
+/** How long simulated operations take, in seconds, with where the figure comes from. */
+export interface DurationEntry {
+  seconds: number;
+  source: string;
+}
+
+export type DurationTable = Record<string, DurationEntry>;
+
+export type Fault =
+  /** The first `calls` calls to a service (e.g. "rds", "ecs", "route53") are throttled. */
+  | { kind: 'throttle'; service: string; calls: number }
+  /** The component's operation fails permanently (AWS reports a failed state or refuses the call). */
+  | { kind: 'fail'; component: string }
+  /** The component's operations take `factor` times longer. */
+  | { kind: 'slow'; component: string; factor: number }
+  /** The trigger alarms go back to OK `afterMinutes` after the incident (a flapping alarm). */
+  | { kind: 'alarm-ok'; afterMinutes: number }
+  /** The old primary databases stay up and writable through the incident (split-brain risk). */
+  | { kind: 'primary-writable' }
+  /** How the simulated approver answers the approval gate (default: approve after approval.operator-response). */
+  | { kind: 'approval'; answer: 'approve' | 'approve-force' | 'reject' | 'timeout' }
+  /** A run that fails is resumed: the operator removes the injected failures and starts a run with resumeOf. */
+  | { kind: 'resume' };
+
+export interface SimulatedCall {
+  at: string;
+  service: string;
+  command: string;
+  region: string;
+  input: unknown;
+  /** The AWS error name when the call was answered with an error. */
+  error?: string;
+}
+
+export class World {
+  readonly plan: Plan;
+  readonly durations: DurationTable;
+  faults: Fault[];
+  readonly calls: SimulatedCall[] = [];
+  /** Resource key ("service:region:id") → the plan component it belongs to (for fail/slow faults). */
+  private readonly owners = new Map<string, string>();
+  private readonly throttleLeft = new Map<string, number>();
+
+  /** When the simulated incident began (ms), where a simulator dates damage (s3 object history). */
+  readonly incidentAt: number | undefined;
+  /** The drill's incident took the primary databases down (stopped), unless a `primary-writable` fault keeps them up. */
+  readonly primaryDown: boolean;
+
+  constructor(plan: Plan, options: { durations: DurationTable; faults?: Fault[]; incidentAt?: number; primaryDown?: boolean }) {
+    this.plan = plan;
+    this.incidentAt = options.incidentAt;
+    this.primaryDown = (options.primaryDown ?? false) && !(options.faults ?? []).some((f) => f.kind === 'primary-writable');
+    this.durations = options.durations;
+    this.faults = options.faults ?? [];
+    for (const f of this.faults) if (f.kind === 'throttle') this.throttleLeft.set(f.service, (this.throttleLeft.get(f.service) ?? 0) + f.calls);
+  }
+
+  /** Simulated now (Date is faked by the drill's virtual clock). */
+  now(): number {
+    return Date.now();
+  }
+
+  get primary(): string {
+    return this.plan.regions.primary;
+  }
+
+  get secondary(): string {
+    return this.plan.regions.secondary;
+  }
+
+  /** Marks a resource as belonging to a component. */
+  own(service: string, region: string, id: string, component: string): void {
+    this.owners.set(`${service}:${region}:${id}`, component);
+  }
+
+  ownerOf(service: string, region: string, id: string): string | undefined {
+    return this.owners.get(`${service}:${region}:${id}`);
+  }
+
+  /** Duration in milliseconds of an operation on a resource, slowed when its component is. */
+  durationMs(key: string, component?: string): number {
+    const entry = this.durations[key];
+    if (!entry) throw new Error(`simulator: no duration for "${key}" in the durations table`);
+    const factor = this.faults.reduce((f, x) => (x.kind === 'slow' && x.component === component ? f * x.factor : f), 1);
+    return entry.seconds * 1000 * factor;
+  }
+
+  /** The operator fixed what broke: injected permanent failures stop (before a resumed run). */
+  clearFailures(): string[] {
+    const cleared = this.faults.filter((f): f is Extract<Fault, { kind: 'fail' }> => f.kind === 'fail').map((f) => f.component);
+    this.faults = this.faults.filter((f) => f.kind !== 'fail');
+    return cleared;
+  }
+
+  /** True when the component has an injected permanent failure. */
+  failing(component: string | undefined): boolean {
+    return component !== undefined && this.faults.some((f) => f.kind === 'fail' && f.component === component);
+  }
+
+  /** Consumes one throttled call of the service, if any are left. */
+  takeThrottle(service: string): boolean {
+    const left = this.throttleLeft.get(service) ?? 0;
+    if (left <= 0) return false;
+    this.throttleLeft.set(service, left - 1);
+    return true;
+  }
+
+  record(call: Omit<SimulatedCall, 'at'>): void {
+    this.calls.push({ at: new Date(this.now()).toISOString(), ...call });
+  }
+}
+
+/** The account id the plan's ARNs use (backup role, resource ARNs…), else `fallback`. */
+export function planAccount(plan: Plan, fallback = '000000000000'): string {
+  return /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(JSON.stringify(plan.components))?.[1] ?? fallback;
+}
+
+/** Waits simulated time (the drill's virtual clock fakes setTimeout). */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** An error shaped as the SDK v3 throws it: `name` = the AWS error name, `$metadata.httpStatusCode`, `$fault`. */
+export function awsError(name: string, message: string, httpStatusCode = 400): Error {
+  return Object.assign(new Error(message), {
+    name,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode, requestId: 'simulated', attempts: 1, totalRetryDelay: 0 },
+  });
+}

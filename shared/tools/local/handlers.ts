@@ -1,0 +1,31 @@
+import { handler as acquireLock } from '../../../functions/acquire-lock.ts';
+import { handler as checkAction } from '../../../functions/check-action.ts';
+import { handler as notify } from '../../../functions/notify.ts';
+import { handler as prepareRun } from '../../../functions/prepare-run.ts';
+import { handler as recordComponent } from '../../../functions/record-component.ts';
+import { handler as recordTier } from '../../../functions/record-tier.ts';
+import { handler as releaseLock } from '../../../functions/release-lock.ts';
+import { handler as requestApproval } from '../../../functions/request-approval.ts';
+import { handler as requestConfirmation } from '../../../functions/request-confirmation.ts';
+import { handler as startAction } from '../../../functions/start-action.ts';
+import { handler as summariseRun } from '../../../functions/summarise-run.ts';
+import { handler as verifyComponent } from '../../../functions/verify-component.ts';
+import { handler as verifySystem } from '../../../functions/verify-system.ts';
+import type { LambdaHandler } from './state-machine.ts';
+
+/** The deployable functions by name (as in serverless.yml), for running the state machine in-process. */
+export const FUNCTION_HANDLERS: Record<string, LambdaHandler> = {
+  'prepare-run': prepareRun as LambdaHandler,
+  'start-action': startAction as LambdaHandler,
+  'check-action': checkAction as LambdaHandler,
+  'record-component': recordComponent as LambdaHandler,
+  'record-tier': recordTier as LambdaHandler,
+  'summarise-run': summariseRun as LambdaHandler,
+  'request-confirmation': requestConfirmation as LambdaHandler,
+  'acquire-lock': acquireLock as LambdaHandler,
+  'release-lock': releaseLock as LambdaHandler,
+  'request-approval': requestApproval as LambdaHandler,
+  'verify-component': verifyComponent as LambdaHandler,
+  'verify-system': verifySystem as LambdaHandler,
+  notify: notify as LambdaHandler,
+};

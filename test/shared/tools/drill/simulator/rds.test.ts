@@ -1,0 +1,448 @@
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  ModifyDBInstanceCommand,
+  PromoteReadReplicaCommand,
+  RDSClient,
+  RestoreDBInstanceToPointInTimeCommand,
+  StopDBInstanceCommand,
+} from '@aws-sdk/client-rds';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auroraGlobalFailover } from '../../../../../shared/components/aurora-global-failover/recover.ts';
+import { rdsPointInTimeRestore } from '../../../../../shared/components/rds-point-in-time-restore/recover.ts';
+import { rdsReplicaPromotion } from '../../../../../shared/components/rds-replica-promotion/recover.ts';
+import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../../shared/components/types.ts';
+import { CLOUDWATCH_DURATIONS, replicaLagAt, simulateCloudWatch } from '../../../../../shared/tools/drill/simulator/cloudwatch.ts';
+import { RDS_DURATIONS, simulateRds } from '../../../../../shared/tools/drill/simulator/rds.ts';
+import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';
+import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
+import { loadPlanFile } from '../../../../../shared/plan/load.ts';
+import type { Component, ComponentOf, ComponentType, Plan } from '../../../../../shared/plan/schema.ts';
+import { INCIDENT, PRIMARY, SECONDARY, actionContext } from '../../../../support/action-context.ts';
+
+/** The drill starts 10 minutes after the incident (so the latest restorable time is past the restore point). */
+const START = new Date(INCIDENT.getTime() + 10 * 60_000);
+const TOKYO = `arn:aws:rds:${PRIMARY}:123456789012:cluster:orders-global-${PRIMARY}`;
+const OSAKA = `arn:aws:rds:${SECONDARY}:123456789012:cluster:orders-osaka`;
+const BACKUPS_ARN = `arn:aws:rds:${SECONDARY}:123456789012:auto-backup:ab-archive-db-0123456789`;
+const seconds = (key: string) => (RDS_DURATIONS[key]?.seconds ?? Number.NaN);
+const sleep = (s: number) => new Promise((resolve) => setTimeout(resolve, s * 1000));
+
+const aurora: ComponentOf<'aurora-global-failover'> = {
+  checks: [],
+  id: 'orders-database', name: 'Orders database (Aurora global)', type: 'aurora-global-failover', timeoutMinutes: 30,
+  expectedSeconds: 10, checkIntervalSeconds: 10, params: { globalClusterIdentifier: 'orders-global', targetDbClusterArn: OSAKA },
+};
+const pitr: ComponentOf<'rds-point-in-time-restore'> = {
+  checks: [],
+  id: 'reporting-database', name: 'Reporting database (PITR)', type: 'rds-point-in-time-restore', timeoutMinutes: 120, checkIntervalSeconds: 60,
+  params: { region: 'secondary', sourceDbInstanceIdentifier: 'reporting-db', targetDbInstanceIdentifier: 'reporting-db-restored', restoreTo: 'before-incident', granularityMinutes: 5, retentionDays: 7 },
+};
+const archive: ComponentOf<'rds-point-in-time-restore'> = {
+  checks: [],
+  id: 'archive-database', name: 'Archive database (cross-region PITR)', type: 'rds-point-in-time-restore', timeoutMinutes: 120, checkIntervalSeconds: 60,
+  params: { region: 'secondary', sourceDbInstanceAutomatedBackupsArn: BACKUPS_ARN, targetDbInstanceIdentifier: 'archive-db-restored', restoreTo: 'latest', granularityMinutes: 5, retentionDays: 7 },
+};
+
+let plan: Plan;
+let world: World;
+let sims: { restore(): void; snapshot(): Record<string, unknown> }[] = [];
+
+function simulate(faults: Fault[] = [], p: Plan = plan) {
+  // The incident has stopped the old primary (the split-brain guard then lets the promotion go ahead).
+  world = new World(p, { durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults, primaryDown: true });
+  sims = [simulateRds(world), simulateCloudWatch(world)];
+  return world;
+}
+const component = <T extends ComponentType>(id: string) => plan.components.find((c) => c.id === id) as ComponentOf<T>;
+/** A context as the state machine builds it: simulated now, the plan's regions. */
+const ctxOf = <T extends ComponentType>(c: ComponentOf<T>, mode: 'planned' | 'unplanned' = 'unplanned', incident = INCIDENT, force = false): ActionContext<T> =>
+  actionContext(c, { regions: plan.regions, mode, incidentStartedAt: incident, now: new Date(), force });
+const sent = (command: string) => world.calls.filter((c) => c.command === command && !c.error);
+const rdsState = () => sims[0]?.snapshot() as { instances: Record<string, Record<string, Record<string, unknown>>>; globalClusters: Record<string, Record<string, unknown>> };
+const errorOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (e: Error) => e.name);
+
+/** Runs the action as the state machine does (start, then a check every nextCheckSeconds) until done. */
+async function drive<T extends ComponentType>(action: RecoveryAction<T>, ctx: () => ActionContext<T>, statuses: string[] = [], limitSeconds = 4 * 3600) {
+  const t0 = Date.now();
+  let progress: ActionProgress = await action.start(ctx());
+  while (!progress.done) {
+    statuses.push(progress.status);
+    await sleep(progress.nextCheckSeconds);
+    if (Date.now() - t0 > limitSeconds * 1000) throw new Error(`not done after ${limitSeconds} s: ${progress.status}`);
+    progress = await action.check(ctx(), progress.state);
+  }
+  return { seconds: (Date.now() - t0) / 1000, progress, statuses };
+}
+
+describe('simulated RDS and CloudWatch', () => {
+  beforeAll(async () => {
+    const example = await loadPlanFile(new URL('../../../../../examples/dataset-platform.plan.yml', import.meta.url).pathname);
+    plan = { ...example, components: [...example.components, aurora, pitr, archive] as Component[] };
+  });
+  afterEach(() => {
+    sims.forEach((s) => s.restore());
+    sims = [];
+  });
+
+  it('seeds the replica pair, the PITR source and the global cluster from the plan', () => {
+    simulate();
+    const { instances, globalClusters } = rdsState();
+    expect(instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'stopped', replicaOf: null, readReplicas: [`arn:aws:rds:${SECONDARY}:123456789012:db:dataset-db-osaka`], backupRetentionPeriod: 7 });
+    expect(instances[SECONDARY]?.['dataset-db-osaka']).toMatchObject({ status: 'available', replicaOf: `arn:aws:rds:${PRIMARY}:123456789012:db:dataset-db`, backupRetentionPeriod: 0 });
+    expect(instances[SECONDARY]?.['reporting-db']).toMatchObject({ status: 'available', backupRetentionPeriod: 7 });
+    expect(globalClusters['orders-global']).toEqual({ writer: TOKYO, members: [TOKYO, OSAKA], failoverState: null });
+  });
+
+  describe('rds-replica-promotion', () => {
+    const core = () => component<'rds-replica-promotion'>('core-database');
+
+    it('promotes the replica: modifying, then available and no longer a replica after rds.promote-read-replica', async () => {
+      simulate();
+      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(core())));
+      const d = seconds('rds.promote-read-replica');
+      expect(result.seconds).toBeGreaterThanOrEqual(d);
+      expect(result.seconds).toBeLessThan(d + core().checkIntervalSeconds);
+      expect(result.progress.status).toBe('promoted: available, no longer a replica; old primary stopped');
+      // The drill's incident stopped the old primary: fenced, one writer, no fencing command needed.
+      expect(result.progress.observations).toMatchObject({ oldPrimary: 'stopped', writers: 1, fencing: 'stop' });
+      expect(sent('StopDBInstance')).toEqual([]);
+      // The lag read before promoting is the simulated series' newest complete minute.
+      const newest = Math.floor(START.getTime() / 60_000) - 1;
+      expect(result.progress.observations).toMatchObject({ replicaLagSecondsAtPromotion: replicaLagAt('dataset-db-osaka', newest), replicaLagNote: null });
+      expect(sent('PromoteReadReplica')[0]?.input).toEqual({ DBInstanceIdentifier: 'dataset-db-osaka', BackupRetentionPeriod: 7 });
+      await withVirtualClock(new Date(START.getTime() + result.seconds * 1000), async () => {
+        const { instances } = rdsState();
+        expect(instances[SECONDARY]?.['dataset-db-osaka']).toMatchObject({ status: 'available', replicaOf: null, backupRetentionPeriod: 7 });
+        expect(instances[PRIMARY]?.['dataset-db']).toMatchObject({ readReplicas: [] });
+      });
+    });
+
+    it('never sends a second PromoteReadReplica when start runs again, during or after the promotion', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        await rdsReplicaPromotion.start(ctxOf(core()));
+        await sleep(60);
+        expect(await rdsReplicaPromotion.start(ctxOf(core()))).toMatchObject({ done: false, status: expect.stringContaining('modifying') });
+        await sleep(seconds('rds.promote-read-replica'));
+        expect(await rdsReplicaPromotion.start(ctxOf(core()))).toMatchObject({ done: true });
+      });
+      expect(sent('PromoteReadReplica')).toHaveLength(1);
+    });
+
+    it('answers AWS\'s errors: promoting a non-replica, an unknown instance, a replica twice', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        const osaka = new RDSClient({ region: SECONDARY });
+        const tokyo = new RDSClient({ region: PRIMARY });
+        expect(await errorOf(tokyo.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db' })))).toBe('InvalidDBInstanceStateFault');
+        expect(await errorOf(osaka.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'nope' })))).toBe('DBInstanceNotFoundFault');
+        // The replica lives in the secondary region only.
+        expect(await errorOf(tokyo.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db-osaka' })))).toBe('DBInstanceNotFoundFault');
+        await osaka.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka' }));
+        expect(await errorOf(osaka.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka' })))).toBe('InvalidDBInstanceStateFault');
+      });
+      const unknown = { ...core(), params: { ...core().params, replicaDbInstanceIdentifier: 'nope' } };
+      expect(await errorOf(withVirtualClock(START, () => rdsReplicaPromotion.start(ctxOf(unknown))))).toBe('ResourceNotFoundError');
+    });
+
+    it('takes factor times longer with a slow fault', async () => {
+      simulate([{ kind: 'slow', component: 'core-database', factor: 2 }]);
+      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(core())));
+      expect(result.seconds).toBeGreaterThanOrEqual(2 * seconds('rds.promote-read-replica'));
+      expect(result.seconds).toBeLessThan(2 * seconds('rds.promote-read-replica') + core().checkIntervalSeconds);
+    });
+
+    it('fails closed with a fail fault: the instance ends failed and the action raises ActionFailedError', async () => {
+      simulate([{ kind: 'fail', component: 'core-database' }]);
+      expect(await errorOf(withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(core()))))).toBe('ActionFailedError');
+      await withVirtualClock(new Date(START.getTime() + 3600_000), async () => {
+        expect(rdsState().instances[SECONDARY]?.['dataset-db-osaka']).toMatchObject({ status: 'failed' });
+      });
+    });
+
+    it('throttles the first N RDS calls with Throttling, which the action reports as AwsThrottlingError', async () => {
+      simulate([{ kind: 'throttle', service: 'rds', calls: 2 }]);
+      await withVirtualClock(START, async () => {
+        expect(await errorOf(rdsReplicaPromotion.start(ctxOf(core())))).toBe('AwsThrottlingError');
+        expect(await errorOf(rdsReplicaPromotion.start(ctxOf(core())))).toBe('AwsThrottlingError');
+        expect(await rdsReplicaPromotion.start(ctxOf(core()))).toMatchObject({ done: false });
+      });
+      expect(world.calls.filter((c) => c.service === 'rds').map((c) => c.error ?? c.command)).toEqual(['Throttling', 'Throttling', 'DescribeDBInstances', 'DescribeDBInstances', 'PromoteReadReplica']);
+    });
+  });
+
+  describe('CloudWatch ReplicaLag', () => {
+    it('answers minute-aligned datapoints newest first, and none once the promotion started', async () => {
+      simulate();
+      const query = (start: Date, end: Date, id = 'dataset-db-osaka') => new GetMetricDataCommand({
+        StartTime: start, EndTime: end,
+        MetricDataQueries: [{ Id: 'lag', MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: id }] }, Period: 60, Stat: 'Maximum' } }],
+      });
+      await withVirtualClock(START, async () => {
+        const cw = new CloudWatchClient({ region: SECONDARY });
+        const before = (await cw.send(query(new Date(START.getTime() - 5 * 60_000 - 30_000), START))).MetricDataResults?.[0];
+        const minute = START.getTime() / 60_000;
+        expect(before?.Timestamps).toEqual([1, 2, 3, 4, 5].map((m) => new Date((minute - m) * 60_000)));
+        expect(before?.Values).toEqual([1, 2, 3, 4, 5].map((m) => replicaLagAt('dataset-db-osaka', minute - m)));
+        expect(before?.Values?.every((v) => v >= 1 && v <= 4)).toBe(true);
+        expect((await cw.send(query(new Date(START.getTime() - 600_000), START, 'dataset-db'))).MetricDataResults?.[0]?.Values).toEqual([]);
+        await new RDSClient({ region: SECONDARY }).send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka' }));
+        await sleep(600);
+        const after = (await cw.send(query(new Date(Date.now() - 300_000), new Date()))).MetricDataResults?.[0];
+        expect(after).toMatchObject({ Id: 'lag', StatusCode: 'Complete', Timestamps: [], Values: [] });
+      });
+    });
+  });
+
+  describe('rds-point-in-time-restore', () => {
+    it('restores to the grid point before the incident: creating, then available after rds.point-in-time-restore', async () => {
+      simulate();
+      const result = await withVirtualClock(START, () => drive(rdsPointInTimeRestore, () => ctxOf(pitr)));
+      const d = seconds('rds.point-in-time-restore');
+      expect(result.seconds).toBeGreaterThanOrEqual(d);
+      expect(result.seconds).toBeLessThan(d + pitr.checkIntervalSeconds);
+      expect(result.progress.observations).toMatchObject({ restoredTo: '2026-11-29T00:55:00.000Z', endpointAddress: expect.stringContaining('reporting-db-restored') });
+      expect(sent('RestoreDBInstanceToPointInTime')[0]?.input).toMatchObject({ SourceDBInstanceIdentifier: 'reporting-db', RestoreTime: new Date('2026-11-29T00:55:00.000Z') });
+      await withVirtualClock(new Date(START.getTime() + d * 1000), async () => {
+        expect(rdsState().instances[SECONDARY]?.['reporting-db-restored']).toMatchObject({ status: 'available', restoredTo: '2026-11-29T00:55:00.000Z' });
+        // start again: the target exists, no second restore.
+        expect(await rdsPointInTimeRestore.start(ctxOf(pitr))).toMatchObject({ done: true });
+      });
+      expect(sent('RestoreDBInstanceToPointInTime')).toHaveLength(1);
+    });
+
+    it('restores replicated automated backups to their latest restorable time', async () => {
+      simulate();
+      const result = await withVirtualClock(START, () => drive(rdsPointInTimeRestore, () => ctxOf(archive)));
+      expect(result.seconds).toBe(seconds('rds.point-in-time-restore'));
+      expect(sent('RestoreDBInstanceToPointInTime')[0]?.input).toMatchObject({ SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN, UseLatestRestorableTime: true });
+    });
+
+    it('answers AWS\'s errors: restore time outside the window, both time options, an existing target, unknown sources', async () => {
+      simulate();
+      const lag = seconds('rds.latest-restorable-time-lag') * 1000;
+      await withVirtualClock(START, async () => {
+        const osaka = new RDSClient({ region: SECONDARY });
+        const restore = (input: Record<string, unknown>) =>
+          errorOf(osaka.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: 'reporting-db', TargetDBInstanceIdentifier: 'x', ...input })));
+        expect(await restore({ RestoreTime: new Date(START.getTime() - lag + 1000) })).toBe('InvalidParameterValue');
+        expect(await restore({ RestoreTime: new Date(START.getTime() - 8 * 86_400_000) })).toBe('InvalidParameterValue');
+        expect(await restore({ RestoreTime: new Date(START.getTime() - lag), UseLatestRestorableTime: true })).toBe('InvalidParameterCombination');
+        expect(await restore({ UseLatestRestorableTime: true, TargetDBInstanceIdentifier: 'reporting-db' })).toBe('DBInstanceAlreadyExistsFault');
+        expect(await restore({ UseLatestRestorableTime: true, SourceDBInstanceIdentifier: 'nope' })).toBe('DBInstanceNotFoundFault');
+        expect(await restore({ UseLatestRestorableTime: true, SourceDBInstanceIdentifier: undefined, SourceDBInstanceAutomatedBackupsArn: `${BACKUPS_ARN}x` }))
+          .toBe('DBInstanceAutomatedBackupNotFoundFault');
+        // A read replica without backups can't be a PITR source.
+        expect(await restore({ UseLatestRestorableTime: true, SourceDBInstanceIdentifier: 'dataset-db-osaka' })).toBe('PointInTimeRestoreNotEnabledFault');
+        expect(await restore({ RestoreTime: new Date(START.getTime() - lag) })).toBe('no error');
+      });
+      // An incident older than the retention window: the action refuses before asking RDS.
+      const old = new Date(START.getTime() - 10 * 86_400_000);
+      expect(await errorOf(withVirtualClock(START, () => rdsPointInTimeRestore.start(ctxOf(pitr, 'unplanned', old))))).toBe('ActionFailedError');
+      expect(sent('RestoreDBInstanceToPointInTime')).toHaveLength(1);
+    });
+
+    it('is slowed by a slow fault and ends in restore-error with a fail fault', async () => {
+      simulate([{ kind: 'slow', component: 'reporting-database', factor: 1.5 }, { kind: 'fail', component: 'archive-database' }]);
+      const slow = await withVirtualClock(START, () => drive(rdsPointInTimeRestore, () => ctxOf(pitr)));
+      expect(slow.seconds).toBeGreaterThanOrEqual(1.5 * seconds('rds.point-in-time-restore'));
+      expect(slow.seconds).toBeLessThan(1.5 * seconds('rds.point-in-time-restore') + pitr.checkIntervalSeconds);
+      expect(await errorOf(withVirtualClock(START, () => drive(rdsPointInTimeRestore, () => ctxOf(archive))))).toBe('ActionFailedError');
+      await withVirtualClock(new Date(START.getTime() + 2 * 3600_000), async () => {
+        expect(rdsState().instances[SECONDARY]?.['archive-db-restored']).toMatchObject({ status: 'restore-error' });
+      });
+    });
+  });
+
+  describe('aurora-global-failover', () => {
+    it('fails over (unplanned): pending, failing-over, then the target is the writer after rds.aurora-global-failover', async () => {
+      simulate();
+      const result = await withVirtualClock(START, () => drive(auroraGlobalFailover, () => ctxOf(aurora)));
+      const d = seconds('rds.aurora-global-failover');
+      expect(result.seconds).toBeGreaterThanOrEqual(d);
+      expect(result.seconds).toBeLessThan(d + aurora.checkIntervalSeconds);
+      expect(result.statuses).toEqual(expect.arrayContaining(['failover requested', 'failing-over toward the target']));
+      // The drill's incident takes the primary region's Aurora down: the guard's read of the old writer times out.
+      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'unreachable', writers: 1 });
+      expect(world.calls.find((c) => c.command === 'DescribeDBClusters')).toMatchObject({ region: PRIMARY, input: { DBClusterIdentifier: TOKYO }, error: 'TimeoutError' });
+      expect(sent('FailoverGlobalCluster')[0]?.input).toEqual({ GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: OSAKA, AllowDataLoss: true });
+      await withVirtualClock(new Date(START.getTime() + result.seconds * 1000), async () => {
+        expect(rdsState().globalClusters['orders-global']).toMatchObject({ writer: OSAKA, failoverState: null });
+        expect(await auroraGlobalFailover.start(ctxOf(aurora))).toMatchObject({ done: true });
+      });
+      expect(sent('FailoverGlobalCluster')).toHaveLength(1);
+    });
+
+    it('switches over (planned) after rds.aurora-global-switchover, showing pending then switching-over', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        const first = await auroraGlobalFailover.start(ctxOf(aurora, 'planned'));
+        expect(first.status).toBe('switchover requested');
+        const rds = new RDSClient({ region: SECONDARY });
+        const state = async () => (await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'orders-global' }))).GlobalClusters?.[0]?.FailoverState?.Status;
+        expect(await state()).toBe('pending');
+        await sleep(seconds('rds.aurora-global-switchover') / 2);
+        expect(await state()).toBe('switching-over');
+        // A re-run while switching: no second operation.
+        expect(await auroraGlobalFailover.start(ctxOf(aurora, 'planned'))).toMatchObject({ done: false, status: 'switching-over toward the target' });
+        await sleep(seconds('rds.aurora-global-switchover') / 2);
+        expect(await state()).toBeUndefined();
+        expect(await auroraGlobalFailover.check(ctxOf(aurora, 'planned'), first.state)).toMatchObject({ done: true });
+      });
+      expect(sent('SwitchoverGlobalCluster')).toHaveLength(1);
+    });
+
+    it('answers AWS\'s errors: both flags, unknown cluster or member, an operation already in flight', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        const rds = new RDSClient({ region: SECONDARY });
+        const failover = (input: Record<string, unknown>) =>
+          errorOf(rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: OSAKA, ...input })));
+        expect(await failover({ AllowDataLoss: true, Switchover: true })).toBe('InvalidParameterCombination');
+        expect(await failover({ GlobalClusterIdentifier: 'nope' })).toBe('GlobalClusterNotFoundFault');
+        expect(await failover({ TargetDbClusterIdentifier: `${OSAKA}x` })).toBe('DBClusterNotFoundFault');
+        expect(await failover({ TargetDbClusterIdentifier: TOKYO })).toBe('InvalidDBClusterStateFault');
+        expect(await failover({ AllowDataLoss: true })).toBe('no error');
+        expect(await failover({ AllowDataLoss: true })).toBe('InvalidGlobalClusterStateFault');
+      });
+    });
+
+    it('is slowed by a slow fault; a fail fault cancels it and the action raises ActionFailedError', async () => {
+      simulate([{ kind: 'slow', component: 'orders-database', factor: 3 }]);
+      const slow = await withVirtualClock(START, () => drive(auroraGlobalFailover, () => ctxOf(aurora)));
+      expect(slow.seconds).toBeGreaterThanOrEqual(3 * seconds('rds.aurora-global-failover'));
+      expect(slow.seconds).toBeLessThan(3 * seconds('rds.aurora-global-failover') + aurora.checkIntervalSeconds);
+      sims.forEach((s) => s.restore());
+      simulate([{ kind: 'fail', component: 'orders-database' }]);
+      // Checked every 5 s so the short `cancelling` phase (the operation's last tenth) is seen.
+      const often = { ...aurora, expectedSeconds: 5, checkIntervalSeconds: 5 };
+      const statuses: string[] = [];
+      const failed = withVirtualClock(START, () => drive(auroraGlobalFailover, () => ctxOf(often), statuses));
+      expect(await errorOf(failed)).toBe('ActionFailedError');
+      expect(statuses).toContain('cancelling toward the target');
+      await withVirtualClock(new Date(START.getTime() + 3600_000), async () => {
+        expect(rdsState().globalClusters['orders-global']).toMatchObject({ writer: TOKYO, failoverState: null });
+      });
+    });
+
+    it('throttles with Throttling, which the action reports as AwsThrottlingError', async () => {
+      simulate([{ kind: 'throttle', service: 'rds', calls: 1 }]);
+      await withVirtualClock(START, async () => {
+        expect(await errorOf(auroraGlobalFailover.start(ctxOf(aurora)))).toBe('AwsThrottlingError');
+        expect(await auroraGlobalFailover.start(ctxOf(aurora))).toMatchObject({ status: 'failover requested' });
+      });
+    });
+  });
+
+  describe('fencing the old primary: StopDBInstance, ModifyDBInstance (security groups), DescribeDBClusters', () => {
+    const ISOLATION = ['sg-0123456789abcdef0', 'sg-0fedcba9876543210'];
+    const WRITABLE: Fault[] = [{ kind: 'primary-writable' }];
+    /** The plan with core-database fenced this way. */
+    const fencedWith = (fencing: ComponentOf<'rds-replica-promotion'>['params']['fencing']) => ({
+      ...plan,
+      components: plan.components.map((c) => (c.id === 'core-database' ? { ...c, params: { ...c.params, fencing } } : c)) as Component[],
+    });
+    const coreOf = (p: Plan) => p.components.find((c) => c.id === 'core-database') as ComponentOf<'rds-replica-promotion'>;
+
+    it('StopDBInstance: stopping, then stopped after rds.stop-instance; refused for a replica, an instance with replicas, or one not available', async () => {
+      simulate(WRITABLE);
+      await withVirtualClock(START, async () => {
+        const tokyo = new RDSClient({ region: PRIMARY });
+        const osaka = new RDSClient({ region: SECONDARY });
+        const stop = (client: RDSClient, id: string) => errorOf(client.send(new StopDBInstanceCommand({ DBInstanceIdentifier: id })));
+        const status = async () => (await tokyo.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db' }))).DBInstances?.[0]?.DBInstanceStatus;
+        expect(await stop(osaka, 'dataset-db-osaka')).toBe('InvalidDBInstanceStateFault'); // a read replica
+        expect(await stop(tokyo, 'dataset-db')).toBe('InvalidDBInstanceStateFault'); // it has a read replica
+        expect(await stop(tokyo, 'nope')).toBe('DBInstanceNotFoundFault');
+        await osaka.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka' }));
+        await sleep(seconds('rds.promote-read-replica'));
+        expect(await stop(tokyo, 'dataset-db')).toBe('no error');
+        expect(await status()).toBe('stopping');
+        expect(await stop(tokyo, 'dataset-db')).toBe('InvalidDBInstanceStateFault'); // not available
+        await sleep(seconds('rds.stop-instance'));
+        expect(await status()).toBe('stopped');
+        expect(rdsState().instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'stopped' });
+      });
+    });
+
+    it('ModifyDBInstance: the security groups change after rds.modify-security-groups, reported active; other changes are refused', async () => {
+      simulate(WRITABLE);
+      await withVirtualClock(START, async () => {
+        const tokyo = new RDSClient({ region: PRIMARY });
+        const groups = async () => (await tokyo.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db' }))).DBInstances?.[0]?.VpcSecurityGroups;
+        expect(await groups()).toEqual([{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }]);
+        await tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: ISOLATION, ApplyImmediately: true }));
+        expect(await groups()).toEqual([{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }]);
+        await sleep(seconds('rds.modify-security-groups'));
+        expect(await groups()).toEqual(ISOLATION.map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })));
+        expect(rdsState().instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'available', securityGroups: ISOLATION });
+        expect(await errorOf(tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', DBInstanceClass: 'db.r6g.xlarge' })))).toBe('UnsupportedBySimulator');
+        expect(await errorOf(tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: [] })))).toBe('InvalidParameterValue');
+        expect(await errorOf(tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'nope', VpcSecurityGroupIds: ISOLATION })))).toBe('DBInstanceNotFoundFault');
+      });
+    });
+
+    it('DescribeDBClusters: the primary region does not answer when the incident took it down; it answers available with primary-writable', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        expect(await errorOf(new RDSClient({ region: PRIMARY }).send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('TimeoutError');
+        const osaka = new RDSClient({ region: SECONDARY });
+        expect((await osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-osaka' }))).DBClusters?.[0]).toMatchObject({ DBClusterArn: OSAKA, Status: 'available' });
+        expect(await errorOf(osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('DBClusterNotFoundFault');
+      });
+      sims.forEach((x) => x.restore());
+      simulate(WRITABLE);
+      await withVirtualClock(START, async () => {
+        const out = await new RDSClient({ region: PRIMARY }).send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO }));
+        expect(out.DBClusters?.[0]).toMatchObject({ DBClusterArn: TOKYO, Status: 'available', GlobalClusterIdentifier: 'orders-global' });
+      });
+    });
+
+    it('old primary writable, force, isolate: isolates it, promotes once isolated, done with one writer', async () => {
+      const p = fencedWith({ method: 'isolate', isolationSecurityGroupIds: ISOLATION });
+      simulate(WRITABLE, p);
+      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(coreOf(p), 'unplanned', INCIDENT, true)));
+      expect(result.progress.observations).toMatchObject({ oldPrimary: 'isolated', fencing: 'isolate', writers: 1 });
+      expect(sent('ModifyDBInstance').map((c) => c.input)).toEqual([{ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: ISOLATION, ApplyImmediately: true }]);
+      expect(sent('PromoteReadReplica')).toHaveLength(1);
+      const order = world.calls.filter((c) => !c.error && ['ModifyDBInstance', 'PromoteReadReplica'].includes(c.command)).map((c) => c.command);
+      expect(order).toEqual(['ModifyDBInstance', 'PromoteReadReplica']);
+      // Isolation first (30 s), then the promotion: a check interval or two longer than the promotion alone.
+      expect(result.seconds).toBeGreaterThanOrEqual(seconds('rds.modify-security-groups') + seconds('rds.promote-read-replica'));
+      await withVirtualClock(new Date(START.getTime() + result.seconds * 1000), async () => {
+        const { instances } = rdsState();
+        expect(instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'available', securityGroups: ISOLATION });
+        expect(instances[SECONDARY]?.['dataset-db-osaka']).toMatchObject({ status: 'available', replicaOf: null });
+      });
+    });
+
+    it('old primary writable, force, stop: refused (RDS can\'t stop an instance with a read replica), nothing sent', async () => {
+      simulate(WRITABLE);
+      const error = await withVirtualClock(START, () => rdsReplicaPromotion.start(ctxOf(coreOf(plan), 'unplanned', INCIDENT, true)).then(() => null, (e: Error) => e));
+      expect(error).toMatchObject({ name: 'SplitBrainRiskError', message: expect.stringContaining("RDS can't stop an instance that has read replicas") });
+      expect(sent('StopDBInstance')).toEqual([]);
+      expect(sent('PromoteReadReplica')).toEqual([]);
+    });
+
+    it('planned, isolate: fences the healthy primary, then promotes', async () => {
+      const p = fencedWith({ method: 'isolate', isolationSecurityGroupIds: ISOLATION });
+      simulate(WRITABLE, p);
+      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(coreOf(p), 'planned')));
+      expect(result.progress).toMatchObject({ done: true, observations: { oldPrimary: 'isolated', writers: 1 } });
+      expect(sent('ModifyDBInstance')).toHaveLength(1);
+    });
+
+    it('aurora: the old writer up (primary-writable) is a SplitBrainRiskError; with force the failover ends with one writer, the target', async () => {
+      simulate(WRITABLE);
+      expect(await errorOf(withVirtualClock(START, () => auroraGlobalFailover.start(ctxOf(aurora))))).toBe('SplitBrainRiskError');
+      expect(sent('FailoverGlobalCluster')).toEqual([]);
+      const result = await withVirtualClock(START, () => drive(auroraGlobalFailover, () => ctxOf(aurora, 'unplanned', INCIDENT, true)));
+      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'available (forced)', writers: 1 });
+      expect(sent('FailoverGlobalCluster')).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,309 @@
+import { S3Client, CopyObjectCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, ListObjectVersionsCommand, S3ServiceException, type ListObjectVersionsCommandOutput } from '@aws-sdk/client-s3';
+import { SSMClient, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { s3Failover } from '../../../../../shared/components/s3-failover/recover.ts';
+import { copySource, s3VersionRestore } from '../../../../../shared/components/s3-version-restore/recover.ts';
+import { S3_DAMAGE_MINUTES_BEFORE_SEEDING, S3_DURATIONS, simulateS3 } from '../../../../../shared/tools/drill/simulator/s3.ts';
+import type { SimulatedService } from '../../../../../shared/tools/drill/simulator/service.ts';
+import { SSM_DURATIONS, simulateSsm } from '../../../../../shared/tools/drill/simulator/ssm.ts';
+import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';
+import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
+import { loadPlanFile } from '../../../../../shared/plan/load.ts';
+import type { Plan } from '../../../../../shared/plan/schema.ts';
+import { actionContext, exampleComponent, PRIMARY, SECONDARY } from '../../../../support/action-context.ts';
+import { drive } from '../../../../support/drive-action.ts';
+
+const START = new Date('2026-11-29T01:00:00.000Z');
+const TOKYO = 'dataset-platform-datasets-tokyo';
+const OSAKA = 'dataset-platform-datasets-osaka';
+const SCRATCH = 'dataset-platform-scratch-osaka';
+const PARAMETER = '/dataset-platform/storage/bucket';
+const COPY_SECONDS = S3_DURATIONS['s3.copy-object']?.seconds ?? Number.NaN;
+const PUT_SECONDS = SSM_DURATIONS['ssm.put-parameter']?.seconds ?? Number.NaN;
+/** The s3-version-restore action copies this many objects at once (PARALLEL_COPIES in the action). */
+const PARALLEL_COPIES = 8;
+const DAMAGE = new Date(START.getTime() - S3_DAMAGE_MINUTES_BEFORE_SEEDING * 60_000);
+
+type Entry = { versionId: string; lastModified: string; etag?: string; deleteMarker?: true };
+type BucketView = { region: string; encryption: string; replicatesTo: string[]; damageStartedAt?: string; objects?: Record<string, Entry[]> };
+
+let plan: Plan;
+let sims: SimulatedService[] = [];
+let world: World;
+
+/** Seeds the account at the current (virtual) time; call inside `onClock` so the history is dated from START. */
+function simulate(faults: Fault[] = [], withPlan = plan): World {
+  world = new World(withPlan, { durations: { ...S3_DURATIONS, ...SSM_DURATIONS }, faults });
+  sims = [simulateS3(world), simulateSsm(world)];
+  return world;
+}
+const onClock = <T>(work: () => Promise<T>) => withVirtualClock(START, work);
+const snapshot = () => Object.fromEntries(sims.map((s) => [s.service, s.snapshot()])) as {
+  s3: { buckets: Record<string, BucketView> };
+  ssm: { parameters: Record<string, Record<string, { value: string; version: number }>> };
+};
+const objects = () => snapshot().s3.buckets[TOKYO]?.objects ?? {};
+const calls = (command: string) => world.calls.filter((c) => c.command === command && !c.error);
+const rejection = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: Error) => e);
+
+const failoverContext = async (params: { replicaBucket?: string; requireKms?: boolean } = {}) =>
+  actionContext(await exampleComponent('s3-failover', 'dataset-storage', params), { incidentStartedAt: START });
+const restoreContext = async (incident: Date, params: { batchSize?: number } = {}) =>
+  actionContext(await exampleComponent('s3-version-restore', 'dataset-restore', params), { incidentStartedAt: incident });
+
+/** The entry each key had at `time` (entries are newest first). */
+const entryAt = (entries: Entry[], time: Date) => entries.find((e) => Date.parse(e.lastModified) <= time.getTime());
+
+/** Keys under the prefix whose restore must copy: their entry at the incident is a version that is not the latest. */
+function needingRestore(before: Record<string, Entry[]>, incident: Date) {
+  return Object.entries(before).filter(([key, entries]) => {
+    const then = entryAt(entries, incident);
+    return key.startsWith('datasets/') && then !== undefined && !then.deleteMarker && then.versionId !== entries[0]?.versionId;
+  });
+}
+
+/** Every key's latest version equals its version at the incident, except keys absent or deleted then (left alone). */
+function expectRestoredTo(before: Record<string, Entry[]>, after: Record<string, Entry[]>, incident: Date) {
+  expect(Object.keys(after)).toEqual(Object.keys(before));
+  for (const [key, entries] of Object.entries(before)) {
+    const then = entryAt(entries, incident);
+    const now = after[key] ?? [];
+    if (!key.startsWith('datasets/') || then === undefined || then.deleteMarker) expect(now, key).toEqual(entries);
+    else expect({ key, etag: now[0]?.etag, deleteMarker: now[0]?.deleteMarker }).toEqual({ key, etag: then.etag, deleteMarker: undefined });
+  }
+}
+
+describe('simulated S3 and SSM', () => {
+  beforeAll(async () => {
+    plan = await loadPlanFile(new URL('../../../../../examples/dataset-platform.plan.yml', import.meta.url).pathname);
+  });
+  afterEach(() => {
+    sims.forEach((s) => s.restore());
+    sims = [];
+  });
+
+  it('seeds both buckets versioned, SSE-KMS and replicating to each other, and the parameter at the primary bucket', async () => {
+    await onClock(async () => simulate());
+    const { s3, ssm } = snapshot();
+    expect(s3.buckets[TOKYO]).toMatchObject({ region: PRIMARY, encryption: 'aws:kms', replicatesTo: [`arn:aws:s3:::${OSAKA}`], damageStartedAt: DAMAGE.toISOString() });
+    expect(s3.buckets[OSAKA]).toMatchObject({ region: SECONDARY, encryption: 'aws:kms', replicatesTo: [`arn:aws:s3:::${TOKYO}`] });
+    expect(ssm.parameters[SECONDARY]?.[PARAMETER]).toMatchObject({ value: TOKYO, version: 1 });
+    const history = Object.values(objects()).flat();
+    expect(Object.keys(objects()).filter((k) => k.startsWith('datasets/'))).toHaveLength(51);
+    expect(history.every((e) => Date.parse(e.lastModified) < START.getTime())).toBe(true);
+    expect(history.filter((e) => Date.parse(e.lastModified) > DAMAGE.getTime()).length).toBeGreaterThan(20);
+  });
+
+  describe('s3-failover', () => {
+    it('points the parameter at the replica after the precondition reads, in the secondary region only', async () => {
+      const ctx = await failoverContext();
+      const result = await onClock(async () => {
+        simulate();
+        return drive(s3Failover, ctx);
+      });
+      expect(result.seconds).toBe(PUT_SECONDS + s3Failover.defaultExpectedSeconds);
+      expect(result.progress.status).toBe(`${PARAMETER} is ${OSAKA}`);
+      expect(snapshot().ssm.parameters[SECONDARY]?.[PARAMETER]).toMatchObject({ value: OSAKA, version: 2 });
+      expect(calls('PutParameter')).toHaveLength(1);
+      expect(world.calls.every((c) => c.region === SECONDARY && !c.error)).toBe(true);
+      expect(result.progress.state.checks).toEqual({
+        versioning: 'Enabled', encryption: 'aws:kms', replication: `replicate-back-to-primary → arn:aws:s3:::${TOKYO}`,
+      });
+    });
+
+    it('sends no second PutParameter on a re-run', async () => {
+      const ctx = await failoverContext();
+      await onClock(async () => {
+        simulate();
+        await drive(s3Failover, ctx);
+        expect((await drive(s3Failover, ctx)).seconds).toBe(0);
+      });
+      expect(calls('PutParameter')).toHaveLength(1);
+      expect(snapshot().ssm.parameters[SECONDARY]?.[PARAMETER]?.version).toBe(2);
+    });
+
+    it('answers a bucket asked for in the wrong region with PermanentRedirect (301)', async () => {
+      await onClock(async () => simulate());
+      const ctx = await failoverContext({ replicaBucket: TOKYO });
+      const direct = await rejection(ctx.clients.get(S3Client, PRIMARY).send(new GetBucketVersioningCommand({ Bucket: OSAKA })));
+      expect(direct).toBeInstanceOf(S3ServiceException);
+      expect(direct).toMatchObject({ name: 'PermanentRedirect', $metadata: { httpStatusCode: 301 }, Endpoint: `${OSAKA}.s3.${SECONDARY}.amazonaws.com` });
+      const error = await rejection(s3Failover.start(ctx));
+      expect(error).toMatchObject({ name: 'UnexpectedStateError', details: { awsErrorName: 'PermanentRedirect', httpStatusCode: 301 } });
+    });
+
+    it('fails on a missing replica bucket (NoSuchBucket) and on one without replication (ReplicationConfigurationNotFoundError)', async () => {
+      const scratch = { ...plan.components.find((c) => c.id === 'dataset-restore')!, id: 'scratch', params: { region: 'secondary', bucket: SCRATCH, prefix: 'x/', pointInTime: 'before-incident', batchSize: 200 } };
+      await onClock(async () => simulate([], { ...plan, components: [...plan.components, scratch] as Plan['components'] }));
+      const missing = await rejection(s3Failover.start(await failoverContext({ replicaBucket: 'dataset-platform-missing' })));
+      expect(missing).toMatchObject({ name: 'ActionFailedError', details: { awsErrorName: 'NoSuchBucket' } });
+      const ctx = await failoverContext({ replicaBucket: SCRATCH, requireKms: false });
+      const direct = await rejection(ctx.clients.get(S3Client, SECONDARY).send(new GetBucketReplicationCommand({ Bucket: SCRATCH })));
+      expect(direct).toMatchObject({ name: 'ReplicationConfigurationNotFoundError', $metadata: { httpStatusCode: 404 } });
+      const noReplication = await rejection(s3Failover.start(ctx));
+      expect(noReplication).toMatchObject({ name: 'ActionFailedError', details: { awsErrorName: 'ReplicationConfigurationNotFoundError' } });
+      // SSE-S3 only: refused while SSE-KMS is required.
+      expect(await rejection(s3Failover.start(await failoverContext({ replicaBucket: SCRATCH })))).toMatchObject({
+        name: 'ActionFailedError', message: expect.stringContaining('default encryption is AES256'),
+      });
+      expect(calls('PutParameter')).toHaveLength(0);
+    });
+
+    it('refuses PutParameter with the fail fault (AccessDeniedException): the action fails, the parameter is unchanged', async () => {
+      const ctx = await failoverContext();
+      await onClock(async () => simulate([{ kind: 'fail', component: 'dataset-storage' }]));
+      expect(await rejection(s3Failover.start(ctx))).toMatchObject({ name: 'UnexpectedStateError', details: { awsErrorName: 'AccessDeniedException' } });
+      expect(snapshot().ssm.parameters[SECONDARY]?.[PARAMETER]).toMatchObject({ value: TOKYO, version: 1 });
+    });
+
+    it('takes the slow factor times longer to write the parameter', async () => {
+      const ctx = await failoverContext();
+      const result = await onClock(async () => {
+        simulate([{ kind: 'slow', component: 'dataset-storage', factor: 10 }]);
+        return drive(s3Failover, ctx);
+      });
+      expect(result.seconds).toBe(10 * PUT_SECONDS + s3Failover.defaultExpectedSeconds);
+    });
+
+    it('throttles the first N S3 calls with SlowDown and SSM calls with ThrottlingException (AwsThrottlingError)', async () => {
+      const ctx = await failoverContext();
+      await onClock(async () => {
+        simulate([{ kind: 'throttle', service: 's3', calls: 2 }, { kind: 'throttle', service: 'ssm', calls: 1 }]);
+        for (const _ of [1, 2, 3]) expect(await rejection(s3Failover.start(ctx))).toMatchObject({ name: 'AwsThrottlingError' });
+        expect((await drive(s3Failover, ctx)).progress.done).toBe(true);
+      });
+      expect(world.calls.filter((c) => c.error).map((c) => `${c.command}:${c.error}`)).toEqual([
+        'GetBucketVersioning:SlowDown', 'GetBucketVersioning:SlowDown', 'GetParameter:ThrottlingException',
+      ]);
+    });
+  });
+
+  describe('SSM Parameter Store', () => {
+    it('answers ParameterNotFound, ParameterAlreadyExists without Overwrite, versions and selectors', async () => {
+      await onClock(async () => simulate());
+      const ssm = (await failoverContext()).clients.get(SSMClient, SECONDARY);
+      expect(await rejection(ssm.send(new GetParameterCommand({ Name: '/nope' })))).toMatchObject({ name: 'ParameterNotFound' });
+      expect(await rejection((await failoverContext()).clients.get(SSMClient, PRIMARY).send(new GetParameterCommand({ Name: PARAMETER })))).toMatchObject({ name: 'ParameterNotFound' });
+      expect(await rejection(ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: 'x', Type: 'String' })))).toMatchObject({ name: 'ParameterAlreadyExists' });
+      await onClock(async () => expect(await ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: OSAKA, Overwrite: true }))).toEqual({ Version: 2, Tier: 'Standard' }));
+      expect((await ssm.send(new GetParameterCommand({ Name: PARAMETER }))).Parameter).toMatchObject({ Value: OSAKA, Version: 2, Type: 'String' });
+      expect((await ssm.send(new GetParameterCommand({ Name: `${PARAMETER}:1` }))).Parameter).toMatchObject({ Value: TOKYO, Version: 1, Selector: ':1' });
+      const arn = `arn:aws:ssm:${SECONDARY}:123456789012:parameter${PARAMETER}`;
+      expect((await ssm.send(new GetParameterCommand({ Name: arn }))).Parameter).toMatchObject({ Value: OSAKA, ARN: arn });
+    });
+  });
+
+  describe('object versions', () => {
+    it('lists versions and delete markers in UTF-8 key order, newest first, paging exactly like S3', async () => {
+      await onClock(async () => simulate());
+      const s3 = (await restoreContext(START)).clients.get(S3Client, PRIMARY);
+      const all = await s3.send(new ListObjectVersionsCommand({ Bucket: TOKYO, Prefix: 'datasets/' }));
+      const flat = (out: ListObjectVersionsCommandOutput) =>
+        [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])].map((e) => ({ key: e.Key ?? '', id: e.VersionId ?? '', latest: e.IsLatest }));
+      const order = <E extends { key: string; id: string }>(entries: E[]) => {
+        const history = objects();
+        return [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)) || history[a.key]!.findIndex((e) => e.versionId === a.id) - history[b.key]!.findIndex((e) => e.versionId === b.id));
+      };
+      const entries = order(flat(all));
+      expect(all.IsTruncated).toBe(false);
+      expect(entries.map((e) => e.id)).toEqual(Object.entries(objects()).filter(([k]) => k.startsWith('datasets/')).flatMap(([, h]) => h.map((e) => e.versionId)));
+      expect(entries.filter((e) => e.latest)).toHaveLength(51);
+      const keys = [...new Set(entries.map((e) => e.key))];
+      expect(keys.indexOf('datasets/ja/～-8.csv')).toBeLessThan(keys.indexOf('datasets/ja/𠮷-9.csv')); // UTF-16 order would reverse these
+
+      const pages: ListObjectVersionsCommandOutput[] = [];
+      let marker: { KeyMarker?: string; VersionIdMarker?: string } = {};
+      do {
+        const page = await s3.send(new ListObjectVersionsCommand({ Bucket: TOKYO, Prefix: 'datasets/', MaxKeys: 5, ...marker }));
+        pages.push(page);
+        const last = order(flat(page)).at(-1);
+        if (page.IsTruncated) expect({ key: page.NextKeyMarker, id: page.NextVersionIdMarker }).toEqual({ key: last?.key, id: last?.id });
+        else expect(page.NextKeyMarker).toBeUndefined();
+        marker = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
+      } while (pages.at(-1)?.IsTruncated);
+      expect(pages.slice(0, -1).every((p) => flat(p).length === 5)).toBe(true);
+      expect(pages.flatMap((p) => order(flat(p)))).toEqual(entries);
+
+      expect(await rejection(s3.send(new ListObjectVersionsCommand({ Bucket: TOKYO, VersionIdMarker: 'x' })))).toMatchObject({ name: 'InvalidArgument' });
+      expect(await rejection(s3.send(new ListObjectVersionsCommand({ Bucket: 'nope' })))).toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+      expect(await rejection(s3.send(new ListObjectVersionsCommand({ Bucket: OSAKA })))).toMatchObject({ name: 'PermanentRedirect' });
+    });
+
+    it('copies a version as a new latest version with its ETag; refuses missing keys, versions and delete markers', async () => {
+      await onClock(async () => simulate());
+      const s3 = (await restoreContext(START)).clients.get(S3Client, PRIMARY);
+      const key = 'datasets/ja/データ-6.csv'; // i = 6: one good version, then a delete marker after the damage onset
+      const [marker, good] = objects()[key]!;
+      expect({ marker: marker?.deleteMarker, good: good?.deleteMarker }).toEqual({ marker: true, good: undefined });
+      const copy = (CopySource: string) => s3.send(new CopyObjectCommand({ Bucket: TOKYO, Key: key, CopySource, MetadataDirective: 'COPY' }));
+      expect(await rejection(copy(copySource(TOKYO, key, marker!.versionId)))).toMatchObject({ name: 'InvalidRequest', $metadata: { httpStatusCode: 400 } });
+      expect(await rejection(copy(`${TOKYO}/${encodeURIComponent(key)}`))).toMatchObject({ name: 'NoSuchKey' });
+      expect(await rejection(copy(copySource(TOKYO, key, 'no-such-version')))).toMatchObject({ name: 'NoSuchVersion', $metadata: { httpStatusCode: 404 } });
+      expect(await rejection(copy(copySource(TOKYO, 'datasets/none.csv', good!.versionId)))).toMatchObject({ name: 'NoSuchKey' });
+      const out = await onClock(() => copy(copySource(TOKYO, key, good!.versionId)));
+      expect(out).toMatchObject({ CopySourceVersionId: good!.versionId, CopyObjectResult: { ETag: good!.etag, LastModified: new Date(START.getTime() + COPY_SECONDS * 1000) }, ServerSideEncryption: 'aws:kms' });
+      expect(objects()[key]![0]).toEqual({ versionId: out.VersionId, lastModified: new Date(START.getTime() + COPY_SECONDS * 1000).toISOString(), etag: good!.etag, size: expect.any(Number), storageClass: 'STANDARD' });
+    });
+  });
+
+  describe('s3-version-restore', () => {
+    it('restores every key under the prefix to its version at the incident (damage onset), copies only those that need it', async () => {
+      const ctx = await restoreContext(DAMAGE);
+      let before: Record<string, Entry[]> = {};
+      const result = await onClock(async () => {
+        simulate();
+        before = objects();
+        return drive(s3VersionRestore, ctx);
+      });
+      const expected = needingRestore(before, DAMAGE);
+      expect(expected.length).toBeGreaterThan(20);
+      expectRestoredTo(before, objects(), DAMAGE);
+      expect(calls('CopyObject')).toHaveLength(expected.length);
+      expect(result.progress.observations).toMatchObject({ restoredCount: expected.length, skippedCount: 3 });
+      expect(result.seconds).toBe(Math.ceil(expected.length / PARALLEL_COPIES) * COPY_SECONDS);
+    });
+
+    it('gives the same result when pages split a key\'s history (batchSize 7), and a re-run copies nothing', async () => {
+      const ctx = await restoreContext(DAMAGE, { batchSize: 7 });
+      let before: Record<string, Entry[]> = {};
+      await onClock(async () => {
+        simulate();
+        before = objects();
+        await drive(s3VersionRestore, ctx);
+        expectRestoredTo(before, objects(), DAMAGE);
+        const copies = calls('CopyObject').length;
+        expect(copies).toBe(needingRestore(before, DAMAGE).length);
+        const again = await drive(s3VersionRestore, ctx);
+        expect(again.progress.observations).toMatchObject({ restoredCount: 0 });
+        expect(calls('CopyObject')).toHaveLength(copies);
+      });
+      expect(calls('ListObjectVersions').length).toBeGreaterThan(20);
+    });
+
+    it('with the incident at the run start (after the damage), every key is already as it was then: nothing is copied', async () => {
+      const ctx = await restoreContext(START);
+      const result = await onClock(async () => {
+        simulate();
+        return drive(s3VersionRestore, ctx);
+      });
+      expect(result.progress.observations).toMatchObject({ restoredCount: 0 });
+      expect(calls('CopyObject')).toHaveLength(0);
+    });
+
+    it('takes the slow factor times longer, and fails with the fail fault (source versions archived)', async () => {
+      const ctx = await restoreContext(DAMAGE);
+      const slow = await onClock(async () => {
+        simulate([{ kind: 'slow', component: 'dataset-restore', factor: 5 }]);
+        return drive(s3VersionRestore, ctx);
+      });
+      const copies = calls('CopyObject').length;
+      expect(slow.seconds).toBe(5 * Math.ceil(copies / PARALLEL_COPIES) * COPY_SECONDS);
+      sims.forEach((s) => s.restore());
+
+      await onClock(async () => simulate([{ kind: 'fail', component: 'dataset-restore' }]));
+      const error = await onClock(() => rejection(s3VersionRestore.start(ctx)));
+      expect(error).toMatchObject({ name: 'ActionFailedError', message: expect.stringContaining('archived') });
+      expect(world.calls.filter((c) => c.error === 'ObjectNotInActiveTierError').length).toBeGreaterThan(0);
+    });
+  });
+});
