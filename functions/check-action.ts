@@ -17,7 +17,7 @@ const holdLock = lockHolder(() => ({ ddb, tableName: stateTableName(), now: () =
 export const handler = lambdaHandler(
   async (event: CheckInput) => {
     const action = await checkComponent({ clients, logger, now: () => new Date(), holdLock }, event);
-    logger.info('Action checked', { status: action.status, done: action.done, checks: action.checks });
+    logger.info('Action checked', { status: action.status, done: action.done, polls: action.polls });
     return action;
   },
-).use(idempotentStep({ step: 'check-action', key: '[run.executionId, component.id, action.checks]' }));
+).use(idempotentStep({ step: 'check-action', key: '[run.executionId, component.id, action.polls]' }));

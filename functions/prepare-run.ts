@@ -1,3 +1,4 @@
+import { oneWayTypes } from '../shared/components/load.ts';
 import { prepareRun, resumeOfInput, type PrepareInput } from '../shared/run/prepare.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
@@ -16,14 +17,14 @@ export const handler = lambdaHandler(async (event: PrepareInput) => {
   const deps = { ddb, tableName: stateTableName(), now: () => new Date(), logger };
   const resumeOf = resumeOfInput(event.input);
   const previous = resumeOf === undefined ? undefined : await loadIncident(deps, resumeOf);
-  const state = prepareRun(plan, event, previous);
+  const state = prepareRun(plan, event, previous, await oneWayTypes(plan.components.map((c) => c.type)));
   const { run } = state;
   await recordRunStart(deps, {
     incidentId: run.incidentId,
     executionId: run.executionId,
     plan: run.plan,
     scenario: run.scenario,
-    startedAt: run.startedAt,
+    incidentStartedAt: run.incidentStartedAt,
     executionStartedAt: event.executionStartedAt,
     ...(run.resumeOf ? { resumeOf: run.resumeOf } : {}),
   });

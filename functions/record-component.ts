@@ -1,4 +1,4 @@
-import { recordComponent, type RecordInput } from '../shared/run/component.ts';
+import { recordComponent, type RecordInput } from '../shared/run/component-outcome.ts';
 import type { RunContext } from '../shared/run/types.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { recordComponentResult } from '../shared/state/run-records.ts';

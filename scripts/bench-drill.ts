@@ -12,6 +12,7 @@ const { World } = await import('../shared/tools/drill/simulator/world.ts');
 const { loadPlanFile } = await import('../shared/plan/load.ts');
 const { recoveryOrder } = await import('../shared/plan/recovery-order.ts');
 const { prepareRun } = await import('../shared/run/prepare.ts');
+const { oneWayTypes } = await import('../shared/components/load.ts');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 const planFile = path.resolve(import.meta.dirname, '../examples/dataset-platform.plan.yml');
 const plan = await loadPlanFile(planFile);
@@ -42,7 +43,7 @@ const prepared = prepareRun(plan, {
   input: { scenario, mode: plan.scenarios.find((s) => s.id === scenario)!.mode, reason: 'bench', requestedBy: 'bench' },
   executionId: 'arn:aws:states:ap-northeast-3:000000000000:execution:bench:bench',
   executionStartedAt: '2026-11-29T00:00:00.000Z',
-});
+}, undefined, await oneWayTypes(plan.components.map((c) => c.type)));
 const gateTier = prepared.approval.required ? prepared.tiers[prepared.approval.tierIndex]?.id : undefined;
 for (const tier of order.tiers) {
   if (tier.id === gateTier) {

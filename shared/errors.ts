@@ -2,7 +2,7 @@ import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 
 /**
  * Every error a function throws on purpose. The `name` of each class is the contract with the state
- * machine's `ErrorEquals` (test/statemachines/error-names.test.ts checks every name used in ASL is
+ * machine's `ErrorEquals` (test/statemachines/definition.test.ts checks every name used in ASL is
  * defined here). Retryable errors are retried by the state machine with backoff; terminal errors are
  * caught and end the component (or the run) without a retry.
  */

@@ -1,15 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { LagMetricSpec } from '../components/definition.ts';
 import { classifyError } from '../errors.ts';
 
-/** A replication-lag metric in CloudWatch, and how its values convert to seconds. */
-export interface LagMetric {
-  namespace: string;
-  metricName: string;
-  dimensions: { name: string; value: string }[];
-  /** The unit the metric is published in; values are converted to seconds. */
-  unit: 'Seconds' | 'Milliseconds';
-}
+// The metric builders live apart, SDK-free, for the one-way facets; re-exported for the readers.
+export { auroraGlobalLagMetric, clusterIdentifierFromArn, rdsReplicaLagMetric } from './lag-metrics.ts';
 
 /** The newest lag in seconds, or null with the reason it is not known. */
 export interface LagReading {
@@ -22,35 +17,7 @@ export const LAG_WINDOW_MINUTES = 10;
 /** A lag read that has not answered by then is given up: reading the lag never holds up a recovery. */
 export const LAG_READ_TIMEOUT_MS = 5_000;
 
-/** RDS cross-region read replica: `AWS/RDS` `ReplicaLag` (seconds) of the replica instance, read in the replica's region. */
-export function rdsReplicaLagMetric(replicaDbInstanceIdentifier: string): LagMetric {
-  return {
-    namespace: 'AWS/RDS',
-    metricName: 'ReplicaLag',
-    dimensions: [{ name: 'DBInstanceIdentifier', value: replicaDbInstanceIdentifier }],
-    unit: 'Seconds',
-  };
-}
-
-/** `arn:aws:rds:REGION:ACCOUNT:cluster:NAME` → `NAME` (a plain identifier is returned as it is). */
-export function clusterIdentifierFromArn(dbClusterArn: string): string {
-  return dbClusterArn.slice(dbClusterArn.lastIndexOf(':') + 1);
-}
-
-/**
- * Aurora global database: `AWS/RDS` `AuroraGlobalDBReplicationLag` (milliseconds) of a secondary
- * cluster, published in the secondary's region with its DBClusterIdentifier.
- */
-export function auroraGlobalLagMetric(secondaryDbClusterArnOrId: string): LagMetric {
-  return {
-    namespace: 'AWS/RDS',
-    metricName: 'AuroraGlobalDBReplicationLag',
-    dimensions: [{ name: 'DBClusterIdentifier', value: clusterIdentifierFromArn(secondaryDbClusterArnOrId) }],
-    unit: 'Milliseconds',
-  };
-}
-
-const toSeconds = (value: number, unit: LagMetric['unit']) => (unit === 'Milliseconds' ? value / 1000 : value);
+const toSeconds = (value: number, unit: LagMetricSpec['unit']) => (unit === 'Milliseconds' ? value / 1000 : value);
 
 /**
  * The error's name for people: our retryable classes (AwsThrottlingError, AwsTransientError…) as
@@ -74,7 +41,7 @@ export async function readReplicationLag(
   cloudwatch: CloudWatchClient,
   logger: Pick<Logger, 'warn'>,
   now: Date,
-  metric: LagMetric,
+  metric: LagMetricSpec,
   options: { timeoutMs?: number } = {},
 ): Promise<LagReading> {
   const { metricName } = metric;
@@ -90,7 +57,7 @@ export async function readReplicationLag(
           Id: 'replicaLag',
           ReturnData: true,
           MetricStat: {
-            Metric: { Namespace: metric.namespace, MetricName: metricName, Dimensions: metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })) },
+            Metric: { Namespace: metric.namespace, MetricName: metricName, Dimensions: metric.dimensions.map((d) => ({ Name: d.Name, Value: d.Value })) },
             Period: 60,
             Stat: 'Maximum',
           },
@@ -117,7 +84,7 @@ export async function readReplicationLag(
     // `message` is a reserved Powertools key: the error's text goes in errorMessage.
     logger.warn(`Could not read ${metricName}`, {
       metric: metricName,
-      dimensions: Object.fromEntries(metric.dimensions.map((d) => [d.name, d.value])),
+      dimensions: Object.fromEntries(metric.dimensions.map((d) => [d.Name, d.Value])),
       errorName: err.name,
       errorMessage: err.message,
     });

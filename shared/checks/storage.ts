@@ -318,7 +318,8 @@ const s3Objects: CheckRunner<'s3-objects'> = (ctx, spec) =>
       } catch (error) {
         if (['NotFound', 'NoSuchKey'].includes(errorName(error))) return { kind: 'missing' };
         if (errorName(error) === '403') {
-          // HEAD has no body: S3's AccessDenied arrives as "403" (aws-behaviour.md §0).
+          // HEAD has no body: S3's AccessDenied arrives as "403" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html,
+          // https://github.com/aws/aws-sdk-js-v3/issues/6597).
           const hint = 'access denied: a missing key answers 403 without s3:ListBucket, and SSE-KMS checksums need kms:Decrypt';
           return rethrow('HeadObject', s3Url(spec.bucket, entry.key), Object.assign(new Error(hint), { name: '403' }));
         }
@@ -404,7 +405,7 @@ function newestOf(s: Series | undefined): { at: Date; value: number } | undefine
 /**
  * RPO of replicated objects: AWS/S3 ReplicationLatency (seconds, Maximum) and OperationsPendingReplication
  * (Maximum) of the rule (dimensions SourceBucket, DestinationBucket, RuleId), one-minute periods, over the
- * RPO_WINDOW_MINUTES before the incident (run.startedAt). S3 publishes both metrics in the destination
+ * RPO_WINDOW_MINUTES before the incident (run.incidentStartedAt). S3 publishes both metrics in the destination
  * bucket's region (S3 User Guide, "Using S3 Replication metrics"); the destination is taken to be in the
  * recovery (secondary) region, which is also the region that answers during a region outage. The newest
  * ReplicationLatency is the measured RPO. No datapoints → failed (metrics are only published with
@@ -413,7 +414,7 @@ function newestOf(s: Series | undefined): { at: Date; value: number } | undefine
 const s3ReplicationRpo: CheckRunner<'s3-replication-rpo'> = (ctx, spec) =>
   guarded(async (): Promise<CheckOutcome> => {
     const region = ctx.run.regions.secondary;
-    const incident = new Date(ctx.run.startedAt);
+    const incident = new Date(ctx.run.incidentStartedAt);
     const start = new Date(incident.getTime() - RPO_WINDOW_MINUTES * 60_000);
     const Dimensions = [
       { Name: 'SourceBucket', Value: spec.sourceBucket },

@@ -1,34 +1,27 @@
+import { UnexpectedStateError } from '../errors.ts';
 import type { ComponentType } from '../plan/schema.ts';
-import { auroraGlobalFailover } from './aurora-global-failover/recover.ts';
-import { backupRestore } from './backup-restore/recover.ts';
-import { ec2AsgScale } from './ec2-asg-scale/recover.ts';
-import { ecsScale } from './ecs-scale/recover.ts';
-import { elasticacheGlobalFailover } from './elasticache-global-failover/recover.ts';
-import { lambdaInvoke } from './lambda-invoke/recover.ts';
-import { manual } from './manual/recover.ts';
-import { rdsPointInTimeRestore } from './rds-point-in-time-restore/recover.ts';
-import { rdsReplicaPromotion } from './rds-replica-promotion/recover.ts';
-import { route53Failover } from './route53-failover/recover.ts';
-import { s3Failover } from './s3-failover/recover.ts';
-import { s3VersionRestore } from './s3-version-restore/recover.ts';
 import type { RecoveryAction } from './types.ts';
 
-/** Every component type's recovery action, by the type name used in plan files. */
-export const ACTIONS: { [T in ComponentType]: RecoveryAction<T> } = {
-  'rds-replica-promotion': rdsReplicaPromotion,
-  'aurora-global-failover': auroraGlobalFailover,
-  'rds-point-in-time-restore': rdsPointInTimeRestore,
-  'route53-failover': route53Failover,
-  's3-failover': s3Failover,
-  's3-version-restore': s3VersionRestore,
-  'backup-restore': backupRestore,
-  'ecs-scale': ecsScale,
-  'ec2-asg-scale': ec2AsgScale,
-  'elasticache-global-failover': elasticacheGlobalFailover,
-  'lambda-invoke': lambdaInvoke,
-  manual,
-};
+/**
+ * A component type's recovery action, loaded by path (shared/components/<type>/recover.ts exports
+ * `recover`): a new type needs no line here. esbuild bundles every matching file and evaluates only
+ * the ones a run loads, so start-action and check-action initialise just the SDK clients of the
+ * types they recover. Apart from ./load.ts so that functions that only need the one-way facets
+ * bundle no recovery action.
+ */
 
-export function actionFor<T extends ComponentType>(type: T): RecoveryAction<T> {
-  return ACTIONS[type];
+/** A type name is a folder name: nothing that could point outside shared/components/. */
+const TYPE_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** The type's recovery action; an unknown type is an UnexpectedStateError. */
+export async function loadRecoveryAction<T extends ComponentType>(type: T): Promise<RecoveryAction<T>> {
+  if (!TYPE_NAME.test(type)) throw new UnexpectedStateError(`unknown component type ${JSON.stringify(type)}`, { type });
+  let module: { recover?: RecoveryAction<T> };
+  try {
+    module = (await import(`./${type}/recover.ts`)) as { recover?: RecoveryAction<T> };
+  } catch (error) {
+    throw new UnexpectedStateError(`unknown component type ${JSON.stringify(type)}: no shared/components/${type}/recover.ts`, { type }, { cause: error });
+  }
+  if (module.recover?.type !== type) throw new UnexpectedStateError(`shared/components/${type}/recover.ts does not export the recovery action of ${type}`, { type });
+  return module.recover;
 }

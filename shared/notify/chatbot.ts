@@ -2,8 +2,9 @@ import { clip } from './text.ts';
 
 /**
  * AWS Chatbot (Amazon Q Developer in chat applications) custom notification, as documented
- * (formats.md §2, custom-notifs.html): `version` "1.0" and `source` "custom" are required; the rest is
- * optional. AWS's minimal sample sends only `content.description`, so every notice sends one.
+ * (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html): `version` "1.0" and
+ * `source` "custom" are required; the rest is optional. AWS's minimal sample sends only
+ * `content.description`, so every notice sends one.
  * A plain-text SNS message to a Chatbot-subscribed topic is dropped silently, so internal notices
  * are always this JSON.
  */
@@ -99,7 +100,7 @@ export function readableMessage(message: string): string {
   return chat ? chatText(chat) : message;
 }
 
-/** Slack section blocks take at most 3,000 characters of text (formats.md §3). */
+/** Slack section blocks take at most 3,000 characters of text (https://api.slack.com/reference/block-kit/blocks#section). */
 const SLACK_SECTION_CHARS = 3000;
 /** Slack's notification text: kept well under the ~4,000 characters Slack advises. */
 const SLACK_TEXT_CHARS = 3000;
@@ -110,7 +111,7 @@ export interface SlackMessage {
 }
 
 /**
- * A Slack incoming-webhook body (formats.md §3): `text` is the notification/fallback text, the blocks
+ * A Slack incoming-webhook body (https://api.slack.com/messaging/webhooks): `text` is the notification/fallback text, the blocks
  * carry the title and description, then the next steps, each section within 3,000 characters.
  */
 export function slackMessage(n: ChatbotNotification): SlackMessage {

@@ -86,7 +86,7 @@ export function internalView(facts: NoticeFacts, language: Language, timeZone = 
   const { run, internal } = facts;
   const time = (iso: string | null) => (iso ? formatTime(iso, language, timeZone) : words.unknown);
   const tiers = internal.tiers.map((t) => tierView(t, words, language, timeZone));
-  const duration = internal.finishedAt ? minutesBetween(run.startedAt, internal.finishedAt) : null;
+  const duration = internal.finishedAt ? minutesBetween(run.incidentStartedAt, internal.finishedAt) : null;
   return {
     severity: words.severity[facts.severity],
     plan: run.plan,
@@ -100,7 +100,7 @@ export function internalView(facts: NoticeFacts, language: Language, timeZone = 
     resumeTarget: run.executionId ?? words.failedExecution,
     incident: executionName(run.incidentId),
     resumeOf: run.resumeOf ? executionName(run.resumeOf) : '',
-    startedAt: time(run.startedAt),
+    startedAt: time(run.incidentStartedAt),
     at: time(facts.at),
     region: run.regions?.secondary ?? '',
     primary: run.regions?.primary ?? '',

@@ -101,7 +101,7 @@ export interface RunFacts {
   incidentId: string;
   resumeOf: string | null;
   /** The incident's start (ISO-8601): RTO runs from here. */
-  startedAt: string;
+  incidentStartedAt: string;
   trigger: RunTrigger | null;
   regions: { primary: string; secondary: string } | null;
 }
@@ -258,7 +258,7 @@ function runFacts(run: RunContext, plan: Plan | undefined): RunFacts {
     executionId: str(run.executionId) || null,
     incidentId: str(run.incidentId) || str(run.executionId),
     resumeOf: str(run.resumeOf) || null,
-    startedAt: str(run.startedAt),
+    incidentStartedAt: str(run.incidentStartedAt),
     trigger: isObject(run.trigger) ? run.trigger : null,
     regions: isObject(run.regions) ? { primary: str(run.regions.primary), secondary: str(run.regions.secondary) } : null,
   };
@@ -275,7 +275,7 @@ function summaryRunFacts(summary: RunSummary, plan: Plan | undefined): RunFacts 
     executionId: null,
     incidentId: str(summary.incidentId),
     resumeOf: str(summary.resumeOf) || null,
-    startedAt: str(summary.startedAt),
+    incidentStartedAt: str(summary.startedAt),
     trigger: isObject(summary.trigger) ? summary.trigger : null,
     regions,
   };
@@ -439,7 +439,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
     const componentResults = list<ComponentResult>(summary.components);
     const rpoResults = list<RpoResult>(summary.rpo);
     const checks = list<CheckResult>(summary.checks);
-    const tiers = tierResults.map((t) => tierFact(t, run.startedAt));
+    const tiers = tierResults.map((t) => tierFact(t, run.incidentStartedAt));
     const critical = criticalTiers(plan, tiers);
     const severity = assessSeverity({
       scenario: scenarioSeverity,
@@ -469,7 +469,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
       reason: str(summary.reason) || null,
       finishedAt: isoOrNull(summary.finishedAt),
     } satisfies Partial<InternalFacts>);
-    const started = isoOrNull(run.startedAt);
+    const started = isoOrNull(run.incidentStartedAt);
     const restoredAt = stage === 'run-completed' ? (isoOrNull(summary.finishedAt) ?? at) : null;
     const downtime = restoredAt && started ? minutesBetween(started, restoredAt) : null;
     const coreRestored = critical.length > 0 && critical.every((id) => tiers.find((t) => t.id === id)?.status === 'recovered');
@@ -483,7 +483,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
         stage,
         status: stage === 'run-completed' ? 'restored' : stage === 'run-failed' ? 'continuing' : 'assessing',
         severity,
-        startedAt: run.startedAt,
+        startedAt: run.incidentStartedAt,
         now,
         updateIntervalMinutes,
         tiers,
@@ -508,7 +508,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
       stage,
       status: 'recovering',
       severity,
-      startedAt: run.startedAt,
+      startedAt: run.incidentStartedAt,
       now,
       updateIntervalMinutes,
       tiers: tiers.map((t) => ({ id: str(t.id), rtoTargetMinutes: num(t.rtoTargetMinutes) ?? 0 })),
@@ -523,7 +523,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
       const tiers = (input as RunStartedInput).tiers;
       if (!Array.isArray(tiers) || tiers.length === 0) throw invalid('tiers', 'missing or empty: pass $.tiers');
       const known = list<TierInfo>(tiers);
-      internal.tiers = known.map((t) => tierFact(t, run.startedAt));
+      internal.tiers = known.map((t) => tierFact(t, run.incidentStartedAt));
       const critical = criticalTiers(plan, internal.tiers);
       return facts(assessSeverity({ scenario: baseSeverity, criticalTiers: critical }), known, critical);
     }
@@ -533,7 +533,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
       const known = list<TierInfo>(tiers).length ? list<TierInfo>(tiers) : planned;
       const index = num(approval.tierIndex) ?? -1;
       const timeoutSeconds = Math.max(0, num(approval.timeoutSeconds) ?? 0);
-      internal.tiers = known.map((t) => tierFact(t, run.startedAt));
+      internal.tiers = known.map((t) => tierFact(t, run.incidentStartedAt));
       // Only what the decision is about: never the task token (it answers the gate).
       internal.approval = {
         tier: index >= 0 ? (known[index]?.id ?? null) : null,
@@ -552,8 +552,8 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
       const known = runTiers.length ? runTiers : planned;
       const progress = progressOf(given.progress);
       const info = known.find((t) => t.id === tier.id);
-      internal.tier = tierFact({ ...info, ...tier, name: info?.name }, run.startedAt);
-      internal.tiers = known.map((t) => tierFact(t, run.startedAt));
+      internal.tier = tierFact({ ...info, ...tier, name: info?.name }, run.incidentStartedAt);
+      internal.tiers = known.map((t) => tierFact(t, run.incidentStartedAt));
       internal.progress = progress;
       internal.next = given.next !== undefined ? str(given.next) || null : progress && runTiers.length ? (runTiers[progress.done]?.id ?? null) : null;
       const critical = criticalTiers(plan, [...internal.tiers, internal.tier]);
@@ -569,7 +569,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
       const results = [given.component ?? [], given.components ?? []].flat().filter(isObject) as ComponentResult[];
       const tierFilter = str(given.tier) || null;
       internal.components = results.filter((c) => c.status === 'failed' && (tierFilter === null || c.tier === tierFilter)).map(componentFact);
-      internal.tiers = planned.map((t) => tierFact(t, run.startedAt));
+      internal.tiers = planned.map((t) => tierFact(t, run.incidentStartedAt));
       const critical = criticalTiers(plan, internal.tiers);
       return facts(assessSeverity({ scenario: baseSeverity, criticalTiers: critical, components: internal.components }), planned, critical);
     }

@@ -6,7 +6,7 @@
 
 export type Language = 'ja' | 'en';
 
-/** SNS Publish: Subject fewer than 100 characters, no line breaks or control characters (aws-behaviour.md §9). */
+/** SNS Publish: Subject fewer than 100 characters, no line breaks or control characters (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). */
 export const MAX_SUBJECT_CHARS = 99;
 /** SNS Publish: a message is at most 256 KB (262,144 bytes of UTF-8). */
 export const MAX_MESSAGE_BYTES = 262_144;

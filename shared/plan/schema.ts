@@ -1,26 +1,13 @@
 import { z } from 'zod';
 import { checkSpec, database } from '../checks/schema.ts';
+import { COMPONENT_TYPES as REGISTRY, componentTypeNames, type ComponentTypes, type RegisteredType } from '../components/registry.ts';
+import { awsRegion, id, minutes, nonEmpty } from './fields.ts';
 
 /**
  * The recovery plan: a versioned YAML file that is the single source of truth for what is recovered,
  * in which order, against which targets. Every name here is the name used in the state machine, the
  * execution output and the drill report.
  */
-
-const id = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, starting with a letter (max 63)');
-const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region code such as ap-northeast-1');
-const regionRole = z.enum(['primary', 'secondary']);
-const minutes = z.number().int().positive();
-const nonEmpty = z.string().min(1, 'must not be empty');
-const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, 'must be an ARN');
-
-/**
- * Lets a cross-field check of a component's params run even when another param is already invalid,
- * so one validation reports every problem (zod skips refinements after any other issue by default).
- */
-const evenWithOtherIssues = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
 
 const componentBase = {
   id,
@@ -42,220 +29,18 @@ const componentBase = {
   database: database.optional(),
 };
 
-export const rdsReplicaPromotion = z.strictObject({
-  ...componentBase,
-  type: z.literal('rds-replica-promotion'),
-  params: z.strictObject({
-    /** Old primary instance in the primary region (fenced after promotion in a later step). */
-    primaryDbInstanceIdentifier: nonEmpty,
-    /** Cross-region read replica in the secondary region, the one promoted. */
-    replicaDbInstanceIdentifier: nonEmpty,
-    backupRetentionPeriod: z.number().int().min(1).max(35).default(7),
-    /**
-     * How the old primary is fenced after the promotion, where its region answers: `stop` it
-     * (StopDBInstance), `isolate` it (ModifyDBInstance to isolationSecurityGroupIds, which admit no
-     * application traffic), or `none` (only when something outside dr-autopilot fences it).
-     */
-    fencing: z
-      .strictObject({
-        method: z.enum(['stop', 'isolate', 'none']).default('stop'),
-        isolationSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id such as sg-0123456789abcdef0')).min(1).optional(),
-      })
-      .superRefine((f, ctx) => {
-        if (f.method === 'isolate' && f.isolationSecurityGroupIds === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['isolationSecurityGroupIds'], message: 'required when method is isolate: the security groups that admit no application traffic' });
-        }
-      }, evenWithOtherIssues)
-      .default({ method: 'stop' }),
-  }),
-});
+/** A component of type T: the fields every component has, its type, and that type's params (shared/components/<type>/params.ts). */
+type ComponentSchema<T extends RegisteredType> = z.ZodObject<typeof componentBase & { type: z.ZodLiteral<T>; params: ComponentTypes[T]['params'] }, z.core.$strict>;
+/** One schema per registered type (a union, so the plan's Component type stays one case per type). */
+type AnyComponentSchema = { [T in RegisteredType]: ComponentSchema<T> }[RegisteredType];
 
-export const auroraGlobalFailover = z.strictObject({
-  ...componentBase,
-  type: z.literal('aurora-global-failover'),
-  params: z.strictObject({
-    globalClusterIdentifier: nonEmpty,
-    /** ARN of the secondary-region cluster that becomes the writer. */
-    targetDbClusterArn: arn,
-  }),
-});
+const componentSchema = <T extends RegisteredType>(type: T): ComponentSchema<T> =>
+  z.strictObject({ ...componentBase, type: z.literal(type), params: REGISTRY[type].params });
 
-export const rdsPointInTimeRestore = z.strictObject({
-  ...componentBase,
-  type: z.literal('rds-point-in-time-restore'),
-  params: z.strictObject({
-    region: regionRole.default('secondary'),
-    sourceDbInstanceIdentifier: nonEmpty.optional(),
-    /** For a cross-region restore: the replicated automated backups' ARN in the restore region. */
-    sourceDbInstanceAutomatedBackupsArn: arn.optional(),
-    targetDbInstanceIdentifier: z
-      .string()
-      .regex(/^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}$/, 'must be 1-63 letters, digits or hyphens, start with a letter, no "--"'),
-    /** `before-incident`: the newest point on the granularity grid before the incident; `latest`: LatestRestorableTime. */
-    restoreTo: z.enum(['before-incident', 'latest']).default('before-incident'),
-    granularityMinutes: z.number().int().min(1).max(60).default(5),
-    retentionDays: z.number().int().min(1).max(35).default(7),
-    dbInstanceClass: nonEmpty.optional(),
-    dbSubnetGroupName: nonEmpty.optional(),
-    vpcSecurityGroupIds: z.array(nonEmpty).optional(),
-    multiAz: z.boolean().optional(),
-  }).refine((p) => Boolean(p.sourceDbInstanceIdentifier) !== Boolean(p.sourceDbInstanceAutomatedBackupsArn), {
-    message: 'give exactly one of sourceDbInstanceIdentifier or sourceDbInstanceAutomatedBackupsArn',
-    ...evenWithOtherIssues,
-  }),
-});
+const componentOptions = componentTypeNames.map(componentSchema) as [AnyComponentSchema, ...AnyComponentSchema[]];
 
-const recordTarget = z.strictObject({
-  values: z.array(nonEmpty).min(1),
-  ttl: z.number().int().min(0).max(86_400).default(60),
-});
-
-export const route53Failover = z.strictObject({
-  ...componentBase,
-  type: z.literal('route53-failover'),
-  params: z
-    .strictObject({
-      /** `health-check`: invert the primary's health check so Route 53's data plane answers with the secondary.
-       *  `record`: UPSERT the record to the secondary target (control-plane override). */
-      mode: z.enum(['health-check', 'record']),
-      hostedZoneId: nonEmpty,
-      recordName: nonEmpty,
-      recordType: z.enum(['A', 'AAAA', 'CNAME']),
-      /** health-check mode: the primary record's health check. */
-      primaryHealthCheckId: nonEmpty.optional(),
-      /** record mode: what the record is set to. */
-      secondaryTarget: recordTarget.optional(),
-      /** record mode: SetIdentifier of the record to change, when it is a routing-policy record. */
-      setIdentifier: nonEmpty.optional(),
-      /** What TestDNSAnswer must return once failed over. */
-      expectedAnswer: z.array(nonEmpty).min(1),
-    })
-    .superRefine((p, ctx) => {
-      // `=== undefined`: an empty value is reported by its own schema ("must not be empty"), not twice.
-      if (p.mode === 'health-check' && p.primaryHealthCheckId === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['primaryHealthCheckId'], message: 'required when mode is health-check' });
-      }
-      if (p.mode === 'record' && p.secondaryTarget === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['secondaryTarget'], message: 'required when mode is record' });
-      }
-    }, evenWithOtherIssues),
-});
-
-export const s3Failover = z.strictObject({
-  ...componentBase,
-  type: z.literal('s3-failover'),
-  params: z.strictObject({
-    primaryBucket: nonEmpty,
-    /** Replica bucket in the secondary region. */
-    replicaBucket: nonEmpty,
-    /** SSM parameter (secondary region) the application reads for its bucket name. */
-    parameterName: z.string().regex(/^\/?[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name'),
-    /** Require SSE-KMS (aws:kms) default encryption on the replica, not only SSE-S3. */
-    requireKms: z.boolean().default(true),
-  }),
-});
-
-export const s3VersionRestore = z.strictObject({
-  ...componentBase,
-  type: z.literal('s3-version-restore'),
-  params: z.strictObject({
-    region: regionRole.default('primary'),
-    bucket: nonEmpty,
-    prefix: z.string().default(''),
-    /** `before-incident` or an ISO-8601 time: each object goes back to its newest version at or before it. */
-    pointInTime: z.union([z.literal('before-incident'), z.iso.datetime({ offset: true })]).default('before-incident'),
-    /** Objects restored per start/check step (keeps each Lambda invocation short). */
-    batchSize: z.number().int().min(1).max(1000).default(200),
-  }),
-});
-
-export const backupRestore = z.strictObject({
-  ...componentBase,
-  type: z.literal('backup-restore'),
-  params: z.strictObject({
-    /** Vault in the secondary region holding the copied recovery points. */
-    backupVaultName: nonEmpty,
-    /** ARN of the protected resource whose newest recovery point is restored. */
-    resourceArn: arn,
-    resourceType: z.enum(['EFS', 'EBS', 'EC2', 'RDS', 'DynamoDB', 'S3']).default('EFS'),
-    iamRoleArn: arn,
-    /** Restore metadata passed to StartRestoreJob (for EFS: file-system-id, newFileSystem, Encrypted, KmsKeyId…). */
-    metadata: z.record(z.string(), z.string()),
-  }),
-});
-
-export const ecsScale = z.strictObject({
-  ...componentBase,
-  type: z.literal('ecs-scale'),
-  params: z.strictObject({
-    cluster: nonEmpty,
-    service: nonEmpty,
-    desiredCount: z.number().int().min(1).max(5000),
-  }),
-});
-
-export const ec2AsgScale = z.strictObject({
-  ...componentBase,
-  type: z.literal('ec2-asg-scale'),
-  params: z
-    .strictObject({
-      autoScalingGroupName: nonEmpty,
-      minSize: z.number().int().min(0),
-      desiredCapacity: z.number().int().min(1),
-      maxSize: z.number().int().min(1).optional(),
-    })
-    .refine((p) => p.minSize <= p.desiredCapacity && (p.maxSize === undefined || p.desiredCapacity <= p.maxSize), {
-      message: 'must satisfy minSize <= desiredCapacity <= maxSize',
-    }),
-});
-
-export const elasticacheGlobalFailover = z.strictObject({
-  ...componentBase,
-  type: z.literal('elasticache-global-failover'),
-  params: z.strictObject({
-    globalReplicationGroupId: nonEmpty,
-    /** Replication group in the secondary region that becomes primary. */
-    secondaryReplicationGroupId: nonEmpty,
-  }),
-});
-
-export const lambdaInvoke = z.strictObject({
-  ...componentBase,
-  type: z.literal('lambda-invoke'),
-  params: z.strictObject({
-    region: regionRole.default('secondary'),
-    functionName: nonEmpty,
-    payload: z.record(z.string(), z.unknown()).default({}),
-  }),
-});
-
-export const manual = z.strictObject({
-  ...componentBase,
-  type: z.literal('manual'),
-  params: z.strictObject({
-    /** What the operator must do before confirming, shown in the request. */
-    instructions: nonEmpty,
-    /** Runbook link shown with the instructions. */
-    runbookUrl: z.url().optional(),
-  }),
-});
-
-const componentOptions = [
-  rdsReplicaPromotion,
-  auroraGlobalFailover,
-  rdsPointInTimeRestore,
-  route53Failover,
-  s3Failover,
-  s3VersionRestore,
-  backupRestore,
-  ecsScale,
-  ec2AsgScale,
-  elasticacheGlobalFailover,
-  lambdaInvoke,
-  manual,
-] as const;
-
-export const COMPONENT_TYPES = componentOptions.map((o) => o.shape.type.value);
+/** The component type names, in the registry's order (validation messages list them so). */
+export const COMPONENT_TYPES = componentTypeNames;
 
 export const component = z.discriminatedUnion('type', componentOptions, {
   // zod's default ("Invalid discriminator value. Expected 'a' | 'b' …") neither says what was given

@@ -2,7 +2,9 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../aws/clients.ts';
-import { auroraGlobalLagMetric, clusterIdentifierFromArn, rdsReplicaLagMetric, readReplicationLag, type LagReading } from '../aws/replica-lag.ts';
+import { readReplicationLag } from '../aws/replica-lag.ts';
+import type { OneWayRun, OneWayStep } from '../components/definition.ts';
+import { loadOneWay } from '../components/load.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ApprovalState, ComponentTask, RunContext, TierTask } from './types.ts';
 
@@ -95,71 +97,35 @@ function validate(request: ApprovalRequest): { tier: TierTask; components: Compo
   return { tier, components };
 }
 
-const pointInTimeOf = (run: RunContext, pointInTime: string | undefined) =>
-  !pointInTime || pointInTime === 'before-incident' ? run.startedAt : pointInTime;
+/** A one-way component's type facet (shared/components/<type>/one-way.ts); null for a type that is not one-way. */
+type Facet = OneWayStep<unknown> | null;
 
-const s3Location = (run: RunContext, c: ComponentTask & { type: 's3-version-restore' }) =>
-  `s3://${c.params.bucket}/${c.params.prefix ?? ''} (${run.regions[c.params.region ?? 'primary']})`;
-
-/** One line: what the component's one-way step does. */
-function whatItDoes(run: RunContext, c: ComponentTask): string {
-  switch (c.type) {
-    case 'rds-replica-promotion': {
-      const p = c.params;
-      const fencing = p.fencing?.method ?? 'stop';
-      return (
-        `promotes read replica ${p.replicaDbInstanceIdentifier} (${run.regions.secondary}) to a standalone writer; ` +
-        `replication from ${p.primaryDbInstanceIdentifier} (${run.regions.primary}) ends for good` +
-        (fencing === 'none' ? '' : `; then the old primary is fenced (${fencing}) where its region answers`)
-      );
-    }
-    case 'aurora-global-failover': {
-      const p = c.params;
-      const target = `${clusterIdentifierFromArn(p.targetDbClusterArn)} (${run.regions.secondary})`;
-      return run.mode === 'planned'
-        ? `switches Aurora global cluster ${p.globalClusterIdentifier} over to ${target} as the writer (switchover: waits for the secondary to catch up)`
-        : `fails Aurora global cluster ${p.globalClusterIdentifier} over to ${target} with data loss allowed; writes not yet replicated are lost`;
-    }
-    case 's3-version-restore':
-      return (
-        `puts every object under ${s3Location(run, c)} back to its newest version at or before ` +
-        `${pointInTimeOf(run, c.params.pointInTime)}; later versions stop being current (they stay in the version history)`
-      );
-    default:
-      return `runs its ${c.type} recovery, which cannot be undone`;
-  }
+/** What a one-way component puts at risk, and whether that is a database's data (an unknown lag is then said as such). */
+interface Risk {
+  risk: DataAtRisk;
+  database: boolean;
 }
 
-/** The replication lag of a one-way database component now; what is at risk for the others. */
-async function dataAtRisk(deps: ApprovalDeps, run: RunContext, c: ComponentTask): Promise<DataAtRisk> {
+const oneWayRun = (run: RunContext): OneWayRun => ({ regions: run.regions, mode: run.mode, incidentStartedAt: run.incidentStartedAt });
+
+/** One line: what the component's one-way step does (worded by its type). */
+function whatItDoes(run: RunContext, c: ComponentTask, facet: Facet): string {
+  return facet ? facet.describe(oneWayRun(run), c) : `runs its ${c.type} recovery, which cannot be undone`;
+}
+
+/** The replication lag now, when the type names a lag metric; otherwise what its type says is at risk. */
+async function dataAtRisk(deps: ApprovalDeps, run: RunContext, c: ComponentTask, facet: Facet): Promise<Risk> {
   const base = { component: c.id, type: c.type };
-  const lag = async (read: Promise<LagReading>, plannedNote: string | null = null): Promise<DataAtRisk> => {
-    const { seconds, reason } = await read;
-    return { ...base, replicaLagSeconds: seconds, note: reason ?? plannedNote };
-  };
-  const cloudwatch = () => deps.clients.get(CloudWatchClient, run.regions.secondary);
-  switch (c.type) {
-    case 'rds-replica-promotion':
-      return lag(readReplicationLag(cloudwatch(), deps.logger, deps.now(), rdsReplicaLagMetric(c.params.replicaDbInstanceIdentifier)));
-    case 'aurora-global-failover':
-      return lag(
-        readReplicationLag(cloudwatch(), deps.logger, deps.now(), auroraGlobalLagMetric(c.params.targetDbClusterArn)),
-        run.mode === 'planned' ? 'switchover: the secondary catches up first, no data loss expected' : null,
-      );
-    case 's3-version-restore':
-      return {
-        ...base,
-        replicaLagSeconds: null,
-        note:
-          `no replication lag: the current objects under ${s3Location(run, c)} are overwritten by their versions as of ` +
-          `${pointInTimeOf(run, c.params.pointInTime)}; changes made since then stop being current`,
-      };
-    default:
-      return { ...base, replicaLagSeconds: null, note: `no replication lag for ${c.type}` };
-  }
+  if (!facet) return { risk: { ...base, replicaLagSeconds: null, note: `no replication lag for ${c.type}` }, database: false };
+  const { lagMetric, note, database } = facet.dataAtRisk(oneWayRun(run), c);
+  if (!lagMetric) return { risk: { ...base, replicaLagSeconds: null, note }, database };
+  // The lag is published in the secondary region, where the replica (or secondary cluster) is.
+  const cloudwatch = deps.clients.get(CloudWatchClient, run.regions.secondary);
+  const { seconds, reason } = await readReplicationLag(cloudwatch, deps.logger, deps.now(), lagMetric);
+  return { risk: { ...base, replicaLagSeconds: seconds, note: reason ?? note }, database };
 }
 
-function costLine(deps: ApprovalDeps, c: ComponentTask, risk: DataAtRisk): string {
+function costLine(deps: ApprovalDeps, c: ComponentTask, { risk, database }: Risk): string {
   const target = c.rpoClass ? deps.rpoClasses?.[c.rpoClass]?.targetMinutes : undefined;
   const rpo = !c.rpoClass ? '' : target === undefined ? ` [RPO class ${c.rpoClass}]` : ` [RPO target ${target} min, class ${c.rpoClass}]`;
   if (risk.replicaLagSeconds !== null) {
@@ -167,7 +133,7 @@ function costLine(deps: ApprovalDeps, c: ComponentTask, risk: DataAtRisk): strin
     const loss = risk.note ?? `writes from about the last ${formatSeconds(risk.replicaLagSeconds)} may be lost`;
     return `${c.id}: replica lag ${formatSeconds(risk.replicaLagSeconds)} now; ${loss}${over}${rpo}`;
   }
-  if (c.type === 'rds-replica-promotion' || c.type === 'aurora-global-failover') {
+  if (database) {
     return `${c.id}: replica lag unknown (${risk.note ?? 'not measured'}); data at risk unknown${rpo}`;
   }
   return `${c.id}: ${risk.note ?? 'no replication lag'}${rpo}`;
@@ -233,16 +199,16 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
   const { run, tiers, approval, taskToken } = request;
   // Before the reads: the task's timeout runs from its start, so the stated deadline is never late.
   const now = deps.now();
-  const risks: DataAtRisk[] = [];
+  const oneWay = await Promise.all(components.map(async (c) => ({ c, facet: await loadOneWay(c.type) })));
+  const risks: Risk[] = [];
   // A few reads at a time: GetMetricData has a per-account rate, and a plan may list many components.
-  for (let i = 0; i < components.length; i += LAG_READS_AT_ONCE) {
-    risks.push(...(await Promise.all(components.slice(i, i + LAG_READS_AT_ONCE).map((c) => dataAtRisk(deps, run, c)))));
+  for (let i = 0; i < oneWay.length; i += LAG_READS_AT_ONCE) {
+    risks.push(...(await Promise.all(oneWay.slice(i, i + LAG_READS_AT_ONCE).map(({ c, facet }) => dataAtRisk(deps, run, c, facet)))));
   }
   const deadline = new Date(now.getTime() + approval.timeoutSeconds * 1000).toISOString();
   /** What --force can do: only an isolation fence can be put up before a promotion (RDS can't stop a primary that has replicas). */
-  function forceEffect(list: ComponentTask[]): string {
-    const replicas = list.filter((c): c is ComponentTask & { type: 'rds-replica-promotion' } => c.type === 'rds-replica-promotion');
-    const cannot = replicas.filter((c) => c.params.fencing.method !== 'isolate').map((c) => c.id);
+  function forceEffect(): string {
+    const cannot = oneWay.filter(({ c, facet }) => facet?.forceCannotFenceFirst?.(c) === true).map(({ c }) => c.id);
     const base = 'a primary found up is fenced first (isolated), an Aurora failover goes on, then the run continues';
     return cannot.length === 0 ? base : `${base}; for ${cannot.join(', ')} (fencing ${cannot.length === 1 ? 'is' : 'are'} not "isolate") force cannot fence first and the step is still refused`;
   }
@@ -253,7 +219,7 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
     `Approval needed before a one-way recovery step of ${run.plan}.`,
     `Scenario: ${run.scenario} - ${oneLine(run.scenarioName)} (${operation}, severity ${run.severity})`,
     `Started by: ${oneLine(run.trigger?.by ?? 'unknown', 200)} (${run.trigger?.kind ?? 'unknown'})${run.trigger?.reason ? `: ${oneLine(run.trigger.reason)}` : ''}`,
-    `Incident start: ${run.startedAt}   Run: ${run.executionId}`,
+    `Incident start: ${run.incidentStartedAt}   Run: ${run.executionId}`,
     '',
     'What will happen:',
     oneLine(
@@ -263,7 +229,7 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
     ),
     `One-way steps the approval covers (they cannot be undone), in recovery order:`,
   ];
-  const steps = components.map((c) => `  - ${oneLine(`${c.id} (${c.type}, ${c.tier}): ${whatItDoes(run, c)}`, 2 * MAX_LINE_CHARS)}`);
+  const steps = oneWay.map(({ c, facet }) => `  - ${oneLine(`${c.id} (${c.type}, ${c.tier}): ${whatItDoes(run, c, facet)}`, 2 * MAX_LINE_CHARS)}`);
   const costs = components.map((c, i) => `  - ${oneLine(costLine(deps, c, risks[i]!), 2 * MAX_LINE_CHARS)}`);
   const deadlineSection = [
     `Deadline: ${deadline} (${formatDuration(approval.timeoutSeconds)} from now).`,
@@ -272,7 +238,7 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
   const tail = [
     'How to answer (from a shell with AWS credentials for this account):',
     `  Approve:  npx dr-autopilot approve ${answer}`,
-    `  Approve with force - only if the old primary may still be up: ${forceEffect(components)}:`,
+    `  Approve with force - only if the old primary may still be up: ${forceEffect()}:`,
     `            npx dr-autopilot approve ${answer} --force --reason '…'`,
     `  Reject:   npx dr-autopilot reject ${answer} --reason '…'`,
   ];
@@ -290,5 +256,5 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
       },
     }),
   );
-  return { messageId: out.MessageId ?? '', dataAtRisk: risks };
+  return { messageId: out.MessageId ?? '', dataAtRisk: risks.map((r) => r.risk) };
 }

@@ -1,14 +1,11 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { actionFor } from '../components/recovery.ts';
-import type { ActionContext, ActionProgress, JsonObject } from '../components/types.ts';
+import { loadRecoveryAction } from '../components/recovery.ts';
+import type { ActionContext, ActionProgress } from '../components/types.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { ActionTimedOutError, InvalidInputError } from '../errors.ts';
 import { assertTriggerStillAlarming } from './alarm-guard.ts';
-import { causeMessage } from './cause.ts';
-import { blocking, describeFailures } from '../checks/run.ts';
-import type { CheckResult } from '../checks/types.ts';
-import type { ActionRecord, ApprovalState, ComponentResult, ComponentTask, RunContext } from './types.ts';
+import type { ActionRecord, ApprovalState, ComponentTask, RunContext } from './types.ts';
 
 export interface Deps {
   clients: AwsClients;
@@ -43,7 +40,7 @@ function context(deps: Deps, run: RunContext, component: ComponentTask, approval
     component,
     regions: run.regions,
     mode: run.mode,
-    incidentStartedAt: new Date(run.startedAt),
+    incidentStartedAt: new Date(run.incidentStartedAt),
     now: deps.now(),
     clients: deps.clients,
     logger: deps.logger,
@@ -70,7 +67,7 @@ function boundedByDeadline(seconds: number, deadline: string, now: Date): number
   return clamp(Math.min(seconds, Math.max(1, left)));
 }
 
-function record(progress: ActionProgress, base: Pick<ActionRecord, 'startedAt' | 'deadline' | 'attempts' | 'checks'>, now: Date): ActionRecord {
+function record(progress: ActionProgress, base: Pick<ActionRecord, 'startedAt' | 'deadline' | 'attempts' | 'polls'>, now: Date): ActionRecord {
   return {
     ...base,
     done: progress.done,
@@ -88,7 +85,7 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
   const { run, component } = input;
   if (!component?.type || !run?.regions) throw new InvalidInputError('component/run: missing from the task input', { field: 'component' });
   const ctx = context(deps, run, component, input.approval);
-  const action = actionFor(component.type);
+  const action = await loadRecoveryAction(component.type);
   const progress = await action.start(ctx as never);
   const now = ctx.now;
   const deadline = new Date(now.getTime() + component.timeoutMinutes * 60_000).toISOString();
@@ -102,7 +99,7 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
       startedAt: now.toISOString(),
       deadline,
       attempts: (input.retryCount ?? 0) + 1,
-      checks: 0,
+      polls: 0,
     },
     now,
   );
@@ -112,8 +109,8 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
 export async function checkComponent(deps: Deps, input: CheckInput): Promise<ActionRecord> {
   const { run, component, action: previous } = input;
   const ctx = context(deps, run, component, input.approval);
-  const progress = await actionFor(component.type).check(ctx as never, previous.state);
-  const base = { startedAt: previous.startedAt, deadline: previous.deadline, attempts: previous.attempts, checks: previous.checks + 1 };
+  const progress = await (await loadRecoveryAction(component.type)).check(ctx as never, previous.state);
+  const base = { startedAt: previous.startedAt, deadline: previous.deadline, attempts: previous.attempts, polls: previous.polls + 1 };
   if (!progress.done && ctx.now.getTime() >= Date.parse(previous.deadline)) {
     throw new ActionTimedOutError(
       `${component.id} did not recover within ${component.timeoutMinutes} min (last status: ${progress.status})`,
@@ -123,47 +120,4 @@ export async function checkComponent(deps: Deps, input: CheckInput): Promise<Act
   const next = record(progress, base, ctx.now);
   // Never wait past the deadline: the last check lands on it.
   return next.done ? next : { ...next, nextCheckSeconds: boundedByDeadline(next.nextCheckSeconds, previous.deadline, ctx.now) };
-}
-
-export interface RecordInput {
-  component: ComponentTask;
-  action?: ActionRecord;
-  /** Caught error ({Error, Cause}) of the start, check or confirmation task. */
-  error?: { Error: string; Cause?: string };
-  /** Output of the operator's confirmation (manual components). */
-  confirmation?: JsonObject;
-  /** The integrity checks run after the action was done (Verify Component). */
-  verification?: { checks: CheckResult[] };
-}
-
-/** The component's outcome as it goes into the run's results and the report. */
-export function recordComponent(deps: Pick<Deps, 'now'>, input: RecordInput): ComponentResult {
-  const { component, action, error, confirmation } = input;
-  const now = deps.now().toISOString();
-  const checks = input.verification?.checks ?? [];
-  // Recovered only when the action says it is done and no listed check (not advisory) failed;
-  // anything else without a caught error is a branch that ended early: fail closed, so the next
-  // tier does not start on it.
-  const failure: ComponentResult['error'] =
-    error !== undefined
-      ? { name: error.Error, message: causeMessage(error.Cause) }
-      : action?.done !== true
-        ? { name: 'UnexpectedStateError', message: `${component.id}: the recovery action did not finish (last status: ${action?.status ?? 'not started'})` }
-        : blocking(checks).length > 0
-          ? { name: 'IntegrityCheckFailedError', message: describeFailures(checks) }
-          : null;
-  return {
-    id: component.id,
-    tier: component.tier,
-    type: component.type,
-    status: failure ? 'failed' : 'recovered',
-    startedAt: action?.startedAt ?? now,
-    finishedAt: failure ? now : (action?.finishedAt ?? now),
-    attempts: action?.attempts ?? 1,
-    checks: action?.checks ?? 0,
-    lastStatus: action?.status ?? null,
-    observations: { ...(action?.observations ?? {}), ...(confirmation ? { confirmation } : {}) },
-    error: failure,
-    verification: checks,
-  };
 }

@@ -1,38 +1,40 @@
-import { z } from 'zod';
+import { _default, boolean, enum as zEnum, literal, maxLength, minLength, optional, refine, regex, strictObject, string, type output } from 'zod/mini';
+import type { $ZodError, $ZodIssue } from 'zod/v4/core';
 import { InvalidInputError } from '../errors.ts';
 import { alarmEvent, normaliseTimestamp, parseTimestamp, TIMESTAMP_MESSAGE } from './alarm-event.ts';
+import './schema-messages.ts';
 
 export { alarmEvent, normaliseTimestamp };
 
-const timestamp = z.string().refine((v) => !Number.isNaN(parseTimestamp(v)), { message: TIMESTAMP_MESSAGE });
+const timestamp = string().check(refine((v) => !Number.isNaN(parseTimestamp(v)), { message: TIMESTAMP_MESSAGE }));
 
 /**
- * The two ways a run starts (contracts.md "Execution input"):
+ * The two ways a run starts (README.md#start-a-recovery-from-the-aws-console and README.md#deploy):
  * - from the AWS console: { scenario, mode, reason, requestedBy } (+ incidentStartedAt when the incident began earlier);
  * - from an alarm: the EventBridge "CloudWatch Alarm State Change" event as AWS delivers it, or the
  *   starter's summary of it ({ trigger: "alarm", alarmName, alarmArn, stateChangedAt, reason }).
  */
-export const consoleInput = z.strictObject({
-  scenario: z.string().min(1, 'name the scenario to run, e.g. "region-outage"'),
-  mode: z.enum(['planned', 'unplanned']),
-  reason: z.string().min(3, 'say why the recovery is started (at least 3 characters)').max(1000),
-  requestedBy: z.string().min(1, 'say who starts the recovery').max(200),
-  incidentStartedAt: timestamp.optional(),
+export const consoleInput = strictObject({
+  scenario: string().check(minLength(1, 'name the scenario to run, e.g. "region-outage"')),
+  mode: zEnum(['planned', 'unplanned']),
+  reason: string().check(minLength(3, 'say why the recovery is started (at least 3 characters)'), maxLength(1000)),
+  requestedBy: string().check(minLength(1, 'say who starts the recovery'), maxLength(200)),
+  incidentStartedAt: optional(timestamp),
   /** Continue an earlier run of this incident (its execution ARN): components it recovered are skipped. */
-  resumeOf: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'must be the execution ARN of an earlier run of this plan').optional(),
+  resumeOf: optional(string().check(regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'must be the execution ARN of an earlier run of this plan'))),
   /** Start even though the plan's previous recovery ended less than safety.cooldownMinutes ago. */
-  ignoreCooldown: z.boolean().optional(),
+  ignoreCooldown: optional(boolean()),
 });
 
-export const alarmInput = z.strictObject({
-  trigger: z.literal('alarm'),
-  alarmName: z.string().min(1),
-  alarmArn: z.string().regex(/^arn:aws[a-z-]*:cloudwatch:/, 'must be a CloudWatch alarm ARN'),
+export const alarmInput = strictObject({
+  trigger: literal('alarm'),
+  alarmName: string().check(minLength(1)),
+  alarmArn: string().check(regex(/^arn:aws[a-z-]*:cloudwatch:/, 'must be a CloudWatch alarm ARN')),
   stateChangedAt: timestamp,
-  reason: z.string().default(''),
+  reason: _default(string(), ''),
 });
 
-export type ConsoleInput = z.infer<typeof consoleInput>;
+export type ConsoleInput = output<typeof consoleInput>;
 
 export interface RunTrigger {
   kind: 'console' | 'alarm';
@@ -55,12 +57,12 @@ export interface StartRequest {
 }
 
 /** The field an issue is about: an unknown key is named by its own path, not by its parent object's. */
-function fieldOf(issue: z.core.$ZodIssue): string {
+function fieldOf(issue: $ZodIssue): string {
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   return path.map(String).join('.') || '(input)';
 }
 
-function invalid(error: z.core.$ZodError, what: string): InvalidInputError {
+function invalid(error: $ZodError, what: string): InvalidInputError {
   const field = fieldOf(error.issues[0]!);
   const all = error.issues.map((i) => `${fieldOf(i)}: ${i.message}`).join('; ');
   return new InvalidInputError(`${what}: ${all}`, {

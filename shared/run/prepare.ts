@@ -1,4 +1,3 @@
-import { isOneWay } from '../components/one-way.ts';
 import { InvalidInputError } from '../errors.ts';
 import { findScenario, recoveryOrder, scenarioForAlarm } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';
@@ -34,8 +33,15 @@ export interface PrepareInput {
 /**
  * Validates the execution input against the packaged plan and lays out the run: the scenario's tiers
  * in order with their components. Changes nothing in AWS. Bad input → InvalidInputError naming the field.
+ * `oneWayTypes`: the plan's component types whose recovery is a one-way step (shared/components/load.ts
+ * `oneWayTypes`), loaded by the caller so this stays synchronous; the approval gate stops before them.
  */
-export function prepareRun(plan: Plan, { input, executionId, executionStartedAt }: PrepareInput, previous?: PreviousIncident): RunState {
+export function prepareRun(
+  plan: Plan,
+  { input, executionId, executionStartedAt }: PrepareInput,
+  previous: PreviousIncident | undefined,
+  oneWayTypes: ReadonlySet<string>,
+): RunState {
   const request = parseExecutionInput(input);
   let scenarioId = request.scenario;
   if (request.alarmName) {
@@ -75,7 +81,7 @@ export function prepareRun(plan: Plan, { input, executionId, executionStartedAt 
       throw new InvalidInputError(`scenario: the run to resume recovered "${previous.scenario}"; resume it with "scenario": "${previous.scenario}"`, { field: 'scenario' });
     }
     // The incident began when the first run said it did: RTO covers the whole incident.
-    startedAt = previous.startedAt;
+    startedAt = previous.incidentStartedAt;
   }
   // Components an earlier run of this incident recovered are carried over, not run again.
   const inOrder = order.tiers.flatMap((t) => t.components.map((c) => c.id));
@@ -90,14 +96,14 @@ export function prepareRun(plan: Plan, { input, executionId, executionStartedAt 
       .filter((c) => !done.has(c.id))
       .map((c) => ({ ...c, checks: c.checks.filter((k) => inScenario(k, scenario.id)), tier: tier.id, timeoutSeconds: c.timeoutMinutes * 60 })),
   }));
-  const gateTier = tiers.findIndex((t) => t.components.some((c) => isOneWay(c.type)));
+  const gateTier = tiers.findIndex((t) => t.components.some((c) => oneWayTypes.has(c.type)));
   const mode = request.mode ?? scenario.mode;
   const approval: ApprovalState = {
     // Default: unplanned runs need a person's approval before a one-way step; planned ones were decided by starting them.
     required: gateTier >= 0 && (scenario.approval.required ?? mode === 'unplanned'),
     tierIndex: gateTier,
     timeoutSeconds: (scenario.approval.timeoutMinutes ?? plan.safety.approvalTimeoutMinutes) * 60,
-    oneWayComponents: tiers.flatMap((t) => t.components.filter((c) => isOneWay(c.type)).map((c) => c.id)),
+    oneWayComponents: tiers.flatMap((t) => t.components.filter((c) => oneWayTypes.has(c.type)).map((c) => c.id)),
     decision: null,
     error: null,
   };
@@ -113,7 +119,7 @@ export function prepareRun(plan: Plan, { input, executionId, executionStartedAt 
       mode,
       severity: scenario.severity,
       trigger: request.trigger,
-      startedAt,
+      incidentStartedAt: startedAt,
       regions: plan.regions,
     },
     tiers,

@@ -60,7 +60,7 @@ export function measureRpo(state: Pick<RunState, 'run' | 'rpo'>, components: rea
     if (!dataClass) continue;
     seen.add(dataClass);
     if (result.status !== 'recovered') continue;
-    const m = measure(result, state.run.startedAt);
+    const m = measure(result, state.run.incidentStartedAt);
     if (!m) continue;
     const previous = byClass.get(dataClass);
     if (!previous || m.minutes > previous.minutes) byClass.set(dataClass, m);

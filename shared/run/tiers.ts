@@ -19,7 +19,7 @@ function maxIso(values: (string | null)[]): string | null {
 function tierResult(run: RunState['run'], tier: TierTask, components: ComponentResult[]): TierResult {
   const failed = components.some((c) => c.status !== 'recovered');
   const finishedAt = maxIso(components.map((c) => c.finishedAt));
-  const achievedMinutes = !failed && finishedAt ? minutesBetween(run.startedAt, finishedAt) : null;
+  const achievedMinutes = !failed && finishedAt ? minutesBetween(run.incidentStartedAt, finishedAt) : null;
   return {
     id: tier.id,
     order: tier.order,
@@ -102,7 +102,7 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
       startedAt: null,
       finishedAt: null,
       attempts: 0,
-      checks: 0,
+      polls: 0,
       lastStatus: null,
       observations: {},
       error: null,
@@ -138,7 +138,7 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
     mode: state.run.mode,
     outcome,
     reason: outcome === 'recovered' ? null : (systemFailure ?? approvalStop?.reason ?? failureReason(failedTier, failedComponents, notStartedTiers)),
-    startedAt: state.run.startedAt,
+    startedAt: state.run.incidentStartedAt,
     finishedAt: now.toISOString(),
     trigger: state.run.trigger,
     incidentId: state.run.incidentId ?? state.run.executionId,

@@ -18,8 +18,8 @@ export interface RunContext {
   mode: 'planned' | 'unplanned';
   severity: 'critical' | 'high' | 'medium' | 'low';
   trigger: RunTrigger;
-  /** The incident's start: RTO is measured from here. */
-  startedAt: string;
+  /** The incident's start (the alarm's state change, or the console's incidentStartedAt or start): RTO is measured from here. */
+  incidentStartedAt: string;
   regions: { primary: string; secondary: string };
 }
 
@@ -41,7 +41,7 @@ export interface ActionRecord {
   observations: JsonObject;
   /** Start invocations, retries included. */
   attempts: number;
-  checks: number;
+  polls: number;
   /** manual components: the run waits for an operator's confirmation (task token). */
   awaitingConfirmation: boolean;
   finishedAt?: string;
@@ -57,7 +57,7 @@ export interface ComponentResult {
   startedAt: string | null;
   finishedAt: string | null;
   attempts: number;
-  checks: number;
+  polls: number;
   lastStatus: string | null;
   observations: JsonObject;
   error: { name: string; message: string } | null;

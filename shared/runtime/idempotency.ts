@@ -4,6 +4,7 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { idempotencyPartition } from '../state/keys.ts';
 import { STATE_TABLE_KEYS, stateTableName } from '../state/table.ts';
 
 /** Longer than any execution (the state machine's timeout is 48 h): a retry always finds the record. */
@@ -44,7 +45,7 @@ export function idempotentStep({ step, key }: IdempotentStep): MiddlewareObj<unk
           keyAttr: STATE_TABLE_KEYS.partitionKey,
           sortKeyAttr: STATE_TABLE_KEYS.sortKey,
           expiryAttr: STATE_TABLE_KEYS.ttl,
-          staticPkValue: `idempotency#${step}`,
+          staticPkValue: idempotencyPartition(step),
           awsSdkV3Client: dynamodb,
         }),
         keyPrefix: step,

@@ -9,8 +9,6 @@ export const logger = new Logger({ serviceName: 'dr-autopilot' });
 
 interface RunKeys {
   run?: { executionId?: string; plan?: string; scenario?: string };
-  /** record-tier's event: { state: { run }, tierResults }. */
-  state?: { run?: RunKeys['run'] };
   component?: { id?: string; type?: string };
 }
 
@@ -18,7 +16,7 @@ interface RunKeys {
 const runKeys = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
   before: (request) => {
     const event = (request.event ?? {}) as RunKeys;
-    const run = event.run ?? event.state?.run;
+    const run = event.run;
     logger.appendKeys({
       execution: run?.executionId,
       plan: run?.plan,

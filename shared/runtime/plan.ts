@@ -1,29 +1,63 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadPlanFile } from '../plan/load.ts';
+import { PlanValidationError } from '../errors.ts';
 import type { Plan } from '../plan/schema.ts';
 
-let cached: Promise<Plan> | undefined;
+/** The compiled plan's format: packaging writes it (shared/tools/deploy), the functions read it. */
+export const COMPILED_PLAN_FORMAT = 'dr-autopilot/compiled-plan/v1';
 
-/**
- * The plan packaged with the functions (PLAN_FILE, relative to the function's root). Loaded and
- * validated once per container; a plan that does not validate fails every run at its first state.
- */
-export function packagedPlan(): Promise<Plan> {
-  if (!cached) {
-    const file = process.env.PLAN_FILE ?? 'plan.yml';
-    const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
-    const loading = loadPlanFile(path.resolve(root, file));
-    cached = loading;
-    // A plan that failed to load is read again next time (unless another load replaced it meanwhile).
-    loading.catch(() => {
-      if (cached === loading) cached = undefined;
-    });
-    return loading;
-  }
-  return cached;
+/** The plan as packaged: validated, defaults applied, compiled to JSON at package time. */
+export interface CompiledPlan {
+  format: typeof COMPILED_PLAN_FORMAT;
+  /** The plan file it was compiled from. */
+  source: string;
+  plan: Plan;
 }
 
-/** Tests and the drill point the functions at another plan. */
-export function resetPackagedPlan(): void {
-  cached = undefined;
+const REPACKAGE = 're-package (npm run package) so the functions get the compiled plan';
+
+/**
+ * Reads a compiled plan. It was validated when it was compiled, so only its format is checked here:
+ * the functions carry no YAML parser and no plan schema. Anything else is not a plan they may run.
+ */
+export async function readCompiledPlan(file: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PlanValidationError(file, [{ path: '(file)', message: `cannot read the compiled plan: ${(error as Error).message}; ${REPACKAGE}` }]);
+  }
+  let compiled: Partial<CompiledPlan> | null;
+  try {
+    compiled = JSON.parse(text) as Partial<CompiledPlan> | null;
+  } catch {
+    throw new PlanValidationError(file, [{ path: '(file)', message: `not a compiled plan (not JSON; a plan YAML is compiled when packaging); ${REPACKAGE}` }]);
+  }
+  const format = typeof compiled === 'object' && compiled !== null ? compiled.format : undefined;
+  if (format !== COMPILED_PLAN_FORMAT || typeof compiled?.plan !== 'object' || compiled.plan === null) {
+    const found = format === undefined ? 'no format' : `format ${JSON.stringify(format)}`;
+    throw new PlanValidationError(file, [{ path: 'format', message: `not a compiled plan of format ${COMPILED_PLAN_FORMAT} (${found}); ${REPACKAGE}` }]);
+  }
+  return compiled.plan;
+}
+
+/** Per resolved PLAN_FILE: a process that points PLAN_FILE elsewhere (the drill, tests) gets that plan. */
+const loaded = new Map<string, Promise<Plan>>();
+
+/**
+ * The plan packaged with the functions (PLAN_FILE, relative to the function's root). Read once per
+ * container; a plan that cannot be read fails every run at its first state.
+ */
+export function packagedPlan(): Promise<Plan> {
+  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  const file = path.resolve(root, process.env.PLAN_FILE ?? '.dr-autopilot/plan.json');
+  const cached = loaded.get(file);
+  if (cached) return cached;
+  const loading = readCompiledPlan(file);
+  loaded.set(file, loading);
+  // A plan that failed to load is read again next time (unless another load replaced it meanwhile).
+  loading.catch(() => {
+    if (loaded.get(file) === loading) loaded.delete(file);
+  });
+  return loading;
 }

@@ -3,6 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { boolean, literal, minLength, nullable, number, object, optional, refine, string, type ZodMiniType } from 'zod/mini';
 import { classifyError, InvalidInputError, RecoveryCooldownError, RecoveryInProgressError, ResourceBusyError } from '../errors.ts';
 import type { RunContext } from '../run/types.ts';
+import { lockKey } from './keys.ts';
 import type { StateDeps } from './table.ts';
 
 /**
@@ -14,7 +15,6 @@ import type { StateDeps } from './table.ts';
  * Times are ISO-8601 UTC strings as `Date#toISOString()` writes them, so they compare as strings.
  */
 
-export const lockKey = (plan: string) => ({ id: `lock#${plan}`, sk: 'lock' });
 
 /** The lock item as stored (every attribute is a string; absent ones are not set). */
 export interface LockItem {
@@ -226,7 +226,7 @@ export interface ReleaseLockEvent {
   outcome: string;
 }
 
-/** EventBridge "Step Functions Execution Status Change" (formats.md 1.2): the fields release-lock reads. */
+/** EventBridge "Step Functions Execution Status Change" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): the fields release-lock reads. */
 export interface ExecutionStatusChangeEvent {
   source: 'aws.states';
   'detail-type': 'Step Functions Execution Status Change';

@@ -2,16 +2,17 @@ import { GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { classifyError, InvalidInputError, UnexpectedStateError } from '../errors.ts';
 import type { ComponentResult } from '../run/types.ts';
 import { expirationAfterDays, type StateDeps } from './table.ts';
+import { componentSortKey, executionPointerKey, incidentKey, KEY_PREFIX, runSortKey } from './keys.ts';
 
 /**
  * What resume needs: a new execution started with `resumeOf` continues an incident and skips the
  * components earlier runs of it already recovered. Items (all expire after RUN_RECORD_TTL_DAYS):
  *
  *   { id: 'incident#<incidentId>', sk: 'run#<executionId>', incidentId, executionId, plan, scenario,
- *     startedAt, executionStartedAt, resumeOf?, expiration }                  one per execution
+ *     incidentStartedAt, executionStartedAt, resumeOf?, expiration }                  one per execution
  *   { id: 'incident#<incidentId>', sk: 'component#<componentId>', incidentId, executionId, result,
  *     recordedAt, expiration }                                                latest result wins
- *   { id: 'execution#<executionId>', sk: 'run', incidentId, executionId, plan, scenario, startedAt,
+ *   { id: 'execution#<executionId>', sk: 'run', incidentId, executionId, plan, scenario, incidentStartedAt,
  *     expiration }                                                            pointer: execution → incident
  *
  * Execution ids are execution ARNs (arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME).
@@ -19,10 +20,6 @@ import { expirationAfterDays, type StateDeps } from './table.ts';
 
 export const RUN_RECORD_TTL_DAYS = 90;
 
-export const incidentKey = (incidentId: string) => `incident#${incidentId}`;
-export const runSortKey = (executionId: string) => `run#${executionId}`;
-export const componentSortKey = (componentId: string) => `component#${componentId}`;
-export const executionPointerKey = (executionId: string) => ({ id: `execution#${executionId}`, sk: 'run' });
 
 export interface RunStart {
   incidentId: string;
@@ -30,7 +27,7 @@ export interface RunStart {
   plan: string;
   scenario: string;
   /** The incident's start (ISO): RTO is measured from here; the same for every run of the incident. */
-  startedAt: string;
+  incidentStartedAt: string;
   /** The execution's own start ($$.Execution.StartTime); orders the incident's runs. Default: now. */
   executionStartedAt?: string;
   /** The execution this run resumes. */
@@ -48,7 +45,7 @@ export interface IncidentRecord {
   incidentId: string;
   plan: string;
   scenario: string;
-  startedAt: string;
+  incidentStartedAt: string;
   /** Execution ARNs of its runs, the first first. */
   executions: string[];
   /** Latest result of each component (by component id), with the execution that produced it. */
@@ -62,7 +59,7 @@ export interface IncidentRecord {
 export async function recordRunStart(deps: StateDeps, run: RunStart): Promise<void> {
   const now = deps.now();
   const expiration = expirationAfterDays(now, RUN_RECORD_TTL_DAYS);
-  const common = { incidentId: run.incidentId, executionId: run.executionId, plan: run.plan, scenario: run.scenario, startedAt: run.startedAt };
+  const common = { incidentId: run.incidentId, executionId: run.executionId, plan: run.plan, scenario: run.scenario, incidentStartedAt: run.incidentStartedAt };
   // The incident's run first, then the pointer: a pointer that exists always leads to its run.
   await putOnce(deps, {
     id: incidentKey(run.incidentId),
@@ -119,9 +116,9 @@ export async function loadIncident(deps: StateDeps, executionId: string, options
       { field: 'resumeOf', executionId },
     );
   }
-  const { incidentId, plan, scenario, startedAt } = pointer;
-  if (typeof incidentId !== 'string' || typeof plan !== 'string' || typeof scenario !== 'string' || typeof startedAt !== 'string') {
-    throw new UnexpectedStateError(`state table: the run record of ${executionId} lacks incidentId, plan, scenario or startedAt`, { executionId });
+  const { incidentId, plan, scenario, incidentStartedAt } = pointer;
+  if (typeof incidentId !== 'string' || typeof plan !== 'string' || typeof scenario !== 'string' || typeof incidentStartedAt !== 'string') {
+    throw new UnexpectedStateError(`state table: the run record of ${executionId} lacks incidentId, plan, scenario or incidentStartedAt`, { executionId });
   }
 
   const runs: { executionId: string; executionStartedAt: string }[] = [];
@@ -140,15 +137,15 @@ export async function loadIncident(deps: StateDeps, executionId: string, options
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const sk = String(item.sk);
-        if (sk.startsWith('run#')) runs.push({ executionId: String(item.executionId), executionStartedAt: String(item.executionStartedAt ?? '') });
-        else if (sk.startsWith('component#')) components.push({ ...(item.result as ComponentResult), executionId: String(item.executionId) });
+        if (sk.startsWith(KEY_PREFIX.run)) runs.push({ executionId: String(item.executionId), executionStartedAt: String(item.executionStartedAt ?? '') });
+        else if (sk.startsWith(KEY_PREFIX.component)) components.push({ ...(item.result as ComponentResult), executionId: String(item.executionId) });
       }
     }
   } catch (error) {
     throw classifyError(error);
   }
   runs.sort((a, b) => a.executionStartedAt.localeCompare(b.executionStartedAt) || a.executionId.localeCompare(b.executionId));
-  return { incidentId, plan, scenario, startedAt, executions: runs.map((r) => r.executionId), components };
+  return { incidentId, plan, scenario, incidentStartedAt, executions: runs.map((r) => r.executionId), components };
 }
 
 async function putOnce(deps: StateDeps, item: Record<string, unknown>): Promise<void> {

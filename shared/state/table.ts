@@ -4,9 +4,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The state table: one DynamoDB table for the recovery lock, the run records that resume needs and
- * (later) Powertools idempotency records (`keyAttr: 'id', sortKeyAttr: 'sk', expiryAttr: 'expiration'`).
- * Items of each kind live under their own partition-key prefix (`lock#`, `incident#`, `execution#`),
- * so they never collide with the idempotency records' keys.
+ * Powertools idempotency records (`keyAttr: 'id', sortKeyAttr: 'sk', expiryAttr: 'expiration'`).
+ * Items of each kind live under their own partition-key prefix, all in shared/state/keys.ts, so they
+ * never collide.
  */
 export const STATE_TABLE_KEYS = {
   /** Partition key (S). */

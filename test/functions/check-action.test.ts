@@ -24,7 +24,7 @@ const action: ActionRecord = {
   state: {},
   observations: {},
   attempts: 1,
-  checks: 0,
+  polls: 0,
   awaitingConfirmation: false,
 };
 
@@ -46,7 +46,7 @@ describe('functions/check-action', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-29T01:08:00.000Z') });
     ecs.on(DescribeServicesCommand).resolves({ services: [service(1)] });
     const next = await handler({ run: state.run, component: auth, action }, context);
-    expect(next).toMatchObject({ done: false, checks: 1, nextCheckSeconds: 30, status: 'running 1/3, 1 deployment(s)' });
+    expect(next).toMatchObject({ done: false, polls: 1, nextCheckSeconds: 30, status: 'running 1/3, 1 deployment(s)' });
     expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand);
   });
 

@@ -8,9 +8,8 @@ import { renderNotices } from '../../shared/notify/render.ts';
 import { noticeFacts } from '../../shared/notify/stages.ts';
 import type { Plan } from '../../shared/plan/schema.ts';
 import type { RunState } from '../../shared/run/types.ts';
-import { resetPackagedPlan } from '../../shared/runtime/plan.ts';
 import { completedSummary, EXTERNAL_TOPIC, failedSummary, INTERNAL_TOPIC, loadExamplePlan, minutesAfter, regionOutage } from '../shared/notify/fixtures.ts';
-import { EXAMPLE_PLAN_FILE } from '../shared/run/fixtures.ts';
+import { compiledExamplePlan } from '../shared/run/fixtures.ts';
 import { awsError, lambdaContext, withLogs } from './lambda.ts';
 
 // The module's Powertools Metrics reads its settings on import: quiet unless a test turns it on (withLogs).
@@ -29,6 +28,8 @@ const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf3h-secret-approval-token';
 
 let plan: Plan;
 let state: RunState;
+/** The example plan, compiled: the packaged plan PLAN_FILE points at. */
+let packaged: { file: string; remove(): void };
 
 const publishes = (): PublishCommandInput[] => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
 const attrs = (audience: string, stage: string, language: string, severity = 'critical') => ({
@@ -43,8 +44,10 @@ describe('functions/notify', () => {
   beforeAll(async () => {
     plan = await loadExamplePlan();
     state = await regionOutage();
+    packaged = await compiledExamplePlan();
   });
   afterAll(() => {
+    packaged?.remove();
     if (metricsEnv === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
     else process.env.POWERTOOLS_METRICS_DISABLED = metricsEnv;
   });
@@ -57,15 +60,13 @@ describe('functions/notify', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: minutesAfter(1) });
     vi.stubEnv('INTERNAL_TOPIC_ARN', INTERNAL_TOPIC);
     vi.stubEnv('EXTERNAL_TOPIC_ARN', EXTERNAL_TOPIC);
-    vi.stubEnv('PLAN_FILE', EXAMPLE_PLAN_FILE);
+    vi.stubEnv('PLAN_FILE', packaged.file);
     vi.stubEnv('NOTICE_STRICT_REDACTION', 'true');
-    resetPackagedPlan();
   });
   afterEach(() => {
     vi.useRealTimers();
     vi.unstubAllEnvs();
     vi.unstubAllGlobals();
-    resetPackagedPlan();
     sns.reset();
     secrets.reset();
   });

@@ -5,37 +5,39 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/prepare-run.ts';
 import type { ComponentResult } from '../../shared/run/types.ts';
-import { resetPackagedPlan } from '../../shared/runtime/plan.ts';
 import { recordComponentResult, recordRunStart } from '../../shared/state/run-records.ts';
+import { COMPILED_PLAN_PATH, compilePlan, writeCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
 import { startDynalite, useStateTable, type LocalDynamo } from '../support/dynalite.ts';
 import { silentLogger } from '../shared/run/fixtures.ts';
-import { alarmEvent, consoleStart, CORE_DB_ALARM, EXAMPLE_PLAN_FILE, EXECUTION_ID, EXECUTION_START } from '../shared/run/fixtures.ts';
+import { alarmEvent, compiledExamplePlan, consoleStart, CORE_DB_ALARM, EXAMPLE_PLAN_FILE, EXECUTION_ID, EXECUTION_START } from '../shared/run/fixtures.ts';
 import { lambdaContext, withLogs } from './lambda.ts';
 
 const context = lambdaContext('prepare-run');
 const event = (input: unknown, executionStartedAt = EXECUTION_START) => ({ input, executionId: EXECUTION_ID, executionStartedAt });
 let dir: string;
 let local: LocalDynamo;
+/** The example plan, compiled: the packaged plan PLAN_FILE points at. */
+let packaged: { file: string; remove(): void };
 
 describe('functions/prepare-run', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'dr-prepare-'));
     local = await startDynalite();
+    packaged = await compiledExamplePlan();
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
+    packaged?.remove();
     await local.stop();
   });
   beforeEach(() => {
-    process.env.PLAN_FILE = EXAMPLE_PLAN_FILE;
+    process.env.PLAN_FILE = packaged.file;
     useStateTable(local);
-    resetPackagedPlan();
   });
   afterEach(() => {
     delete process.env.PLAN_FILE;
     delete process.env.LAMBDA_TASK_ROOT;
     vi.unstubAllEnvs();
-    resetPackagedPlan();
   });
 
   it('records the run in the state table under its incident, with a pointer from its execution', async () => {
@@ -43,7 +45,7 @@ describe('functions/prepare-run', () => {
     const state = await handler(event(consoleStart()), context);
     // Assess
     const pointer = await local.ddb.send(new GetCommand({ TableName: local.tableName, Key: { id: `execution#${EXECUTION_ID}`, sk: 'run' } }));
-    expect(pointer.Item).toMatchObject({ incidentId: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', startedAt: EXECUTION_START });
+    expect(pointer.Item).toMatchObject({ incidentId: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', incidentStartedAt: EXECUTION_START });
     expect(state.run).toMatchObject({ incidentId: EXECUTION_ID, resumeOf: null });
     expect(state.lock).toEqual({ cooldownMinutes: 60, ignoreCooldown: false, expiresAt: '2026-12-01T01:05:00.000Z' });
   });
@@ -52,9 +54,9 @@ describe('functions/prepare-run', () => {
     // Prepare: an earlier run of region-outage recovered tier 1 and failed in tier 2.
     const first = `${EXECUTION_ID}-first`;
     const deps = { ddb: local.ddb, tableName: local.tableName, now: () => new Date(), logger: silentLogger() };
-    await recordRunStart(deps, { incidentId: first, executionId: first, plan: 'dataset-platform', scenario: 'region-outage', startedAt: '2026-11-29T00:40:00.000Z' });
+    await recordRunStart(deps, { incidentId: first, executionId: first, plan: 'dataset-platform', scenario: 'region-outage', incidentStartedAt: '2026-11-29T00:40:00.000Z' });
     const result = (id: string, tier: string, status: ComponentResult['status']): ComponentResult => ({
-      id, tier, type: 'x', status, startedAt: '2026-11-29T00:45:00.000Z', finishedAt: '2026-11-29T00:55:00.000Z', attempts: 1, checks: 1, lastStatus: null, observations: {}, error: null, verification: [],
+      id, tier, type: 'x', status, startedAt: '2026-11-29T00:45:00.000Z', finishedAt: '2026-11-29T00:55:00.000Z', attempts: 1, polls: 1, lastStatus: null, observations: {}, error: null, verification: [],
     });
     for (const [id, tier, status] of [['core-database', 'tier-1', 'recovered'], ['authentication', 'tier-1', 'recovered'], ['api-gateway', 'tier-1', 'recovered'], ['cache-server', 'tier-2', 'failed']] as const) {
       await recordComponentResult(deps, { incidentId: first, executionId: first, result: result(id, tier, status) });
@@ -62,7 +64,7 @@ describe('functions/prepare-run', () => {
     // Act
     const state = await handler(event(consoleStart({ mode: 'unplanned', resumeOf: first })), context);
     // Assess
-    expect(state.run).toMatchObject({ incidentId: first, resumeOf: first, startedAt: '2026-11-29T00:40:00.000Z' });
+    expect(state.run).toMatchObject({ incidentId: first, resumeOf: first, incidentStartedAt: '2026-11-29T00:40:00.000Z' });
     expect(state.carried.map((c) => [c.id, c.status, c.observations.recoveredBy])).toEqual([
       ['core-database', 'recovered', first], ['authentication', 'recovered', first], ['api-gateway', 'recovered', first],
     ]);
@@ -82,25 +84,28 @@ describe('functions/prepare-run', () => {
     // Act
     const state = await handler(event(consoleStart()), context);
     // Assess
-    expect(state.run).toMatchObject({ executionId: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', mode: 'planned', startedAt: EXECUTION_START });
+    expect(state.run).toMatchObject({ executionId: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', mode: 'planned', incidentStartedAt: EXECUTION_START });
     expect(state.tiers.map((t) => t.id)).toEqual(['tier-1', 'tier-2', 'tier-3', 'tier-4']);
     expect(state).toMatchObject({ tierIndex: 0, tierCount: 4, status: 'running', results: { tiers: [], components: [] } });
   });
 
   it('resolves a relative PLAN_FILE against LAMBDA_TASK_ROOT', async () => {
-    process.env.LAMBDA_TASK_ROOT = path.dirname(path.dirname(EXAMPLE_PLAN_FILE));
-    process.env.PLAN_FILE = 'examples/dataset-platform.plan.yml';
+    const taskRoot = path.join(dir, 'task');
+    writeCompiledPlan(path.join(taskRoot, COMPILED_PLAN_PATH), await compilePlan(EXAMPLE_PLAN_FILE));
+    process.env.LAMBDA_TASK_ROOT = taskRoot;
+    process.env.PLAN_FILE = COMPILED_PLAN_PATH;
     const state = await handler(event(consoleStart()), context);
     expect(state.run.plan).toBe('dataset-platform');
   });
 
-  it('reads another plan after resetPackagedPlan', async () => {
+  it('reads another plan when PLAN_FILE points at another compiled plan', async () => {
     // Prepare
     await handler(event(consoleStart()), context);
     const other = path.join(dir, 'other.plan.yml');
     writeFileSync(other, readFileSync(EXAMPLE_PLAN_FILE, 'utf8').replace('name: dataset-platform', 'name: other-platform'));
-    process.env.PLAN_FILE = other;
-    resetPackagedPlan();
+    const compiled = path.join(dir, 'other.plan.json');
+    writeCompiledPlan(compiled, await compilePlan(other));
+    process.env.PLAN_FILE = compiled;
     // Act
     const state = await handler(event(consoleStart()), context);
     // Assess
@@ -109,7 +114,7 @@ describe('functions/prepare-run', () => {
 
   it('starts the scenario an alarm event triggers', async () => {
     const state = await handler(event(alarmEvent(CORE_DB_ALARM), '2019-10-02T17:04:42.000Z'), context);
-    expect(state.run).toMatchObject({ scenario: 'database-failure', trigger: { kind: 'alarm', by: CORE_DB_ALARM }, startedAt: '2019-10-02T17:04:40.989Z' });
+    expect(state.run).toMatchObject({ scenario: 'database-failure', trigger: { kind: 'alarm', by: CORE_DB_ALARM }, incidentStartedAt: '2019-10-02T17:04:40.989Z' });
   });
 
   it.each([
@@ -125,8 +130,9 @@ describe('functions/prepare-run', () => {
   });
 
   it('fails with PlanValidationError when the packaged plan is invalid', async () => {
-    const broken = path.join(dir, 'broken.plan.yml');
-    writeFileSync(broken, 'apiVersion: dr-autopilot/v1\nname: broken\n');
+    // The broken plan packaged as JSON but not compiled (no format): the functions refuse it.
+    const broken = path.join(dir, 'broken.plan.json');
+    writeFileSync(broken, JSON.stringify({ apiVersion: 'dr-autopilot/v1', name: 'broken' }));
     process.env.PLAN_FILE = broken;
     await expect(handler(event(consoleStart()), context)).rejects.toMatchObject({ name: 'PlanValidationError' });
   });
@@ -139,7 +145,7 @@ describe('functions/prepare-run', () => {
       ['POWERTOOLS_LOGGER_LOG_EVENT=true', { POWERTOOLS_LOGGER_LOG_EVENT: 'true' }],
     ])('say what was prepared but never the whole event (%s)', async (_, extraEnv) => {
       // Prepare
-      const logs = await withLogs({ POWERTOOLS_LOG_LEVEL: 'INFO', PLAN_FILE: EXAMPLE_PLAN_FILE, ...extraEnv }, () => import('../../functions/prepare-run.ts'));
+      const logs = await withLogs({ POWERTOOLS_LOG_LEVEL: 'INFO', PLAN_FILE: packaged.file, ...extraEnv }, () => import('../../functions/prepare-run.ts'));
       try {
         // Act
         await logs.module.handler(event(consoleStart({ reason: `failover drill ${marker}` })), context);

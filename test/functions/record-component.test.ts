@@ -16,7 +16,7 @@ const action: ActionRecord = {
   state: {},
   observations: { runningCount: 3, desiredCount: 3 },
   attempts: 1,
-  checks: 5,
+  polls: 5,
   awaitingConfirmation: false,
   finishedAt: '2026-11-29T01:10:30.000Z',
 };
@@ -51,7 +51,7 @@ describe('functions/record-component', () => {
 
   it("records a recovered component from the branch's state (run, component, action)", async () => {
     const result = await handler({ run: state.run, component: auth, action } as never, context);
-    expect(result).toMatchObject({ id: 'authentication', tier: 'tier-1', status: 'recovered', startedAt: action.startedAt, finishedAt: action.finishedAt, checks: 5, error: null });
+    expect(result).toMatchObject({ id: 'authentication', tier: 'tier-1', status: 'recovered', startedAt: action.startedAt, finishedAt: action.finishedAt, polls: 5, error: null });
   });
 
   it('records the error the state machine caught', async () => {

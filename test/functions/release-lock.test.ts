@@ -3,14 +3,14 @@ import type { RunContext } from '../../shared/run/types.ts';
 import { acquireRecoveryLock, readLock, type ExecutionStatusChangeEvent, type ReleaseLockEvent } from '../../shared/state/lock.ts';
 import type { StateDeps } from '../../shared/state/table.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
-import { EXAMPLE_PLAN_FILE, exampleRun, silentLogger } from '../shared/run/fixtures.ts';
+import { compiledExamplePlan, exampleRun, silentLogger } from '../shared/run/fixtures.ts';
 import { lambdaContext } from './lambda.ts';
 
 const context = lambdaContext('release-lock');
-const PLAN = 'dataset-platform'; // the packaged plan (examples/dataset-platform.plan.yml)
+const PLAN = 'dataset-platform'; // the packaged plan (examples/dataset-platform.plan.yml, compiled)
 const exec = (name: string) => `arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-prod-failover:${name}`;
 
-/** formats.md 1.2, the failed-execution sample verbatim [V], for another execution ARN and status. */
+/** AWS's failed-execution sample (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html), verbatim but for the execution ARN and status. */
 function statusEvent(executionArn: string, status = 'FAILED'): Record<string, unknown> & { detail: Record<string, unknown> } {
   return {
     version: '0',
@@ -42,6 +42,8 @@ let local: LocalDynamo;
 let deps: StateDeps;
 let handler: Release;
 let run: RunContext;
+/** The example plan, compiled: the packaged plan PLAN_FILE points at. */
+let packaged: { file: string; remove(): void };
 
 /** The example plan's lock, taken by `name` (each test releases what it took). */
 async function lockedBy(name: string) {
@@ -51,16 +53,18 @@ async function lockedBy(name: string) {
 describe('functions/release-lock', () => {
   beforeAll(async () => {
     local = await startDynalite();
+    packaged = await compiledExamplePlan();
     deps = { ddb: local.ddb, tableName: local.tableName, now: () => new Date(), logger: silentLogger() };
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', local.endpoint);
     vi.stubEnv('STATE_TABLE_NAME', local.tableName);
-    vi.stubEnv('PLAN_FILE', EXAMPLE_PLAN_FILE);
+    vi.stubEnv('PLAN_FILE', packaged.file);
     vi.resetModules();
     handler = (await import('../../functions/release-lock.ts')).handler as unknown as Release;
     run = (await exampleRun()).run;
   });
   afterAll(async () => {
     vi.unstubAllEnvs();
+    packaged?.remove();
     await local.stop();
   });
 

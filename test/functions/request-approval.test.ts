@@ -1,12 +1,11 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/request-approval.ts';
 import type { ApprovalRequest } from '../../shared/run/approval.ts';
 import type { RunState } from '../../shared/run/types.ts';
-import { resetPackagedPlan } from '../../shared/runtime/plan.ts';
-import { consoleStart, EXAMPLE_PLAN_FILE, exampleRun } from '../shared/run/fixtures.ts';
+import { compiledExamplePlan, consoleStart, exampleRun } from '../shared/run/fixtures.ts';
 import { lambdaContext, withLogs } from './lambda.ts';
 
 const sns = mockClient(SNSClient);
@@ -16,6 +15,8 @@ const TOPIC = 'arn:aws:sns:ap-northeast-3:123456789012:dr-autopilot-prod-interna
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf3h-secret-approval-token';
 
 let state: RunState;
+/** The example plan, compiled: the packaged plan PLAN_FILE points at. */
+let packaged: { file: string; remove(): void };
 /** The state machine's payload: `$.run`, `$.tiers`, `$.approval` and `$$.Task.Token`. */
 const event = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
   run: state.run,
@@ -28,6 +29,10 @@ const event = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
 describe('functions/request-approval', () => {
   beforeAll(async () => {
     state = await exampleRun(consoleStart({ mode: 'unplanned' }));
+    packaged = await compiledExamplePlan();
+  });
+  afterAll(() => {
+    packaged?.remove();
   });
   beforeEach(() => {
     sns.reset();
@@ -35,13 +40,11 @@ describe('functions/request-approval', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'msg-42' });
     cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'replicaLag', Timestamps: [new Date()], Values: [7] }] });
     process.env.INTERNAL_TOPIC_ARN = TOPIC;
-    process.env.PLAN_FILE = EXAMPLE_PLAN_FILE;
-    resetPackagedPlan();
+    process.env.PLAN_FILE = packaged.file;
   });
   afterEach(() => {
     delete process.env.INTERNAL_TOPIC_ARN;
     delete process.env.PLAN_FILE;
-    resetPackagedPlan();
     sns.reset();
     cloudwatch.reset();
   });
@@ -70,7 +73,6 @@ describe('functions/request-approval', () => {
 
   it('still publishes, with the RPO class only, when the packaged plan cannot be read', async () => {
     process.env.PLAN_FILE = '/nonexistent/plan.yml';
-    resetPackagedPlan();
     await handler(event(), context);
     expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message).toContain('may be lost [RPO class transaction]');
   });

@@ -43,7 +43,7 @@ describe('functions/start-action', () => {
       done: false,
       nextCheckSeconds: 120,
       attempts: 2,
-      checks: 0,
+      polls: 0,
       awaitingConfirmation: false,
     });
   });

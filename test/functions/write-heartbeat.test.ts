@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { POSTGRES_CHECK_TYPES, type CheckType } from '../../shared/checks/schema.ts';
 import type { ScheduledSummary } from '../../shared/checks/postgres/scheduled.ts';
+import { compilePlan, writeCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
 import { startPostgres, type SingleServer } from '../../shared/tools/local/postgres.ts';
 import { EXAMPLE_PLAN_FILE } from '../shared/run/fixtures.ts';
 import { lambdaContext, withLogs } from './lambda.ts';
@@ -25,7 +26,7 @@ let sql: pg.Client;
 let dir: string;
 let plans = 0;
 
-/** The example plan with exactly `databases` (by component id), written where PLAN_FILE can point. */
+/** The example plan with exactly `databases` (by component id), validated and compiled where PLAN_FILE can point. */
 async function planWith(databases: Record<string, { primarySecretArn: string }>): Promise<string> {
   const plan = parse(await readFile(EXAMPLE_PLAN_FILE, 'utf8')) as { components: { id: string; database?: unknown; checks?: { type: string }[] }[] };
   for (const component of plan.components) {
@@ -35,8 +36,11 @@ async function planWith(databases: Record<string, { primarySecretArn: string }>)
     if (!db) component.checks = component.checks?.filter((c) => !POSTGRES_CHECK_TYPES.includes(c.type as CheckType));
     if (db) component.database = { ...db, recoverySecretArn: RECOVERY, criticalTables: ['public.transactions'] };
   }
-  const file = path.join(dir, `plan-${++plans}.yml`);
-  await writeFile(file, stringify(plan));
+  const source = path.join(dir, `plan-${++plans}.yml`);
+  await writeFile(source, stringify(plan));
+  // Compiled as packaging compiles it (validated first): the functions read only compiled plans.
+  const file = source.replace(/\.yml$/, '.json');
+  writeCompiledPlan(file, await compilePlan(source));
   return file;
 }
 

@@ -13,7 +13,9 @@ import { FUNCTION_HANDLERS } from '../../shared/tools/local/handlers.ts';
 import { runLocal } from '../../shared/tools/local/state-machine.ts';
 import { withVirtualClock } from '../../shared/tools/local/virtual-clock.ts';
 import type { RunSummary } from '../../shared/run/types.ts';
-import { packagedPlan, resetPackagedPlan } from '../../shared/runtime/plan.ts';
+import { packagedPlan } from '../../shared/runtime/plan.ts';
+import { preloadComponentTypes } from '../../shared/tools/local/preload.ts';
+import { compilePlan, writeCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
 
 // A plan of three tiers: two ECS services in parallel, then one more, then a manual step.
 const plan = {
@@ -101,6 +103,7 @@ interface Outcome {
 
 async function run(input: unknown, answer?: (state: string) => Promise<unknown>, executionName = 'test-run', startAt = START): Promise<Outcome> {
   await packagedPlan(); // loaded before the clock is faked: no file I/O during the run
+  await preloadComponentTypes((await packagedPlan()).components.map((c) => c.type));
   return withVirtualClock(startAt, async () => {
     const execution = runLocal(input, {
       region: 'eu-central-1',
@@ -130,10 +133,12 @@ async function run(input: unknown, answer?: (state: string) => Promise<unknown>,
 }
 
 describe('failover state machine (the deployable definition in aws-local-stepfunctions)', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
+    // The plan as packaging compiles it (validated, defaults applied) is what the handlers read.
     dir = mkdtempSync(path.join(tmpdir(), 'dr-sm-'));
     writeFileSync(path.join(dir, 'plan.yml'), stringify(plan));
-    process.env.PLAN_FILE = path.join(dir, 'plan.yml');
+    writeCompiledPlan(path.join(dir, 'plan.json'), await compilePlan(path.join(dir, 'plan.yml')));
+    process.env.PLAN_FILE = path.join(dir, 'plan.json');
     process.env.INTERNAL_TOPIC_ARN = 'arn:aws:sns:eu-central-1:000000000000:dr-internal';
   });
   afterAll(() => {
@@ -141,7 +146,6 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     delete process.env.PLAN_FILE;
   });
   beforeEach(async () => {
-    resetPackagedPlan();
     ecs.reset();
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });

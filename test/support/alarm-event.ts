@@ -1,4 +1,5 @@
-/** An EventBridge "CloudWatch Alarm State Change" event as AWS delivers it (formats.md 1.1 (a), renamed). */
+/** An EventBridge "CloudWatch Alarm State Change" event as AWS delivers it (AWS's metric-alarm sample, renamed:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html). */
 export function alarmEvent(alarmName: string, value: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', timestamp: string, region: string) {
   return {
     version: '0',

@@ -70,7 +70,7 @@ const writable: CheckRunner<'postgres-writable'> = (ctx) =>
 
 const tables: CheckRunner<'postgres-tables'> = (ctx, spec) =>
   onRecoveredDatabase(ctx, async (sql, database, component): Promise<CheckOutcome> => {
-    const incident = ctx.run.startedAt;
+    const incident = ctx.run.incidentStartedAt;
     const manifest = await newestManifestBefore(ctx.state, ctx.run.plan, component.id, incident);
     if (!manifest) {
       return { status: 'failed', detail: `no manifest of ${component.id} taken before the incident started (${incident}): is write-manifest running against the primary?` };
@@ -157,7 +157,7 @@ const replication: CheckRunner<'postgres-replication'> = (ctx, spec) =>
 
 const rpoHeartbeat: CheckRunner<'rpo-heartbeat'> = (ctx) =>
   onRecoveredDatabase(ctx, async (sql, database): Promise<CheckOutcome> => {
-    const incident = new Date(ctx.run.startedAt);
+    const incident = new Date(ctx.run.incidentStartedAt);
     const last = await newestHeartbeat(sql);
     const interval = database.heartbeatIntervalSeconds;
     if (!last) {

@@ -1,9 +1,10 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
-import { z } from 'zod';
+import { _default, boolean, int, maximum, minimum, minLength, number, object, pipe, regex, string, transform, union, type output } from 'zod/mini';
 import { InvalidInputError } from '../../errors.ts';
 import type { PostgresConnector, SqlClient } from '../types.ts';
 import { sqlState } from './sql.ts';
+import '../../run/schema-messages.ts';
 
 /**
  * A database secret as RDS and Secrets Manager's rotation templates write it (extra keys such as
@@ -12,19 +13,16 @@ import { sqlState } from './sql.ts';
  * connection requires TLS with a verified certificate (in Lambda, NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem
  * makes Node trust the RDS certificate authorities).
  */
-export const postgresSecret = z.object({
-  host: z.string().min(1),
-  port: z
-    .union([z.number().int(), z.string().regex(/^\d+$/)])
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(65_535))
-    .default(5432),
-  username: z.string().min(1),
-  password: z.string().min(1),
-  dbname: z.string().min(1).default('postgres'),
-  ssl: z.boolean().default(true),
+export const postgresSecret = object({
+  host: string().check(minLength(1)),
+  // zod/mini (not zod): the heartbeat writer and the checks stay small (zod's full API adds ≈ 440 KiB).
+  port: _default(pipe(union([int(), string().check(regex(/^\d+$/))]), pipe(transform(Number), number().check(minimum(1), maximum(65_535)))), 5432),
+  username: string().check(minLength(1)),
+  password: string().check(minLength(1)),
+  dbname: _default(string().check(minLength(1)), 'postgres'),
+  ssl: _default(boolean(), true),
 });
-export type PostgresSecret = z.infer<typeof postgresSecret>;
+export type PostgresSecret = output<typeof postgresSecret>;
 
 export interface ConnectOptions {
   /** Time to open the connection (TCP, TLS, authentication). Default 10 s. */

@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidInputError } from '../../errors.ts';
+import { manifestKey } from '../../state/keys.ts';
 import { expirationAfterDays, type StateDeps } from '../../state/table.ts';
 import type { SqlClient } from '../types.ts';
 import { checksumTable, describeTable, type ColumnSpec, type TableChecksum } from './checksum.ts';
@@ -30,7 +31,7 @@ export interface Manifest {
 
 export const MANIFEST_RETENTION_DAYS = 30;
 
-const manifestId = (plan: string, component: string) => `manifest#${plan}#${component}`;
+const manifestId = manifestKey;
 
 /** Session-level advisory lock key: one manifest of a database at a time (released when the connection ends). */
 const MANIFEST_LOCK = "hashtext('dr_autopilot.manifest')";

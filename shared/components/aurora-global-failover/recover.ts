@@ -7,7 +7,8 @@ import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from '
 
 /**
  * Makes the secondary-region Aurora cluster the global writer: SwitchoverGlobalCluster when planned
- * (all secondaries synchronise first; the old primary becomes a read-only secondary: aws-behaviour.md),
+ * (all secondaries synchronise first; the old primary becomes a read-only secondary:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverGlobalCluster.html),
  * FailoverGlobalCluster with AllowDataLoss when not.
  *
  * Split-brain guard (unplanned): before the failover, the current writer member (DescribeGlobalClusters,
@@ -16,8 +17,8 @@ import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from '
  * deleting, inaccessible-encryption-credentials*, *-failed: fail closed on the rest), the failover is
  * refused with SplitBrainRiskError, unless the run was approved with force: then it goes on, because
  * FailoverGlobalCluster itself moves the writer role. What Aurora does with a reachable old writer on a
- * failover is not in aws-behaviour.md (the Aurora User Guide and the failover launch blog, its sources
- * [AUG] [BLOG-GDF], describe demoting it to a secondary; unconfirmed here), so the action checks the
+ * failover is unconfirmed (the Aurora User Guide describes demoting it to a secondary:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html), so the action checks the
  * outcome instead: done only when no operation is in flight and exactly one member IsWriter, the target.
  * A region that does not answer (timeout, network error, HTTP 5xx) is the outage: go on. Throttling and
  * busy errors are retried; DBClusterNotFoundFault means there is no writer to guard against; any other
@@ -149,7 +150,7 @@ function progress(ctx: Ctx, done: boolean, status: string, state: JsonObject, wr
   };
 }
 
-export const auroraGlobalFailover: RecoveryAction<'aurora-global-failover'> = {
+export const recover: RecoveryAction<'aurora-global-failover'> = {
   type: 'aurora-global-failover',
   oneWay: true,
   defaultExpectedSeconds: EXPECTED_SECONDS,

@@ -113,7 +113,7 @@ function progress(ctx: Ctx, state: JsonObject, job: RestoreJob): ActionProgress 
 }
 
 /** Restores the protected resource's newest recovery point from before the incident, from the secondary region's vault. */
-export const backupRestore: RecoveryAction<'backup-restore'> = {
+export const recover: RecoveryAction<'backup-restore'> = {
   type: 'backup-restore',
   defaultExpectedSeconds: EXPECTED_SECONDS,
   async start(ctx) {

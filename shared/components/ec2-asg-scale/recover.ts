@@ -58,7 +58,7 @@ function progress(ctx: Ctx, group: AutoScalingGroup): ActionProgress {
 }
 
 /** Sets the secondary region's Auto Scaling group to the plan's sizes; done when enough instances are in service. */
-export const ec2AsgScale: RecoveryAction<'ec2-asg-scale'> = {
+export const recover: RecoveryAction<'ec2-asg-scale'> = {
   type: 'ec2-asg-scale',
   defaultExpectedSeconds: EXPECTED_SECONDS,
   async start(ctx) {

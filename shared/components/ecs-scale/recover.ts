@@ -43,7 +43,7 @@ function progress(ctx: Ctx, svc: Service): ActionProgress {
 }
 
 /** Scales the secondary region's ECS service to the plan's count; done when it runs that many and is steady. */
-export const ecsScale: RecoveryAction<'ecs-scale'> = {
+export const recover: RecoveryAction<'ecs-scale'> = {
   type: 'ecs-scale',
   defaultExpectedSeconds: 120,
   async start(ctx) {

@@ -94,7 +94,7 @@ async function mapFailoverError(ctx: Ctx, error: unknown) {
 }
 
 /** Makes the secondary region's replication group the primary of the ElastiCache global datastore. */
-export const elasticacheGlobalFailover: RecoveryAction<'elasticache-global-failover'> = {
+export const recover: RecoveryAction<'elasticache-global-failover'> = {
   type: 'elasticache-global-failover',
   defaultExpectedSeconds: EXPECTED_SECONDS,
   async start(ctx) {

@@ -61,7 +61,7 @@ export function functionErrorOf(functionError: string, payload: Uint8Array | und
 }
 
 /** Invokes the customer's function synchronously; done when it returns without a function error. */
-export const lambdaInvoke: RecoveryAction<'lambda-invoke'> = {
+export const recover: RecoveryAction<'lambda-invoke'> = {
   type: 'lambda-invoke',
   defaultExpectedSeconds: EXPECTED_SECONDS,
   async start(ctx): Promise<ActionProgress> {

@@ -5,7 +5,7 @@ import type { RecoveryAction } from '../types.ts';
  * then waits on a task token (request-confirmation publishes the request to the internal topic) until
  * an operator confirms with `dr-autopilot approve --token T`, or the component's timeout denies it.
  */
-export const manual: RecoveryAction<'manual'> = {
+export const recover: RecoveryAction<'manual'> = {
   type: 'manual',
   defaultExpectedSeconds: 1,
   async start(ctx) {

@@ -95,7 +95,7 @@ function progress(ctx: Ctx, db: DBInstance, state: JsonObject): ActionProgress {
 }
 
 /** Restores the source to a new instance: to the grid point before the incident, or to the latest restorable time. */
-export const rdsPointInTimeRestore: RecoveryAction<'rds-point-in-time-restore'> = {
+export const recover: RecoveryAction<'rds-point-in-time-restore'> = {
   type: 'rds-point-in-time-restore',
   defaultExpectedSeconds: EXPECTED_SECONDS,
   async start(ctx) {
@@ -154,7 +154,7 @@ export const rdsPointInTimeRestore: RecoveryAction<'rds-point-in-time-restore'> 
   },
   async check(ctx, state) {
     // Still waiting for the restore point to become restorable: try to start again (idempotent).
-    if (state.waitingForRestorePoint === true) return rdsPointInTimeRestore.start(ctx);
+    if (state.waitingForRestorePoint === true) return recover.start(ctx);
     const db = await findInstance(ctx, ctx.component.params.targetDbInstanceIdentifier);
     if (!db) throw new UnexpectedStateError(`restore target ${ctx.component.params.targetDbInstanceIdentifier} has disappeared`);
     return progress(ctx, db, state);

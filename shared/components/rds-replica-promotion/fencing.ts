@@ -13,8 +13,8 @@ import type { ActionContext } from '../types.ts';
  *   down" is up); DBInstanceNotFoundFault means there is no old primary to fence; anything else
  *   (AccessDenied…) fails closed: a permission problem must not pass for an outage.
  * - Isolated = its VpcSecurityGroups are exactly fencing.isolationSecurityGroupIds, each `active`
- *   (the only documented status: aws-behaviour.md, DescribeDBInstances).
- * - RDS can't stop an instance that has read replicas (aws-behaviour.md, StopDBInstance; the error
+ *   (the only documented status: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_VpcSecurityGroupMembership.html).
+ * - RDS can't stop an instance that has read replicas (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html; the error
  *   code for it is unconfirmed): StopDBInstance is not sent while the old primary lists one.
  */
 

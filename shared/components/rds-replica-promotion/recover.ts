@@ -20,7 +20,7 @@ import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from '
  *   action can't make a planned promotion safe with that setting (nothing in AWS failed, so not
  *   ActionFailedError). A primary region that does not answer is AwsTransientError (retried): a
  *   planned run can't go on without fencing; an outage calls for an unplanned scenario.
- * - RDS can't stop an instance that has read replicas (aws-behaviour.md, StopDBInstance), so `stop`
+ * - RDS can't stop an instance that has read replicas (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html), so `stop`
  *   can fence before the promotion only a primary that lists none; otherwise use `isolate`.
  * - After the promotion: fence the old primary where its region answers (stop, or isolate, unless
  *   already so; `stopping` counts as under way) and report done only when it is fenced and the
@@ -213,7 +213,7 @@ async function promote(ctx: Ctx, previous: JsonObject): Promise<ActionProgress> 
   };
 }
 
-export const rdsReplicaPromotion: RecoveryAction<'rds-replica-promotion'> = {
+export const recover: RecoveryAction<'rds-replica-promotion'> = {
   type: 'rds-replica-promotion',
   oneWay: true,
   defaultExpectedSeconds: EXPECTED_SECONDS,

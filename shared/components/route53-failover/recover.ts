@@ -118,7 +118,7 @@ async function upsertRecord(ctx: Ctx): Promise<string | null> {
  * Fails DNS over to the secondary: by inverting the primary's health check (the data plane then answers
  * with the secondary by itself) or by UPSERTing the record. Done when TestDNSAnswer returns the expected answer.
  */
-export const route53Failover: RecoveryAction<'route53-failover'> = {
+export const recover: RecoveryAction<'route53-failover'> = {
   type: 'route53-failover',
   defaultExpectedSeconds: 60,
   async start(ctx) {

@@ -72,7 +72,7 @@ function progress(ctx: Ctx, state: JsonObject, value: string | null): ActionProg
  * Points readers at the replica bucket (the SSM parameter the application reads), after checking the
  * replica is versioned, encrypted and replicates back. Everything runs in the secondary region.
  */
-export const s3Failover: RecoveryAction<'s3-failover'> = {
+export const recover: RecoveryAction<'s3-failover'> = {
   type: 's3-failover',
   defaultExpectedSeconds: 10,
   async start(ctx) {

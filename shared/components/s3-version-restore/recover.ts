@@ -143,7 +143,7 @@ function progress(ctx: Ctx, state: State): ActionProgress {
  * copy (not before every page), and not at all when nothing needs copying or a re-run finds an
  * earlier run's copies (the restore is under way: its guard already ran).
  */
-export const s3VersionRestore: RecoveryAction<'s3-version-restore'> = {
+export const recover: RecoveryAction<'s3-version-restore'> = {
   type: 's3-version-restore',
   oneWay: true,
   defaultExpectedSeconds: 30,

@@ -2,7 +2,6 @@ import { userInfo } from 'node:os';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Command, CommanderError, Option } from 'commander';
 import { answerTask } from './answer-task.ts';
-import { drillCommand } from '../drill/command.ts';
 import { INJECT_HELP } from '../drill/inject.ts';
 import { InvalidInputError, PlanValidationError } from '../../errors.ts';
 import { loadPlanFile } from '../../plan/load.ts';
@@ -110,6 +109,9 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
     .option('--json', 'print report.json instead of progress lines')
     .option('--with-postgres', "run the plan's replicated database component against a real local PostgreSQL primary + standby (its checks and measured RPO)")
     .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean; withPostgres?: boolean }) => {
+      // Loaded only for `drill`: approve, reject and validate never load the simulator, the local
+      // state machine or their libraries (an operator answering an approval needs none of them).
+      const { drillCommand } = await import('../drill/command.ts');
       const code = await drillCommand(opts, { ...io, tty: io === stdio && process.stdout.isTTY ? process.stdout : undefined });
       if (code !== 0) throw new Exit(code);
     });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * report.json of a drill, as a zod 4 schema: the contract in ../shared/design/contracts.md
- * ("Drill report") plus what the drill adds (report.ts DrillReport: each component's lastStatus and
+ * report.json of a drill, as a zod 4 schema: the contract in README.md#offline-drill
+ * ("Report") plus what the drill adds (report.ts DrillReport: each component's lastStatus and
  * retries, the injected faults, the simulated resources' final state). Objects are strict, so a field
  * added to the report without being added here (and to the contract) is caught.
  */

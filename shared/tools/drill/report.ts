@@ -1,7 +1,7 @@
 import type { CheckResult } from '../../checks/types.ts';
 import type { ComponentResult, RpoResult, RunSummary, TierResult } from '../../run/types.ts';
 
-/** report.json: the contract in ../shared/design/contracts.md, plus what the drill adds. */
+/** report.json: the contract in README.md#offline-drill ("Report"), plus what the drill adds. */
 export interface DrillReport {
   plan: string;
   scenario: string;

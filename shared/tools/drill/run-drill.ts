@@ -13,7 +13,9 @@ import { scenarioForAlarm } from '../../plan/recovery-order.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { alarmEvent, normaliseTimestamp } from '../../run/input.ts';
 import type { ActionRecord, ApprovalState, ComponentTask, RunSummary } from '../../run/types.ts';
-import { packagedPlan, resetPackagedPlan } from '../../runtime/plan.ts';
+import { packagedPlan } from '../../runtime/plan.ts';
+import { preloadComponentTypes } from '../local/preload.ts';
+import { writeTempCompiledPlan } from '../deploy/compiled-plan.ts';
 import type { DrillReport } from './report.ts';
 import { parseChatbotMessage, readableMessage } from '../../notify/chatbot.ts';
 import { simulatedFetch } from './simulator/http.ts';
@@ -138,14 +140,21 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const resume = (options.faults ?? []).some((f) => f.kind === 'resume');
 
   const env = { ...process.env };
-  process.env.PLAN_FILE = options.planFile;
+  // The handlers read the plan as packaged: compiled to JSON (the same compile as packaging), in a
+  // temp file of this drill's own (packagedPlan caches per path, so each drill reads its own plan).
+  const compiled = writeTempCompiledPlan(plan, options.planFile);
+  process.env.PLAN_FILE = compiled.file;
   process.env.INTERNAL_TOPIC_ARN = `arn:aws:sns:${REGION_OF_AUTOMATION(plan)}:000000000000:dr-autopilot-drill-internal`;
   process.env.EXTERNAL_TOPIC_ARN = `arn:aws:sns:${REGION_OF_AUTOMATION(plan)}:000000000000:dr-autopilot-drill-external`;
   // An external notice that would carry an identifier fails the drill's notify task loudly instead of being scrubbed.
   process.env.NOTICE_STRICT_REDACTION = 'true';
   process.env.AWS_REGION = REGION_OF_AUTOMATION(plan);
-  resetPackagedPlan();
-  await packagedPlan(); // read before the clock is faked
+  try {
+    await packagedPlan(); // read before the clock is faked; cached, so the file can go
+    await preloadComponentTypes(plan.components.map((c) => c.type));
+  } finally {
+    compiled.remove();
+  }
   // The state table (lock, run records, idempotency) on a local DynamoDB server, started in real time.
   const dynamodb = await startLocalDynamoDb('dr-autopilot-drill-state', REGION_OF_AUTOMATION(plan));
   process.env.STATE_TABLE_NAME = dynamodb.tableName;
@@ -404,7 +413,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     routed.restore();
     await database?.stop();
     await dynamodb.stop();
-    for (const key of ['STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED', 'EXTERNAL_TOPIC_ARN', 'NOTICE_STRICT_REDACTION'] as const) {
+    for (const key of ['PLAN_FILE', 'STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED', 'EXTERNAL_TOPIC_ARN', 'NOTICE_STRICT_REDACTION'] as const) {
       if (env[key] === undefined) delete process.env[key];
       else process.env[key] = env[key];
     }

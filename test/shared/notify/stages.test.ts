@@ -22,7 +22,7 @@ describe('shared/notify/stages', () => {
   it('run-started: trigger, scenario, severity and impact (tiers with their RTO deadlines); external estimates from the RTO targets', () => {
     const facts = noticeFacts('run-started', { run: state.run, tiers: state.tiers }, { now: minutesAfter(1), plan });
     expect(facts.severity).toBe('critical');
-    expect(facts.run).toMatchObject({ plan: 'dataset-platform', scenario: 'region-outage', mode: 'unplanned', startedAt: INCIDENT, trigger: { kind: 'console', by: 'oncall@example.com' } });
+    expect(facts.run).toMatchObject({ plan: 'dataset-platform', scenario: 'region-outage', mode: 'unplanned', incidentStartedAt: INCIDENT, trigger: { kind: 'console', by: 'oncall@example.com' } });
     expect(facts.internal.tiers.map((t) => [t.id, t.rtoTargetMinutes, t.dueAt])).toEqual([
       ['tier-1', 240, '2026-11-29T05:05:00.000Z'],
       ['tier-2', 480, '2026-11-29T09:05:00.000Z'],

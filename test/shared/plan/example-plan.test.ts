@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
 
-// The example plan must encode the customer's plan (../shared/seed/README.md) completely: these
+// The example plan must encode the customer's DR plan (the seed, kept outside this repository) completely: these
 // figures are copied from the seed, not from the example, so a drifting example fails here.
 const EXAMPLE = fileURLToPath(new URL('../../../examples/dataset-platform.plan.yml', import.meta.url));
 

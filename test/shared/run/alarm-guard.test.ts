@@ -4,6 +4,7 @@ import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../shared/aws/clients.ts';
+import { oneWayTypes } from '../../../shared/components/load.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import { assertTriggerStillAlarming } from '../../../shared/run/alarm-guard.ts';
 import { startComponent } from '../../../shared/run/component.ts';
@@ -57,7 +58,7 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
       input: { trigger: 'alarm', alarmName: ALARM, alarmArn: `arn:aws:cloudwatch:ap-northeast-3:123456789012:alarm:${ALARM}`, stateChangedAt: '2026-11-29T01:00:00Z' },
       executionId: 'arn:aws:states:ap-northeast-3:123456789012:execution:sm:x',
       executionStartedAt: '2026-11-29T01:00:05Z',
-    });
+    }, undefined, await oneWayTypes(plan.components.map((c) => c.type)));
     const db = state.tiers[0]!.components.find((c) => c.id === 'core-database')!;
     cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [composite('OK')] });
     rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dataset-db' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'dataset-db', DBInstanceStatus: 'stopped' }] });
@@ -81,7 +82,7 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
     // The summary of a run stopped this way is "aborted".
     const results: ComponentResult[] = state.tiers[0]!.components.map((c) => ({
       id: c.id, tier: c.tier, type: c.type, status: c.id === 'core-database' ? 'failed' : 'recovered',
-      startedAt: '2026-11-29T01:00:05Z', finishedAt: '2026-11-29T01:05:00Z', attempts: 1, checks: 0, lastStatus: null, observations: {},
+      startedAt: '2026-11-29T01:00:05Z', finishedAt: '2026-11-29T01:05:00Z', attempts: 1, polls: 0, lastStatus: null, observations: {},
       error: c.id === 'core-database' ? { name: 'RecoveryAbortedError', message: 'trigger alarm back to OK' } : null, verification: [],
     }));
     const summary = summariseRun(recordTier(state, results), new Date('2026-11-29T01:05:00Z'));

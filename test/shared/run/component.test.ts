@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { ActionTimedOutError, InvalidInputError } from '../../../shared/errors.ts';
-import { checkComponent, recordComponent, startComponent, type Deps } from '../../../shared/run/component.ts';
+import { recordComponent } from '../../../shared/run/component-outcome.ts';
+import { checkComponent, startComponent, type Deps } from '../../../shared/run/component.ts';
 import type { ActionRecord, ComponentTask, RunState } from '../../../shared/run/types.ts';
 import { componentOf, exampleRun, silentLogger } from './fixtures.ts';
 
@@ -39,7 +40,7 @@ const startedAction = (over: Partial<ActionRecord> = {}): ActionRecord => ({
   state: {},
   observations: { runningCount: 0, desiredCount: 3 },
   attempts: 1,
-  checks: 0,
+  polls: 0,
   awaitingConfirmation: false,
   ...over,
 });
@@ -71,7 +72,7 @@ describe('run/component', () => {
         state: {},
         observations: { runningCount: 0, desiredCount: 3 },
         attempts: 1,
-        checks: 0,
+        polls: 0,
         awaitingConfirmation: false,
       });
     });
@@ -109,7 +110,7 @@ describe('run/component', () => {
       ecs.on(DescribeServicesCommand).resolves({ services: [running] });
       const action = await startComponent(deps(), { run: state.run, component: auth });
       expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand);
-      expect(action).toMatchObject({ done: true, finishedAt: iso(0), startedAt: iso(0), attempts: 1, checks: 0 });
+      expect(action).toMatchObject({ done: true, finishedAt: iso(0), startedAt: iso(0), attempts: 1, polls: 0 });
     });
 
     it('waits for an operator on a manual step', async () => {
@@ -129,7 +130,7 @@ describe('run/component', () => {
     it('counts the check and waits the check interval while the action is under way', async () => {
       // Prepare
       ecs.on(DescribeServicesCommand).resolves({ services: [scaling] });
-      const previous = startedAction({ checks: 2, attempts: 2 });
+      const previous = startedAction({ polls: 2, attempts: 2 });
       // Act
       const action = await checkComponent(deps(at(180)), { run: state.run, component: auth, action: previous });
       // Assess
@@ -137,7 +138,7 @@ describe('run/component', () => {
         startedAt: previous.startedAt,
         deadline: previous.deadline,
         attempts: 2,
-        checks: 3,
+        polls: 3,
         done: false,
         nextCheckSeconds: 30,
         status: 'running 1/3, 1 deployment(s)',
@@ -150,7 +151,7 @@ describe('run/component', () => {
     it('is done, with finishedAt, when the action is', async () => {
       ecs.on(DescribeServicesCommand).resolves({ services: [running] });
       const action = await checkComponent(deps(at(300)), { run: state.run, component: auth, action: startedAction() });
-      expect(action).toMatchObject({ done: true, finishedAt: iso(300), checks: 1, startedAt: iso(0) });
+      expect(action).toMatchObject({ done: true, finishedAt: iso(300), polls: 1, startedAt: iso(0) });
     });
 
     it.each([
@@ -200,7 +201,7 @@ describe('run/component', () => {
     it('completes a manual step once the operator confirmed it', async () => {
       const previous = startedAction({ deadline: iso(720 * 60), awaitingConfirmation: true, status: 'waiting for operator confirmation' });
       const action = await checkComponent(deps(at(600)), { run: state.run, component: devEnv, action: previous });
-      expect(action).toMatchObject({ done: true, status: 'confirmed by an operator', finishedAt: iso(600), checks: 1, awaitingConfirmation: false });
+      expect(action).toMatchObject({ done: true, status: 'confirmed by an operator', finishedAt: iso(600), polls: 1, awaitingConfirmation: false });
     });
   });
 
@@ -209,7 +210,7 @@ describe('run/component', () => {
 
     it('records a recovered component from its action', () => {
       // Prepare
-      const action = startedAction({ done: true, finishedAt: iso(300), status: 'running 3/3, 1 deployment(s)', checks: 4, attempts: 2, observations: { runningCount: 3, desiredCount: 3 } });
+      const action = startedAction({ done: true, finishedAt: iso(300), status: 'running 3/3, 1 deployment(s)', polls: 4, attempts: 2, observations: { runningCount: 3, desiredCount: 3 } });
       // Act
       const result = recordComponent({ now }, { component: auth, action });
       // Assess
@@ -221,7 +222,7 @@ describe('run/component', () => {
         startedAt: iso(0),
         finishedAt: iso(300),
         attempts: 2,
-        checks: 4,
+        polls: 4,
         lastStatus: 'running 3/3, 1 deployment(s)',
         observations: { runningCount: 3, desiredCount: 3 },
         error: null,
@@ -253,12 +254,12 @@ describe('run/component', () => {
         errorMessage: 'authentication did not recover within 30 min (last status: running 1/3)',
         trace: ['ActionTimedOutError: authentication did not recover', '    at checkComponent (file:///var/task/index.mjs:1:1)'],
       });
-      const result = recordComponent({ now }, { component: auth, action: startedAction({ checks: 57 }), error: { Error: 'ActionTimedOutError', Cause: cause } });
+      const result = recordComponent({ now }, { component: auth, action: startedAction({ polls: 57 }), error: { Error: 'ActionTimedOutError', Cause: cause } });
       expect(result).toMatchObject({
         status: 'failed',
         startedAt: iso(0),
         finishedAt: iso(900),
-        checks: 57,
+        polls: 57,
         error: { name: 'ActionTimedOutError', message: 'authentication did not recover within 30 min (last status: running 1/3)' },
       });
     });
@@ -276,7 +277,7 @@ describe('run/component', () => {
 
     it('records a start that failed before any action record', () => {
       const result = recordComponent({ now }, { component: auth, error: { Error: 'ResourceNotFoundError', Cause: JSON.stringify({ errorMessage: 'ECS service missing' }) } });
-      expect(result).toMatchObject({ status: 'failed', startedAt: iso(900), finishedAt: iso(900), attempts: 1, checks: 0, lastStatus: null, error: { name: 'ResourceNotFoundError', message: 'ECS service missing' } });
+      expect(result).toMatchObject({ status: 'failed', startedAt: iso(900), finishedAt: iso(900), attempts: 1, polls: 0, lastStatus: null, error: { name: 'ResourceNotFoundError', message: 'ECS service missing' } });
     });
 
     it("keeps a manual step's confirmation with the result", () => {

@@ -1,8 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { oneWayTypes } from '../../../shared/components/load.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
 import { prepareRun } from '../../../shared/run/prepare.ts';
 import type { ComponentResult, ComponentTask, RunState } from '../../../shared/run/types.ts';
+import { writeTempCompiledPlan } from '../../../shared/tools/deploy/compiled-plan.ts';
 
 export const EXAMPLE_PLAN_FILE = new URL('../../../examples/dataset-platform.plan.yml', import.meta.url).pathname;
 export const EXECUTION_ID = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-prod-failover:run-1';
@@ -18,6 +20,19 @@ export function loadExamplePlan(): Promise<Plan> {
   return loadPlanFile(EXAMPLE_PLAN_FILE);
 }
 
+/**
+ * The example plan compiled as packaging compiles it, in a temp folder of its own: what PLAN_FILE
+ * points at for the functions (they read only compiled plans). Call `remove()` in afterAll.
+ */
+export async function compiledExamplePlan(): Promise<{ file: string; remove(): void }> {
+  return writeTempCompiledPlan(await loadExamplePlan(), EXAMPLE_PLAN_FILE);
+}
+
+/** The plan's one-way component types, loaded as the prepare-run handler loads them for prepareRun. */
+export function oneWayTypesOf(plan: Plan): Promise<Set<string>> {
+  return oneWayTypes(plan.components.map((c) => c.type));
+}
+
 export const consoleStart = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   scenario: 'region-outage',
   mode: 'planned',
@@ -28,7 +43,7 @@ export const consoleStart = (over: Record<string, unknown> = {}): Record<string,
 
 const rename = <T>(event: T, from: string, to: string): T => JSON.parse(JSON.stringify(event).replaceAll(from, to)) as T;
 
-/** formats.md 1.1 (a), verbatim [V]: a metric alarm going to ALARM. */
+/** AWS's sample, verbatim: a metric alarm going to ALARM (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html). */
 const METRIC_ALARM_EVENT = {
   version: '0',
   id: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
@@ -78,14 +93,14 @@ const METRIC_ALARM_EVENT = {
   },
 };
 
-/** formats.md 1.1 (b) [C]: the same alarm going to OK (state and previousState of (a) swapped). */
+/** Constructed (AWS publishes no OK sample): the same alarm going to OK, METRIC_ALARM_EVENT's state and previousState swapped. */
 const METRIC_OK_EVENT = {
   ...METRIC_ALARM_EVENT,
   time: '2019-10-01T13:56:40Z',
   detail: { ...METRIC_ALARM_EVENT.detail, state: METRIC_ALARM_EVENT.detail.previousState, previousState: METRIC_ALARM_EVENT.detail.state },
 };
 
-/** formats.md 1.1 (c), a real capture [3P]: going to INSUFFICIENT_DATA. */
+/** A real event captured in a public repository (not an AWS documentation sample): going to INSUFFICIENT_DATA. */
 const INSUFFICIENT_DATA_EVENT = {
   version: '0',
   id: 'e9d699ea-fdce-a44e-874c-2d6b9db7453f',
@@ -117,7 +132,7 @@ const INSUFFICIENT_DATA_EVENT = {
   },
 };
 
-/** formats.md 1.1 (d), verbatim [V]: a composite alarm (with a suppressor) going to ALARM. */
+/** AWS's sample, verbatim (same page as METRIC_ALARM_EVENT): a composite alarm (with a suppressor) going to ALARM. */
 const COMPOSITE_ALARM_EVENT = {
   version: '0',
   id: 'd3dfc86d-384d-24c8-0345-9f7986db0b80',
@@ -169,7 +184,8 @@ export const compositeAlarmEvent = (name = REGION_DOWN_ALARM) => rename(COMPOSIT
 
 /** The example plan's run for `input`, prepared as the first state does. */
 export async function exampleRun(input: unknown = consoleStart(), executionStartedAt = EXECUTION_START): Promise<RunState> {
-  return prepareRun(await loadExamplePlan(), { input, executionId: EXECUTION_ID, executionStartedAt });
+  const plan = await loadExamplePlan();
+  return prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt }, undefined, await oneWayTypesOf(plan));
 }
 
 /** A component of the example plan as the state machine carries it (tier, timeoutSeconds). */
@@ -188,7 +204,7 @@ export function recoveredResult(component: ComponentTask, startedAt: string, fin
     startedAt,
     finishedAt,
     attempts: 1,
-    checks: 1,
+    polls: 1,
     lastStatus: 'done',
     observations: {},
     error: null,

@@ -73,7 +73,7 @@ describe('parseExecutionInput: console start', () => {
   });
 });
 
-describe('parseExecutionInput: EventBridge alarm events (formats.md 1.1)', () => {
+describe('parseExecutionInput: EventBridge alarm events (CloudWatch Alarm State Change, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html)', () => {
   it('starts from a metric alarm going to ALARM, with the state time as the incident start in ISO UTC', () => {
     // Prepare
     const event = alarmEvent(CORE_DB_ALARM);

@@ -10,14 +10,17 @@ import {
   EXECUTION_ID,
   EXECUTION_START,
   loadExamplePlan,
+  oneWayTypesOf,
   REGION_DOWN_ALARM,
 } from './fixtures.ts';
 
 let plan: Plan;
+/** The example plan's one-way types, as the prepare-run handler passes them. */
+let oneWay: Set<string>;
 
 function rejected(input: unknown, executionStartedAt = EXECUTION_START): InvalidInputError {
   try {
-    prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt });
+    prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt }, undefined, oneWay);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidInputError);
     return error as InvalidInputError;
@@ -28,13 +31,14 @@ function rejected(input: unknown, executionStartedAt = EXECUTION_START): Invalid
 describe('prepareRun', () => {
   beforeAll(async () => {
     plan = await loadExamplePlan();
+    oneWay = await oneWayTypesOf(plan);
   });
 
   it('lays out the example plan for a console start: tiers and components in order, timeouts in seconds', () => {
     // Prepare
     const input = consoleStart({ scenario: 'region-outage', mode: 'planned' });
     // Act
-    const state = prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+    const state = prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
     // Assess
     expect(state.tiers.map((t) => [t.id, t.order, t.rtoTargetMinutes, t.components.map((c) => c.id)])).toEqual([
       ['tier-1', 1, 240, ['core-database', 'authentication', 'api-gateway']],
@@ -71,14 +75,14 @@ describe('prepareRun', () => {
       mode: 'planned',
       severity: 'critical',
       trigger: { kind: 'console', by: 'oncall@example.com', reason: 'Tokyo unavailable since 09:40 JST' },
-      startedAt: EXECUTION_START,
+      incidentStartedAt: EXECUTION_START,
       regions: { primary: 'ap-northeast-1', secondary: 'ap-northeast-3' },
     });
     expect(state).toMatchObject({ tierIndex: 0, tierCount: 4, status: 'running', results: { tiers: [], components: [] } });
   });
 
   it('takes the mode from the console input and the severity from the scenario', () => {
-    const state = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+    const state = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
     expect(state.run).toMatchObject({ scenario: 'database-failure', mode: 'unplanned', severity: 'high' });
     expect(state.tiers.map((t) => [t.id, t.components.map((c) => c.id)])).toEqual([['tier-1', ['core-database']]]);
   });
@@ -88,8 +92,8 @@ describe('prepareRun', () => {
       input: consoleStart({ incidentStartedAt: '2026-11-29T09:40:00+09:00' }),
       executionId: EXECUTION_ID,
       executionStartedAt: EXECUTION_START,
-    });
-    expect(state.run.startedAt).toBe('2026-11-29T00:40:00.000Z');
+    }, undefined, oneWay);
+    expect(state.run.incidentStartedAt).toBe('2026-11-29T00:40:00.000Z');
   });
 
   it.each([
@@ -106,27 +110,27 @@ describe('prepareRun', () => {
     // Prepare
     const input = alarmEvent(CORE_DB_ALARM);
     // Act
-    const state = prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt: '2019-10-02T17:04:42.512Z' });
+    const state = prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt: '2019-10-02T17:04:42.512Z' }, undefined, oneWay);
     // Assess
     expect(state.run).toMatchObject({
       scenario: 'database-failure',
       mode: 'unplanned',
       severity: 'high',
-      startedAt: '2019-10-02T17:04:40.989Z',
+      incidentStartedAt: '2019-10-02T17:04:40.989Z',
       trigger: { kind: 'alarm', by: CORE_DB_ALARM, alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${CORE_DB_ALARM}` },
     });
     expect(state.tiers.map((t) => t.id)).toEqual(['tier-1']);
   });
 
   it('runs every tier of region-outage from its composite trigger alarm', () => {
-    const state = prepareRun(plan, { input: compositeAlarmEvent(REGION_DOWN_ALARM), executionId: EXECUTION_ID, executionStartedAt: '2022-07-22T15:57:47.000Z' });
-    expect(state.run).toMatchObject({ scenario: 'region-outage', mode: 'unplanned', severity: 'critical', startedAt: '2022-07-22T15:57:45.394Z' });
+    const state = prepareRun(plan, { input: compositeAlarmEvent(REGION_DOWN_ALARM), executionId: EXECUTION_ID, executionStartedAt: '2022-07-22T15:57:47.000Z' }, undefined, oneWay);
+    expect(state.run).toMatchObject({ scenario: 'region-outage', mode: 'unplanned', severity: 'critical', incidentStartedAt: '2022-07-22T15:57:45.394Z' });
     expect(state.tierCount).toBe(4);
   });
 
   it("never starts an alarm run's clock after the execution's start (CloudWatch's clock may be a little ahead)", () => {
-    const state = prepareRun(plan, { input: alarmEvent(), executionId: EXECUTION_ID, executionStartedAt: '2019-10-02T17:04:40.500Z' });
-    expect(state.run.startedAt).toBe('2019-10-02T17:04:40.500Z');
+    const state = prepareRun(plan, { input: alarmEvent(), executionId: EXECUTION_ID, executionStartedAt: '2019-10-02T17:04:40.500Z' }, undefined, oneWay);
+    expect(state.run.incidentStartedAt).toBe('2019-10-02T17:04:40.500Z');
     const error = rejected(alarmEvent(), '2019-10-02T17:00:00.000Z');
     expect(error.details.field).toBe('detail.state.timestamp');
   });
@@ -150,7 +154,7 @@ describe('prepareRun', () => {
 
   describe('approval gate and lock', () => {
     it('an unplanned region outage waits for approval before tier 1, which holds the replica promotion', () => {
-      const state = prepareRun(plan, { input: consoleStart({ mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      const state = prepareRun(plan, { input: consoleStart({ mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
       expect(state.approval).toEqual({ required: true, tierIndex: 0, timeoutSeconds: 1800, oneWayComponents: ['core-database'], decision: null, error: null });
       expect(state.lock).toEqual({ cooldownMinutes: 60, ignoreCooldown: false, expiresAt: '2026-12-01T01:05:00.000Z' });
       expect(state.carried).toEqual([]);
@@ -158,26 +162,26 @@ describe('prepareRun', () => {
 
     it('a planned run needs no approval (starting it was the decision), unless the scenario says so', () => {
       // database-failure leaves approval to the default; the example plan marks region-outage.
-      const planned = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      const planned = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
       expect(planned.approval.required).toBe(false);
-      const unplanned = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      const unplanned = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
       expect(unplanned.approval.required).toBe(true);
       const marked: Plan = { ...plan, scenarios: plan.scenarios.map((sc) => (sc.id === 'region-outage' ? { ...sc, approval: { required: true, timeoutMinutes: 5 } } : sc)) };
-      const gated = prepareRun(marked, { input: consoleStart({ mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      const gated = prepareRun(marked, { input: consoleStart({ mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
       expect(gated.approval).toMatchObject({ required: true, tierIndex: 0, timeoutSeconds: 300 });
       const exempt: Plan = { ...plan, scenarios: plan.scenarios.map((sc) => (sc.id === 'region-outage' ? { ...sc, approval: { required: false } } : sc)) };
-      expect(prepareRun(exempt, { input: consoleStart({ mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }).approval.required).toBe(false);
+      expect(prepareRun(exempt, { input: consoleStart({ mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay).approval.required).toBe(false);
     });
 
     it('the storage-failure scenario waits before the tier holding its S3 version restore', () => {
-      const state = prepareRun(plan, { input: consoleStart({ scenario: 'storage-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      const state = prepareRun(plan, { input: consoleStart({ scenario: 'storage-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
       const tier = state.tiers[state.approval.tierIndex]!;
       expect(tier.components.map((c) => c.id)).toContain('dataset-restore');
       expect(state.approval.oneWayComponents).toEqual(['dataset-restore']);
     });
 
     it('a console start may ignore the cooldown; resumeOf without a recorded run is refused naming resumeOf', () => {
-      const state = prepareRun(plan, { input: consoleStart({ ignoreCooldown: true }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START });
+      const state = prepareRun(plan, { input: consoleStart({ ignoreCooldown: true }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
       expect(state.lock.ignoreCooldown).toBe(true);
       expect(rejected(consoleStart({ resumeOf: 'arn:aws:states:ap-northeast-3:123456789012:execution:sm:run-0' })).details).toMatchObject({ field: 'resumeOf' });
       expect(rejected(consoleStart({ resumeOf: 'run-0' })).details).toMatchObject({ field: 'resumeOf' });
@@ -185,9 +189,9 @@ describe('prepareRun', () => {
     });
 
     it('a resume of another scenario is refused naming scenario', () => {
-      const previous = { incidentId: 'i-1', plan: 'dataset-platform', scenario: 'database-failure', startedAt: '2026-11-29T00:40:00.000Z', executions: ['i-1'], components: [] };
+      const previous = { incidentId: 'i-1', plan: 'dataset-platform', scenario: 'database-failure', incidentStartedAt: '2026-11-29T00:40:00.000Z', executions: ['i-1'], components: [] };
       const arn = 'arn:aws:states:ap-northeast-3:123456789012:execution:sm:run-0';
-      expect(() => prepareRun(plan, { input: consoleStart({ resumeOf: arn }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, previous)).toThrow(
+      expect(() => prepareRun(plan, { input: consoleStart({ resumeOf: arn }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, previous, oneWay)).toThrow(
         /scenario: the run to resume recovered "database-failure"/,
       );
     });

@@ -5,7 +5,7 @@ import type { ComponentResult, RunState } from '../../../shared/run/types.ts';
 
 const INCIDENT = '2026-11-29T01:00:00.000Z';
 const state: Pick<RunState, 'run' | 'rpo'> = {
-  run: { startedAt: INCIDENT } as RunState['run'],
+  run: { incidentStartedAt: INCIDENT } as RunState['run'],
   rpo: { targets: { transaction: 15, user: 60, system: 1440 }, classOf: { db: 'transaction', db2: 'transaction', bucket: 'user', backup: 'system' } },
 };
 
@@ -13,7 +13,7 @@ const check = (type: CheckResult['type'], status: CheckResult['status'], observa
   component: 'db', name: type, type, status, advisory: false, detail: '', observations, checkedAt: INCIDENT,
 });
 const result = (id: string, over: Partial<ComponentResult> = {}): ComponentResult => ({
-  id, tier: 'tier-1', type: 'x', status: 'recovered', startedAt: INCIDENT, finishedAt: INCIDENT, attempts: 1, checks: 1, lastStatus: null, observations: {}, error: null, verification: [], ...over,
+  id, tier: 'tier-1', type: 'x', status: 'recovered', startedAt: INCIDENT, finishedAt: INCIDENT, attempts: 1, polls: 1, lastStatus: null, observations: {}, error: null, verification: [], ...over,
 });
 
 describe('run/rpo: measured RPO per data class', () => {

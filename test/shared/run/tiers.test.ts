@@ -171,7 +171,7 @@ describe('run/tiers', () => {
         startedAt: null,
         finishedAt: null,
         attempts: 0,
-        checks: 0,
+        polls: 0,
         lastStatus: null,
         observations: {},
         error: null,

@@ -23,7 +23,7 @@ const result = (id: string, status: ComponentResult['status'], over: Partial<Com
   startedAt: '2026-11-29T01:06:00.000Z',
   finishedAt: '2026-11-29T01:16:00.000Z',
   attempts: 1,
-  checks: 3,
+  polls: 3,
   lastStatus: status === 'recovered' ? 'available' : 'modifying',
   observations: { replicaLagSeconds: 2.5, endpoints: ['db.osaka.example.com'], nested: { ok: true, note: null } },
   error: status === 'failed' ? { name: 'ActionTimedOutError', message: 'core-database: not available after 30 min' } : null,
@@ -44,7 +44,7 @@ describe('run records (against dynalite)', () => {
     // Prepare
     const incidentId = exec('layout-1');
     // Act
-    await recordRunStart(deps, { incidentId, executionId: incidentId, plan: 'dataset-platform', scenario: 'region-outage', startedAt: INCIDENT_START });
+    await recordRunStart(deps, { incidentId, executionId: incidentId, plan: 'dataset-platform', scenario: 'region-outage', incidentStartedAt: INCIDENT_START });
     // Assess
     const run = await local.ddb.send(new GetCommand({ TableName: local.tableName, Key: { id: `incident#${incidentId}`, sk: `run#${incidentId}` } }));
     expect(run.Item).toEqual({
@@ -54,7 +54,7 @@ describe('run records (against dynalite)', () => {
       executionId: incidentId,
       plan: 'dataset-platform',
       scenario: 'region-outage',
-      startedAt: INCIDENT_START,
+      incidentStartedAt: INCIDENT_START,
       executionStartedAt: T0.toISOString(),
       expiration: EXPIRATION,
     });
@@ -66,7 +66,7 @@ describe('run records (against dynalite)', () => {
       executionId: incidentId,
       plan: 'dataset-platform',
       scenario: 'region-outage',
-      startedAt: INCIDENT_START,
+      incidentStartedAt: INCIDENT_START,
       expiration: EXPIRATION,
     });
   });
@@ -75,7 +75,7 @@ describe('run records (against dynalite)', () => {
     // Prepare
     const first = exec('incident-2-run-1');
     const resume = exec('incident-2-run-2');
-    const base = { incidentId: first, plan: 'dataset-platform', scenario: 'region-outage', startedAt: INCIDENT_START };
+    const base = { incidentId: first, plan: 'dataset-platform', scenario: 'region-outage', incidentStartedAt: INCIDENT_START };
     // Recorded out of order on purpose: runs are ordered by their execution's start.
     await recordRunStart(deps, { ...base, executionId: resume, executionStartedAt: '2026-11-29T03:00:00.000Z', resumeOf: first });
     await recordRunStart(deps, { ...base, executionId: first, executionStartedAt: '2026-11-29T01:05:00.000Z' });
@@ -90,7 +90,7 @@ describe('run records (against dynalite)', () => {
       incidentId: first,
       plan: 'dataset-platform',
       scenario: 'region-outage',
-      startedAt: INCIDENT_START,
+      incidentStartedAt: INCIDENT_START,
       executions: [first, resume],
       components: [
         { ...result('authentication', 'recovered', { type: 'ecs-scale', attempts: 2 }), executionId: resume },
@@ -103,7 +103,7 @@ describe('run records (against dynalite)', () => {
   it('keeps the first record when a run start is recorded again (retry, redrive)', async () => {
     // Prepare
     const id = exec('incident-3');
-    const run = { incidentId: id, executionId: id, plan: 'dataset-platform', scenario: 'region-outage', startedAt: INCIDENT_START };
+    const run = { incidentId: id, executionId: id, plan: 'dataset-platform', scenario: 'region-outage', incidentStartedAt: INCIDENT_START };
     await recordRunStart(deps, run);
     clock.now = new Date(T0.getTime() + 60_000);
     // Act
@@ -119,7 +119,7 @@ describe('run records (against dynalite)', () => {
   it('reads every page of a large incident', async () => {
     // Prepare
     const id = exec('incident-4');
-    await recordRunStart(deps, { incidentId: id, executionId: id, plan: 'dataset-platform', scenario: 'region-outage', startedAt: INCIDENT_START });
+    await recordRunStart(deps, { incidentId: id, executionId: id, plan: 'dataset-platform', scenario: 'region-outage', incidentStartedAt: INCIDENT_START });
     const ids = Array.from({ length: 25 }, (_, i) => `component-${String(i).padStart(2, '0')}`);
     for (const c of ids) await recordComponentResult(deps, { incidentId: id, executionId: id, result: result(c, 'recovered') });
     const send = vi.spyOn(local.ddb, 'send');

@@ -18,7 +18,7 @@ export const AUTOSCALING_DURATIONS: DurationTable = {
     seconds: 180,
     source:
       'assumption: 3 min from Pending to InService and Healthy (EC2 boot about 1 min, then user data and the application start, ' +
-      'and the health-check grace period); aws-behaviour.md §7: the Pending→InService time is unconfirmed, the grace period defaults to 0 via the API and 300 s in the console',
+      'and the health-check grace period); the Pending→InService time is not published; the grace period defaults to 0 via the API and 300 s in the console (https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html)',
   },
 };
 
@@ -110,13 +110,14 @@ export function simulateAutoScaling(world: World): SimulatedService {
   answer<DescribeAutoScalingGroupsCommandInput, unknown>(world, SIM, stub, DescribeAutoScalingGroupsCommand, (input, region) => {
     const names = input.AutoScalingGroupNames;
     const inRegion = [...groups.values()].filter((g) => g.region === region);
-    // A name that does not exist is left out, not an error (aws-behaviour.md §7).
+    // A name that does not exist is left out, not an error (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeAutoScalingGroups.html).
     const chosen = names && names.length > 0 ? inRegion.filter((g) => names.includes(g.name)) : inRegion;
     return { AutoScalingGroups: chosen.map(describe) };
   });
   answer<UpdateAutoScalingGroupCommandInput, unknown>(world, SIM, stub, UpdateAutoScalingGroupCommand, (input, region) => {
     const g = groups.get(`${region}:${input.AutoScalingGroupName}`);
-    // assumption: the wording AWS uses for an unknown group in a mutating call (not in aws-behaviour.md).
+    // assumption: the wording AWS uses for an unknown group in a mutating call (undocumented:
+    // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html lists no such error).
     if (!g) throw awsError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup ${input.AutoScalingGroupName} not found`, 400);
     settle(g);
     const min = input.MinSize ?? g.min;

@@ -13,17 +13,18 @@ import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, planAccount, type DurationTable, type World } from './world.ts';
 
-// Unconfirmed: AWS Backup's throttle error is not modeled; probably ThrottlingException (aws-behaviour.md §5, U).
+// Unconfirmed: AWS Backup's throttle error is not modeled (not among the errors of
+// https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html); probably ThrottlingException.
 const SIM: ServiceSimulation = { service: 'backup', throttleError: 'ThrottlingException' };
 
 export const BACKUP_DURATIONS: DurationTable = {
   'backup.efs-restore': {
     seconds: 7200,
-    source: 'seed plan 3.2: EFS recovery estimated 2 h (aws-behaviour.md §5: the duration depends on size, no typical figure, U)',
+    source: 'seed plan 3.2: EFS recovery estimated 2 h (the duration depends on size; AWS publishes no typical figure: https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-efs.html)',
   },
   'backup.restore': {
     seconds: 3600,
-    source: 'assumption: 1 h for a restore of another resource type (aws-behaviour.md §5 gives no typical figure, U)',
+    source: 'assumption: 1 h for a restore of another resource type (AWS publishes no typical figure: https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html)',
   },
   'backup.restore-pending': {
     seconds: 300,

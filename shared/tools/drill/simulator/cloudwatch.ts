@@ -120,7 +120,8 @@ export function simulateCloudWatch(world: World): SimulatedService {
 
   refuseOthers(SIM, stub);
   answer(world, SIM, stub, DescribeAlarmsCommand, (input: DescribeAlarmsCommandInput, region) => {
-    // Trigger alarms live in the recovery region; without AlarmTypes only metric alarms are returned (aws-behaviour.md §2).
+    // Trigger alarms live in the recovery region; without AlarmTypes only metric alarms are returned
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
     const names = (input.AlarmNames ?? []).filter((n) => triggers.has(n) && region === world.secondary);
     const composite = input.AlarmTypes?.includes('CompositeAlarm') ?? false;
     return { CompositeAlarms: composite ? names.map(triggerAlarm) : [], MetricAlarms: [] };

@@ -12,7 +12,7 @@ export const ECS_DURATIONS: DurationTable = {
     seconds: 90,
     source:
       'assumption: a scale-out batch of Fargate tasks starts in parallel (ENI attach, image pull, container start), ' +
-      'the last one RUNNING 90 s after UpdateService; aws-behaviour.md §6 marks the steady-state time unconfirmed (the ServicesStable waiter polls every 15 s)',
+      'the last one RUNNING 90 s after UpdateService; the steady-state time is not published (the SDK ServicesStable waiter polls every 15 s: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html)',
   },
 };
 
@@ -21,7 +21,8 @@ export const ECS_DURATIONS: DurationTable = {
  * UpdateService at `since` from `from` running tasks to `to` puts the new tasks PENDING at once and
  * turns them RUNNING one by one, evenly spread over the batch time ('ecs.task-start'), the last at its end;
  * the PRIMARY deployment is IN_PROGRESS meanwhile, then COMPLETED (assumption: the same deployment is kept and
- * rolls; that a desiredCount-only change creates no new deployment is unconfirmed, aws-behaviour.md §6).
+ * rolls; that a desiredCount-only change creates no new deployment is unconfirmed: it is not stated in
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
  * A scale-in stops tasks at once (draining is not modeled).
  * With the `fail` fault no task reaches RUNNING and at the end of the batch time the deployment circuit
  * breaker marks the rollout FAILED (the tasks counted in failedTasks).
@@ -134,7 +135,7 @@ export function simulateEcs(world: World): SimulatedService {
     const found = names.map((n) => services.get(key(region, cluster, nameOf(n))));
     return {
       services: found.filter((s) => s !== undefined).map(describe),
-      // A missing service is reported in failures[], not thrown (aws-behaviour.md §6).
+      // A missing service is reported in failures[], not thrown (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html).
       failures: names.filter((_, i) => !found[i]).map((n) => ({ arn: serviceArn(region, cluster, nameOf(n)), reason: 'MISSING' })),
     };
   });

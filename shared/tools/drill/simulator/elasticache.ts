@@ -10,14 +10,14 @@ import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
 
-// The throttle error name is unconfirmed for ElastiCache (aws-behaviour.md §8: code U); `Throttling` as for the other awsQuery services.
+// The throttle error name is unconfirmed for ElastiCache (no AWS document names it); `Throttling` as for the other awsQuery services.
 const SIM: ServiceSimulation = { service: 'elasticache', throttleError: 'Throttling' };
 const ACCOUNT = '000000000000';
 
 export const ELASTICACHE_DURATIONS: DurationTable = {
   'elasticache.global-failover': {
     seconds: 60,
-    source: 'aws-behaviour.md §8: FailoverGlobalReplicationGroup RTO ≈ 1 min, RPO generally < 1 s [EC] (disaster-recovery.workshop.aws, ElastiCache Global Datastore)',
+    source: 'FailoverGlobalReplicationGroup RTO ≈ 1 min, RPO generally < 1 s: AWS disaster-recovery workshop, ElastiCache Global Datastore; https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_FailoverGlobalReplicationGroup.html',
   },
 };
 
@@ -26,7 +26,8 @@ export const ELASTICACHE_DURATIONS: DurationTable = {
  * The plan does not name the primary member; it is called `<datastore suffix>-<primary region>`
  * (the part of the id after AWS's 5-letter prefix). Settled: group `available`, members `associated`.
  * A failover keeps the group `modifying` and both members `failing-over` (status strings are
- * unconfirmed, aws-behaviour.md §8) for 'elasticache.global-failover', then the roles are swapped.
+ * unconfirmed: https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DescribeGlobalReplicationGroups.html
+ * does not list them) for 'elasticache.global-failover', then the roles are swapped.
  * With the `fail` fault the failover is accepted, goes through the same transition and then rolls back:
  * the group settles `available` with the roles unchanged.
  */
@@ -114,7 +115,8 @@ export function simulateElastiCache(world: World): SimulatedService {
       throw awsError('InvalidGlobalReplicationGroupStateFault', `Global replication group ${g.id} is not available or in primary-only state.`, 400);
     }
     const target = g.members.find((m) => m.id === input.PrimaryReplicationGroupId);
-    // assumption: the wording of these two refusals (aws-behaviour.md §8 names only the error).
+    // assumption: the wording of these two refusals (only the error is documented:
+    // https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_FailoverGlobalReplicationGroup.html).
     if (!target || target.region !== input.PrimaryRegion) {
       throw awsError('InvalidParameterValueException', `Replication group ${input.PrimaryReplicationGroupId} in ${input.PrimaryRegion} is not a member of ${g.id}.`, 400);
     }

@@ -5,7 +5,7 @@ import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
 
-// Lambda throttles with TooManyRequestsException, HTTP 429 (aws-behaviour.md §9).
+// Lambda throttles with TooManyRequestsException, HTTP 429 (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
 const SIM: ServiceSimulation = { service: 'lambda', throttleError: 'TooManyRequestsException' };
 const ACCOUNT = '000000000000';
 
@@ -23,7 +23,8 @@ export const LAMBDA_DURATIONS: DurationTable = {
  * A synchronous Invoke answers 200 with a small JSON payload; its modeled run time ('lambda.custom-step',
  * slowed by a `slow` fault) is recorded in the snapshot but simulated time does not move.
  * With the `fail` fault it answers 200 with FunctionError "Unhandled" and a Node.js error payload
- * {errorType, errorMessage, trace}: a function error is not an API error (aws-behaviour.md §9).
+ * {errorType, errorMessage, trace}: a function error is not an API error
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
  */
 interface LambdaFunction {
   region: string;
@@ -75,7 +76,8 @@ export function simulateLambda(world: World): SimulatedService {
     // Asynchronous and dry-run invocations answer without the function's result.
     if (type === 'Event') return { StatusCode: 202, Payload: Uint8ArrayBlobAdapter.fromString('') };
     if (type === 'DryRun') return { StatusCode: 204, Payload: Uint8ArrayBlobAdapter.fromString('') };
-    // The SDK v3 answers Payload as a Uint8ArrayBlobAdapter (transformToString()), aws-behaviour.md §9.
+    // The SDK v3 answers Payload as a Uint8ArrayBlobAdapter (transformToString()):
+    // https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/client/lambda/command/InvokeCommand/.
     const encode = (value: unknown) => Uint8ArrayBlobAdapter.fromString(JSON.stringify(value));
     if (failing) {
       return {

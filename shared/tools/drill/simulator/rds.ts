@@ -22,13 +22,13 @@ export const RDS_DURATIONS: DurationTable = {
   'rds.aurora-global-failover': { seconds: 60, source:
     'AWS Well-Architected Labs DR workshop: promote a secondary region "in under a minute"; Aurora User Guide: RTO "in the order of minutes"' },
   'rds.aurora-global-switchover': { seconds: 120, source:
-    'assumption: no figure published (aws-behaviour.md); a failover after every secondary has synchronised, 2 min' },
+    'assumption: no figure published (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverGlobalCluster.html); a failover after every secondary has synchronised, 2 min' },
   'rds.stop-instance': { seconds: 300, source:
     'assumption: RDS User Guide (USER_StopInstance): stopping shuts down the engine, detaches the storage and terminates the host, "can take several minutes", ' +
-    'and "in some cases, a large amount of time" (aws-behaviour.md, StopDBInstance); no figure published, 5 min assumed' },
+    'and "in some cases, a large amount of time" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html); no figure published, 5 min assumed' },
   'rds.modify-security-groups': { seconds: 30, source:
     'assumption: RDS User Guide (Overview.DBInstance.Modifying): security-group changes are applied "asynchronously, as soon as possible", with no downtime ' +
-    '(aws-behaviour.md, ModifyDBInstance: no figure, U); 30 s assumed' },
+    '(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html gives no figure); 30 s assumed' },
 };
 
 const SIM: ServiceSimulation = { service: 'rds', throttleError: 'Throttling' };
@@ -149,7 +149,8 @@ export function simulateRds(world: World): SimulatedService {
       ...(source && status === 'available' ? { StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }] } : {}),
       ...(up && retention > 0 ? { LatestRestorableTime: window(retention, db.createdAt, now).LatestTime } : {}),
       ...(up ? { Endpoint: { Address: `${db.id}.csimulated0.${db.region}.rds.amazonaws.com`, Port: 5432 } } : {}),
-      // Only `active` is documented (aws-behaviour.md): the old groups show until a change is applied, then the new ones.
+      // Only `active` is documented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_VpcSecurityGroupMembership.html):
+      // the old groups show until a change is applied, then the new ones.
       VpcSecurityGroups: groupsOf(db, now).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
     };
   }
@@ -170,7 +171,7 @@ export function simulateRds(world: World): SimulatedService {
     const status = elapsed < 0.1 ? 'pending' : op?.fails && elapsed >= 0.9 ? 'cancelling' : op?.lossy ? 'failing-over' : 'switching-over';
     return {
       GlobalClusterIdentifier: g.id, Engine: 'aurora-postgresql',
-      Status: 'available', // its value during an operation is undocumented (aws-behaviour.md: U)
+      Status: 'available', // its value during an operation is undocumented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_GlobalCluster.html)
       GlobalClusterMembers: g.members.map((arn) => ({
         DBClusterArn: arn, IsWriter: arn === g.writer, Readers: arn === g.writer ? g.members.filter((m) => m !== arn) : [],
         ...(arn === g.writer ? {} : { SynchronizationStatus: arn === g.resyncing ? 'pending-resync' : 'connected' }),
@@ -214,7 +215,8 @@ export function simulateRds(world: World): SimulatedService {
     db.promotion = { at: now, ms: world.durationMs('rds.promote-read-replica', component), fails: world.failing(component), retention: input.BackupRetentionPeriod ?? 1 };
     return { DBInstance: view(db, now) };
   });
-  // RDS can't stop a read replica or an instance that has read replicas (aws-behaviour.md; the error code is U).
+  // RDS can't stop a read replica or an instance that has read replicas (the error code is unconfirmed):
+  // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html.
   answer(world, SIM, stub, StopDBInstanceCommand, (input: StopDBInstanceCommandInput, region) => {
     const now = world.now();
     const db = find(region, input.DBInstanceIdentifier) ?? throwError(notFound(input.DBInstanceIdentifier ?? ''));
@@ -227,7 +229,8 @@ export function simulateRds(world: World): SimulatedService {
     db.stop = { at: now, ms: world.durationMs('rds.stop-instance', world.ownerOf('rds', region, db.id)), fails: false };
     return { DBInstance: view(db, now) };
   });
-  // Only VpcSecurityGroupIds (the fencing change); applied after rds.modify-security-groups, whatever ApplyImmediately says (aws-behaviour.md).
+  // Only VpcSecurityGroupIds (the fencing change); applied after rds.modify-security-groups, whatever ApplyImmediately says
+  // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html).
   answer(world, SIM, stub, ModifyDBInstanceCommand, (input: ModifyDBInstanceCommandInput, region) => {
     const now = world.now();
     const others = Object.keys(input).filter((k) => !['DBInstanceIdentifier', 'VpcSecurityGroupIds', 'ApplyImmediately'].includes(k));
@@ -277,7 +280,8 @@ export function simulateRds(world: World): SimulatedService {
     const { EarliestTime, LatestTime } = window(source.retention, source.createdAt, now);
     const time = input.RestoreTime ?? LatestTime;
     if (time > LatestTime || time < EarliestTime) {
-      // The exact error is undocumented (aws-behaviour.md: U); probably this unmodeled code.
+      // The exact error is undocumented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceToPointInTime.html);
+      // probably this unmodeled code.
       throw awsError('InvalidParameterValue', `Restore time ${time.toISOString()} must be between ${EarliestTime.toISOString()} and ${LatestTime.toISOString()}.`);
     }
     const component = world.ownerOf('rds', region, target);

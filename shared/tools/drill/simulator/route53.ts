@@ -135,7 +135,8 @@ export function simulateRoute53(world: World): SimulatedService {
    * What each checker reports now: all of them agree with the check's health (so more than 18 % report
    * Success exactly when it is healthy). The Status texts ("Success: HTTP Status Code 200, OK", "Failure: …")
    * are modelled on what Route 53 shows; the exact strings, and whether an inverted check's checkers report
-   * Failure, are unconfirmed (aws-behaviour.md §3: U). An inverted check reports Failure here.
+   * Failure, are unconfirmed (not in https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHealthCheckStatus.html).
+   * An inverted check reports Failure here.
    */
   const watchedFailing = (c: Check) => c.watches !== undefined && world.failing(c.watches.component);
   const reportsHealthy = (c: Check, now: number) => healthyAt(c, now) && !watchedFailing(c);

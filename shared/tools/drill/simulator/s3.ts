@@ -13,13 +13,13 @@ import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { planAccount, sleep, type DurationTable, type World } from './world.ts';
 
-// S3 throttles with SlowDown, HTTP 503 (aws-behaviour.md §4). service.ts answers every throttle with HTTP 400; the name is what the SDK classifies.
+// S3 throttles with SlowDown, HTTP 503 (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). service.ts answers every throttle with HTTP 400; the name is what the SDK classifies.
 const SIM: ServiceSimulation = { service: 's3', throttleError: 'SlowDown' };
 
 export const S3_DURATIONS: DurationTable = {
   's3.copy-object': {
     seconds: 1,
-    source: 'assumption: a server-side CopyObject of one dataset object (well under 5 GiB) returns in about 1 s; aws-behaviour.md §4 gives no figure. ' +
+    source: 'assumption: a server-side CopyObject of one dataset object (well under 5 GiB) returns in about 1 s; AWS publishes no figure (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html). ' +
       'The seed plan (3.2) estimates the whole S3 recovery at 1 h.',
   },
   's3.replication-latency': {
@@ -77,7 +77,8 @@ function s3Error(name: string, message: string, status: number, extra: Record<st
   const $metadata = { httpStatusCode: status, requestId: 'simulated', attempts: 1, totalRetryDelay: 0 };
   const modeled: Record<string, new (o: { $metadata: typeof $metadata; message: string }) => S3ServiceException> = { NoSuchBucket, NoSuchKey, NotFound, ObjectNotInActiveTierError };
   const Modeled = modeled[name];
-  // Unmodeled codes arrive as S3ServiceException with name = the code (aws-behaviour.md §0, §4).
+  // Unmodeled codes (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html) arrive as S3ServiceException
+  // with name = the code (the SDK's default error handling).
   const error = Modeled ? new Modeled({ $metadata, message }) : new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata, message });
   return Object.assign(error, { Code: name, ...extra });
 }
@@ -338,7 +339,7 @@ export function simulateS3(world: World): SimulatedService {
   }
 
   refuseOthers(SIM, stub);
-  // Versioning never set: no Status at all (aws-behaviour.md §4).
+  // Versioning never set: no Status at all (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html).
   answer<{ Bucket?: string }, unknown>(world, SIM, stub, GetBucketVersioningCommand, (input, region) => {
     const { versioning } = bucketIn(input.Bucket, region);
     return versioning ? { Status: versioning } : {};
@@ -397,13 +398,15 @@ export function simulateS3(world: World): SimulatedService {
       ...(entry.versionId !== 'null' || bucket.versioning ? { VersionId: entry.versionId } : {}),
       ...(entry.storageClass !== 'STANDARD' ? { StorageClass: entry.storageClass } : {}),
       ServerSideEncryption: sse.SSEAlgorithm, ...(sse.KMSMasterKeyID ? { SSEKMSKeyId: sse.KMSMasterKeyID, BucketKeyEnabled: true } : {}),
-      // Checksums only with ChecksumMode ENABLED, and only for objects uploaded with one (aws-behaviour.md §4).
+      // Checksums only with ChecksumMode ENABLED, and only for objects uploaded with one
+      // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
       ...(checksumMode === 'ENABLED' && entry.checksumSHA256 ? { ChecksumSHA256: entry.checksumSHA256, ChecksumType: 'FULL_OBJECT' } : {}),
     };
   };
 
   // HEAD has no body, so the SDK names its errors by status: 404 → NotFound (a missing key or bucket, a
-  // delete marker), others the status string ("301", "405") (aws-behaviour.md §0, §4).
+  // delete marker), others the status string ("301", "405") (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html,
+  // https://github.com/aws/aws-sdk-js-v3/issues/6597).
   answer<HeadObjectCommandInput, unknown>(world, SIM, stub, HeadObjectCommand, (input, region) => {
     const noBody = (status: number) => (status === 404 ? s3Error('NotFound', 'Not Found', 404) : s3Error(String(status), 'UnknownError', status));
     let bucket: Bucket;
@@ -525,7 +528,8 @@ export function simulateS3(world: World): SimulatedService {
     if (!entry && (versionId === undefined || entries.length === 0)) throw s3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
     if (!entry) throw s3Error('NoSuchVersion', 'The specified version does not exist.', 404, { Key: key, VersionId: versionId ?? '' });
     if (entry.deleteMarker && versionId === undefined) throw s3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
-    // aws-behaviour.md §4: a versionId naming a delete marker is InvalidRequest (400) — unconfirmed (U).
+    // A versionId naming a delete marker is InvalidRequest (400): unconfirmed, seen only in emulators
+    // (CopyObject: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
     if (entry.deleteMarker) throw s3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.', 400);
     if (entry.storageClass === 'GLACIER') {
       throw s3Error('ObjectNotInActiveTierError', 'The source object of the COPY action is not in the active tier and is only stored in Amazon Glacier.', 403);
@@ -535,7 +539,8 @@ export function simulateS3(world: World): SimulatedService {
     const copy: Entry = {
       versionId: newVersionId(`${target.name}/${input.Key ?? ''}@copy${target.writes}`), lastModified: world.now(), etag: entry.etag, size: entry.size,
       storageClass: input.StorageClass ?? 'STANDARD', deleteMarker: false,
-      // The source's checksum is copied by default (aws-behaviour.md §4), and so is its content when the simulation keeps it.
+      // The source's checksum is copied by default (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html),
+      // and so is its content when the simulation keeps it.
       ...(entry.checksumSHA256 ? { checksumSHA256: entry.checksumSHA256 } : {}), ...(entry.body ? { body: entry.body } : {}),
       ...(entry.contentType ? { contentType: entry.contentType } : {}),
     };

@@ -10,7 +10,7 @@ type CommandClass = new (input: any) => any;
 export interface ServiceSimulation {
   /** Service key used by `--inject throttle:SERVICE:N` (rds, cloudwatch, route53, s3, ssm, backup, ecs, autoscaling, elasticache, lambda, sns, sfn). */
   service: string;
-  /** The error name AWS throttles this service with (aws-behaviour.md). */
+  /** The error name AWS throttles this service with (each simulator cites its source). */
   throttleError: string;
 }
 

@@ -14,9 +14,10 @@ export interface PublishedMessage {
   attributes: Record<string, string>;
 }
 
-// SNS throttles with the unmodeled `Throttling` "Rate exceeded" (aws-behaviour.md §9).
+// SNS throttles with `Throttling` "Rate exceeded", unmodeled: not among the errors of
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html.
 const SIM: ServiceSimulation = { service: 'sns', throttleError: 'Throttling' };
-/** Message size limit: 256 KB (aws-behaviour.md §9). */
+/** Message size limit: 256 KB (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). */
 const MAX_MESSAGE_BYTES = 262_144;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
@@ -32,7 +33,8 @@ function attributeValue(a: MessageAttributeValue): string {
  * ARN is accepted (the topic's region is not compared with the client's). Refused like AWS does:
  * a malformed TopicArn, a Subject that is empty, 100 characters or more, or has a line break, a
  * missing or empty Message and one over 256 KB (InvalidParameterException; the last wording is
- * unconfirmed, aws-behaviour.md §9). Answers a MessageId (deterministic within a drill).
+ * unconfirmed; the limits are in https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). Answers a
+ * MessageId (deterministic within a drill).
  */
 export function simulateSns(world: World): SimulatedService & { published(): PublishedMessage[] } {
   const stub = mockClient(SNSClient);

@@ -12,13 +12,13 @@ import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, planAccount, sleep, type DurationTable, type World } from './world.ts';
 
-// SSM throttles with ThrottlingException "Rate exceeded" (aws-behaviour.md §4, unmodeled).
+// SSM throttles with ThrottlingException "Rate exceeded" (unmodeled; https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html).
 const SIM: ServiceSimulation = { service: 'ssm', throttleError: 'ThrottlingException' };
 
 export const SSM_DURATIONS: DurationTable = {
   'ssm.put-parameter': {
     seconds: 1,
-    source: 'assumption: a Parameter Store write returns within about a second (aws-behaviour.md §4 gives throughput limits, no latency)',
+    source: 'assumption: a Parameter Store write returns within about a second (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html gives throughput limits, no latency)',
   },
 };
 

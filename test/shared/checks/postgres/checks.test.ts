@@ -75,7 +75,7 @@ describe('PostgreSQL checks: their own logic', () => {
     local = await startDynalite();
     state = { ddb: local.ddb, tableName: local.tableName, now: () => new Date(), logger: silentLogger() };
     const example = await exampleRun();
-    run = { ...example.run, startedAt: INCIDENT };
+    run = { ...example.run, incidentStartedAt: INCIDENT };
     component = {
       ...componentOf(example, 'core-database'),
       database: database.parse({

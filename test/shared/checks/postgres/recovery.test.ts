@@ -80,7 +80,7 @@ describe('PostgreSQL checks on a promoted standby (real primary + streaming stan
     secretsManager.on(GetSecretValueCommand, { SecretId: PRIMARY_SECRET }).resolves({ SecretString: JSON.stringify(pair.secret('primary')) });
     secretsManager.on(GetSecretValueCommand, { SecretId: RECOVERY_SECRET }).resolves({ SecretString: JSON.stringify(pair.secret('standby')) });
     const example = await exampleRun();
-    run = example.run; // its startedAt becomes the incident's start below
+    run = example.run; // its incidentStartedAt becomes the incident's start below
     const base = componentOf(example, 'core-database');
     component = {
       ...base,
@@ -131,7 +131,7 @@ describe('PostgreSQL checks on a promoted standby (real primary + streaming stan
     incidentStart = new Date();
     await pair.primary.stop('immediate');
     await pair.promote();
-    run = { ...run, startedAt: incidentStart.toISOString() };
+    run = { ...run, incidentStartedAt: incidentStart.toISOString() };
     beforePromotion = { writableOnStandby, replicationOnPrimary, heartbeatOnStandbyBeforeCut };
     promoted = await pair.standby.connect();
   });

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { auroraGlobalFailover } from '../../../../shared/components/aurora-global-failover/recover.ts';
+import { recover as auroraGlobalFailover } from '../../../../shared/components/aurora-global-failover/recover.ts';
 import { RecoveryAbortedError } from '../../../../shared/errors.ts';
 import type { ComponentOf } from '../../../../shared/plan/schema.ts';
 import { actionContext } from '../../../support/action-context.ts';

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backupRestore, idempotencyToken } from '../../../../shared/components/backup-restore/recover.ts';
+import { recover as backupRestore, idempotencyToken } from '../../../../shared/components/backup-restore/recover.ts';
 import { INCIDENT, actionContext, exampleComponent } from '../../../support/action-context.ts';
 
 const backup = mockClient(BackupClient);

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ec2AsgScale } from '../../../../shared/components/ec2-asg-scale/recover.ts';
+import { recover as ec2AsgScale } from '../../../../shared/components/ec2-asg-scale/recover.ts';
 import { actionContext, exampleComponent } from '../../../support/action-context.ts';
 
 const asg = mockClient(AutoScalingClient);

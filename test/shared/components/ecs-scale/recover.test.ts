@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, ECSClient, ServiceNotFoundException, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ecsScale } from '../../../../shared/components/ecs-scale/recover.ts';
+import { recover as ecsScale } from '../../../../shared/components/ecs-scale/recover.ts';
 import { actionContext, exampleComponent } from '../../../support/action-context.ts';
 
 const ecs = mockClient(ECSClient);

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { elasticacheGlobalFailover, isTransitional } from '../../../../shared/components/elasticache-global-failover/recover.ts';
+import { recover as elasticacheGlobalFailover, isTransitional } from '../../../../shared/components/elasticache-global-failover/recover.ts';
 import { actionContext, exampleComponent } from '../../../support/action-context.ts';
 
 const elasticache = mockClient(ElastiCacheClient);

@@ -10,7 +10,7 @@ import {
 import { Uint8ArrayBlobAdapter } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { excerpt, lambdaInvoke } from '../../../../shared/components/lambda-invoke/recover.ts';
+import { excerpt, recover as lambdaInvoke } from '../../../../shared/components/lambda-invoke/recover.ts';
 import { actionContext, exampleComponent } from '../../../support/action-context.ts';
 
 const lambda = mockClient(LambdaClient);

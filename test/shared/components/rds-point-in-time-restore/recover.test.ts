@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rdsPointInTimeRestore, restorePointBefore } from '../../../../shared/components/rds-point-in-time-restore/recover.ts';
+import { recover as rdsPointInTimeRestore, restorePointBefore } from '../../../../shared/components/rds-point-in-time-restore/recover.ts';
 import type { ComponentOf } from '../../../../shared/plan/schema.ts';
 import { INCIDENT, actionContext } from '../../../support/action-context.ts';
 

@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActionContext, ActionProgress } from '../../../../shared/components/types.ts';
-import { rdsReplicaPromotion } from '../../../../shared/components/rds-replica-promotion/recover.ts';
+import { recover as rdsReplicaPromotion } from '../../../../shared/components/rds-replica-promotion/recover.ts';
 import { RecoveryAbortedError } from '../../../../shared/errors.ts';
 import type { ComponentOf } from '../../../../shared/plan/schema.ts';
 import { actionContext, exampleComponent } from '../../../support/action-context.ts';

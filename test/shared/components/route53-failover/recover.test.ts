@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { route53Failover } from '../../../../shared/components/route53-failover/recover.ts';
+import { recover as route53Failover } from '../../../../shared/components/route53-failover/recover.ts';
 import { actionContext, exampleComponent } from '../../../support/action-context.ts';
 
 const r53 = mockClient(Route53Client);

@@ -12,7 +12,7 @@ import {
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient, SSMServiceException, TooManyUpdates } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { s3Failover } from '../../../../shared/components/s3-failover/recover.ts';
+import { recover as s3Failover } from '../../../../shared/components/s3-failover/recover.ts';
 import { SECONDARY, actionContext, exampleComponent } from '../../../support/action-context.ts';
 
 const s3 = mockClient(S3Client);

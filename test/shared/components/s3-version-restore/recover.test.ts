@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { copySource, s3VersionRestore } from '../../../../shared/components/s3-version-restore/recover.ts';
+import { copySource, recover as s3VersionRestore } from '../../../../shared/components/s3-version-restore/recover.ts';
 import { RecoveryAbortedError } from '../../../../shared/errors.ts';
 import { INCIDENT, PRIMARY, actionContext, exampleComponent } from '../../../support/action-context.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isOneWay } from '../../../../shared/components/one-way.ts';
+import { COMPONENT_TYPES } from '../../../../shared/components/registry.ts';
 import { InvalidInputError } from '../../../../shared/errors.ts';
 import { parseInject } from '../../../../shared/tools/drill/inject.ts';
 import { drillReportSchema } from '../../../../shared/tools/drill/report-schema.ts';
@@ -13,7 +13,7 @@ import { DEFAULT_DURATIONS } from '../../../../shared/tools/drill/simulator/inde
 import { loadPlanFile } from '../../../../shared/plan/load.ts';
 import { recoveryOrder } from '../../../../shared/plan/recovery-order.ts';
 import type { Plan } from '../../../../shared/plan/schema.ts';
-import { lockKey } from '../../../../shared/state/lock.ts';
+import { lockKey } from '../../../../shared/state/keys.ts';
 import { cli, ROOT } from '../../../support/cli.ts';
 
 /**
@@ -214,7 +214,7 @@ describe('approval gate: approved by default after approval.operator-response', 
     const plan = await loadPlanFile(SECOND);
     const scenario = plan.scenarios.find((s) => s.id === 'planned-switchover')!;
     expect(scenario.mode).toBe('planned');
-    expect(recoveryOrder(plan, scenario.id).tiers.flatMap((t) => t.components).some((c) => isOneWay(c.type))).toBe(true);
+    expect(recoveryOrder(plan, scenario.id).tiers.flatMap((t) => t.components).some((c) => COMPONENT_TYPES[c.type].oneWay !== null)).toBe(true);
     // Act
     const { report, steps } = await drilled(SECOND, 'planned-switchover');
     // Assess

@@ -12,7 +12,7 @@ import type { DrillReport } from '../../../../shared/tools/drill/report.ts';
 import { runDrill, type ProgressStep } from '../../../../shared/tools/drill/run-drill.ts';
 import { criticalOperationSeconds, DEFAULT_DURATIONS } from '../../../../shared/tools/drill/simulator/index.ts';
 import { World } from '../../../../shared/tools/drill/simulator/world.ts';
-import { isOneWay } from '../../../../shared/components/one-way.ts';
+import { COMPONENT_TYPES } from '../../../../shared/components/registry.ts';
 import { loadPlanFile } from '../../../../shared/plan/load.ts';
 import { recoveryOrder } from '../../../../shared/plan/recovery-order.ts';
 import type { Component, ComponentOf, Plan } from '../../../../shared/plan/schema.ts';
@@ -345,7 +345,7 @@ function expectFinalState(run: Run): void {
  */
 function approvalGate(plan: Plan, scenarioId: string): { required: boolean; tierIndex: number } {
   const scenario = plan.scenarios.find((s) => s.id === scenarioId)!;
-  const tierIndex = recoveryOrder(plan, scenarioId).tiers.findIndex((t) => t.components.some((c) => isOneWay(c.type)));
+  const tierIndex = recoveryOrder(plan, scenarioId).tiers.findIndex((t) => t.components.some((c) => COMPONENT_TYPES[c.type].oneWay !== null));
   const required = tierIndex >= 0 && (scenario.approval.required ?? scenario.mode === 'unplanned');
   return { required, tierIndex: required ? tierIndex : -1 };
 }

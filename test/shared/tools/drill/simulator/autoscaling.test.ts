@@ -1,6 +1,6 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ec2AsgScale } from '../../../../../shared/components/ec2-asg-scale/recover.ts';
+import { recover as ec2AsgScale } from '../../../../../shared/components/ec2-asg-scale/recover.ts';
 import { AUTOSCALING_DURATIONS, simulateAutoScaling } from '../../../../../shared/tools/drill/simulator/autoscaling.ts';
 import type { SimulatedService } from '../../../../../shared/tools/drill/simulator/service.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';

@@ -1,6 +1,6 @@
 import { BackupClient, DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand, type RecoveryPointByBackupVault } from '@aws-sdk/client-backup';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { backupRestore } from '../../../../../shared/components/backup-restore/recover.ts';
+import { recover as backupRestore } from '../../../../../shared/components/backup-restore/recover.ts';
 import type { ActionContext, ActionProgress } from '../../../../../shared/components/types.ts';
 import { BACKUP_DURATIONS, BACKUP_NEWEST_HOURS_BEFORE_SEEDING, BACKUP_RETENTION_DAYS, simulateBackup } from '../../../../../shared/tools/drill/simulator/backup.ts';
 import type { SimulatedService } from '../../../../../shared/tools/drill/simulator/service.ts';

@@ -1,6 +1,6 @@
 import { ECSClient, DeleteServiceCommand, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ecsScale } from '../../../../../shared/components/ecs-scale/recover.ts';
+import { recover as ecsScale } from '../../../../../shared/components/ecs-scale/recover.ts';
 import { ECS_DURATIONS, simulateEcs } from '../../../../../shared/tools/drill/simulator/ecs.ts';
 import type { SimulatedService } from '../../../../../shared/tools/drill/simulator/service.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';

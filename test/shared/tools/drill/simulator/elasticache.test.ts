@@ -1,6 +1,6 @@
 import { ElastiCacheClient, DescribeGlobalReplicationGroupsCommand, FailoverGlobalReplicationGroupCommand } from '@aws-sdk/client-elasticache';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { elasticacheGlobalFailover } from '../../../../../shared/components/elasticache-global-failover/recover.ts';
+import { recover as elasticacheGlobalFailover } from '../../../../../shared/components/elasticache-global-failover/recover.ts';
 import { ELASTICACHE_DURATIONS, simulateElastiCache } from '../../../../../shared/tools/drill/simulator/elasticache.ts';
 import type { SimulatedService } from '../../../../../shared/tools/drill/simulator/service.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';

@@ -1,7 +1,7 @@
 import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaInvoke } from '../../../../../shared/components/lambda-invoke/recover.ts';
+import { recover as lambdaInvoke } from '../../../../../shared/components/lambda-invoke/recover.ts';
 import { LAMBDA_DURATIONS, simulateLambda } from '../../../../../shared/tools/drill/simulator/lambda.ts';
 import type { SimulatedService } from '../../../../../shared/tools/drill/simulator/service.ts';
 import { simulateSns } from '../../../../../shared/tools/drill/simulator/sns.ts';

@@ -11,9 +11,9 @@ import {
   StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auroraGlobalFailover } from '../../../../../shared/components/aurora-global-failover/recover.ts';
-import { rdsPointInTimeRestore } from '../../../../../shared/components/rds-point-in-time-restore/recover.ts';
-import { rdsReplicaPromotion } from '../../../../../shared/components/rds-replica-promotion/recover.ts';
+import { recover as auroraGlobalFailover } from '../../../../../shared/components/aurora-global-failover/recover.ts';
+import { recover as rdsPointInTimeRestore } from '../../../../../shared/components/rds-point-in-time-restore/recover.ts';
+import { recover as rdsReplicaPromotion } from '../../../../../shared/components/rds-replica-promotion/recover.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../../shared/components/types.ts';
 import { CLOUDWATCH_DURATIONS, replicaLagAt, simulateCloudWatch } from '../../../../../shared/tools/drill/simulator/cloudwatch.ts';
 import { RDS_DURATIONS, simulateRds } from '../../../../../shared/tools/drill/simulator/rds.ts';

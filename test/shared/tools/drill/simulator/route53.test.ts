@@ -8,7 +8,7 @@ import {
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { route53Failover } from '../../../../../shared/components/route53-failover/recover.ts';
+import { recover as route53Failover } from '../../../../../shared/components/route53-failover/recover.ts';
 import type { ActionContext, ActionProgress } from '../../../../../shared/components/types.ts';
 import { ROUTE53_DURATIONS, simulateRoute53 } from '../../../../../shared/tools/drill/simulator/route53.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';

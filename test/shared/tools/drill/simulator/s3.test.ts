@@ -1,8 +1,8 @@
 import { S3Client, CopyObjectCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, ListObjectVersionsCommand, S3ServiceException, type ListObjectVersionsCommandOutput } from '@aws-sdk/client-s3';
 import { SSMClient, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { s3Failover } from '../../../../../shared/components/s3-failover/recover.ts';
-import { copySource, s3VersionRestore } from '../../../../../shared/components/s3-version-restore/recover.ts';
+import { recover as s3Failover } from '../../../../../shared/components/s3-failover/recover.ts';
+import { copySource, recover as s3VersionRestore } from '../../../../../shared/components/s3-version-restore/recover.ts';
 import { S3_DAMAGE_MINUTES_BEFORE_SEEDING, S3_DURATIONS, simulateS3 } from '../../../../../shared/tools/drill/simulator/s3.ts';
 import type { SimulatedService } from '../../../../../shared/tools/drill/simulator/service.ts';
 import { SSM_DURATIONS, simulateSsm } from '../../../../../shared/tools/drill/simulator/ssm.ts';

@@ -1,0 +1,15 @@
+import type { IamFacet } from '../definition.ts';
+import type { Params } from './params.ts';
+
+export const iam: IamFacet<Params> = {
+  statements: (p, { regions, arn }) => [
+    {
+      Effect: 'Allow',
+      Action: ['rds:DescribeGlobalClusters', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
+      Resource: [arn('rds', '', `global-cluster:${p.globalClusterIdentifier}`), p.targetDbClusterArn],
+    },
+    // Split-brain guard: is the current writer (in the primary region) still available? Read-only.
+    { Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [arn('rds', regions.primary, 'cluster:*')] },
+  ],
+  startOnly: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
+};

@@ -1,0 +1,13 @@
+import type { IamFacet } from '../definition.ts';
+import type { Params } from './params.ts';
+
+export const iam: IamFacet<Params> = {
+  statements: (p, { regions, arn }) => [
+    {
+      Effect: 'Allow',
+      Action: ['elasticache:DescribeGlobalReplicationGroups', 'elasticache:FailoverGlobalReplicationGroup'],
+      Resource: [arn('elasticache', '', `globalreplicationgroup:${p.globalReplicationGroupId}`), arn('elasticache', regions.secondary, `replicationgroup:${p.secondaryReplicationGroupId}`)],
+    },
+  ],
+  startOnly: ['elasticache:FailoverGlobalReplicationGroup'],
+};

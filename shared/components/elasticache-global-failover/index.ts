@@ -1,0 +1,12 @@
+import { defineComponentType } from '../definition.ts';
+import { iam } from './iam.ts';
+import { oneWay } from './one-way.ts';
+import { params } from './params.ts';
+
+export const elasticacheGlobalFailover = defineComponentType({
+  type: 'elasticache-global-failover',
+  params,
+  oneWay,
+  iam,
+  services: ['elasticache'],
+});

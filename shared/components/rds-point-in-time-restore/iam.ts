@@ -1,0 +1,24 @@
+import type { IamFacet } from '../definition.ts';
+import type { Params } from './params.ts';
+
+export const iam: IamFacet<Params> = {
+  statements: (p, { regions, arn }) => {
+    const region = regions[p.region];
+    return [
+      {
+        Effect: 'Allow',
+        Action: ['rds:DescribeDBInstances', 'rds:RestoreDBInstanceToPointInTime'],
+        Resource: [
+          arn('rds', region, `db:${p.targetDbInstanceIdentifier}`),
+          ...(p.sourceDbInstanceIdentifier ? [arn('rds', region, `db:${p.sourceDbInstanceIdentifier}`)] : []),
+          ...(p.sourceDbInstanceAutomatedBackupsArn ? [p.sourceDbInstanceAutomatedBackupsArn] : []),
+          arn('rds', region, `subgrp:${p.dbSubnetGroupName || 'default'}`),
+          arn('rds', region, 'og:*'),
+          arn('rds', region, 'pg:*'),
+        ],
+      },
+    ];
+  },
+  // A restore waiting for its restore point to become restorable is started from a check.
+  startOnly: [],
+};

@@ -1,0 +1,12 @@
+import { defineComponentType } from '../definition.ts';
+import { iam } from './iam.ts';
+import { oneWay } from './one-way.ts';
+import { params } from './params.ts';
+
+export const rdsPointInTimeRestore = defineComponentType({
+  type: 'rds-point-in-time-restore',
+  params,
+  oneWay,
+  iam,
+  services: ['rds'],
+});

@@ -1,0 +1,53 @@
+import type { JsonObject } from '../components/types.ts';
+import { blocking, describeFailures } from '../checks/run.ts';
+import type { CheckResult } from '../checks/types.ts';
+import { causeMessage } from './cause.ts';
+import type { ActionRecord, ComponentResult, ComponentTask } from './types.ts';
+
+/*
+ * A component's outcome (Record Component Outcome): kept apart from the start and check tasks, which
+ * load every component type's recovery action, so the recording function bundles none of them.
+ */
+
+export interface RecordInput {
+  component: ComponentTask;
+  action?: ActionRecord;
+  /** Caught error ({Error, Cause}) of the start, check or confirmation task. */
+  error?: { Error: string; Cause?: string };
+  /** Output of the operator's confirmation (manual components). */
+  confirmation?: JsonObject;
+  /** The integrity checks run after the action was done (Verify Component). */
+  verification?: { checks: CheckResult[] };
+}
+
+/** The component's outcome as it goes into the run's results and the report. */
+export function recordComponent(deps: { now(): Date }, input: RecordInput): ComponentResult {
+  const { component, action, error, confirmation } = input;
+  const now = deps.now().toISOString();
+  const checks = input.verification?.checks ?? [];
+  // Recovered only when the action says it is done and no listed check (not advisory) failed;
+  // anything else without a caught error is a branch that ended early: fail closed, so the next
+  // tier does not start on it.
+  const failure: ComponentResult['error'] =
+    error !== undefined
+      ? { name: error.Error, message: causeMessage(error.Cause) }
+      : action?.done !== true
+        ? { name: 'UnexpectedStateError', message: `${component.id}: the recovery action did not finish (last status: ${action?.status ?? 'not started'})` }
+        : blocking(checks).length > 0
+          ? { name: 'IntegrityCheckFailedError', message: describeFailures(checks) }
+          : null;
+  return {
+    id: component.id,
+    tier: component.tier,
+    type: component.type,
+    status: failure ? 'failed' : 'recovered',
+    startedAt: action?.startedAt ?? now,
+    finishedAt: failure ? now : (action?.finishedAt ?? now),
+    attempts: action?.attempts ?? 1,
+    polls: action?.polls ?? 0,
+    lastStatus: action?.status ?? null,
+    observations: { ...(action?.observations ?? {}), ...(confirmation ? { confirmation } : {}) },
+    error: failure,
+    verification: checks,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Every key of the state table, in one place. Items of each kind live under their own partition-key
+ * prefix, so they never collide (the table's key attributes are in STATE_TABLE_KEYS, table.ts):
+ *
+ * | kind | id (partition) | sk (sort) | written by |
+ * | --- | --- | --- | --- |
+ * | recovery lock, one per plan | `lock#<plan>` | `lock` | state/lock.ts |
+ * | a run of an incident | `incident#<incidentId>` | `run#<executionId>` | state/run-records.ts |
+ * | a component's result in an incident | `incident#<incidentId>` | `component#<componentId>` | state/run-records.ts |
+ * | execution → incident pointer | `execution#<executionId>` | `run` | state/run-records.ts |
+ * | database manifest | `manifest#<plan>#<component>` | the time it was taken | checks/postgres/manifest.ts |
+ * | Powertools idempotency record | `idempotency#<step>` | Powertools' hash of the key | runtime/idempotency.ts |
+ */
+export const KEY_PREFIX = {
+  lock: 'lock#',
+  incident: 'incident#',
+  run: 'run#',
+  component: 'component#',
+  execution: 'execution#',
+  manifest: 'manifest#',
+  idempotency: 'idempotency#',
+} as const;
+
+export const lockKey = (plan: string) => ({ id: `${KEY_PREFIX.lock}${plan}`, sk: 'lock' });
+export const incidentKey = (incidentId: string) => `${KEY_PREFIX.incident}${incidentId}`;
+export const runSortKey = (executionId: string) => `${KEY_PREFIX.run}${executionId}`;
+export const componentSortKey = (componentId: string) => `${KEY_PREFIX.component}${componentId}`;
+export const executionPointerKey = (executionId: string) => ({ id: `${KEY_PREFIX.execution}${executionId}`, sk: 'run' });
+export const manifestKey = (plan: string, component: string) => `${KEY_PREFIX.manifest}${plan}#${component}`;
+/** Powertools' static partition value for one idempotent step's records. */
+export const idempotencyPartition = (step: string) => `${KEY_PREFIX.idempotency}${step}`;

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import type { Plan } from '../../plan/schema.ts';
+import { iamContext } from './arn.ts';
+import { COMPILED_PLAN_PATH, compilePlan, writeCompiledPlan } from './compiled-plan.ts';
+import { stateMachineDefinition } from './definition.ts';
+import { deploymentRoles, type RoleResource } from './roles.ts';
+
+/** What serverless.yml reads as ${self:custom.plan.KEY} (scripts/serverless-plan.cjs exports it). */
+export interface DeploymentValues {
+  /** One schedule per writer for all databases: the shortest interval any of them asks for (EventBridge: at least a minute). */
+  heartbeatSchedule: string;
+  manifestSchedule: string;
+  /** Lambda vpc settings for the functions that connect to databases (null when the plan names none). */
+  databaseVpc: { subnetIds: string[]; securityGroupIds: string[] } | null;
+  /** The compiled plan, relative to the service root: packaged with the functions that read it, and their PLAN_FILE. */
+  planFile: string;
+  /** The plan file it was compiled from (DR_PLAN_FILE). */
+  planSource: string;
+  planName: string;
+  secondaryRegion: string;
+  triggerAlarms: string[];
+  definition: Record<string, unknown>;
+  roles: Record<string, RoleResource>;
+}
+
+export interface DeployOptions {
+  /** The service root (where serverless.yml and statemachines/ are). */
+  root: string;
+  /** DR_SLACK_WEBHOOK_SECRET_ARN. */
+  slackWebhookSecretArn?: string | undefined;
+  /** Where compileDeployment writes the compiled plan (default: COMPILED_PLAN_PATH under the root). */
+  compiledPlanOut?: string;
+}
+
+const rate = (minutes: number) => (minutes === 1 ? 'rate(1 minute)' : `rate(${minutes} minutes)`);
+
+/** The deployment of a validated plan: region, schedules, trigger alarms, state machine and one least-privilege role per function. */
+export function deploymentValues(plan: Plan, planSource: string, options: DeployOptions): DeploymentValues {
+  const ctx = iamContext(plan.regions);
+  const databases = plan.components.flatMap((c) => (c.database ? [c.database] : []));
+  return {
+    heartbeatSchedule: rate(Math.max(1, Math.floor(Math.min(60, ...databases.map((d) => d.heartbeatIntervalSeconds / 60))))),
+    manifestSchedule: rate(Math.max(1, Math.min(60, ...databases.map((d) => d.manifestIntervalMinutes)))),
+    databaseVpc: plan.databaseAccess ? { subnetIds: plan.databaseAccess.subnetIds, securityGroupIds: plan.databaseAccess.securityGroupIds } : null,
+    planFile: COMPILED_PLAN_PATH,
+    planSource,
+    planName: plan.name,
+    secondaryRegion: plan.regions.secondary,
+    triggerAlarms: [...new Set(plan.scenarios.flatMap((s) => s.triggers.alarms))],
+    definition: stateMachineDefinition(options.root),
+    roles: deploymentRoles(plan, ctx, { slackWebhookSecretArn: options.slackWebhookSecretArn }),
+  };
+}
+
+/**
+ * The package-time step: validates `planSource` (relative to the root), writes the compiled plan the
+ * functions read to COMPILED_PLAN_PATH and returns what serverless.yml reads. An invalid plan throws
+ * PlanValidationError with every problem, before anything is written.
+ */
+export async function compileDeployment(planSource: string, options: DeployOptions): Promise<DeploymentValues> {
+  const compiled = await compilePlan(path.resolve(options.root, planSource), planSource);
+  const values = deploymentValues(compiled.plan, planSource, options);
+  writeCompiledPlan(options.compiledPlanOut ?? path.join(options.root, COMPILED_PLAN_PATH), compiled);
+  return values;
+}

@@ -1,0 +1,101 @@
+import { verifyStatements } from '../../checks/iam.ts';
+import type { IamContext, IamStatement } from '../../components/definition.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { checkActionStatements, startActionStatements } from './component-iam.ts';
+
+/** An AWS::IAM::Role resource, as it goes into serverless.yml's resources. */
+export interface RoleResource {
+  Type: 'AWS::IAM::Role';
+  Properties: {
+    AssumeRolePolicyDocument: { Version: '2012-10-17'; Statement: { Effect: 'Allow'; Principal: { Service: string }; Action: string }[] };
+    Policies: { PolicyName: string; PolicyDocument: { Version: '2012-10-17'; Statement: IamStatement[] } }[];
+  };
+}
+
+/** One function's role: its own log streams, then exactly `statements`. */
+function role(name: string, statements: IamStatement[], { regions, arn }: IamContext): RoleResource {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: name,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: [arn('logs', regions.secondary, 'log-group:/aws/lambda/dr-autopilot-*:*')],
+              },
+              ...statements,
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+const stateTable = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
+/** The state table: lock, run records, idempotency records — each function only what it does there. */
+const stateTableAccess = (...actions: string[]): IamStatement[] => [{ Effect: 'Allow', Action: actions.map((a) => `dynamodb:${a}`), Resource: [stateTable] }];
+const idempotencyRecords = stateTableAccess('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem');
+
+const internalTopicPublish: IamStatement[] = [
+  { Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'InternalTopic' }] },
+  { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['NotificationKey', 'Arn'] }] },
+];
+
+export interface RoleOptions {
+  /** DR_SLACK_WEBHOOK_SECRET_ARN: the Slack webhook's secret notify may read ('' or undefined: none). */
+  slackWebhookSecretArn?: string | undefined;
+}
+
+/** One least-privilege role per function, named as serverless.yml's functions use them. */
+export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOptions = {}): Record<string, RoleResource> {
+  const databases = plan.components.flatMap((c) => (c.database ? [c.database] : []));
+  const primarySecrets: IamStatement[] = databases.length
+    ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: databases.map((d) => d.primarySecretArn) }]
+    : [];
+  /** The VPC access the database functions need (AWS-managed policy actions, written out). */
+  const vpcAccess: IamStatement[] = plan.databaseAccess
+    ? [{ Effect: 'Allow', Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Resource: '*' }]
+    : [];
+  const verify = verifyStatements(plan, ctx);
+  return {
+    PrepareRunRole: role('prepare-run', stateTableAccess('GetItem', 'Query', 'PutItem'), ctx),
+    StartActionRole: role('start-action', [...startActionStatements(plan, ctx), ...idempotencyRecords], ctx),
+    CheckActionRole: role('check-action', [...checkActionStatements(plan, ctx), ...idempotencyRecords], ctx),
+    RecordComponentRole: role('record-component', stateTableAccess('PutItem'), ctx),
+    AcquireLockRole: role('acquire-lock', [...stateTableAccess('UpdateItem', 'GetItem'), ...internalTopicPublish], ctx),
+    ReleaseLockRole: role('release-lock', stateTableAccess('UpdateItem', 'GetItem'), ctx),
+    // Reads the replica lag to state the data at risk (GetMetricData has no resource-level permissions).
+    RequestApprovalRole: role('request-approval', [...internalTopicPublish, { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' }], ctx),
+    // Stakeholder notices: both topics (and their key); the Slack webhook's secret when one is configured.
+    NotifyRole: role(
+      'notify',
+      [
+        { Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'InternalTopic' }, { Ref: 'ExternalTopic' }] },
+        { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['NotificationKey', 'Arn'] }] },
+        ...(options.slackWebhookSecretArn ? [{ Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue'], Resource: [options.slackWebhookSecretArn] }] : []),
+      ],
+      ctx,
+    ),
+    // The checks read what they check and the manifests in the state table; they change nothing but
+    // the canary row of a database check (an SQL write, not an IAM action).
+    VerifyComponentRole: role('verify-component', [...verify, ...stateTableAccess('Query', 'GetItem'), ...vpcAccess], ctx),
+    VerifySystemRole: role('verify-system', [...verify, ...stateTableAccess('Query', 'GetItem'), ...vpcAccess], ctx),
+    // Heartbeats go to the primaries (their secrets only); manifests also into the state table.
+    WriteHeartbeatRole: role('write-heartbeat', [...primarySecrets, ...vpcAccess], ctx),
+    WriteManifestRole: role('write-manifest', [...primarySecrets, ...stateTableAccess('PutItem', 'Query'), ...vpcAccess], ctx),
+    RecordTierRole: role('record-tier', [], ctx),
+    SummariseRunRole: role('summarise-run', [], ctx),
+    RequestConfirmationRole: role('request-confirmation', internalTopicPublish, ctx),
+    StartRecoveryRole: role('start-recovery', [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] }], ctx),
+  };
+}
