@@ -1,19 +1,20 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { RecoveryCooldownError, RecoveryInProgressError } from '../shared/errors.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
-import { acquireRecoveryLock, acquireRequestFor, type AcquireLockEvent } from '../shared/state/lock.ts';
+import { acquireLockInput, acquireRecoveryLock, acquireRequestFor } from '../shared/state/lock.ts';
 import { notifyRefusal } from '../shared/state/refusal-notice.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
+import { clientConfig } from '../shared/aws/clients.ts';
 
 const ddb = createStateDocumentClient();
-const sns = new SNSClient({});
+const sns = new SNSClient(clientConfig(SNSClient));
 
 /**
  * First task of a run: takes the plan's recovery lock (one recovery per plan at a time, cooldown
  * between recoveries). Refused → one notice to the internal topic, then RecoveryInProgressError or
- * RecoveryCooldownError, which fails the execution. Input: AcquireLockEvent `{ run, lock }`.
+ * RecoveryCooldownError, which fails the execution. Input: `{ run, lock }` (acquireLockInput).
  */
-export const handler = lambdaHandler(async (event: AcquireLockEvent) => {
+export const handler = lambdaHandler(acquireLockInput, async (event) => {
   const request = acquireRequestFor(event);
   const deps = { ddb, tableName: stateTableName(), now: () => new Date(), logger };
   try {

@@ -1,5 +1,5 @@
 import { createAwsClients } from '../shared/aws/clients.ts';
-import { checkComponent, type CheckInput } from '../shared/run/component.ts';
+import { checkComponent, checkInput } from '../shared/run/component.ts';
 import { idempotentStep } from '../shared/runtime/idempotency.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { lockHolder } from '../shared/state/hold-lock.ts';
@@ -15,7 +15,8 @@ const holdLock = lockHolder(() => ({ ddb, tableName: stateTableName(), now: () =
  * repeated invocation of the same check (execution, component, check number) returns the first result.
  */
 export const handler = lambdaHandler(
-  async (event: CheckInput) => {
+  checkInput,
+  async (event) => {
     const action = await checkComponent({ clients, logger, now: () => new Date(), holdLock }, event);
     logger.info('Action checked', { status: action.status, done: action.done, polls: action.polls });
     return action;

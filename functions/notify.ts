@@ -1,25 +1,21 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { clientConfig, createAwsClients } from '../shared/aws/clients.ts';
 import { notifyStage, type PublishResult } from '../shared/notify/publish.ts';
-import type { NoticeEvent, Stage } from '../shared/notify/stages.ts';
+import { noticeEventInput, type Stage } from '../shared/notify/stages.ts';
 import type { Plan } from '../shared/plan/schema.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
 
-const sns = new SNSClient({});
+const sns = new SNSClient(clientConfig(SNSClient));
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'dr-autopilot', serviceName: 'dr-autopilot' });
-const secretsClients = new Map<string, SecretsManagerClient>();
+const clients = createAwsClients();
 
 /** The secret's own region (from its ARN), else the function's. */
 function secretsFor(secretArn: string): SecretsManagerClient {
-  const region = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(secretArn)?.[1] ?? '';
-  let client = secretsClients.get(region);
-  if (!client) {
-    client = new SecretsManagerClient(region ? { region } : {});
-    secretsClients.set(region, client);
-  }
-  return client;
+  const region = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(secretArn)?.[1] ?? process.env.AWS_REGION ?? '';
+  return clients.get(SecretsManagerClient, region);
 }
 
 /**
@@ -27,9 +23,10 @@ function secretsFor(secretArn: string): SecretsManagerClient {
  * `{ stage, ...the stage's input }` (shared/notify/stages.ts). Publishes to INTERNAL_TOPIC_ARN and
  * EXTERNAL_TOPIC_ARN per the packaged plan's audiences; posts internal notices to Slack when
  * SLACK_WEBHOOK_SECRET_ARN is set. Returns `{ stage, sent, failed }`; never throws for a notice that
- * could not be delivered, only InvalidInputError for an event its stage cannot use.
+ * could not be delivered, only InvalidInputError for an event its stage cannot use (an unknown stage
+ * is refused at the edge: noticeEventInput).
  */
-export const handler = lambdaHandler(async (event: NoticeEvent): Promise<PublishResult & { stage: Stage }> => {
+export const handler = lambdaHandler(noticeEventInput, async (event): Promise<PublishResult & { stage: Stage }> => {
   const plan: Plan = await packagedPlan();
   const slackWebhookSecretArn = process.env.SLACK_WEBHOOK_SECRET_ARN || undefined;
   const result = await notifyStage(

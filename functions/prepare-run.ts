@@ -1,5 +1,5 @@
 import { oneWayTypes } from '../shared/components/load.ts';
-import { prepareRun, resumeOfInput, type PrepareInput } from '../shared/run/prepare.ts';
+import { layOutRun, prepareInput, withStartRequest } from '../shared/run/prepare.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
 import { loadIncident, recordRunStart } from '../shared/state/run-records.ts';
@@ -12,12 +12,14 @@ const ddb = createStateDocumentClient();
  * the run; a resume (`resumeOf`) carries over what the earlier runs of the incident recovered. Records
  * the run in the state table; changes nothing in the recovered system.
  */
-export const handler = lambdaHandler(async (event: PrepareInput) => {
+export const handler = lambdaHandler(prepareInput, async (input) => {
+  // The execution input becomes the start request first: a bad one is refused before any read.
+  const prepared = withStartRequest(input);
   const plan = await packagedPlan();
   const deps = { ddb, tableName: stateTableName(), now: () => new Date(), logger };
-  const resumeOf = resumeOfInput(event.input);
+  const { resumeOf } = prepared.request;
   const previous = resumeOf === undefined ? undefined : await loadIncident(deps, resumeOf);
-  const state = prepareRun(plan, event, previous, await oneWayTypes(plan.components.map((c) => c.type)));
+  const state = layOutRun(plan, prepared, previous, await oneWayTypes(plan.components.map((c) => c.type)));
   const { run } = state;
   await recordRunStart(deps, {
     incidentId: run.incidentId,
@@ -25,7 +27,7 @@ export const handler = lambdaHandler(async (event: PrepareInput) => {
     plan: run.plan,
     scenario: run.scenario,
     incidentStartedAt: run.incidentStartedAt,
-    executionStartedAt: event.executionStartedAt,
+    executionStartedAt: prepared.executionStartedAt,
     ...(run.resumeOf ? { resumeOf: run.resumeOf } : {}),
   });
   logger.info('Run prepared', {

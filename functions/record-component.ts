@@ -1,5 +1,4 @@
-import { recordComponent, type RecordInput } from '../shared/run/component-outcome.ts';
-import type { RunContext } from '../shared/run/types.ts';
+import { recordComponent, recordInput } from '../shared/run/component-outcome.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { recordComponentResult } from '../shared/state/run-records.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
@@ -7,7 +6,7 @@ import { createStateDocumentClient, stateTableName } from '../shared/state/table
 const ddb = createStateDocumentClient();
 
 /** Turns a component's branch (its action, or the error caught) into its result, kept in the state table for a resume. */
-export const handler = lambdaHandler(async (event: RecordInput & { run: RunContext }) => {
+export const handler = lambdaHandler(recordInput, async (event) => {
   const now = () => new Date();
   const result = recordComponent({ now }, event);
   await recordComponentResult(

@@ -1,6 +1,6 @@
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
-import { releaseRecoveryLock, releaseRequestFor, type ExecutionStatusChangeEvent, type ReleaseLockEvent } from '../shared/state/lock.ts';
+import { releaseLockInput, releaseRecoveryLock, releaseRequestFor } from '../shared/state/lock.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
 const ddb = createStateDocumentClient();
@@ -11,7 +11,7 @@ const ddb = createStateDocumentClient();
  * (SUCCEEDED, FAILED, TIMED_OUT, ABORTED release; RUNNING is ignored) as the backstop for executions
  * that end without reaching their own release. A lock held by another execution is left alone.
  */
-export const handler = lambdaHandler(async (event: ReleaseLockEvent | ExecutionStatusChangeEvent): Promise<{ released: boolean; reason: string }> => {
+export const handler = lambdaHandler(releaseLockInput, async (event): Promise<{ released: boolean; reason: string }> => {
   const request = await releaseRequestFor(event, async () => (await packagedPlan()).name);
   if ('ignored' in request) {
     logger.info('Execution status change ignored', { reason: request.ignored });

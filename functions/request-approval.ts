@@ -1,10 +1,10 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createAwsClients } from '../shared/aws/clients.ts';
-import { requestApproval, type ApprovalRequest } from '../shared/run/approval.ts';
+import { createAwsClients, clientConfig } from '../shared/aws/clients.ts';
+import { approvalRequest, requestApproval } from '../shared/run/approval.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
 
-const sns = new SNSClient({});
+const sns = new SNSClient(clientConfig(SNSClient));
 const clients = createAwsClients();
 
 /** The plan's RPO classes, to state each component's RPO target; the request goes out without them if the plan can't be read. */
@@ -22,11 +22,11 @@ async function rpoClasses(plan: string): Promise<Record<string, { targetMinutes:
  * The approval gate (`lambda:invoke.waitForTaskToken`): publishes what will happen and what it costs,
  * with the task token, to the internal topic. Event: `{ run, tiers, approval, taskToken }`.
  */
-export const handler = lambdaHandler(async (event: ApprovalRequest) => {
+export const handler = lambdaHandler(approvalRequest, async (event) => {
   const topicArn = process.env.INTERNAL_TOPIC_ARN;
   if (!topicArn) throw new Error('INTERNAL_TOPIC_ARN is not set');
   const result = await requestApproval(
-    { sns, clients, logger, now: () => new Date(), rpoClasses: await rpoClasses(event?.run?.plan ?? '') },
+    { sns, clients, logger, now: () => new Date(), rpoClasses: await rpoClasses(event.run.plan) },
     topicArn,
     event,
   );

@@ -1,11 +1,12 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { requestConfirmation, type ConfirmationRequest } from '../shared/run/confirmation.ts';
+import { confirmationRequest, requestConfirmation } from '../shared/run/confirmation.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+import { clientConfig } from '../shared/aws/clients.ts';
 
-const sns = new SNSClient({});
+const sns = new SNSClient(clientConfig(SNSClient));
 
 /** Publishes a manual step's confirmation request (with its task token) to the internal topic. */
-export const handler = lambdaHandler(async (event: ConfirmationRequest) => {
+export const handler = lambdaHandler(confirmationRequest, async (event) => {
   const topicArn = process.env.INTERNAL_TOPIC_ARN;
   if (!topicArn) throw new Error('INTERNAL_TOPIC_ARN is not set');
   const { messageId } = await requestConfirmation(sns, topicArn, event);

@@ -1,5 +1,5 @@
 import { createAwsClients } from '../shared/aws/clients.ts';
-import { startComponent, type StartInput } from '../shared/run/component.ts';
+import { startComponent, startInput } from '../shared/run/component.ts';
 import { idempotentStep } from '../shared/runtime/idempotency.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { lockHolder } from '../shared/state/hold-lock.ts';
@@ -15,7 +15,8 @@ const holdLock = lockHolder(() => ({ ddb, tableName: stateTableName(), now: () =
  * reads before any one-way command, so a resumed run never sends it again either.
  */
 export const handler = lambdaHandler(
-  async (event: StartInput) => {
+  startInput,
+  async (event) => {
     const action = await startComponent({ clients, logger, now: () => new Date(), holdLock }, event);
     logger.info('Action started', { status: action.status, done: action.done, nextCheckSeconds: action.nextCheckSeconds });
     return action;

@@ -1,6 +1,7 @@
 import type { Json } from '../shared/components/types.ts';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { perRegion } from '../shared/aws/regional.ts';
+import { unknown } from 'zod/mini';
+import { perRegion } from '../shared/aws/clients.ts';
 import { postgresConnector } from '../shared/checks/postgres/connect.ts';
 import { ensureSchema, writeHeartbeatIfDue } from '../shared/checks/postgres/heartbeat.ts';
 import { forEachDatabase } from '../shared/checks/postgres/scheduled.ts';
@@ -15,8 +16,9 @@ const connect = postgresConnector(secretsManager, { connectTimeoutMs: 5_000, sta
  * Scheduled (every minute): a heartbeat row in dr_autopilot.heartbeat on the primary of every
  * component with a `database`, when its heartbeatIntervalSeconds is due.
  * After a failover, the newest heartbeat on the recovered database bounds the data lost (rpo-heartbeat).
+ * The scheduled event says nothing it needs: any event is accepted.
  */
-export const handler = lambdaHandler(async () => {
+export const handler = lambdaHandler(unknown(), async () => {
   const plan = await packagedPlan();
   return forEachDatabase(plan, logger, 'Heartbeat', async (_component, database): Promise<Record<string, Json>> => {
     const sql = await connect(database.primarySecretArn);

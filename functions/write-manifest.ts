@@ -1,6 +1,7 @@
 import type { Json } from '../shared/components/types.ts';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { perRegion } from '../shared/aws/regional.ts';
+import { unknown } from 'zod/mini';
+import { perRegion } from '../shared/aws/clients.ts';
 import { postgresConnector } from '../shared/checks/postgres/connect.ts';
 import { manifestDue, storeManifest, takeManifest, tryLockManifest } from '../shared/checks/postgres/manifest.ts';
 import { forEachDatabase } from '../shared/checks/postgres/scheduled.ts';
@@ -16,9 +17,10 @@ const ddb = createStateDocumentClient();
 /**
  * Scheduled: a manifest (row count and checksum of each critical table, up to its key's maximum) of
  * every component's primary whose newest manifest is manifestIntervalMinutes old, stored in the
- * state table; the postgres-tables check compares the recovered database with it.
+ * state table; the postgres-tables check compares the recovered database with it. The scheduled
+ * event says nothing it needs: any event is accepted.
  */
-export const handler = lambdaHandler(async () => {
+export const handler = lambdaHandler(unknown(), async () => {
   const plan = await packagedPlan();
   const state = { ddb, tableName: stateTableName(), now: () => new Date(), logger };
   return forEachDatabase(plan, logger, 'Manifest', async (component, database): Promise<Record<string, Json>> => {

@@ -24,8 +24,15 @@ export function esbuildOptions(): BuildOptions {
 export interface SdkClient { name: string; className: string; dir: string }
 
 /**
- * SDK clients in the bundle: inputs under node_modules/@aws-sdk/client-<name>/ that contribute bytes
- * to the output. metafile.inputs alone also lists modules parsed, then tree-shaken away entirely.
+ * Database drivers counted as clients beside the SDK's: a function that talks to PostgreSQL carries
+ * its client library as it carries an SDK client, so its baseline holds it too.
+ */
+const DATABASE_CLIENTS: Record<string, string> = { pg: 'Client' };
+
+/**
+ * Clients in the bundle: inputs under node_modules/@aws-sdk/client-<name>/ (and the database
+ * drivers above) that contribute bytes to the output. metafile.inputs alone also lists modules
+ * parsed, then tree-shaken away entirely.
  */
 export function sdkClients(metafile: Metafile, resolveClassName = clientClassName): SdkClient[] {
   const found = new Map<string, SdkClient>();
@@ -35,6 +42,10 @@ export function sdkClients(metafile: Metafile, resolveClassName = clientClassNam
     if (match && !found.has(match[2]!)) {
       const dir = path.resolve(root, match[1]!);
       found.set(match[2]!, { name: match[2]!, className: resolveClassName(dir), dir });
+    }
+    const driver = /^(.*node_modules\/([^/@][^/]*))\//.exec(input);
+    if (driver && DATABASE_CLIENTS[driver[2]!] && !found.has(driver[2]!)) {
+      found.set(driver[2]!, { name: driver[2]!, className: DATABASE_CLIENTS[driver[2]!]!, dir: path.resolve(root, driver[1]!) });
     }
   }
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -50,8 +61,10 @@ function clientClassName(dir: string): string {
 /** A module holding only the given clients; it references each class so none is tree-shaken. */
 export function baselineSource(clients: SdkClient[]): string {
   if (clients.length === 0) return '';
-  const imports = clients.map((c) => `import { ${c.className} } from '@aws-sdk/client-${c.name}';`);
-  return `${imports.join('\n')}\nexport const clients = [${clients.map((c) => c.className).join(', ')}];\n`;
+  // pg is CommonJS: its classes hang off the default export.
+  const imports = clients.map((c) => (DATABASE_CLIENTS[c.name] ? `import ${c.name} from '${c.name}';` : `import { ${c.className} } from '@aws-sdk/client-${c.name}';`));
+  const refs = clients.map((c) => (DATABASE_CLIENTS[c.name] ? `${c.name}.${c.className}` : c.className));
+  return `${imports.join('\n')}\nexport const clients = [${refs.join(', ')}];\n`;
 }
 
 export function median(values: number[]): number {

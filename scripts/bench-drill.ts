@@ -1,8 +1,14 @@
-// npm run bench:drill — wall time of the example plan's region-outage drill, the ratio of the
-// achieved RTO to the critical-path sum of the simulated operation durations (only polling can add
-// overhead; goal ≤ 1.03), and state transitions per component. Prints numbers; never fails on them.
+// npm run bench:drill [-- --plan FILE | --synthetic N] [--scenario ID] [--runs N] — wall time of a
+// drill (default: the example plan's region-outage), the ratio of the achieved RTO to the critical-path
+// sum of the simulated operation durations (only polling can add overhead; goal ≤ 1.03), state
+// transitions per component, and Step Functions' limits as the run used them: the largest state
+// payload (limit 262,144 bytes) and the history events (limit 25,000). `--synthetic N` drills a
+// generated plan of N ECS services with HTTP checks. Prints numbers; never fails on them.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 
 // Before the handlers' loggers are built at import.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -13,10 +19,21 @@ const { loadPlanFile } = await import('../shared/plan/load.ts');
 const { recoveryOrder } = await import('../shared/plan/recovery-order.ts');
 const { prepareRun } = await import('../shared/run/prepare.ts');
 const { oneWayTypes } = await import('../shared/components/load.ts');
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
-const planFile = path.resolve(import.meta.dirname, '../examples/dataset-platform.plan.yml');
+const { syntheticPlanYaml } = await import('../shared/tools/drill/synthetic-plan.ts');
+const { HISTORY_EVENTS_LIMIT, STATE_PAYLOAD_LIMIT_BYTES } = await import('../shared/tools/drill/limits.ts');
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, plan: { type: 'string' }, synthetic: { type: 'string' }, scenario: { type: 'string', default: 'region-outage' } } });
+const runs = Number(args.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, got ${args.runs}`);
+let planFile = path.resolve(args.plan ?? path.join(import.meta.dirname, '../examples/dataset-platform.plan.yml'));
+let cleanUp = () => {};
+if (args.synthetic !== undefined) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-drill-'));
+  planFile = path.join(dir, `synthetic-${args.synthetic}.plan.yml`);
+  writeFileSync(planFile, syntheticPlanYaml({ components: Number(args.synthetic) }));
+  cleanUp = () => rmSync(dir, { recursive: true, force: true });
+}
 const plan = await loadPlanFile(planFile);
-const scenario = 'region-outage';
+const scenario = args.scenario;
 
 const walls: number[] = [];
 let report: Awaited<ReturnType<typeof runDrill>> | undefined;
@@ -33,7 +50,7 @@ const order = recoveryOrder(plan, scenario);
 // The run starts when the incident is detected; RTO counts from the incident.
 let criticalPath = world.durationMs('detection.time-to-detect') / 1000;
 const out = (line = '') => process.stdout.write(`${line}\n`);
-out(`drill ${plan.name} / ${scenario}: outcome ${report!.outcome}`);
+out(`drill ${plan.name} / ${scenario} (${plan.components.length} components): outcome ${report!.outcome}${report!.reason ? ` (${report!.reason})` : ''}`);
 out(`wall time: first ${walls[0]!.toFixed(0)} ms (includes module warm-up), median of ${runs} ${median.toFixed(0)} ms`);
 out('');
 out('tier      critical op (s)  cumulative (min)  achieved (min)  ratio');
@@ -61,3 +78,6 @@ out('');
 out(`achieved RTO / critical-path sum: ${achievedTotal} min / ${(criticalPath / 60).toFixed(2)} min = ${(achievedTotal / (criticalPath / 60)).toFixed(3)} (goal ≤ 1.03)`);
 const components = report!.components.filter((c) => c.status !== 'not-started').length;
 out(`state transitions: ${report!.stateTransitions} for ${components} components = ${(report!.stateTransitions / components).toFixed(1)} per component`);
+out(`largest state payload: ${report!.limits.largestPayloadBytes.toLocaleString('en-US')} bytes of ${STATE_PAYLOAD_LIMIT_BYTES.toLocaleString('en-US')} (${report!.limits.largestPayloadAt ?? '-'})`);
+out(`history events: ${report!.limits.historyEvents.toLocaleString('en-US')} of ${HISTORY_EVENTS_LIMIT.toLocaleString('en-US')}`);
+cleanUp();

@@ -25,13 +25,19 @@ export class InvalidInputError extends DrAutopilotError {
   readonly retryable = false;
 }
 
+/** One problem of a plan file: where (`path.to.field`, or `line N` for YAML syntax) and what to write instead. */
+export interface PlanIssue {
+  path: string;
+  message: string;
+}
+
 /** The recovery plan file is invalid. `issues` holds every problem as { path, message }. */
 export class PlanValidationError extends DrAutopilotError {
   override readonly name = 'PlanValidationError';
   readonly retryable = false;
   readonly file: string;
-  readonly issues: { path: string; message: string }[];
-  constructor(file: string, issues: { path: string; message: string }[]) {
+  readonly issues: PlanIssue[];
+  constructor(file: string, issues: PlanIssue[]) {
     super(`${file}: ${issues.length} problem(s): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
     this.file = file;
     this.issues = issues;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { S3Client, GetBucketEncryptionCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { CHECKSUM_FIELDS, checksumTypeOf, compareContent, describeContent, etagIsMd5, type ChecksumField, type ChecksumType, type ContentFacts } from '../components/s3-version-restore/content.ts';
 import type { JsonObject } from '../components/types.ts';
 import { AwsTransientError, classifyError } from '../errors.ts';
 import type { CheckContext, CheckOutcome, CheckRunner } from './types.ts';
@@ -156,20 +157,35 @@ const s3Bucket: CheckRunner<'s3-bucket'> = (ctx, spec) =>
 
 // ---- s3-objects -----------------------------------------------------------------------------------------
 
-/** One line of a dataset manifest (JSON lines). */
+/**
+ * One line of a dataset manifest (JSON lines). A checksum is compared with the object's own of the same
+ * algorithm and type (`checksumType`, else COMPOSITE when the value ends in "-N", else FULL_OBJECT); `etag`
+ * (kept for older manifests) is taken as the MD5 of the content and compared only when the object's ETag
+ * is provably one too (single part, SSE-S3 or unencrypted: content.ts etagIsMd5).
+ */
 export interface ManifestEntry {
   key: string;
   checksumSHA256?: string;
+  checksumCRC64NVME?: string;
+  checksumCRC32C?: string;
+  checksumCRC32?: string;
+  checksumSHA1?: string;
+  checksumType?: ChecksumType;
   etag?: string;
   size?: number;
 }
 
 export type ParsedManifest = { entries: ManifestEntry[]; malformed: { line: number; reason: string }[] };
 
+/** A manifest field for each of the object's checksums: checksumSHA256 for ChecksumSHA256… */
+const manifestField = (field: ChecksumField) => `c${field.slice(1)}` as 'checksumSHA256' | 'checksumCRC64NVME' | 'checksumCRC32C' | 'checksumCRC32' | 'checksumSHA1';
+const MANIFEST_CHECKSUMS = CHECKSUM_FIELDS.map(manifestField);
+
 /**
- * Parses a JSON-lines manifest: one `{"key", "checksumSHA256"?, "etag"?, "size"?}` object a line, with a
- * checksum or an ETag to compare. Blank lines are skipped; other fields are ignored. A key listed twice
- * keeps its last line. Line numbers are 1-based.
+ * Parses a JSON-lines manifest: one `{"key", "checksumSHA256"?, "checksumCRC64NVME"?, "checksumCRC32C"?,
+ * "checksumCRC32"?, "checksumSHA1"?, "checksumType"?, "etag"?, "size"?}` object a line, with a checksum or
+ * an ETag to compare. Blank lines are skipped; other fields are ignored. A key listed twice keeps its last
+ * line. Line numbers are 1-based.
  */
 export function parseManifest(text: string): ParsedManifest {
   const byKey = new Map<string, ManifestEntry>();
@@ -190,19 +206,22 @@ export function parseManifest(text: string): ParsedManifest {
       bad('not a JSON object');
       continue;
     }
-    const { key, checksumSHA256, etag, size } = value as Record<string, unknown>;
+    const fields = value as Record<string, unknown>;
+    const { key, checksumType, etag, size } = fields;
+    const notString = [...MANIFEST_CHECKSUMS, 'etag' as const].find((f) => fields[f] !== undefined && (typeof fields[f] !== 'string' || fields[f] === ''));
     if (typeof key !== 'string' || key === '') bad('"key" must be a non-empty string');
-    else if (checksumSHA256 !== undefined && (typeof checksumSHA256 !== 'string' || checksumSHA256 === '')) bad('"checksumSHA256" must be a non-empty string');
-    else if (etag !== undefined && (typeof etag !== 'string' || etag === '')) bad('"etag" must be a non-empty string');
+    else if (notString) bad(`"${notString}" must be a non-empty string`);
+    else if (checksumType !== undefined && checksumType !== 'FULL_OBJECT' && checksumType !== 'COMPOSITE') bad('"checksumType" must be FULL_OBJECT or COMPOSITE');
     else if (size !== undefined && (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)) bad('"size" must be a non-negative integer');
-    else if (checksumSHA256 === undefined && etag === undefined) bad('needs "checksumSHA256" or "etag" to compare with');
-    else {
-      byKey.set(key, {
-        key,
-        ...(checksumSHA256 !== undefined ? { checksumSHA256: checksumSHA256 as string } : {}),
-        ...(etag !== undefined ? { etag: etag as string } : {}),
-        ...(size !== undefined ? { size: size as number } : {}),
-      });
+    else if (MANIFEST_CHECKSUMS.every((f) => fields[f] === undefined) && etag === undefined) {
+      bad(`needs a checksum (${MANIFEST_CHECKSUMS.map((f) => `"${f}"`).join(', ')}) or "etag" to compare with`);
+    } else {
+      const entry: ManifestEntry = { key };
+      for (const f of MANIFEST_CHECKSUMS) if (fields[f] !== undefined) entry[f] = fields[f] as string;
+      if (checksumType !== undefined) entry.checksumType = checksumType;
+      if (etag !== undefined) entry.etag = etag as string;
+      if (size !== undefined) entry.size = size as number;
+      byKey.set(key, entry);
     }
   }
   return { entries: [...byKey.values()], malformed };
@@ -222,31 +241,46 @@ export function sampleManifest(entries: readonly ManifestEntry[], size: number, 
   return ranked.slice(0, size).map((r) => r.entry).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-const unquote = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
-
 export type Verdict =
-  | { kind: 'matched'; by: 'ChecksumSHA256' | 'ETag'; lastModified: Date | undefined }
+  | { kind: 'matched'; by: ChecksumField | 'ETag'; lastModified: Date | undefined }
   | { kind: 'missing' }
-  | { kind: 'mismatched'; why: string; lastModified: Date | undefined };
+  | { kind: 'mismatched'; why: string; lastModified: Date | undefined }
+  | { kind: 'notComparable'; why: string; lastModified: Date | undefined };
 
-/** ChecksumSHA256 when both sides have it, else the ETag (quotes stripped); a manifest size must match too. */
-export function compareObject(entry: ManifestEntry, head: Pick<HeadObjectCommandOutput, 'ChecksumSHA256' | 'ETag' | 'ContentLength' | 'LastModified'>): Verdict {
+/** What the manifest line says about the content, in HeadObject's terms (its `etag` taken as an MD5). */
+function manifestFacts(entry: ManifestEntry): ContentFacts {
+  const facts: ContentFacts = { ETag: entry.etag, ContentLength: entry.size, ChecksumType: entry.checksumType };
+  for (const field of CHECKSUM_FIELDS) facts[field] = entry[manifestField(field)];
+  return facts;
+}
+
+/** What to put in the manifest line so the object can be compared: its full-object checksum, its MD5, or how to give it one. */
+function whatToAdd(head: ContentFacts): string {
+  const full = CHECKSUM_FIELDS.find((f) => checksumTypeOf(head, f) === 'FULL_OBJECT');
+  if (full) return `add "${manifestField(full)}" (the object's full-object checksum) to the manifest line`;
+  if (etagIsMd5(head)) return 'add "etag" to the manifest line';
+  // A copy onto itself with a checksum algorithm gives an object a full-object checksum (S3 User Guide,
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html).
+  return 'give the object a full-object checksum (copy it onto itself with ChecksumAlgorithm CRC64NVME) and add it to the manifest line';
+}
+
+/**
+ * The manifest line against the object's HeadObject (ChecksumMode ENABLED), by content.ts compareContent:
+ * another size, then a checksum of the same algorithm and type, then ETags that are both MD5s. When nothing
+ * is comparable, says what each side has and what to add to the manifest.
+ */
+export function compareObject(entry: ManifestEntry, head: ContentFacts & Pick<HeadObjectCommandOutput, 'LastModified'>): Verdict {
   const lastModified = head.LastModified;
-  if (entry.size !== undefined && head.ContentLength !== undefined && entry.size !== head.ContentLength) {
-    return { kind: 'mismatched', why: `size ${head.ContentLength} ≠ ${entry.size}`, lastModified };
+  const expected = manifestFacts(entry);
+  const comparison = compareContent(head, expected);
+  if (comparison.verdict === 'same') return { kind: 'matched', by: comparison.by, lastModified };
+  if (comparison.verdict === 'different') {
+    const { by } = comparison;
+    const why = by === 'size' ? `size ${head.ContentLength} ≠ ${entry.size}` : by === 'ETag' ? 'ETag (MD5) differs' : `${by} differs`;
+    return { kind: 'mismatched', why, lastModified };
   }
-  if (entry.checksumSHA256 && head.ChecksumSHA256) {
-    return entry.checksumSHA256 === head.ChecksumSHA256
-      ? { kind: 'matched', by: 'ChecksumSHA256', lastModified }
-      : { kind: 'mismatched', why: 'ChecksumSHA256 differs', lastModified };
-  }
-  if (entry.etag && head.ETag) {
-    return unquote(entry.etag) === unquote(head.ETag)
-      ? { kind: 'matched', by: 'ETag', lastModified }
-      : { kind: 'mismatched', why: 'ETag differs', lastModified };
-  }
-  const has = (sha: unknown, etag: unknown) => [sha && 'ChecksumSHA256', etag && 'ETag'].filter(Boolean).join(' and ') || 'neither';
-  return { kind: 'mismatched', why: `nothing to compare: manifest has ${has(entry.checksumSHA256, entry.etag)}, object has ${has(head.ChecksumSHA256, head.ETag)}`, lastModified };
+  const manifestHas = [...CHECKSUM_FIELDS.filter((f) => expected[f]).map((f) => `${f} (${checksumTypeOf(expected, f)})`), ...(entry.etag ? ['ETag'] : [])].join(' and ');
+  return { kind: 'notComparable', why: `nothing comparable: the manifest has ${manifestHas}, the object has ${describeContent(head)}; ${whatToAdd(head)}`, lastModified };
 }
 
 /** Runs `work` over the items with at most `limit` in flight; the first error stops new work and is thrown. */
@@ -280,8 +314,10 @@ const listed = (keys: string[], total: number) => `${keys.slice(0, LISTED).join(
  * Reads the manifest (JSON lines) from `manifestBucket` (default: the checked bucket, same region), takes a
  * deterministic sample of `sampleSize` keys seeded by the run's execution id (sampleManifest) and sends
  * HeadObject with ChecksumMode ENABLED for each, at most HEAD_CONCURRENCY at once. An object that is not
- * there (NotFound, NoSuchKey; a delete marker answers NotFound) is missing; one whose checksum, ETag or size
- * differs is mismatched. Fails on any malformed manifest line, any missing or mismatched object.
+ * there (NotFound, NoSuchKey; a delete marker answers NotFound) is missing; one whose size, checksum or MD5
+ * ETag differs is mismatched (compareObject); one with nothing comparable (an SSE-KMS or multipart object
+ * against a manifest ETag, say) is not comparable. Fails on any malformed manifest line, any missing,
+ * mismatched or not comparable object.
  */
 const s3Objects: CheckRunner<'s3-objects'> = (ctx, spec) =>
   guarded(async () => {
@@ -328,37 +364,45 @@ const s3Objects: CheckRunner<'s3-objects'> = (ctx, spec) =>
     });
 
     const missing: string[] = [];
-    const mismatched: string[] = [];
-    const by = { ChecksumSHA256: 0, ETag: 0 };
+    const mismatched: { key: string; why: string }[] = [];
+    const notComparable: { key: string; why: string }[] = [];
+    const by = { ChecksumSHA256: 0, other: 0, ETag: 0 };
     let newest: Date | undefined;
     verdicts.forEach((v, i) => {
       const key = sample[i]!.key;
       if (v.kind === 'missing') missing.push(key);
       else {
         if (v.lastModified && (!newest || v.lastModified > newest)) newest = v.lastModified;
-        if (v.kind === 'matched') by[v.by] += 1;
-        else mismatched.push(`${key} (${v.why})`);
+        if (v.kind === 'matched') by[v.by === 'ChecksumSHA256' || v.by === 'ETag' ? v.by : 'other'] += 1;
+        else (v.kind === 'mismatched' ? mismatched : notComparable).push({ key, why: v.why });
       }
     });
     const observations: JsonObject = {
       manifestEntries: manifest.entries.length,
       sampled: sample.length,
-      matched: by.ChecksumSHA256 + by.ETag,
+      matched: by.ChecksumSHA256 + by.other + by.ETag,
       missing: missing.length,
       mismatched: mismatched.length,
+      notComparable: notComparable.length,
       matchedByChecksumSHA256: by.ChecksumSHA256,
+      matchedByOtherChecksum: by.other,
       matchedByETag: by.ETag,
       missingKeys: missing.slice(0, LISTED),
-      mismatchedKeys: mismatched.slice(0, LISTED).map((m) => m.replace(/ \(.*\)$/, '')),
+      mismatchedKeys: mismatched.slice(0, LISTED).map((m) => m.key),
+      notComparableKeys: notComparable.slice(0, LISTED).map((m) => m.key),
       newestLastModified: newest?.toISOString() ?? null,
     };
     const what = `${sample.length} of ${manifest.entries.length} manifest objects sampled in ${s3Url(spec.bucket)} (${region})`;
-    if (missing.length === 0 && mismatched.length === 0) {
-      return { status: 'passed', detail: `${what}: all match (${by.ChecksumSHA256} by ChecksumSHA256, ${by.ETag} by ETag)`, observations };
+    if (missing.length === 0 && mismatched.length === 0 && notComparable.length === 0) {
+      const other = by.other > 0 ? `, ${by.other} by another full-object checksum` : '';
+      return { status: 'passed', detail: `${what}: all match (${by.ChecksumSHA256} by ChecksumSHA256${other}, ${by.ETag} by ETag (MD5))`, observations };
     }
+    const withWhy = (items: { key: string; why: string }[]) => items.map((m) => `${m.key} (${m.why})`);
     const parts = [
       missing.length > 0 && `${missing.length} missing: ${listed(missing, missing.length)}`,
-      mismatched.length > 0 && `${mismatched.length} mismatched: ${listed(mismatched, mismatched.length)}`,
+      mismatched.length > 0 && `${mismatched.length} mismatched: ${listed(withWhy(mismatched), mismatched.length)}`,
+      // Not a difference, but nothing verified either: the check fails with what to add to the manifest.
+      notComparable.length > 0 && `${notComparable.length} not comparable: ${listed(withWhy(notComparable), notComparable.length)}`,
     ].filter((x): x is string => typeof x === 'string');
     return { status: 'failed', detail: `${what}: ${parts.join('; ')}`, observations };
   });

@@ -1,9 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { JsonObject } from '../components/types.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import type { ComponentTask, RunContext } from '../run/types.ts';
 import type { StateDeps } from '../state/table.ts';
+import type { CheckOutcome } from './result.ts';
 import type { CheckOf, CheckType } from './schema.ts';
+
+export type { CheckOutcome, CheckResult, CheckStatus } from './result.ts';
 
 /** The minimal PostgreSQL client the checks use (a connected `pg.Client` satisfies it). */
 export interface SqlClient {
@@ -28,26 +30,6 @@ export interface CheckContext {
   fetch: typeof globalThis.fetch;
   /** The state table: manifests and heartbeats' configuration are read from it. */
   state: StateDeps;
-}
-
-export type CheckStatus = 'passed' | 'failed' | 'skipped';
-
-/** What one check found: `detail` says it for people (which table, which difference); `observations` are facts for the report. */
-export interface CheckOutcome {
-  status: CheckStatus;
-  detail: string;
-  observations?: JsonObject;
-}
-
-/** A check's result as it goes into the execution output and the report (`checks`). */
-export interface CheckResult extends Required<CheckOutcome> {
-  /** The component's id, or null for the system verification. */
-  component: string | null;
-  /** The check's name (its type unless the plan names it). */
-  name: string;
-  type: CheckType;
-  advisory: boolean;
-  checkedAt: string;
 }
 
 /** Runs one type of check. Throws a retryable error (throttling…) to be retried; anything else is caught as a failed check. */

@@ -1,15 +1,24 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { array, object, optional, type output } from 'zod/mini';
 import { createAwsClients, type AwsClients } from '../aws/clients.ts';
-import { InvalidInputError } from '../errors.ts';
-import type { ActionRecord, ComponentTask, RunContext } from '../run/types.ts';
+import { actionRecord, checkSpec, componentTask, runContext } from '../run/task-schemas.ts';
+import type { ComponentTask, RunContext } from '../run/types.ts';
 import { createStateDocumentClient, stateTableName, type StateDeps } from '../state/table.ts';
 import { CHECKS } from './index.ts';
 import { checkIo, type CheckIo } from './io.ts';
 import { postgresConnector } from './postgres/connect.ts';
 import { runChecks, type CheckRegistry } from './run.ts';
-import type { CheckSpec } from './schema.ts';
 import type { CheckContext, CheckResult } from './types.ts';
+import '../run/schema-messages.ts';
+
+/** Verify Component's input (statemachines/failover.asl.json): `$.run`, `$.component` (its `checks`) and `$.action`. */
+export const verifyComponentInput = object({ run: runContext, component: componentTask, action: optional(actionRecord) });
+export type VerifyComponentInput = output<typeof verifyComponentInput>;
+
+/** Verify System's input: `$.run` and the plan's system checks (`$.verification.checks`). */
+export const verifySystemInput = object({ run: runContext, checks: array(checkSpec) });
+export type VerifySystemInput = output<typeof verifySystemInput>;
 
 /** What Verify Component and Verify System need, built once per function module. */
 export function verifyDeps(logger: Logger): VerifyDeps {
@@ -47,15 +56,13 @@ function context(deps: VerifyDeps, run: RunContext, component: ComponentTask | n
 }
 
 /** Verify Component: the checks the plan lists for a component that has just recovered. */
-export async function verifyComponent(deps: VerifyDeps, input: { run: RunContext; component: ComponentTask; action?: ActionRecord }): Promise<{ checks: CheckResult[] }> {
+export async function verifyComponent(deps: VerifyDeps, input: VerifyComponentInput): Promise<{ checks: CheckResult[] }> {
   const { run, component } = input;
-  if (!run?.regions || !component?.id) throw new InvalidInputError('run/component: missing from the task input', { field: 'component' });
   return { checks: await runChecks(context(deps, run, component), component.checks ?? [], deps.registry) };
 }
 
 /** Verify System: the plan's final verification checks, after every tier recovered. */
-export async function verifySystem(deps: VerifyDeps, input: { run: RunContext; checks: CheckSpec[] }): Promise<CheckResult[]> {
+export async function verifySystem(deps: VerifyDeps, input: VerifySystemInput): Promise<CheckResult[]> {
   const { run, checks } = input;
-  if (!run?.regions || !Array.isArray(checks)) throw new InvalidInputError('run/checks: missing from the task input', { field: 'checks' });
   return runChecks(context(deps, run, null), checks, deps.registry);
 }

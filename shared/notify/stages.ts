@@ -1,9 +1,11 @@
+import { enum as zEnum, looseObject, type output } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 import { recoveryOrder } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { RunTrigger } from '../run/input.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { ApprovalState, ComponentResult, RpoResult, RunContext, RunSummary, TierResult, TierTask } from '../run/types.ts';
+import '../run/schema-messages.ts';
 import { assessSeverity, isSeverity, type Severity } from './severity.ts';
 import { addMinutes, MAX_PLAUSIBLE_MINUTES, minutesBetween } from './text.ts';
 
@@ -386,6 +388,14 @@ function external(x: ExternalInput): ExternalFacts {
     ...x.extra,
   };
 }
+
+/**
+ * The notify function's event as it parses it at the edge: a stage it knows (or an alias), the rest
+ * let through: what each stage needs is read leniently by resolveEvent and noticeFacts, which name
+ * the missing field themselves (a notice is never worth failing a run for).
+ */
+export const noticeEventInput = looseObject({ stage: zEnum([...STAGES, ...STAGE_ALIASES]) });
+export type NoticeEventInput = output<typeof noticeEventInput>;
 
 /** A stage and its input, aliases resolved. */
 export type ResolvedEvent = { [S in Stage]: { stage: S; input: StageInputs[S] } }[Stage];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PlanIssue } from './load.ts';
+import type { PlanIssue } from '../errors.ts';
 
 /**
  * The parts of a plan the cross-reference checks read, with types only (no formats, ranges or

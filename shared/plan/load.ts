@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
-import { PlanValidationError } from '../errors.ts';
+import { PlanValidationError, type PlanIssue } from '../errors.ts';
 import { plan as planSchema, type Plan } from './schema.ts';
 import { crossReferenceIssues, planReferences } from './cross-references.ts';
 
-export interface PlanIssue {
-  path: string;
-  message: string;
-}
+export type { PlanIssue };
 
 /** `tiers[0].components` → `tiers.0.components`: the contract's `path.to.field` form. */
 function formatPath(path: readonly PropertyKey[]): string {

@@ -1,20 +1,43 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { array, int, looseObject, minLength, object, positive, string, superRefine, type output } from 'zod/mini';
 import type { AwsClients } from '../aws/clients.ts';
 import { readReplicationLag } from '../aws/replica-lag.ts';
 import type { OneWayRun, OneWayStep } from '../components/definition.ts';
 import { loadOneWay } from '../components/load.ts';
-import { InvalidInputError } from '../errors.ts';
+import { approvalFields, runContext, tierTask } from './task-schemas.ts';
+import { typed } from './task-input.ts';
 import type { ApprovalState, ComponentTask, RunContext, TierTask } from './types.ts';
+import './schema-messages.ts';
 
-/** The approval task's input: `$.run`, `$.tiers`, `$.approval` and the task token (`$$.Task.Token`). */
-export interface ApprovalRequest {
-  run: RunContext;
-  tiers: TierTask[];
-  approval: ApprovalState;
-  taskToken: string;
-}
+/**
+ * The approval task's input (Request Recovery Approval's Payload): `$.run`, `$.tiers`, `$.approval`
+ * and the task token (`$$.Task.Token`). The waiting tier and every one-way component must be in the
+ * run's tiers.
+ */
+export const approvalRequest = object({
+  run: runContext,
+  tiers: array(tierTask).check(minLength(1, 'missing or empty')),
+  approval: typed<ApprovalState>()(
+    looseObject({
+      ...approvalFields,
+      timeoutSeconds: int().check(positive('must be a positive whole number of seconds')),
+      oneWayComponents: array(string()).check(minLength(1, 'missing or empty: an approval covers at least one one-way component')),
+    }),
+  ),
+  taskToken: string().check(minLength(1, 'missing')),
+}).check(
+  superRefine(({ tiers, approval }, ctx) => {
+    if (!tiers[approval.tierIndex]) {
+      ctx.addIssue({ code: 'custom', path: ['approval', 'tierIndex'], message: `${approval.tierIndex} is not a tier of the run (0-${tiers.length - 1})` });
+    }
+    const ids = new Set(tiers.flatMap((t) => t.components.map((c) => c.id)));
+    const stray = approval.oneWayComponents.find((id) => !ids.has(id));
+    if (stray !== undefined) ctx.addIssue({ code: 'custom', path: ['approval', 'oneWayComponents'], message: `component ${JSON.stringify(stray)} is not in the run's tiers` });
+  }),
+);
+export type ApprovalRequest = output<typeof approvalRequest>;
 
 export interface ApprovalDeps {
   sns: SNSClient;
@@ -66,35 +89,10 @@ function formatDuration(seconds: number): string {
   return minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-function invalid(field: string, message: string): InvalidInputError {
-  return new InvalidInputError(`${field}: ${message}`, { field });
-}
-
-/** Checks the task input; returns the tier that waits and the one-way components, in recovery order. */
-function validate(request: ApprovalRequest): { tier: TierTask; components: ComponentTask[] } {
-  if (!request || typeof request !== 'object') throw invalid('(input)', 'missing');
-  const { run, tiers, approval, taskToken } = request;
-  if (typeof taskToken !== 'string' || taskToken === '') throw invalid('taskToken', 'missing');
-  if (!run?.regions?.secondary || !run.plan || !run.scenario) throw invalid('run', 'missing or without plan, scenario and regions');
-  if (!Array.isArray(tiers) || tiers.length === 0) throw invalid('tiers', 'missing or empty');
-  if (!approval || typeof approval !== 'object') throw invalid('approval', 'missing');
-  if (!Array.isArray(approval.oneWayComponents) || approval.oneWayComponents.length === 0) {
-    throw invalid('approval.oneWayComponents', 'missing or empty: an approval covers at least one one-way component');
-  }
-  if (!Number.isInteger(approval.timeoutSeconds) || approval.timeoutSeconds <= 0) {
-    throw invalid('approval.timeoutSeconds', `must be a positive whole number of seconds, got ${JSON.stringify(approval.timeoutSeconds)}`);
-  }
-  const tier = tiers[approval.tierIndex];
-  if (!Number.isInteger(approval.tierIndex) || !tier) {
-    throw invalid('approval.tierIndex', `${JSON.stringify(approval.tierIndex)} is not a tier of the run (0-${tiers.length - 1})`);
-  }
-  const all = new Map(tiers.flatMap((t) => t.components ?? []).map((c) => [c.id, c]));
-  const components = approval.oneWayComponents.map((id) => {
-    const found = all.get(id);
-    if (!found) throw invalid('approval.oneWayComponents', `component ${JSON.stringify(id)} is not in the run's tiers`);
-    return found;
-  });
-  return { tier, components };
+/** The tier that waits and the one-way components, in recovery order (approvalRequest checked they are in the run). */
+function gate({ tiers, approval }: ApprovalRequest): { tier: TierTask; components: ComponentTask[] } {
+  const all = new Map(tiers.flatMap((t) => t.components).map((c) => [c.id, c]));
+  return { tier: tiers[approval.tierIndex]!, components: approval.oneWayComponents.map((id) => all.get(id)!) };
 }
 
 /** A one-way component's type facet (shared/components/<type>/one-way.ts); null for a type that is not one-way. */
@@ -195,7 +193,7 @@ function render({ head, steps, costs, tail }: Parts, readAt: string, deadlineSec
  * the task token can answer.
  */
 export async function requestApproval(deps: ApprovalDeps, topicArn: string, request: ApprovalRequest): Promise<ApprovalResult> {
-  const { tier, components } = validate(request);
+  const { tier, components } = gate(request);
   const { run, tiers, approval, taskToken } = request;
   // Before the reads: the task's timeout runs from its start, so the stated deadline is never late.
   const now = deps.now();

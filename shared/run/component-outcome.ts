@@ -1,27 +1,33 @@
+import { array, looseObject, object, optional, record, string, unknown, type output } from 'zod/mini';
 import type { JsonObject } from '../components/types.ts';
 import { blocking, describeFailures } from '../checks/run.ts';
-import type { CheckResult } from '../checks/types.ts';
 import { causeMessage } from './cause.ts';
-import type { ActionRecord, ComponentResult, ComponentTask } from './types.ts';
+import { typed } from './task-input.ts';
+import { actionRecord, caughtError, checkResult, componentTask, runContext } from './task-schemas.ts';
+import type { ComponentResult } from './types.ts';
+import './schema-messages.ts';
 
 /*
  * A component's outcome (Record Component Outcome): kept apart from the start and check tasks, which
  * load every component type's recovery action, so the recording function bundles none of them.
  */
 
-export interface RecordInput {
-  component: ComponentTask;
-  action?: ActionRecord;
+/** Record Component Outcome's input: the component's branch state (no Parameters: `$` of the Map iteration). */
+export const recordInput = object({
+  run: runContext,
+  component: componentTask,
+  action: optional(actionRecord),
   /** Caught error ({Error, Cause}) of the start, check or confirmation task. */
-  error?: { Error: string; Cause?: string };
+  error: optional(caughtError),
   /** Output of the operator's confirmation (manual components). */
-  confirmation?: JsonObject;
+  confirmation: optional(typed<JsonObject>()(record(string(), unknown()))),
   /** The integrity checks run after the action was done (Verify Component). */
-  verification?: { checks: CheckResult[] };
-}
+  verification: optional(looseObject({ checks: array(checkResult) })),
+});
+export type RecordInput = output<typeof recordInput>;
 
 /** The component's outcome as it goes into the run's results and the report. */
-export function recordComponent(deps: { now(): Date }, input: RecordInput): ComponentResult {
+export function recordComponent(deps: { now(): Date }, input: Omit<RecordInput, 'run'>): ComponentResult {
   const { component, action, error, confirmation } = input;
   const now = deps.now().toISOString();
   const checks = input.verification?.checks ?? [];

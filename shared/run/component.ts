@@ -1,11 +1,14 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { int, nonnegative, object, optional, type output } from 'zod/mini';
 import { loadRecoveryAction } from '../components/recovery.ts';
 import type { ActionContext, ActionProgress } from '../components/types.ts';
 import type { AwsClients } from '../aws/clients.ts';
-import { ActionTimedOutError, InvalidInputError } from '../errors.ts';
+import { ActionTimedOutError } from '../errors.ts';
 import { assertTriggerStillAlarming } from './alarm-guard.ts';
-import type { ActionRecord, ApprovalState, ComponentTask, RunContext } from './types.ts';
+import { actionRecord, approvalDecision, componentTask, runContext } from './task-schemas.ts';
+import type { ActionRecord, ComponentTask, RunContext } from './types.ts';
+import './schema-messages.ts';
 
 export interface Deps {
   clients: AwsClients;
@@ -19,21 +22,20 @@ export interface Deps {
   holdLock?: (run: RunContext) => Promise<void>;
 }
 
-export interface StartInput {
-  run: RunContext;
-  component: ComponentTask;
+/** Start Recovery Action's input (statemachines/failover.asl.json): `$.run`, `$.component`, `$.approval` and `$$.State.RetryCount`. */
+export const startInput = object({
+  run: runContext,
+  component: componentTask,
   /** The run's approval gate: an approval with force lets a split-brain guard fence and go on. */
-  approval?: Pick<ApprovalState, 'decision'>;
+  approval: optional(approvalDecision),
   /** $$.State.RetryCount of the start task. */
-  retryCount?: number;
-}
+  retryCount: optional(int().check(nonnegative())),
+});
+export type StartInput = output<typeof startInput>;
 
-export interface CheckInput {
-  run: RunContext;
-  component: ComponentTask;
-  approval?: Pick<ApprovalState, 'decision'>;
-  action: ActionRecord;
-}
+/** Check Recovery Action's input: `$.run`, `$.component`, `$.action` and `$.approval`. */
+export const checkInput = object({ run: runContext, component: componentTask, approval: optional(approvalDecision), action: actionRecord });
+export type CheckInput = output<typeof checkInput>;
 
 function context(deps: Deps, run: RunContext, component: ComponentTask, approval: StartInput['approval']): ActionContext {
   return {
@@ -83,7 +85,6 @@ function record(progress: ActionProgress, base: Pick<ActionRecord, 'startedAt' |
 /** Starts a component's recovery action (idempotent: the action itself detects work already done). */
 export async function startComponent(deps: Deps, input: StartInput): Promise<ActionRecord> {
   const { run, component } = input;
-  if (!component?.type || !run?.regions) throw new InvalidInputError('component/run: missing from the task input', { field: 'component' });
   const ctx = context(deps, run, component, input.approval);
   const action = await loadRecoveryAction(component.type);
   const progress = await action.start(ctx as never);

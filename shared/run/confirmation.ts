@@ -1,12 +1,26 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { InvalidInputError } from '../errors.ts';
-import type { ComponentTask, RunContext } from './types.ts';
+import { literal, looseObject, minLength, object, optional, string, type output } from 'zod/mini';
+import { componentFields, runContext } from './task-schemas.ts';
+import { typed } from './task-input.ts';
+import type { ComponentTask } from './types.ts';
+import './schema-messages.ts';
 
-export interface ConfirmationRequest {
-  run: RunContext;
-  component: ComponentTask;
-  taskToken: string;
-}
+/** A manual step: the only component that waits for a confirmation. */
+type ManualTask = Extract<ComponentTask, { type: 'manual' }>;
+
+/** Request Operator Confirmation's Payload: `$.run`, `$.component` (a manual step) and the task token (`$$.Task.Token`). */
+export const confirmationRequest = object({
+  run: runContext,
+  component: typed<ManualTask, ComponentTask>()(
+    looseObject({
+      ...componentFields,
+      type: literal('manual', 'only a manual step waits for a confirmation'),
+      params: looseObject({ instructions: string(), runbookUrl: optional(string()) }),
+    }),
+  ),
+  taskToken: string().check(minLength(1, 'missing')),
+});
+export type ConfirmationRequest = output<typeof confirmationRequest>;
 
 /**
  * Asks operations to carry out a manual step and confirm it. The task token goes only to the internal
@@ -14,10 +28,6 @@ export interface ConfirmationRequest {
  */
 export async function requestConfirmation(sns: SNSClient, topicArn: string, request: ConfirmationRequest): Promise<{ messageId: string }> {
   const { run, component, taskToken } = request;
-  if (component.type !== 'manual') {
-    throw new InvalidInputError(`component.type: ${component.type} does not wait for a confirmation`, { field: 'component.type' });
-  }
-  if (!taskToken) throw new InvalidInputError('taskToken: missing', { field: 'taskToken' });
   const deadline = new Date(Date.now() + component.timeoutSeconds * 1000).toISOString();
   const lines = [
     `Manual recovery step: ${component.name} (${component.id}, ${component.tier})`,

@@ -1,8 +1,8 @@
 import { _default, boolean, enum as zEnum, literal, maxLength, minLength, optional, refine, regex, strictObject, string, type output } from 'zod/mini';
-import type { $ZodError, $ZodIssue } from 'zod/v4/core';
 import { InvalidInputError } from '../errors.ts';
 import { alarmEvent, normaliseTimestamp, parseTimestamp, TIMESTAMP_MESSAGE } from './alarm-event.ts';
 import './schema-messages.ts';
+import { invalidInput } from './task-input.ts';
 
 export { alarmEvent, normaliseTimestamp };
 
@@ -56,21 +56,6 @@ export interface StartRequest {
   trigger: RunTrigger;
 }
 
-/** The field an issue is about: an unknown key is named by its own path, not by its parent object's. */
-function fieldOf(issue: $ZodIssue): string {
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-  return path.map(String).join('.') || '(input)';
-}
-
-function invalid(error: $ZodError, what: string): InvalidInputError {
-  const field = fieldOf(error.issues[0]!);
-  const all = error.issues.map((i) => `${fieldOf(i)}: ${i.message}`).join('; ');
-  return new InvalidInputError(`${what}: ${all}`, {
-    field,
-    issues: error.issues.map((i) => ({ path: fieldOf(i), message: i.message })),
-  });
-}
-
 /** Parses any execution input into a start request, or throws InvalidInputError naming the field. */
 export function parseExecutionInput(input: unknown): StartRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -80,7 +65,7 @@ export function parseExecutionInput(input: unknown): StartRequest {
   // An EventBridge event (any source): only a CloudWatch alarm's state change starts a run.
   if ('source' in obj || 'detail-type' in obj) {
     const parsed = alarmEvent.safeParse(input);
-    if (!parsed.success) throw invalid(parsed.error, 'alarm event');
+    if (!parsed.success) throw invalidInput(parsed.error, 'alarm event');
     const { detail } = parsed.data;
     if (detail.state.value !== 'ALARM') {
       throw new InvalidInputError(`detail.state.value: the alarm is ${detail.state.value}, only ALARM starts a recovery`, {
@@ -96,7 +81,7 @@ export function parseExecutionInput(input: unknown): StartRequest {
   }
   if (obj.trigger === 'alarm') {
     const parsed = alarmInput.safeParse(input);
-    if (!parsed.success) throw invalid(parsed.error, 'alarm input');
+    if (!parsed.success) throw invalidInput(parsed.error, 'alarm input');
     return {
       alarmName: parsed.data.alarmName,
       incidentStartedAt: normaliseTimestamp(parsed.data.stateChangedAt, 'stateChangedAt'),
@@ -105,7 +90,7 @@ export function parseExecutionInput(input: unknown): StartRequest {
     };
   }
   const parsed = consoleInput.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error, 'console input');
+  if (!parsed.success) throw invalidInput(parsed.error, 'console input');
   return {
     scenario: parsed.data.scenario,
     mode: parsed.data.mode,

@@ -1,8 +1,11 @@
+import { minLength, object, refine, string, unknown, type output } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 import { findScenario, recoveryOrder, scenarioForAlarm } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { IncidentRecord } from '../state/run-records.ts';
-import { parseExecutionInput } from './input.ts';
+import { parseExecutionInput, type StartRequest } from './input.ts';
+import { parseTaskInput } from './task-input.ts';
+import './schema-messages.ts';
 import type { ApprovalState, ComponentResult, RunState, TierTask } from './types.ts';
 
 /** The state machine's own TimeoutSeconds: after it an execution is surely over, so its lock may be taken over. */
@@ -13,12 +16,6 @@ export type PreviousIncident = IncidentRecord;
 
 /** A check without onlyInScenarios runs in every scenario. */
 const inScenario = (check: { onlyInScenarios?: string[] }, scenario: string) => check.onlyInScenarios === undefined || check.onlyInScenarios.includes(scenario);
-
-/** The execution ARN a console input asks to resume, if any (the handler loads that incident first). */
-export function resumeOfInput(input: unknown): string | undefined {
-  const value = typeof input === 'object' && input !== null ? (input as { resumeOf?: unknown }).resumeOf : undefined;
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** Clock skew tolerated between an alarm's state time and the execution's start. */
 const ALARM_CLOCK_SKEW_MS = 60_000;
@@ -31,18 +28,47 @@ export interface PrepareInput {
 }
 
 /**
+ * Prepare Run's input (Parameters `{ input: $, executionId: $$.Execution.Id, executionStartedAt:
+ * $$.Execution.StartTime }`). The execution input itself is a console start or an alarm, told apart by
+ * its keys: parseExecutionInput parses it into the start request, naming a bad field in its own terms
+ * (e.g. `reason`, not `input.reason`). zod/mini's transform would carry that step inside the schema,
+ * but adds ≈ 2.8 KiB to a bundle at its size target (scripts/bench-bundles.ts).
+ */
+export const prepareInput = object({
+  input: unknown(),
+  executionId: string().check(minLength(1)),
+  executionStartedAt: string().check(refine((v) => !Number.isNaN(Date.parse(v)), { message: 'not a timestamp' })),
+});
+
+/** Prepare Run's input with the execution input parsed into the start request: what layOutRun lays the run out from. */
+export interface PreparedInput {
+  request: StartRequest;
+  executionId: string;
+  executionStartedAt: string;
+}
+
+/** The parsed task input → the prepared input (parseExecutionInput: InvalidInputError naming the field of the execution input). */
+export function withStartRequest({ input, executionId, executionStartedAt }: output<typeof prepareInput>): PreparedInput {
+  return { request: parseExecutionInput(input), executionId, executionStartedAt };
+}
+
+/**
  * Validates the execution input against the packaged plan and lays out the run: the scenario's tiers
  * in order with their components. Changes nothing in AWS. Bad input → InvalidInputError naming the field.
  * `oneWayTypes`: the plan's component types whose recovery is a one-way step (shared/components/load.ts
  * `oneWayTypes`), loaded by the caller so this stays synchronous; the approval gate stops before them.
  */
-export function prepareRun(
+export function prepareRun(plan: Plan, input: PrepareInput, previous: PreviousIncident | undefined, oneWayTypes: ReadonlySet<string>): RunState {
+  return layOutRun(plan, withStartRequest(parseTaskInput(prepareInput, input)), previous, oneWayTypes);
+}
+
+/** prepareRun for an input parsed already (the prepare-run function parses it at the edge). */
+export function layOutRun(
   plan: Plan,
-  { input, executionId, executionStartedAt }: PrepareInput,
+  { request, executionId, executionStartedAt }: PreparedInput,
   previous: PreviousIncident | undefined,
   oneWayTypes: ReadonlySet<string>,
 ): RunState {
-  const request = parseExecutionInput(input);
   let scenarioId = request.scenario;
   if (request.alarmName) {
     const triggered = scenarioForAlarm(plan, request.alarmName);
@@ -56,9 +82,6 @@ export function prepareRun(
   const scenario = findScenario(plan, scenarioId ?? '');
   const order = recoveryOrder(plan, scenario.id);
   const executionStart = Date.parse(executionStartedAt);
-  if (Number.isNaN(executionStart)) {
-    throw new InvalidInputError(`executionStartedAt: not a timestamp: "${executionStartedAt}"`, { field: 'executionStartedAt' });
-  }
   let startedAt = new Date(executionStart).toISOString();
   if (request.incidentStartedAt !== undefined) {
     const incident = Date.parse(request.incidentStartedAt);

@@ -1,8 +1,22 @@
+import { array, looseObject, optional, unknown } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 import { blocking, describeFailures } from '../checks/run.ts';
 import { causeMessage } from './cause.ts';
 import { measureRpo } from './rpo.ts';
+import { typed } from './task-input.ts';
+import { componentResult, runStateFields } from './task-schemas.ts';
 import type { ApprovalDecision, ComponentResult, RunState, RunSummary, TierResult, TierTask } from './types.ts';
+import './schema-messages.ts';
+
+export { runState } from './task-schemas.ts';
+
+/**
+ * The run's state as Record Tier Outcome receives it: the whole state, with the tier the Map ran
+ * (`current`, from Select Next Tier) and its components' results (`tierResults`, the Map's output).
+ * Whether the results match the tier is recordTier's to check (it needs the tier).
+ */
+export type TierOutcomeInput = RunState & { tierResults: ComponentResult[]; current?: unknown };
+export const tierOutcomeInput = typed<TierOutcomeInput>()(looseObject({ ...runStateFields, tierResults: array(componentResult), current: optional(unknown()) }));
 
 const minutesBetween = (from: string, to: string) => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;
 

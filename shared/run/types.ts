@@ -2,7 +2,7 @@ import type { Json, JsonObject } from '../components/types.ts';
 import type { TierRun } from '../plan/recovery-order.ts';
 import type { Component } from '../plan/schema.ts';
 import type { CheckSpec } from '../checks/schema.ts';
-import type { CheckResult } from '../checks/types.ts';
+import type { CheckResult } from '../checks/result.ts';
 import type { RunTrigger } from './input.ts';
 
 /** Facts about the run every state carries (`$.run` in the state machine). */

@@ -4,6 +4,7 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { clientConfig } from '../aws/clients.ts';
 import { idempotencyPartition } from '../state/keys.ts';
 import { STATE_TABLE_KEYS, stateTableName } from '../state/table.ts';
 
@@ -38,7 +39,7 @@ export function idempotentStep({ step, key }: IdempotentStep): MiddlewareObj<unk
   const current = (request: Request): Middleware | undefined => (request.internal as Record<symbol, Middleware | undefined>)[INVOCATION];
   return {
     before: (request) => {
-      dynamodb ??= new DynamoDBClient({});
+      dynamodb ??= new DynamoDBClient(clientConfig(DynamoDBClient));
       const middleware = makeHandlerIdempotent({
         persistenceStore: new DynamoDBPersistenceLayer({
           tableName: stateTableName(),

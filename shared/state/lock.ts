@@ -1,8 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { boolean, literal, minLength, nullable, number, object, optional, refine, string, type ZodMiniType } from 'zod/mini';
+import { boolean, literal, looseObject, minLength, NEVER, nullable, number, object, optional, pipe, refine, string, transform, unknown, type output } from 'zod/mini';
 import { classifyError, InvalidInputError, RecoveryCooldownError, RecoveryInProgressError, ResourceBusyError } from '../errors.ts';
+import { typed } from '../run/task-input.ts';
 import type { RunContext } from '../run/types.ts';
+import '../run/schema-messages.ts';
 import { lockKey } from './keys.ts';
 import type { StateDeps } from './table.ts';
 
@@ -214,39 +216,25 @@ function isoTime(value: string, field: string): string {
 
 // ---- function inputs ------------------------------------------------------------------------------
 
-/** acquire-lock's input: the run and `$.lock` of the run state (Parameters `{ "run.$": "$.run", "lock.$": "$.lock" }`, or the whole state). */
-export interface AcquireLockEvent {
-  run: RunContext;
-  lock: { cooldownMinutes: number; ignoreCooldown: boolean; expiresAt: string };
-}
-
-/** release-lock's input from the state machine (Parameters `{ "run.$": "$.run", "outcome.$": "$.summary.outcome" }` or similar). */
-export interface ReleaseLockEvent {
-  run: RunContext;
-  outcome: string;
-}
-
-/** EventBridge "Step Functions Execution Status Change" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): the fields release-lock reads. */
-export interface ExecutionStatusChangeEvent {
-  source: 'aws.states';
-  'detail-type': 'Step Functions Execution Status Change';
-  detail: { executionArn: string; status: string; input?: string | null };
-}
-
 const nonEmpty = string().check(minLength(1));
-const runShape = object({ executionId: nonEmpty, plan: nonEmpty, scenario: nonEmpty });
 
-const acquireEvent = object({
-  run: runShape,
+/** acquire-lock's input: the run and `$.lock` of the run state (Parameters `{ "run.$": "$.run", "lock.$": "$.lock" }`). */
+export const acquireLockInput = object({
+  // The whole `$.run`: the refusal notice tells operations about the run that was refused.
+  run: typed<RunContext>()(looseObject({ executionId: nonEmpty, plan: nonEmpty, scenario: nonEmpty })),
   lock: object({
     cooldownMinutes: number().check(refine((n) => Number.isFinite(n) && n >= 0, { message: 'must be a number ≥ 0' })),
     ignoreCooldown: optional(boolean()),
     expiresAt: string().check(refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO-8601 time' })),
   }),
 });
+export type AcquireLockEvent = output<typeof acquireLockInput>;
 
-const releaseEvent = object({ run: runShape, outcome: nonEmpty });
+/** release-lock's input from the state machine (Parameters `{ "run": { executionId, plan, scenario }, "outcome.$": "$.outcome" }`, or `$.run` on an error). */
+const releaseEvent = object({ run: looseObject({ executionId: nonEmpty, plan: nonEmpty, scenario: nonEmpty }), outcome: nonEmpty });
+export type ReleaseLockEvent = output<typeof releaseEvent>;
 
+/** EventBridge "Step Functions Execution Status Change" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): the fields release-lock reads. */
 const statusChangeEvent = object({
   source: literal('aws.states'),
   'detail-type': literal('Step Functions Execution Status Change'),
@@ -257,18 +245,27 @@ const statusChangeEvent = object({
     input: optional(nullable(string())),
   }),
 });
+export type ExecutionStatusChangeEvent = output<typeof statusChangeEvent>;
 
-function parse<T>(schema: ZodMiniType<T>, event: unknown, what: string): T {
-  const parsed = schema.safeParse(event);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.map(String).join('.') || '(event)';
-  throw new InvalidInputError(`${what}: ${field}: ${issue.message}`, { field });
-}
+/** Any key of an EventBridge event: the input is the status change, not the state machine's. */
+const isEventBridge = (event: unknown) => typeof event === 'object' && event !== null && ('source' in event || 'detail-type' in event || 'detail' in event);
 
-/** acquire-lock's event → the lock request. Malformed → InvalidInputError naming the field. */
-export function acquireRequestFor(event: unknown): AcquireLockRequest {
-  const { run, lock } = parse(acquireEvent, event, 'acquire-lock input');
+/**
+ * release-lock's input: the state machine's `{ run, outcome }` or an EventBridge status change, each
+ * parsed with its own schema (picked by the keys present) so that a bad field is named in its terms.
+ */
+export const releaseLockInput = pipe(
+  unknown(),
+  transform((event, payload): ReleaseLockEvent | ExecutionStatusChangeEvent => {
+    const parsed = isEventBridge(event) ? statusChangeEvent.safeParse(event) : releaseEvent.safeParse(event);
+    if (parsed.success) return parsed.data;
+    payload.issues.push(...(parsed.error.issues as unknown as typeof payload.issues));
+    return NEVER;
+  }),
+);
+
+/** acquire-lock's parsed input → the lock request. */
+export function acquireRequestFor({ run, lock }: { run: Pick<RunContext, 'executionId' | 'plan' | 'scenario'>; lock: AcquireLockEvent['lock'] }): AcquireLockRequest {
   return {
     plan: run.plan,
     executionId: run.executionId,
@@ -283,18 +280,14 @@ export function acquireRequestFor(event: unknown): AcquireLockRequest {
 const FINAL_STATUSES: Record<string, string> = { SUCCEEDED: 'succeeded', FAILED: 'failed', TIMED_OUT: 'timed-out', ABORTED: 'aborted' };
 
 /**
- * release-lock's event → what to release: the state machine's `{ run, outcome }`, or an EventBridge
- * status change of an execution that ended (the backstop for executions that never reach their own
- * release step). The plan of an EventBridge event is the packaged plan (`planName()`), read only then.
- * Other statuses (RUNNING) → `{ ignored }`. Malformed → InvalidInputError naming the field.
+ * release-lock's parsed input → what to release: the state machine's `{ run, outcome }`, or an
+ * EventBridge status change of an execution that ended (the backstop for executions that never reach
+ * their own release step). The plan of an EventBridge event is the packaged plan (`planName()`), read
+ * only then. Other statuses (RUNNING) → `{ ignored }`.
  */
-export async function releaseRequestFor(event: unknown, planName: () => Promise<string>): Promise<ReleaseLockRequest | { ignored: string }> {
-  const isEventBridge = typeof event === 'object' && event !== null && ('source' in event || 'detail-type' in event || 'detail' in event);
-  if (!isEventBridge) {
-    const { run, outcome } = parse(releaseEvent, event, 'release-lock input');
-    return { plan: run.plan, executionId: run.executionId, outcome };
-  }
-  const { detail } = parse(statusChangeEvent, event, 'Step Functions status event');
+export async function releaseRequestFor(event: ReleaseLockEvent | ExecutionStatusChangeEvent, planName: () => Promise<string>): Promise<ReleaseLockRequest | { ignored: string }> {
+  if ('run' in event) return { plan: event.run.plan, executionId: event.run.executionId, outcome: event.outcome };
+  const { detail } = event;
   const outcome = FINAL_STATUSES[detail.status];
   if (!outcome) return { ignored: `${detail.executionArn} is ${detail.status}` };
   return { plan: await planName(), executionId: detail.executionArn, outcome };

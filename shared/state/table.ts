@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient, type CreateTableCommandInput, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clientConfig } from '../aws/clients.ts';
 
 /**
  * The state table: one DynamoDB table for the recovery lock, the run records that resume needs and
@@ -43,7 +44,7 @@ export function stateTableName(): string {
  * (tests point AWS_ENDPOINT_URL_DYNAMODB at a local dynalite).
  */
 export function createStateDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
-  return stateDocumentClient(new DynamoDBClient(config));
+  return stateDocumentClient(new DynamoDBClient({ ...clientConfig(DynamoDBClient), ...config }));
 }
 
 /** The document client over an existing DynamoDB client (same marshalling as createStateDocumentClient). */

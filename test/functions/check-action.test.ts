@@ -2,8 +2,8 @@ import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/check-action.ts';
-import type { ActionRecord, ComponentTask, RunState } from '../../shared/run/types.ts';
-import { componentOf, exampleRun } from '../shared/run/fixtures.ts';
+import type { ComponentTask, RunState } from '../../shared/run/types.ts';
+import { componentOf, exampleRun, RUNNING_ECS_ACTION } from '../shared/run/fixtures.ts';
 import { awsError, lambdaContext } from './lambda.ts';
 
 const ecs = mockClient(ECSClient);
@@ -15,18 +15,7 @@ const service = (running: number): Service => ({
   runningCount: running,
   deployments: [{ status: 'PRIMARY', rolloutState: running === 3 ? 'COMPLETED' : 'IN_PROGRESS' }],
 });
-const action: ActionRecord = {
-  startedAt: '2026-11-29T01:06:00.000Z',
-  deadline: '2026-11-29T01:36:00.000Z',
-  done: false,
-  nextCheckSeconds: 120,
-  status: 'running 0/3, 1 deployment(s)',
-  state: {},
-  observations: {},
-  attempts: 1,
-  polls: 0,
-  awaitingConfirmation: false,
-};
+const action = RUNNING_ECS_ACTION;
 
 let state: RunState;
 let auth: ComponentTask;

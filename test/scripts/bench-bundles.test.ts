@@ -40,6 +40,22 @@ describe('bench:bundles helpers', () => {
     expect(clients[0]!.dir).toBe(path.join(root, 'node_modules/some-lib/node_modules/@aws-sdk/client-route-53'));
   });
 
+  it('counts the PostgreSQL driver as a client, with its Client class off the default export', () => {
+    // Prepare: a bundle holding pg (CommonJS) beside one SDK client; pg-protocol is a helper, not a client.
+    const metafile = output({
+      'node_modules/pg/lib/client.js': 900,
+      'node_modules/pg-protocol/dist/parser.js': 400,
+      'node_modules/@aws-sdk/client-secrets-manager/dist-es/SecretsManagerClient.js': 100,
+    });
+    // Act
+    const clients = sdkClients(metafile, () => 'SecretsManagerClient');
+    const source = baselineSource(clients);
+    // Assess
+    expect(clients.map((c) => [c.name, c.className])).toEqual([['pg', 'Client'], ['secrets-manager', 'SecretsManagerClient']]);
+    expect(source).toContain("import pg from 'pg';");
+    expect(source).toContain('export const clients = [pg.Client, SecretsManagerClient];');
+  });
+
   it('writes a baseline that references every client class, or an empty module', () => {
     expect(baselineSource([])).toBe('');
     const source = baselineSource([{ name: 'sns', className: 'SNSClient', dir: '' }, { name: 'ssm', className: 'SSMClient', dir: '' }]);

@@ -12,6 +12,7 @@ const ONE_WAY = [
   'rds:SwitchoverGlobalCluster',
   'rds:RestoreDBInstanceToPointInTime',
   'route53:UpdateHealthCheck',
+  'route53-recovery-cluster:UpdateRoutingControlStates',
   'route53:ChangeResourceRecordSets',
   'ssm:PutParameter',
   's3:PutObject',

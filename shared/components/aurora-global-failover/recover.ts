@@ -2,7 +2,7 @@ import { RDSClient, DescribeDBClustersCommand, DescribeGlobalClustersCommand, Fa
 import {
   ActionFailedError, ResourceBusyError, ResourceNotFoundError, SplitBrainRiskError, UnexpectedStateError, classifyError, notFoundOr,
 } from '../../errors.ts';
-import { PROBE_TIMEOUT_MS, isUnreachable } from '../rds-replica-promotion/fencing.ts';
+import { PROBE_TIMEOUT_MS, isUnreachable } from '../../aws/reachability.ts';
 import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from '../types.ts';
 
 /**

@@ -17,6 +17,10 @@ export const iam: IamFacet<Params> = {
           arn('rds', region, 'pg:*'),
         ],
       },
+      // The restorable window of replicated automated backups (the cross-region source): read-only.
+      ...(p.sourceDbInstanceAutomatedBackupsArn
+        ? [{ Effect: 'Allow' as const, Action: ['rds:DescribeDBInstanceAutomatedBackups'], Resource: [p.sourceDbInstanceAutomatedBackupsArn] }]
+        : []),
     ];
   },
   // A restore waiting for its restore point to become restorable is started from a check.

@@ -10,7 +10,10 @@ export const params = z.strictObject({
   targetDbInstanceIdentifier: z
     .string()
     .regex(/^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}$/, 'must be 1-63 letters, digits or hyphens, start with a letter, no "--"'),
-  /** `before-incident`: the newest point on the granularity grid before the incident; `latest`: LatestRestorableTime. */
+  /**
+   * `before-incident`: the newest point on the granularity grid before the incident (or, when the logs
+   * stop short of it, the newest grid point they reach); `latest`: min(LatestRestorableTime, incident).
+   */
   restoreTo: z.enum(['before-incident', 'latest']).default('before-incident'),
   granularityMinutes: z.number().int().min(1).max(60).default(5),
   retentionDays: z.number().int().min(1).max(35).default(7),

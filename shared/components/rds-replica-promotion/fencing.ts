@@ -1,5 +1,6 @@
 import { RDSClient, DescribeDBInstancesCommand, ModifyDBInstanceCommand, StopDBInstanceCommand, type DBInstance } from '@aws-sdk/client-rds';
 import { UnexpectedStateError, classifyError } from '../../errors.ts';
+import { isUnreachable, PROBE_TIMEOUT_MS } from '../../aws/reachability.ts';
 import type { ActionContext } from '../types.ts';
 
 /**
@@ -22,9 +23,6 @@ type Ctx = ActionContext<'rds-replica-promotion'>;
 export type Fencing = Ctx['component']['params']['fencing'];
 export type FenceCommand = 'StopDBInstance' | 'ModifyDBInstance';
 
-/** How long the old primary's region gets to answer before it is taken for the outage. */
-export const PROBE_TIMEOUT_MS = 5000;
-
 /** Statuses in which an instance is up and may accept writes. */
 const WRITABLE = new Set([
   'available', 'backing-up', 'modifying', 'configuring-enhanced-monitoring', 'configuring-iam-database-auth', 'configuring-log-exports',
@@ -36,8 +34,6 @@ const DOWN = new Set([
   'incompatible-option-group', 'incompatible-parameters', 'incompatible-restore', 'insufficient-capacity', 'restore-error', 'storage-full',
 ]);
 /** Network-level failures (Node error codes) that mean the region did not answer. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
-
 const REFUSED = ['InvalidDBInstanceStateFault', 'DBInstanceNotFoundFault'];
 
 /** The old primary as read from its region. */
@@ -62,13 +58,6 @@ export interface FenceView {
 
 const primaryWhat = (ctx: Ctx) => `old primary ${ctx.component.params.primaryDbInstanceIdentifier} in ${ctx.regions.primary}`;
 
-/** A timeout, an abort, a network error or an HTTP 5xx: the region did not answer. */
-export function isUnreachable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as Error & { code?: unknown }).code;
-  if (error.name === 'AbortError' || error.name === 'TimeoutError' || (typeof code === 'string' && NETWORK_CODES.has(code))) return true;
-  return classifyError(error).name === 'AwsTransientError';
-}
 
 /** Reads the old primary in the primary region (5 s at most). Throws retryable errors when throttled or busy. */
 export async function probeOldPrimary(ctx: Ctx): Promise<OldPrimary> {

@@ -8,5 +8,5 @@ export const route53Failover = defineComponentType({
   params,
   oneWay,
   iam,
-  services: ['route-53'],
+  services: ['route-53', 'route53-recovery-cluster'],
 });

@@ -1,5 +1,5 @@
 import type { OneWayStep } from '../definition.ts';
 import type { Params } from './params.ts';
 
-/** Not a one-way step: the health check or record can be set back. */
+/** Not a one-way step: routing controls and records can be set back, and health-check mode changes nothing. */
 export const oneWay: OneWayStep<Params> | null = null;

@@ -6,6 +6,7 @@ import { INJECT_HELP } from '../drill/inject.ts';
 import { InvalidInputError, PlanValidationError } from '../../errors.ts';
 import { loadPlanFile } from '../../plan/load.ts';
 import { recoveryOrder } from '../../plan/recovery-order.ts';
+import { planWarnings } from '../../plan/warnings.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -30,6 +31,8 @@ async function validate(file: string, io: CliIo, showOrder: boolean): Promise<vo
   try {
     const plan = await loadPlanFile(file);
     io.out(`${file}: valid plan "${plan.name}" (${plan.regions.primary} -> ${plan.regions.secondary}): ${plan.tiers.length} tiers, ${plan.components.length} components, ${plan.scenarios.length} scenarios`);
+    // Valid, but worth a second look (shared/plan/warnings.ts): on stderr, exit 0.
+    for (const warning of planWarnings(plan)) io.err(`${file}: ${warning.path}: warning: ${warning.message}`);
     if (!showOrder) return;
     for (const scenario of plan.scenarios) {
       const order = recoveryOrder(plan, scenario.id);

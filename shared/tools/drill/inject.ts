@@ -2,7 +2,9 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { Fault } from './simulator/world.ts';
 
-export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'route53', 's3', 'ssm', 'backup', 'ecs', 'autoscaling', 'elasticache', 'lambda', 'sns'];
+export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'route53', 'route53-recovery-cluster', 's3', 'ssm', 'backup', 'ecs', 'autoscaling', 'elasticache', 'lambda', 'sns'];
+/** Services whose control plane is in one region, which `control-plane-down:SERVICE` can take away (Route 53: us-east-1). */
+export const SINGLE_REGION_CONTROL_PLANES = ['route53'];
 
 export const INJECT_HELP = [
   'throttle:SERVICE:N   the first N calls to SERVICE are throttled (' + SIMULATED_SERVICES.join(', ') + ')',
@@ -15,6 +17,7 @@ export const INJECT_HELP = [
   'reject               the approval gate is rejected: the run ends aborted before any one-way step',
   'approval-timeout     nobody answers the approval gate: its timeout is a denial',
   'resume               a failed run is resumed (resumeOf) after its injected failures are removed',
+  'control-plane-down:route53  every Route 53 API call fails (TimeoutError): its control plane in us-east-1 does not answer; DNS and health checkers go on',
 ].join('\n');
 
 /** Parses one `--inject` spec against the plan, or throws InvalidInputError naming the problem. */
@@ -54,6 +57,9 @@ export function parseInject(spec: string, plan: Plan): Fault {
     case 'approve':
       if ((a !== undefined && a !== 'force') || b !== undefined) throw bad('approve takes nothing or "force"');
       return { kind: 'approval', answer: a === 'force' ? 'approve-force' : 'approve' };
+    case 'control-plane-down':
+      if (!a || !SINGLE_REGION_CONTROL_PLANES.includes(a) || b !== undefined) throw bad(`control-plane-down takes one of ${SINGLE_REGION_CONTROL_PLANES.join(', ')}`);
+      return { kind: 'control-plane-down', service: a };
     case 'reject':
     case 'approval-timeout':
     case 'resume':

@@ -1,3 +1,4 @@
+import { HISTORY_EVENTS_LIMIT, STATE_PAYLOAD_LIMIT_BYTES } from './limits.ts';
 import type { DrillReport } from './report.ts';
 
 const hhmm = (iso: string | null) => (iso ? iso.slice(11, 19) : '—');
@@ -15,6 +16,9 @@ export function renderMarkdown(r: DrillReport): string {
     `**Outcome: ${r.outcome}**${r.reason ? ` — ${cell(r.reason)}` : ''}`,
     '',
     `Simulated time ${r.startedAt} → ${r.finishedAt}; ${r.stateTransitions} state transitions.${r.faults.length ? ` Injected: ${r.faults.join(', ')}.` : ''}`,
+    '',
+    `Step Functions limits: largest state payload ${r.limits.largestPayloadBytes.toLocaleString('en-US')} of ${STATE_PAYLOAD_LIMIT_BYTES.toLocaleString('en-US')} bytes${r.limits.largestPayloadAt ? ` (${r.limits.largestPayloadAt})` : ''}; ` +
+      `${r.limits.historyEvents.toLocaleString('en-US')} of ${HISTORY_EVENTS_LIMIT.toLocaleString('en-US')} history events.`,
     '',
     '## Tiers',
     '',

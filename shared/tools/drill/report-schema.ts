@@ -89,6 +89,12 @@ export const drillReportSchema = z
     checks: z.array(drillCheckSchema),
     notifications: z.array(drillNotificationSchema),
     stateTransitions: z.number().int().nonnegative(),
+    /** Step Functions' limits as the run used them: largest state payload (≤ 262,144 bytes) and history events (≤ 25,000). */
+    limits: z.strictObject({
+      largestPayloadBytes: z.number().int().nonnegative(),
+      largestPayloadAt: z.string().min(1).nullable(),
+      historyEvents: z.number().int().nonnegative(),
+    }),
     /** The injected faults (each as JSON). */
     faults: z.array(z.string().min(1)),
     /** Each simulated service's resources at the end, by service. */

@@ -1,4 +1,5 @@
 import type { CheckResult } from '../../checks/types.ts';
+import type { LimitUse } from './limits.ts';
 import type { ComponentResult, RpoResult, RunSummary, TierResult } from '../../run/types.ts';
 
 /** report.json: the contract in README.md#offline-drill ("Report"), plus what the drill adds. */
@@ -21,6 +22,12 @@ export interface DrillReport {
   checks: CheckResult[];
   notifications: { stage: string; audience: string; language: string; channel: string; subject: string; body: string }[];
   stateTransitions: number;
+  /**
+   * Step Functions' limits as the run used them (the largest per execution): the largest state input
+   * or output (limit 262,144 bytes) and where, and the history events (limit 25,000). A run that passed
+   * one failed as Step Functions fails it (shared/tools/drill/limits.ts).
+   */
+  limits: LimitUse;
   /** The injected faults and how the run met them. */
   faults: string[];
   /** Each simulated resource's state at the end. */

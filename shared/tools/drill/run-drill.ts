@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { useCheckIo } from '../../checks/io.ts';
 import type { CheckResult } from '../../checks/types.ts';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -7,7 +8,8 @@ import { stateDocumentClient } from '../../state/table.ts';
 import { startDrillDatabase, type DrillDatabase } from './local-database.ts';
 import { startLocalDynamoDb, routeDynamoDb } from '../local/dynamodb.ts';
 import { FUNCTION_HANDLERS } from '../local/handlers.ts';
-import { runLocal } from '../local/state-machine.ts';
+import { DEFINITION_FILE, runLocal } from '../local/state-machine.ts';
+import { ExecutionLimits, stateShapes, type LimitUse } from './limits.ts';
 import { withVirtualClock } from '../local/virtual-clock.ts';
 import { scenarioForAlarm } from '../../plan/recovery-order.ts';
 import type { Plan } from '../../plan/schema.ts';
@@ -115,6 +117,8 @@ interface ExecutionRecord {
   reason: string | null;
   startedAt: string;
   finishedAt: string;
+  /** Its use of Step Functions' limits (largest state payload, history events). */
+  limits: LimitUse;
 }
 
 /** Answers to the approval gate: the `--inject approve|approve:force|reject|approval-timeout` fault, approve by default. */
@@ -129,7 +133,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const { plan } = options;
   const durations = { ...DEFAULT_DURATIONS, ...options.durations };
   const start = drillStart(options, (durations['detection.time-to-detect']?.seconds ?? 0) * 1000);
-  const empty = { tiers: [], components: [], rpo: [], checks: [], notifications: [], stateTransitions: 0, finalState: {} };
+  const empty = { tiers: [], components: [], rpo: [], checks: [], notifications: [], stateTransitions: 0, limits: { largestPayloadBytes: 0, largestPayloadAt: null, historyEvents: 0 }, finalState: {} };
   const faults = (options.faults ?? []).map((f) => JSON.stringify(f));
   if ('ignored' in start) {
     // Nothing runs: the report is dated at the event's state change (simulated time), not the wall clock.
@@ -175,6 +179,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   }
   const routed = routeDynamoDb(dynamodb.endpoint, REGION_OF_AUTOMATION(plan));
 
+  const shapes = stateShapes(JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as { States: Record<string, unknown> });
   try {
     return await withVirtualClock(start.startAt, async () => {
       // Built on simulated time, so the resources' history is dated relative to the drill's incident.
@@ -208,6 +213,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           const failedWith = new Map<string, string>();
           // The run summary as Summarise Run returned it (a failed run's cause is not reliable JSON locally, see below).
           let summarised: RunSummary | undefined;
+          // Step Functions' payload and history limits, which the local runner does not enforce.
+          const limits = new ExecutionLimits(shapes);
           const execution = runLocal(input, {
             region: REGION_OF_AUTOMATION(plan),
             handlers: FUNCTION_HANDLERS,
@@ -241,6 +248,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           const progress = (async () => {
             for await (const e of execution.eventLogs) {
               if (e.type === 'StateEntered') transitions += 1;
+              // Passing a limit fails the execution at once, as on AWS.
+              if (limits.observe(e as never) !== null) execution.abort();
               if (!('state' in e)) continue;
               const item = (e.state.input ?? {}) as ItemInput;
               const component = item.component;
@@ -313,6 +322,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
             if (failure.name !== 'RecoveryFailedError' && failure.name !== 'RecoveryAbortedError') reason = `${failure.name}: ${failure.message}`;
           }
           await progress;
+          if (limits.exceeded !== null) {
+            return { name, resumeOf, summary: undefined, reason: limits.exceeded, startedAt, finishedAt: new Date().toISOString(), limits: limits.use };
+          }
           if (!summary && reason === null) {
             // RecoveryFailedError / RecoveryAbortedError: the Fail state's cause is the summary as States.JsonToString($). Locally
             // aws-local-stepfunctions 3.0 strips every backslash from an intrinsic function's result, so that
@@ -321,7 +333,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
             summary = summarised;
             if (!summary) reason = 'RecoveryFailedError: the run failed and its summary was not found in the execution history';
           }
-          return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString() };
+          return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString(), limits: limits.use };
         };
 
         const executionArn = (name: string) => `arn:aws:states:${REGION_OF_AUTOMATION(plan)}:000000000000:execution:dr-autopilot-local:${name}`;
@@ -358,6 +370,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           scenario: start.scenario,
           mode: 'drill' as const,
           stateTransitions: transitions,
+          // Per execution, the largest: each execution has its own limits.
+          limits: executions.map((x) => x.limits).reduce((a, b) => ({
+            largestPayloadBytes: Math.max(a.largestPayloadBytes, b.largestPayloadBytes),
+            largestPayloadAt: b.largestPayloadBytes > a.largestPayloadBytes ? b.largestPayloadAt : a.largestPayloadAt,
+            historyEvents: Math.max(a.historyEvents, b.historyEvents),
+          })),
           faults,
           notifications,
           checks: [],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -51,6 +52,8 @@ const s3Error = (name: string, status: number) => new S3ServiceException({ name,
 const regionsCalled = (calls: { thisValue: unknown }[]) => Promise.all(calls.map((c) => (c.thisValue as { config: { region(): Promise<string> } }).config.region()));
 const body = (text: string) => ({ transformToString: async () => text }) as never;
 const sha = (key: string) => Buffer.from(`sha-${key}`).toString('base64');
+/** The MD5 (hex) an SSE-S3 single-part object's ETag is (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html). */
+const md5 = (key: string) => createHash('md5').update(`content of ${key}`).digest('hex');
 
 /** A bucket with every setting the plan asks for. */
 function goodBucket() {
@@ -164,7 +167,7 @@ describe('storage checks', () => {
         { line: 2, reason: 'not JSON' },
         { line: 3, reason: 'not a JSON object' },
         { line: 4, reason: '"key" must be a non-empty string' },
-        { line: 5, reason: 'needs "checksumSHA256" or "etag" to compare with' },
+        { line: 5, reason: 'needs a checksum ("checksumSHA256", "checksumSHA1", "checksumCRC64NVME", "checksumCRC32C", "checksumCRC32") or "etag" to compare with' },
         { line: 6, reason: '"size" must be a non-negative integer' },
       ]);
     });
@@ -186,19 +189,19 @@ describe('storage checks', () => {
 
     it('compares the sample by ChecksumSHA256, else by ETag, and names missing and mismatched keys', async () => {
       const entries: ManifestEntry[] = [
-        { key: 'datasets/a.csv', checksumSHA256: sha('a'), etag: 'ea', size: 10 },
+        { key: 'datasets/a.csv', checksumSHA256: sha('a'), etag: md5('a'), size: 10 },
         { key: 'datasets/b.csv', checksumSHA256: sha('b'), size: 10 },
-        { key: 'datasets/c.csv', etag: 'ec', size: 10 },
+        { key: 'datasets/c.csv', etag: md5('c'), size: 10 },
         { key: 'datasets/d.csv', checksumSHA256: sha('d') },
-        { key: 'datasets/e.csv', etag: 'ee' },
-        { key: 'datasets/f.csv', checksumSHA256: sha('f'), etag: 'ef', size: 10 },
+        { key: 'datasets/e.csv', etag: md5('e') },
+        { key: 'datasets/f.csv', checksumSHA256: sha('f'), etag: md5('f'), size: 10 },
       ];
       s3.on(GetObjectCommand).resolves({ Body: body(manifestOf(entries)) });
       const heads: Record<string, object> = {
-        'datasets/a.csv': { ChecksumSHA256: sha('a'), ETag: '"other"', ContentLength: 10, LastModified: new Date('2026-11-29T00:40:00Z') },
-        'datasets/b.csv': { ChecksumSHA256: sha('B'), ETag: '"eb"', ContentLength: 10, LastModified: new Date('2026-11-29T00:55:00Z') },
-        'datasets/c.csv': { ETag: '"ec"', ContentLength: 10, LastModified: new Date('2026-11-29T00:50:00Z') },
-        'datasets/f.csv': { ETag: '"ef"', ContentLength: 10, LastModified: new Date('2026-11-29T00:30:00Z') },
+        'datasets/a.csv': { ChecksumSHA256: sha('a'), ETag: `"${md5('other')}"`, ServerSideEncryption: 'AES256', ContentLength: 10, LastModified: new Date('2026-11-29T00:40:00Z') },
+        'datasets/b.csv': { ChecksumSHA256: sha('B'), ETag: `"${md5('b')}"`, ServerSideEncryption: 'AES256', ContentLength: 10, LastModified: new Date('2026-11-29T00:55:00Z') },
+        'datasets/c.csv': { ETag: `"${md5('c')}"`, ServerSideEncryption: 'AES256', ContentLength: 10, LastModified: new Date('2026-11-29T00:50:00Z') },
+        'datasets/f.csv': { ETag: `"${md5('f')}"`, ContentLength: 10, LastModified: new Date('2026-11-29T00:30:00Z') },
       };
       s3.on(HeadObjectCommand).callsFake((input: HeadObjectCommandInput) => {
         const head = heads[input.Key ?? ''];
@@ -216,22 +219,95 @@ describe('storage checks', () => {
         '1 mismatched: datasets/b.csv (ChecksumSHA256 differs)',
       );
       expect(outcome.observations).toEqual({
-        manifestEntries: 6, sampled: 6, matched: 3, missing: 2, mismatched: 1, matchedByChecksumSHA256: 1, matchedByETag: 2,
-        missingKeys: ['datasets/d.csv', 'datasets/e.csv'], mismatchedKeys: ['datasets/b.csv'], newestLastModified: '2026-11-29T00:55:00.000Z',
+        manifestEntries: 6, sampled: 6, matched: 3, missing: 2, mismatched: 1, notComparable: 0, matchedByChecksumSHA256: 1, matchedByOtherChecksum: 0, matchedByETag: 2,
+        missingKeys: ['datasets/d.csv', 'datasets/e.csv'], mismatchedKeys: ['datasets/b.csv'], notComparableKeys: [], newestLastModified: '2026-11-29T00:55:00.000Z',
       });
     });
 
     it('passes when every sampled object matches; a size difference or nothing to compare is a mismatch', async () => {
-      s3.on(GetObjectCommand).resolves({ Body: body(manifestOf([{ key: 'x', etag: '"ex"', size: 1 }])) });
-      s3.on(HeadObjectCommand).resolves({ ETag: '"ex"', ContentLength: 1, LastModified: new Date('2026-11-29T00:59:00Z') });
+      s3.on(GetObjectCommand).resolves({ Body: body(manifestOf([{ key: 'x', etag: `"${md5('x')}"`, size: 1 }])) });
+      s3.on(HeadObjectCommand).resolves({ ETag: `"${md5('x')}"`, ServerSideEncryption: 'AES256', ContentLength: 1, LastModified: new Date('2026-11-29T00:59:00Z') });
       expect(await STORAGE_CHECKS['s3-objects'](checkContext(), spec())).toMatchObject({
-        status: 'passed', detail: `1 of 1 manifest objects sampled in s3://${REPLICA} (${SECONDARY}): all match (0 by ChecksumSHA256, 1 by ETag)`,
+        status: 'passed', detail: `1 of 1 manifest objects sampled in s3://${REPLICA} (${SECONDARY}): all match (0 by ChecksumSHA256, 1 by ETag (MD5))`,
       });
-      s3.on(HeadObjectCommand).resolves({ ETag: '"ex"', ContentLength: 2 });
+      s3.on(HeadObjectCommand).resolves({ ETag: `"${md5('x')}"`, ServerSideEncryption: 'AES256', ContentLength: 2 });
       expect((await STORAGE_CHECKS['s3-objects'](checkContext(), spec())).detail).toContain('x (size 2 ≠ 1)');
       s3.on(GetObjectCommand).resolves({ Body: body(manifestOf([{ key: 'x', checksumSHA256: sha('x') }])) });
-      s3.on(HeadObjectCommand).resolves({ ETag: '"ex"' });
-      expect((await STORAGE_CHECKS['s3-objects'](checkContext(), spec())).detail).toContain('x (nothing to compare: manifest has ChecksumSHA256, object has ETag)');
+      s3.on(HeadObjectCommand).resolves({ ETag: `"${md5('x')}"`, ServerSideEncryption: 'AES256' });
+      const outcome = await STORAGE_CHECKS['s3-objects'](checkContext(), spec());
+      expect(outcome.detail).toContain('1 not comparable: x (nothing comparable: the manifest has ChecksumSHA256 (FULL_OBJECT), the object has no checksum and an MD5 ETag; add "etag" to the manifest line)');
+      expect(outcome.observations).toMatchObject({ notComparable: 1, mismatched: 0, notComparableKeys: ['x'] });
+    });
+
+    describe('what is comparable (issue 10): checksums of the same type, an ETag only when it is provably an MD5', () => {
+      const oneObject = (entry: ManifestEntry, head: object) => {
+        s3.on(GetObjectCommand).resolves({ Body: body(manifestOf([entry])) });
+        s3.on(HeadObjectCommand).resolves({ ContentLength: 10, LastModified: new Date('2026-11-29T00:50:00Z'), ...head });
+        return STORAGE_CHECKS['s3-objects'](checkContext(), spec());
+      };
+
+      it('an SSE-KMS object is not "ETag differs" from a manifest ETag: nothing comparable, and the detail asks for its checksum', async () => {
+        // Prepare: the SSE-KMS object's ETag is not the MD5 the manifest recorded; it has a full-object ChecksumSHA256.
+        const kms = { ETag: '"9b2cf535f27731c974343645a3985328"', ServerSideEncryption: 'aws:kms', ChecksumSHA256: sha('k'), ChecksumType: 'FULL_OBJECT' };
+        // Act
+        const outcome = await oneObject({ key: 'k.csv', etag: md5('k'), size: 10 }, kms);
+        // Assess
+        expect(s3).toHaveReceivedCommandExactlyOnceWith(HeadObjectCommand, { Bucket: REPLICA, Key: 'k.csv', ChecksumMode: 'ENABLED' });
+        expect(outcome.status).toBe('failed');
+        expect(outcome.detail).not.toContain('ETag differs');
+        expect(outcome.detail).toContain('1 not comparable: k.csv (nothing comparable: the manifest has ETag, the object has ChecksumSHA256 (FULL_OBJECT) ' +
+          'and an ETag that is not an MD5 (SSE-KMS); add "checksumSHA256" (the object\'s full-object checksum) to the manifest line)');
+        expect(outcome.observations).toMatchObject({ matched: 0, mismatched: 0, notComparable: 1, notComparableKeys: ['k.csv'] });
+      });
+
+      it('a multipart object\'s ETag ("…-N") is not compared with a manifest MD5; without a checksum the detail says how to give it one', async () => {
+        const outcome = await oneObject({ key: 'm.bin', etag: md5('m') }, { ETag: `"${md5('parts')}-3"`, ServerSideEncryption: 'AES256' });
+        expect(outcome.detail).not.toContain('ETag differs');
+        expect(outcome.detail).toContain('m.bin (nothing comparable: the manifest has ETag, the object has no checksum and an ETag that is not an MD5 (multipart upload, 3 parts); ' +
+          'give the object a full-object checksum (copy it onto itself with ChecksumAlgorithm CRC64NVME) and add it to the manifest line)');
+      });
+
+      it('a COMPOSITE ChecksumSHA256 (multipart upload) is not compared with the manifest\'s full-object one', async () => {
+        const outcome = await oneObject({ key: 'c.bin', checksumSHA256: sha('c') }, { ETag: `"${md5('c')}-2"`, ServerSideEncryption: 'aws:kms', ChecksumSHA256: `${sha('parts')}-2`, ChecksumType: 'COMPOSITE' });
+        expect(outcome.detail).not.toContain('ChecksumSHA256 differs');
+        expect(outcome.detail).toContain('c.bin (nothing comparable: the manifest has ChecksumSHA256 (FULL_OBJECT), the object has ChecksumSHA256 (COMPOSITE)');
+      });
+
+      it('compares another full-object checksum the manifest carries, and an old manifest\'s ETag when the object\'s is an MD5 (SSE-S3, single part)', async () => {
+        // Prepare
+        const entries: ManifestEntry[] = [
+          { key: 'crc.bin', checksumCRC64NVME: 'AAAAAAAAAAA=', size: 10 },
+          { key: 'md5.csv', etag: md5('md5'), size: 10 },
+          { key: 'bad.csv', checksumCRC32C: 'AAAAAA==', size: 10 },
+        ];
+        s3.on(GetObjectCommand).resolves({ Body: body(manifestOf(entries)) });
+        const heads: Record<string, object> = {
+          'crc.bin': { ETag: `"${md5('x')}-4"`, ServerSideEncryption: 'aws:kms', ChecksumCRC64NVME: 'AAAAAAAAAAA=', ChecksumType: 'FULL_OBJECT', ContentLength: 10 },
+          'md5.csv': { ETag: `"${md5('md5')}"`, ServerSideEncryption: 'AES256', ContentLength: 10 },
+          'bad.csv': { ETag: `"${md5('bad')}"`, ServerSideEncryption: 'aws:kms', ChecksumCRC32C: 'BBBBBB==', ChecksumType: 'FULL_OBJECT', ContentLength: 10 },
+        };
+        s3.on(HeadObjectCommand).callsFake((input: HeadObjectCommandInput) => heads[input.Key ?? '']);
+        // Act
+        const outcome = await STORAGE_CHECKS['s3-objects'](checkContext(), spec());
+        // Assess
+        expect(outcome.detail).toContain('1 mismatched: bad.csv (ChecksumCRC32C differs)');
+        expect(outcome.observations).toMatchObject({ matched: 2, matchedByOtherChecksum: 1, matchedByETag: 1, mismatched: 1, notComparable: 0 });
+      });
+
+      it('parses the other checksums and checksumType; a line needs a checksum or an ETag', () => {
+        const parsed = parseManifest([
+          '{"key":"a","checksumCRC32":"AAAAAA==","checksumType":"FULL_OBJECT"}',
+          '{"key":"b","checksumSHA1":"x","checksumType":"PARTS"}',
+          '{"key":"c","size":3}',
+          '{"key":"d","checksumCRC64NVME":""}',
+        ].join('\n'));
+        expect(parsed.entries).toEqual([{ key: 'a', checksumCRC32: 'AAAAAA==', checksumType: 'FULL_OBJECT' }]);
+        expect(parsed.malformed).toEqual([
+          { line: 2, reason: '"checksumType" must be FULL_OBJECT or COMPOSITE' },
+          { line: 3, reason: 'needs a checksum ("checksumSHA256", "checksumSHA1", "checksumCRC64NVME", "checksumCRC32C", "checksumCRC32") or "etag" to compare with' },
+          { line: 4, reason: '"checksumCRC64NVME" must be a non-empty string' },
+        ]);
+      });
     });
 
     it('lists the first 10 keys of each kind and counts the rest', async () => {
@@ -244,7 +320,7 @@ describe('storage checks', () => {
     });
 
     it('samples sampleSize keys seeded by the execution id, at most HEAD_CONCURRENCY requests at once', async () => {
-      const entries = Array.from({ length: 500 }, (_, i) => ({ key: `datasets/${i}.csv`, etag: `e${i}` }));
+      const entries = Array.from({ length: 500 }, (_, i) => ({ key: `datasets/${i}.csv`, etag: md5(`e${i}`) }));
       s3.on(GetObjectCommand).resolves({ Body: body(manifestOf(entries)) });
       let inFlight = 0;
       let most = 0;
@@ -252,7 +328,7 @@ describe('storage checks', () => {
         most = Math.max(most, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 1));
         inFlight -= 1;
-        return { ETag: `"e${(input.Key ?? '').replace(/\D/g, '')}"` };
+        return { ETag: `"${md5(`e${(input.Key ?? '').replace(/\D/g, '')}`)}"`, ServerSideEncryption: 'AES256' };
       });
       const keys = async (executionId: string) => {
         s3.resetHistory();

@@ -127,14 +127,18 @@ describe('the component type registry', () => {
       expect(loaded).toBe(COMPONENT_TYPES[type].oneWay);
     });
 
-    it('iam: statements for the example component, and every start-only action among them', () => {
-      // Prepare
+    it('iam: statements for the example component, and every start-only action among those of the plans\' components of the type', () => {
+      // Prepare: statements can depend on params (route53-failover grants per mode), so every component of the type counts.
       const { component, regions } = example(type);
       const definition = definitionOf(type);
+      const others = PLANS.flatMap((file) => {
+        const plan = parse(readFileSync(path.join(ROOT, file), 'utf8')) as { regions: Example['regions']; components: RawComponent[] };
+        return plan.components.filter((c) => c.type === type).map((c) => definition.iam.statements(definition.params.parse(c.params), iamContext(plan.regions)));
+      });
       // Act
       const statements = definition.iam.statements(definition.params.parse(component.params), iamContext(regions));
       // Assess
-      const actions = new Set(statements.flatMap((s) => s.Action));
+      const actions = new Set([...statements, ...others.flat()].flatMap((s) => s.Action));
       for (const statement of statements) expect(statement.Action.length).toBeGreaterThan(0);
       for (const action of definition.iam.startOnly) expect(actions, `${type}: start-only ${action} in no statement`).toContain(action);
     });
@@ -157,7 +161,8 @@ describe('the component type registry', () => {
       // Assess
       expect([...services].toSorted()).toEqual([...imported].toSorted());
       for (const service of services) {
-        const simulator = path.join(SIMULATOR, `${service.replaceAll('-', '')}.ts`);
+        // route-53 → route53.ts, auto-scaling → autoscaling.ts; route53-recovery-cluster → route53-recovery-cluster.ts
+        const simulator = [`${service.replaceAll('-', '')}.ts`, `${service}.ts`].map((file) => path.join(SIMULATOR, file)).find(existsSync) ?? path.join(SIMULATOR, `${service}.ts`);
         expect(existsSync(simulator), `${type}: no drill simulator for ${service} (${path.relative(ROOT, simulator)})`).toBe(true);
       }
     });

@@ -74,10 +74,11 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
     });
 
     it('requires primaryHealthCheckId in route53 health-check mode, also when another parameter is wrong too', () => {
-      const alone = issuesAfter((raw) => delete byId(raw.components, 'api-gateway').params.primaryHealthCheckId);
+      // The example's api-gateway uses routing-control mode: switched to health-check mode, it has no primaryHealthCheckId.
+      const alone = issuesAfter((raw) => (byId(raw.components, 'api-gateway').params.mode = 'health-check'));
       const withAnother = issuesAfter((raw) => {
         const params = byId(raw.components, 'api-gateway').params;
-        delete params.primaryHealthCheckId;
+        params.mode = 'health-check';
         params.recordType = 'MX';
       });
       expect(alone).toEqual([{ path: 'components.2.params.primaryHealthCheckId', message: 'required when mode is health-check' }]);

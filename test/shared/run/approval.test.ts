@@ -5,7 +5,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
-import { MAX_MESSAGE_BYTES, requestApproval, type ApprovalDeps, type ApprovalRequest } from '../../../shared/run/approval.ts';
+import { approvalRequest, MAX_MESSAGE_BYTES, requestApproval, type ApprovalDeps, type ApprovalRequest } from '../../../shared/run/approval.ts';
+import { parseTaskInput } from '../../../shared/run/task-input.ts';
 import type { ApprovalState, ComponentTask, RunState, TierTask } from '../../../shared/run/types.ts';
 import { consoleStart, EXECUTION_ID, exampleRun, loadExamplePlan, silentLogger } from './fixtures.ts';
 
@@ -67,6 +68,8 @@ const deps = (over: Partial<ApprovalDeps> = {}): ApprovalDeps => ({
 });
 const request = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({ run: outage.run, tiers: outage.tiers, approval: gate(), taskToken: TOKEN, ...over });
 const published = () => sns.commandCalls(PublishCommand)[0]!.args[0].input;
+/** The request as request-approval passes it: parsed at the edge (lambdaHandler), a bad one refused there. */
+const ask = (input: unknown) => Promise.resolve().then(() => requestApproval(deps(), TOPIC, parseTaskInput(approvalRequest, input)));
 
 describe('requestApproval', () => {
   beforeAll(async () => {
@@ -211,7 +214,7 @@ describe('requestApproval', () => {
     ['a waiting tier that is not in the run', { approval: gate({ tierIndex: 9 }) }, 'approval.tierIndex'],
     ['no timeout', { approval: gate({ timeoutSeconds: 0 }) }, 'approval.timeoutSeconds'],
   ])('rejects %s with InvalidInputError naming the field, reading and publishing nothing', async (_case, over, field) => {
-    const asking = requestApproval(deps(), TOPIC, request(over as Partial<ApprovalRequest>));
+    const asking = ask(request(over as Partial<ApprovalRequest>));
     await expect(asking).rejects.toBeInstanceOf(InvalidInputError);
     await expect(asking).rejects.toMatchObject({ details: { field }, message: expect.stringContaining(`${field}:`) });
     expect(sns).not.toHaveReceivedAnyCommand();
@@ -220,7 +223,7 @@ describe('requestApproval', () => {
 
   it('rejects a request without approval state', async () => {
     const { approval: _approval, ...rest } = request();
-    await expect(requestApproval(deps(), TOPIC, rest as ApprovalRequest)).rejects.toMatchObject({ name: 'InvalidInputError', details: { field: 'approval' } });
+    await expect(ask(rest)).rejects.toMatchObject({ name: 'InvalidInputError', details: { field: 'approval' } });
     expect(sns).not.toHaveReceivedAnyCommand();
   });
 });

@@ -4,7 +4,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { ActionTimedOutError, InvalidInputError } from '../../../shared/errors.ts';
 import { recordComponent } from '../../../shared/run/component-outcome.ts';
-import { checkComponent, startComponent, type Deps } from '../../../shared/run/component.ts';
+import { checkComponent, startComponent, startInput, type Deps } from '../../../shared/run/component.ts';
+import { parseTaskInput } from '../../../shared/run/task-input.ts';
 import type { ActionRecord, ComponentTask, RunState } from '../../../shared/run/types.ts';
 import { componentOf, exampleRun, silentLogger } from './fixtures.ts';
 
@@ -122,7 +123,8 @@ describe('run/component', () => {
     it('passes the action errors on (ResourceNotFoundError) and rejects a task input without a component', async () => {
       ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ reason: 'MISSING' }] });
       await expect(startComponent(deps(), { run: state.run, component: auth })).rejects.toMatchObject({ name: 'ResourceNotFoundError' });
-      await expect(startComponent(deps(), { run: state.run } as never)).rejects.toBeInstanceOf(InvalidInputError);
+      // The start function parses its input at the edge (lambdaHandler): a task input without a component stops there.
+      await expect(Promise.resolve().then(() => startComponent(deps(), parseTaskInput(startInput, { run: state.run })))).rejects.toBeInstanceOf(InvalidInputError);
     });
   });
 

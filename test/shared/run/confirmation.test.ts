@@ -2,7 +2,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../../../shared/errors.ts';
-import { requestConfirmation } from '../../../shared/run/confirmation.ts';
+import { confirmationRequest, requestConfirmation } from '../../../shared/run/confirmation.ts';
+import { parseTaskInput } from '../../../shared/run/task-input.ts';
 import type { ComponentTask, RunState } from '../../../shared/run/types.ts';
 import { componentOf, EXECUTION_ID, exampleRun } from './fixtures.ts';
 
@@ -13,6 +14,9 @@ const NOW = new Date('2026-11-29T05:00:00.000Z');
 
 let state: RunState;
 let docs: ComponentTask;
+
+/** The request as request-confirmation passes it: parsed at the edge (lambdaHandler), a bad one refused there. */
+const ask = (request: unknown) => Promise.resolve().then(() => requestConfirmation(new SNSClient({}), TOPIC, parseTaskInput(confirmationRequest, request)));
 
 describe('requestConfirmation', () => {
   beforeAll(async () => {
@@ -32,7 +36,7 @@ describe('requestConfirmation', () => {
     // Prepare
     sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
     // Act
-    const out = await requestConfirmation(new SNSClient({}), TOPIC, { run: state.run, component: docs, taskToken: TOKEN });
+    const out = await ask({ run: state.run, component: docs, taskToken: TOKEN });
     // Assess
     expect(out).toEqual({ messageId: 'msg-1' });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -62,7 +66,7 @@ describe('requestConfirmation', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'msg-2' });
     const longId = `m${'x'.repeat(62)}`; // ids are at most 63 characters
     const component = { ...docs, id: longId, params: { ...(docs.params as object), runbookUrl: 'https://runbooks.example.com/docs' } } as ComponentTask;
-    await requestConfirmation(new SNSClient({}), TOPIC, { run: state.run, component, taskToken: TOKEN });
+    await ask({ run: state.run, component, taskToken: TOKEN });
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.Subject!.length).toBeLessThan(100);
     expect(input.Subject).toBe(`[dr-autopilot] Confirm manual step: ${longId}`);
@@ -71,14 +75,14 @@ describe('requestConfirmation', () => {
 
   it('rejects a component that is not a manual step, without publishing', async () => {
     const auth = componentOf(state, 'authentication');
-    const asking = requestConfirmation(new SNSClient({}), TOPIC, { run: state.run, component: auth, taskToken: TOKEN });
+    const asking = ask({ run: state.run, component: auth, taskToken: TOKEN });
     await expect(asking).rejects.toBeInstanceOf(InvalidInputError);
     await expect(asking).rejects.toMatchObject({ details: { field: 'component.type' } });
     expect(sns).not.toHaveReceivedAnyCommand();
   });
 
   it('rejects a request without a task token, without publishing', async () => {
-    await expect(requestConfirmation(new SNSClient({}), TOPIC, { run: state.run, component: docs, taskToken: '' })).rejects.toMatchObject({
+    await expect(ask({ run: state.run, component: docs, taskToken: '' })).rejects.toMatchObject({
       name: 'InvalidInputError',
       details: { field: 'taskToken' },
     });

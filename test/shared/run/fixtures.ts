@@ -3,7 +3,7 @@ import { oneWayTypes } from '../../../shared/components/load.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
 import { prepareRun } from '../../../shared/run/prepare.ts';
-import type { ComponentResult, ComponentTask, RunState } from '../../../shared/run/types.ts';
+import type { ActionRecord, ComponentResult, ComponentTask, RunState } from '../../../shared/run/types.ts';
 import { writeTempCompiledPlan } from '../../../shared/tools/deploy/compiled-plan.ts';
 
 export const EXAMPLE_PLAN_FILE = new URL('../../../examples/dataset-platform.plan.yml', import.meta.url).pathname;
@@ -215,3 +215,17 @@ export function recoveredResult(component: ComponentTask, startedAt: string, fin
 export function failedResult(component: ComponentTask, startedAt: string, finishedAt: string, error: { name: string; message: string }): ComponentResult {
   return { ...recoveredResult(component, startedAt, finishedAt), status: 'failed', error };
 }
+
+/** The example's authentication service (ecs-scale) a minute after its start: scaling, not done. */
+export const RUNNING_ECS_ACTION: ActionRecord = {
+  startedAt: '2026-11-29T01:06:00.000Z',
+  deadline: '2026-11-29T01:36:00.000Z',
+  done: false,
+  nextCheckSeconds: 120,
+  status: 'running 0/3, 1 deployment(s)',
+  state: {},
+  observations: {},
+  attempts: 1,
+  polls: 0,
+  awaitingConfirmation: false,
+};

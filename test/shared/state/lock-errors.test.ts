@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputE
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { acquireRecoveryLock, acquireRequestFor, releaseRecoveryLock, releaseRequestFor } from '../../../shared/state/lock.ts';
+import { parseTaskInput } from '../../../shared/run/task-input.ts';
+import { acquireLockInput, acquireRecoveryLock, acquireRequestFor, releaseLockInput, releaseRecoveryLock, releaseRequestFor } from '../../../shared/state/lock.ts';
 import { stateDocumentClient, type StateDeps } from '../../../shared/state/table.ts';
 import { silentLogger } from '../run/fixtures.ts';
 
@@ -89,6 +90,9 @@ describe('recovery lock: DynamoDB answers', () => {
 
 describe('lock function inputs', () => {
   const run = { executionId: B, plan: 'dataset-platform', scenario: 'region-outage' };
+  // The functions parse their input at the edge (lambdaHandler): the request is made from the parsed input.
+  const acquireRequest = (event: unknown) => acquireRequestFor(parseTaskInput(acquireLockInput, event));
+  const releaseRequest = async (event: unknown, plan: () => Promise<string>) => releaseRequestFor(parseTaskInput(releaseLockInput, event), plan);
 
   it('turns acquire-lock input { run, lock } into a lock request', () => {
     expect(acquireRequestFor({ run, lock: { cooldownMinutes: 30, ignoreCooldown: false, expiresAt: '2026-12-01T01:05:00.000Z' } })).toEqual({
@@ -102,10 +106,10 @@ describe('lock function inputs', () => {
   });
 
   it('names the bad field of an acquire-lock input', () => {
-    expect(() => acquireRequestFor({ run, lock: { cooldownMinutes: -1, ignoreCooldown: false, expiresAt: '2026-12-01T01:05:00.000Z' } })).toThrow(
+    expect(() => acquireRequest({ run, lock: { cooldownMinutes: -1, ignoreCooldown: false, expiresAt: '2026-12-01T01:05:00.000Z' } })).toThrow(
       expect.objectContaining({ name: 'InvalidInputError', details: { field: 'lock.cooldownMinutes' } }),
     );
-    expect(() => acquireRequestFor({ run: { ...run, executionId: undefined }, lock: { cooldownMinutes: 0, expiresAt: '2026-12-01T01:05:00.000Z' } })).toThrow(
+    expect(() => acquireRequest({ run: { ...run, executionId: undefined }, lock: { cooldownMinutes: 0, expiresAt: '2026-12-01T01:05:00.000Z' } })).toThrow(
       expect.objectContaining({ details: { field: 'run.executionId' } }),
     );
   });
@@ -115,16 +119,16 @@ describe('lock function inputs', () => {
     expect(await releaseRequestFor({ run, outcome: 'recovered' }, plan)).toEqual({ plan: 'dataset-platform', executionId: B, outcome: 'recovered' });
     const event = (status: string) => ({ source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { executionArn: A, status } });
     for (const [status, outcome] of [['SUCCEEDED', 'succeeded'], ['FAILED', 'failed'], ['TIMED_OUT', 'timed-out'], ['ABORTED', 'aborted']]) {
-      expect(await releaseRequestFor(event(status!), plan)).toEqual({ plan: 'dataset-platform', executionId: A, outcome });
+      expect(await releaseRequest(event(status!), plan)).toEqual({ plan: 'dataset-platform', executionId: A, outcome });
     }
-    expect(await releaseRequestFor(event('RUNNING'), plan)).toEqual({ ignored: `${A} is RUNNING` });
-    expect(await releaseRequestFor(event('PENDING_REDRIVE'), plan)).toEqual({ ignored: `${A} is PENDING_REDRIVE` });
+    expect(await releaseRequest(event('RUNNING'), plan)).toEqual({ ignored: `${A} is RUNNING` });
+    expect(await releaseRequest(event('PENDING_REDRIVE'), plan)).toEqual({ ignored: `${A} is PENDING_REDRIVE` });
   });
 
   it('names the bad field of a release-lock input', async () => {
     const plan = async () => 'dataset-platform';
-    await expect(releaseRequestFor({ run }, plan)).rejects.toMatchObject({ name: 'InvalidInputError', details: { field: 'outcome' } });
-    await expect(releaseRequestFor({ source: 'aws.cloudwatch', 'detail-type': 'Step Functions Execution Status Change', detail: { executionArn: A, status: 'FAILED' } }, plan)).rejects.toMatchObject({
+    await expect(releaseRequest({ run }, plan)).rejects.toMatchObject({ name: 'InvalidInputError', details: { field: 'outcome' } });
+    await expect(releaseRequest({ source: 'aws.cloudwatch', 'detail-type': 'Step Functions Execution Status Change', detail: { executionArn: A, status: 'FAILED' } }, plan)).rejects.toMatchObject({
       details: { field: 'source' },
     });
   });

@@ -8,6 +8,7 @@ import { HTTP_DURATIONS } from './http.ts';
 import { LAMBDA_DURATIONS, simulateLambda } from './lambda.ts';
 import { RDS_DURATIONS, simulateRds } from './rds.ts';
 import { ROUTE53_DURATIONS, simulateRoute53 } from './route53.ts';
+import { ROUTE53_RECOVERY_CLUSTER_DURATIONS, simulateRoute53RecoveryCluster } from './route53-recovery-cluster.ts';
 import { S3_DURATIONS, simulateS3 } from './s3.ts';
 import { simulateSns } from './sns.ts';
 import { SSM_DURATIONS, simulateSsm } from './ssm.ts';
@@ -39,6 +40,7 @@ export const DEFAULT_DURATIONS: DurationTable = {
   ...RDS_DURATIONS,
   ...CLOUDWATCH_DURATIONS,
   ...ROUTE53_DURATIONS,
+  ...ROUTE53_RECOVERY_CLUSTER_DURATIONS,
   ...S3_DURATIONS,
   ...SSM_DURATIONS,
   ...BACKUP_DURATIONS,
@@ -79,6 +81,7 @@ export function installSimulatedAccount(
     simulateRds(world),
     simulateCloudWatch(world),
     simulateRoute53(world),
+    simulateRoute53RecoveryCluster(world),
     simulateS3(world),
     simulateSsm(world),
     simulateBackup(world),
@@ -110,7 +113,9 @@ export function criticalOperationSeconds(world: World, component: Plan['componen
       case 'rds-point-in-time-restore':
         return 'rds.point-in-time-restore';
       case 'route53-failover':
-        return component.params.mode === 'health-check' ? 'route53.health-check-failover' : 'route53.change-propagation';
+        // health-check mode: Route 53 failed over by itself within the time to detect, before the run started.
+        if (component.params.mode === 'health-check') return undefined;
+        return component.params.mode === 'routing-control' ? 'route53-recovery-cluster.routing-control-update' : 'route53.change-propagation';
       case 'backup-restore':
         return component.params.resourceType === 'EFS' ? 'backup.efs-restore' : 'backup.restore';
       case 'ecs-scale':

@@ -119,11 +119,21 @@ export function simulateRds(world: World): SimulatedService {
   states.set(world, s);
   const stub = mockClient(RDSClient);
   const account = planAccount(world.plan, '123456789012');
-  /** The restorable window: the retention period back from now, up to the latest restorable time. */
-  const window = (retention: number, createdAt: number, now: number) => ({
+  /**
+   * The restorable window: the retention period back from now, up to the latest restorable time, which
+   * trails the source's last log upload (`logsUntil`, now while it ships logs) by the upload lag.
+   */
+  const window = (retention: number, createdAt: number, now: number, logsUntil = now) => ({
     EarliestTime: new Date(Math.max(createdAt, now - retention * DAY_MS)),
-    LatestTime: new Date(Math.max(createdAt, now - world.durationMs('rds.latest-restorable-time-lag'))),
+    LatestTime: new Date(Math.max(createdAt, Math.min(now, logsUntil) - world.durationMs('rds.latest-restorable-time-lag'))),
   });
+  /**
+   * When replicated backups stop receiving logs: at the incident, when it took their source region (the
+   * other region: the primary, for backups replicated into the secondary) down; no more logs arrive
+   * from an unreachable region (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html).
+   */
+  const logsUntil = (b: Backups): number | undefined =>
+    world.primaryDown && world.incidentAt !== undefined && b.region !== world.primary ? world.incidentAt : undefined;
   const find = (region: string, idOrArn: string | undefined) =>
     [...s.instances.values()].find((d) => d.region === region && (d.id === idOrArn || d.arn === idOrArn));
 
@@ -247,14 +257,14 @@ export function simulateRds(world: World): SimulatedService {
   });
   answer(world, SIM, stub, DescribeDBInstanceAutomatedBackupsCommand, (input: DescribeDBInstanceAutomatedBackupsCommandInput, region) => {
     const now = world.now();
-    const entry = (arn: string, id: string, engine: string, status: string, retention: number, since: number): DBInstanceAutomatedBackup => ({
+    const entry = (arn: string, id: string, engine: string, status: string, retention: number, since: number, logsEnd?: number): DBInstanceAutomatedBackup => ({
       DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: id, Region: region, Engine: engine, Status: status,
-      BackupRetentionPeriod: retention, RestoreWindow: window(retention, since, now),
+      BackupRetentionPeriod: retention, RestoreWindow: window(retention, since, now, logsEnd),
     });
     const own = [...s.instances.values()].filter((d) => d.region === region && view(d, now).LatestRestorableTime)
       .map((d) => entry(`arn:aws:rds:${region}:${account}:auto-backup:ab-${d.id}`, d.id, d.engine, 'active', retentionOf(d, now), d.createdAt));
     const replicated = [...s.backups.values()].filter((b) => b.region === region)
-      .map((b) => entry(b.arn, b.instanceId, b.engine, 'replicating', b.retention, LONG_AGO));
+      .map((b) => entry(b.arn, b.instanceId, b.engine, 'replicating', b.retention, LONG_AGO, logsUntil(b)));
     const wanted = [...own, ...replicated].filter((b) =>
       (!input.DBInstanceAutomatedBackupsArn || b.DBInstanceAutomatedBackupsArn === input.DBInstanceAutomatedBackupsArn) &&
       (!input.DBInstanceIdentifier || b.DBInstanceIdentifier === input.DBInstanceIdentifier));
@@ -273,15 +283,19 @@ export function simulateRds(world: World): SimulatedService {
       throw awsError('DBInstanceAutomatedBackupNotFoundFault', `Automated backups ${input.SourceDBInstanceAutomatedBackupsArn} not found.`, 404);
     }
     const db = backups ? undefined : find(region, input.SourceDBInstanceIdentifier);
-    const source = backups ? { ...backups, createdAt: LONG_AGO } : db && { engine: db.engine, retention: retentionOf(db, now), createdAt: db.createdAt };
+    const source = backups
+      ? { ...backups, createdAt: LONG_AGO, logsUntil: logsUntil(backups) }
+      : db && { engine: db.engine, retention: retentionOf(db, now), createdAt: db.createdAt, logsUntil: undefined };
     if (!source) throw notFound(input.SourceDBInstanceIdentifier ?? '');
     if (source.retention === 0) throw awsError('PointInTimeRestoreNotEnabledFault', `Source ${input.SourceDBInstanceIdentifier} has BackupRetentionPeriod 0.`);
     if (find(region, target)) throw awsError('DBInstanceAlreadyExistsFault', `DB instance ${target} already exists.`);
-    const { EarliestTime, LatestTime } = window(source.retention, source.createdAt, now);
+    // UseLatestRestorableTime and the bound on RestoreTime follow the window, frozen for replicated backups cut off by the outage.
+    const { EarliestTime, LatestTime } = window(source.retention, source.createdAt, now, source.logsUntil);
     const time = input.RestoreTime ?? LatestTime;
     if (time > LatestTime || time < EarliestTime) {
-      // The exact error is undocumented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceToPointInTime.html);
-      // probably this unmodeled code.
+      // The exact error is undocumented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceToPointInTime.html):
+      // the model's InvalidRestoreFault is "Cannot restore from VPC backup to non-VPC DB instance" and
+      // PointInTimeRestoreNotEnabledFault is BackupRetentionPeriod 0; probably this unmodeled code.
       throw awsError('InvalidParameterValue', `Restore time ${time.toISOString()} must be between ${EarliestTime.toISOString()} and ${LatestTime.toISOString()}.`);
     }
     const component = world.ownerOf('rds', region, target);

@@ -7,23 +7,29 @@ import {
   type UpdateHealthCheckCommandInput,
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createHash } from 'node:crypto';
+import { ROUTE53_REGION } from '../../../aws/clients.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
+import { routingControlsOf } from './route53-recovery-cluster.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
-
 
 export const ROUTE53_DURATIONS: DurationTable = {
   'route53.change-propagation': {
     seconds: 60,
     source: 'Route 53 API Reference (GetChange) / Developer Guide: changes propagate to all authoritative servers "generally within 60 seconds"',
   },
-  'route53.health-check-failover': {
-    seconds: 150,
-    source: 'Route 53 Developer Guide: checkers every 30 s (RequestInterval), FailureThreshold 3 → 90 s to mark the endpoint unhealthy; plus the DNS TTL of 60 s (seed plan section 3.1) for resolvers to drop the primary answer',
+  'route53.health-check-detection': {
+    seconds: 90,
+    source:
+      'Route 53 Developer Guide (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html): ' +
+      'checkers every 30 s (RequestInterval), FailureThreshold 3 → 90 s until a check follows its endpoint (down at the incident) or a changed ' +
+      'configuration (Inverted, Disabled; how fast an update shows is not documented: the same 90 s assumed)',
   },
 };
 
-const SIM: ServiceSimulation = { service: 'route53', throttleError: 'Throttling' };
+// Every Route 53 API is its control plane, in us-east-1 (`--inject control-plane-down:route53` takes it away).
+const SIM: ServiceSimulation = { service: 'route53', throttleError: 'Throttling', controlPlaneRegion: ROUTE53_REGION };
 /** Route 53 is global: ownership of its resources is not keyed by a region. */
 const GLOBAL = 'global';
 
@@ -41,35 +47,42 @@ interface Zone { id: string; name: string; initial: ResourceRecordSet[] }
 interface RecordChange { id: string; zone: string; at: number; ms: number; comment?: string; changes: Change[] }
 interface Check {
   id: string;
+  /** The configuration as the API returns it (GetHealthCheck, UpdateHealthCheck). */
   config: HealthCheckConfig;
   version: number;
-  /** Health it is heading to, what it reported before, and since when (the change takes the failover duration). */
-  healthy: boolean;
-  previous: boolean;
-  since: number;
-  ms: number;
+  /** Configurations the checkers act on, from when (an update takes route53.health-check-detection to show). */
+  effective: { from: number; config: HealthCheckConfig }[];
   /**
-   * A health check the plan only names in a `route53-health-check` check (not a failover's primary check): it
-   * watches the recovered (secondary) endpoint, owned by the component whose checks name it, and reports
-   * unhealthy while that component has an injected failure.
+   * What the check watches: the primary endpoint of a health-check-mode failover (down from the incident, when
+   * the drill's incident takes the primary region down), the recovered endpoint a `route53-health-check` check
+   * names (unhealthy while its component has an injected failure), or an ARC routing control (healthy while On).
    */
-  watches?: { component: string | undefined };
+  watches: { kind: 'primary'; component: string } | { kind: 'recovered'; component: string | undefined } | { kind: 'routing-control'; arn: string; component: string };
 }
 
 /** The regions Route 53 health checkers run in (the HealthCheckRegion values). */
 const CHECKER_REGIONS: HealthCheckRegion[] = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'];
 
 /**
- * The primary endpoint is up in a drill, so a check is healthy unless inverted. (Disabled counts as healthy,
- * disabled and inverted as unhealthy: the same rule here.)
+ * A check's reported health from its endpoint's health and its configuration, as the Route 53 Developer Guide
+ * says (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html): Inverted
+ * flips it, a Disabled check is considered healthy, Disabled and Inverted together unhealthy.
  */
-const wantsHealthy = (c: HealthCheckConfig) => !c.Inverted;
-const healthyAt = (c: Check, now: number) => (now >= c.since + c.ms ? c.healthy : c.previous);
+function reported(config: HealthCheckConfig, endpointHealthy: boolean): boolean {
+  if (config.Disabled) return !config.Inverted;
+  return config.Inverted ? !endpointHealthy : endpointHealthy;
+}
 
-/** The answer the primary gives before failover, made up from the record type. */
-function primaryValue(c: ComponentOf<'route53-failover'>, region: string): string {
-  if (c.params.recordType === 'A') return '192.0.2.10';
-  if (c.params.recordType === 'AAAA') return '2001:db8::10';
+/** A UUID-shaped health check id derived from what it watches (stable across drills). */
+const healthCheckId = (seed: string) => {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/** The answer a region's endpoint gives, made up from the record type (the primary's before failover). */
+function regionValue(c: ComponentOf<'route53-failover'>, region: string, primary: boolean): string {
+  if (c.params.recordType === 'A') return primary ? '192.0.2.10' : '192.0.2.20';
+  if (c.params.recordType === 'AAAA') return primary ? '2001:db8::10' : '2001:db8::20';
   const [first, ...rest] = norm(c.params.recordName).split('.');
   return [`${first}-${region}`, ...rest].join('.');
 }
@@ -100,16 +113,29 @@ export function simulateRoute53(world: World): SimulatedService {
       ],
     };
     zones.set(p.hostedZoneId, zone);
-    const primary = primaryValue(c, world.primary);
+    const primary = regionValue(c, world.primary, true);
     const record = { Name: name, Type: p.recordType, TTL: 60, ResourceRecords: [{ Value: primary }] };
+    const secondary = (p.expectedAnswer ?? [regionValue(c, world.secondary, false)]).map((Value) => ({ Value }));
+    const addCheck = (id: string, config: HealthCheckConfig, watches: Check['watches']) => {
+      checks.set(id, { id, config, version: 1, effective: [{ from: 0, config }], watches });
+      world.own(SIM.service, GLOBAL, `healthcheck/${id}`, c.id);
+    };
     if (p.mode === 'health-check' && p.primaryHealthCheckId) {
       const id = p.primaryHealthCheckId;
       const endpoint = p.recordType === 'CNAME' ? { FullyQualifiedDomainName: primary } : { IPAddress: primary };
-      const config: HealthCheckConfig = { Type: 'HTTPS', ...endpoint, Port: 443, ResourcePath: '/health', RequestInterval: 30, FailureThreshold: 3, Inverted: false, Disabled: false };
-      checks.set(id, { id, config, version: 1, healthy: true, previous: true, since: 0, ms: 0 });
-      world.own(SIM.service, GLOBAL, `healthcheck/${id}`, c.id);
+      addCheck(id, { Type: 'HTTPS', ...endpoint, Port: 443, ResourcePath: '/health', RequestInterval: 30, FailureThreshold: 3, Inverted: false, Disabled: false }, { kind: 'primary', component: c.id });
       zone.initial.push({ ...record, SetIdentifier: 'primary', Failover: 'PRIMARY', HealthCheckId: id });
-      zone.initial.push({ ...record, SetIdentifier: 'secondary', Failover: 'SECONDARY', ResourceRecords: p.expectedAnswer.map((Value) => ({ Value })) });
+      zone.initial.push({ ...record, SetIdentifier: 'secondary', Failover: 'SECONDARY', ResourceRecords: secondary });
+    } else if (p.mode === 'routing-control' && p.primaryRoutingControlArn && p.secondaryRoutingControlArn) {
+      // The failover records carry routing control health checks (type RECOVERY_CONTROL), as ARC sets them up:
+      // https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.create-health-check.html
+      const [primaryId, secondaryId] = [p.primaryRoutingControlArn, p.secondaryRoutingControlArn].map((arn) => {
+        const id = healthCheckId(arn);
+        addCheck(id, { Type: 'RECOVERY_CONTROL', RoutingControlArn: arn, Inverted: false, Disabled: false }, { kind: 'routing-control', arn, component: c.id });
+        return id;
+      });
+      zone.initial.push({ ...record, SetIdentifier: 'primary', Failover: 'PRIMARY', HealthCheckId: primaryId });
+      zone.initial.push({ ...record, SetIdentifier: 'secondary', Failover: 'SECONDARY', ResourceRecords: secondary, HealthCheckId: secondaryId });
     } else {
       zone.initial.push(p.setIdentifier ? { ...record, SetIdentifier: p.setIdentifier, Failover: 'PRIMARY' } : record);
     }
@@ -121,31 +147,49 @@ export function simulateRoute53(world: World): SimulatedService {
     ...world.plan.components.flatMap((c) => c.checks.map((check) => ({ check, component: c.id as string | undefined }))),
     ...world.plan.verification.checks.map((check) => ({ check, component: undefined })),
   ];
-  const secondaryEndpoint = world.plan.components.find((c): c is ComponentOf<'route53-failover'> => c.type === 'route53-failover')?.params.expectedAnswer[0];
+  const secondaryEndpoint = world.plan.components.find((c): c is ComponentOf<'route53-failover'> => c.type === 'route53-failover')?.params.expectedAnswer?.[0];
   for (const { check, component } of namedChecks) {
     if (check.type !== 'route53-health-check' || checks.has(check.healthCheckId)) continue;
     const id = check.healthCheckId;
     const fqdn = secondaryEndpoint && !/^[\d.:]+$/.test(secondaryEndpoint) ? secondaryEndpoint : `endpoint-${world.secondary}.drill.invalid`;
     const config: HealthCheckConfig = { Type: 'HTTPS', FullyQualifiedDomainName: norm(fqdn), Port: 443, ResourcePath: '/health', RequestInterval: 30, FailureThreshold: 3, Inverted: false, Disabled: false };
-    checks.set(id, { id, config, version: 1, healthy: true, previous: true, since: 0, ms: 0, watches: { component } });
+    checks.set(id, { id, config, version: 1, effective: [{ from: 0, config }], watches: { kind: 'recovered', component } });
     if (component) world.own(SIM.service, GLOBAL, `healthcheck/${id}`, component);
   }
 
+  const owner = (c: Check) => world.ownerOf(SIM.service, GLOBAL, `healthcheck/${c.id}`);
+  const detectionMs = (c: Check) => world.durationMs('route53.health-check-detection', owner(c));
+  /** The configuration the checkers act on now. */
+  const configAt = (c: Check, now: number) => c.effective.filter((e) => e.from <= now).at(-1)?.config ?? c.config;
+  /** Why the watched endpoint is unhealthy now (as the checkers see it), or null when it is healthy. */
+  function endpointFailure(c: Check, now: number): string | null {
+    const w = c.watches;
+    if (w.kind === 'primary') {
+      // The checkers see the endpoint down once FailureThreshold checks in a row have failed.
+      return world.regionDown(world.primary, now - detectionMs(c))
+        ? 'Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.'
+        : null;
+    }
+    if (w.kind === 'recovered') return world.failing(w.component) ? 'Failure: HTTP Status Code 503, Service Unavailable' : null;
+    return routingControlsOf(world).stateAt(w.arn, now) === 'On' ? null : 'Failure: the routing control is Off';
+  }
+  const reportsHealthy = (c: Check, now: number) => reported(configAt(c, now), endpointFailure(c, now) === null);
+
   /**
-   * What each checker reports now: all of them agree with the check's health (so more than 18 % report
+   * What each checker reports now: all of them agree with the check's reported health (so more than 18 % report
    * Success exactly when it is healthy). The Status texts ("Success: HTTP Status Code 200, OK", "Failure: …")
-   * are modelled on what Route 53 shows; the exact strings, and whether an inverted check's checkers report
-   * Failure, are unconfirmed (not in https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHealthCheckStatus.html).
-   * An inverted check reports Failure here.
+   * are modelled on what Route 53 shows; the exact strings, and what an inverted or disabled check's checkers
+   * report, are unconfirmed (not in https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHealthCheckStatus.html):
+   * here they report the health the check has after inversion.
    */
-  const watchedFailing = (c: Check) => c.watches !== undefined && world.failing(c.watches.component);
-  const reportsHealthy = (c: Check, now: number) => healthyAt(c, now) && !watchedFailing(c);
   function observations(c: Check, now: number): HealthCheckObservation[] {
-    const failing = watchedFailing(c);
-    const healthy = reportsHealthy(c, now);
-    const status = healthy
-      ? 'Success: HTTP Status Code 200, OK'
-      : failing ? 'Failure: HTTP Status Code 503, Service Unavailable' : 'Failure: HTTP Status Code 200, OK (the health check is inverted)';
+    const config = configAt(c, now);
+    const failure = endpointFailure(c, now);
+    const healthy = reported(config, failure === null);
+    const endpoint = failure ?? (c.watches.kind === 'routing-control' ? 'Success: the routing control is On' : 'Success: HTTP Status Code 200, OK');
+    const status = config.Disabled
+      ? `${healthy ? 'Success' : 'Failure'}: the health check is disabled${config.Inverted ? ' and inverted' : ''}`
+      : config.Inverted ? `${healthy ? 'Success' : 'Failure'}: ${endpoint.replace(/^(Success|Failure): /, '')} (the health check is inverted)` : endpoint;
     const interval = (c.config.RequestInterval ?? 30) * 1000;
     return CHECKER_REGIONS.map((Region, i) => ({
       Region,
@@ -175,7 +219,7 @@ export function simulateRoute53(world: World): SimulatedService {
   function resolve(zone: Zone, name: string | undefined, type: string | undefined, now: number) {
     const named = records(zone, now, true).filter((r) => norm(r.Name) === norm(name));
     const candidates = named.filter((r) => r.Type === type).sort((a, b) => (a.Failover === 'SECONDARY' ? 1 : 0) - (b.Failover === 'SECONDARY' ? 1 : 0));
-    const healthy = (r: ResourceRecordSet) => !r.HealthCheckId || !checks.has(r.HealthCheckId) || healthyAt(checkOf(r.HealthCheckId), now);
+    const healthy = (r: ResourceRecordSet) => !r.HealthCheckId || !checks.has(r.HealthCheckId) || reportsHealthy(checkOf(r.HealthCheckId), now);
     const chosen = candidates.find(healthy) ?? candidates[0];
     return { RecordData: chosen ? values(chosen) : [], ResponseCode: named.length > 0 ? 'NOERROR' : 'NXDOMAIN' };
   }
@@ -191,14 +235,12 @@ export function simulateRoute53(world: World): SimulatedService {
     if (input.HealthCheckVersion !== undefined && input.HealthCheckVersion !== check.version) {
       throw awsError('HealthCheckVersionMismatch', `The value of HealthCheckVersion in the request (${input.HealthCheckVersion}) doesn't match the current version (${check.version}).`, 409);
     }
-    const component = world.ownerOf(SIM.service, GLOBAL, `healthcheck/${check.id}`);
-    if (world.failing(component)) throw awsError('InvalidInput', `Health check ${check.id} can't be updated (injected failure).`);
+    if (world.failing(owner(check))) throw awsError('InvalidInput', `Health check ${check.id} can't be updated (injected failure).`);
     const { HealthCheckId: _id, HealthCheckVersion: _version, ResetElements: _reset, ...update } = input;
     const defined = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined));
     const config: HealthCheckConfig = { ...check.config, ...defined };
-    if (wantsHealthy(config) !== check.healthy) {
-      Object.assign(check, { previous: healthyAt(check, now), healthy: wantsHealthy(config), since: now, ms: world.durationMs('route53.health-check-failover', component) });
-    }
+    // The API answers the new configuration at once; the checkers act on it after route53.health-check-detection.
+    check.effective.push({ from: now + detectionMs(check), config });
     Object.assign(check, { config, version: check.version + 1 });
     return { HealthCheck: healthCheck(check) };
   });
@@ -266,7 +308,7 @@ export function simulateRoute53(world: World): SimulatedService {
           })),
         }])),
         healthChecks: Object.fromEntries([...checks.values()].map((c) => [c.id, {
-          version: c.version, inverted: c.config.Inverted ?? false, disabled: c.config.Disabled ?? false, healthy: reportsHealthy(c, now),
+          type: c.config.Type, version: c.version, inverted: c.config.Inverted ?? false, disabled: c.config.Disabled ?? false, healthy: reportsHealthy(c, now),
         }])),
         changes: Object.fromEntries(changes.map((ch) => [ch.id, insync(ch, now) ? 'INSYNC' : 'PENDING'])),
       };

@@ -44,8 +44,16 @@ export const S3_DAMAGE_MINUTES_BEFORE_SEEDING = 20;
 
 interface Entry {
   versionId: string; lastModified: number; etag: string; size: number; storageClass: string; deleteMarker: boolean;
-  /** Base64 SHA-256 of the content, when the object was written with a SHA-256 checksum. */
+  /** What the version holds (not for delete markers): SHA-256 and MD5 (hex) of its content, the simulation's own truth. */
+  content?: string;
+  md5?: string;
+  /** The object's encryption, as it was written (S3 does not re-encrypt versions when the bucket default changes). */
+  sse?: Sse;
+  /** Parts of a multipart upload (its ETag and a COMPOSITE checksum end in "-N"); absent for one request. */
+  parts?: number;
+  /** Base64 SHA-256 checksum, when the upload asked for one: of the content (FULL_OBJECT) or of its parts (COMPOSITE, "-N"). */
   checksumSHA256?: string;
+  checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
   /** The content, kept for objects written with PutObject or seeded (GetObject answers it). */
   body?: Buffer;
   contentType?: string;
@@ -68,10 +76,48 @@ interface Bucket {
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const digest = (s: string, algorithm = 'sha256') => createHash(algorithm).update(s).digest();
+const digest = (s: string | Buffer, algorithm = 'sha256') => createHash(algorithm).update(s).digest();
 const newVersionId = (seed: string) => digest(seed).toString('base64url').slice(0, 32);
 /** Keys sort by their UTF-8 bytes in S3 listings (not by JavaScript's UTF-16 order). */
 const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+type Sse = { SSEAlgorithm: ServerSideEncryption; KMSMasterKeyID?: string };
+const SSE_S3: Sse = { SSEAlgorithm: 'AES256' };
+/**
+ * The part size of the simulated multipart uploads: assumption, 5 MiB (S3's smallest part but the last,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html); a seeded object over it was uploaded in parts.
+ */
+const PART_SIZE = 5 * 1_048_576;
+
+/** The bytes in `n` parts of (nearly) equal length. */
+function partsOf(bytes: Buffer, n: number): Buffer[] {
+  const size = Math.ceil(bytes.length / n);
+  return Array.from({ length: n }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+}
+
+/**
+ * How S3 stores content: its ETag and, when the upload asked for one, its SHA-256 checksum.
+ * ETag (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html): the MD5 of the content for one
+ * request, unencrypted or SSE-S3; the MD5 of the parts' MD5s and "-N" for a multipart upload; for SSE-KMS
+ * not an MD5 of the content: here the MD5 of `write` (what makes this write unique), random-looking and new
+ * on every write. Checksum (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html):
+ * FULL_OBJECT for one request; a multipart SHA-256 is COMPOSITE, the SHA-256 of the parts' SHA-256s and
+ * "-N" (SHA-256 has no full-object type for multipart uploads).
+ */
+function stored(bytes: Buffer, sse: Sse, options: { parts?: number; checksum: boolean; write: string }) {
+  const parts = Math.max(1, options.parts ?? 1);
+  const pieces = partsOf(bytes, parts);
+  const suffix = parts > 1 ? `-${parts}` : '';
+  const kms = sse.SSEAlgorithm === 'aws:kms' || sse.SSEAlgorithm === 'aws:kms:dsse';
+  const md5 = digest(bytes, 'md5').toString('hex');
+  const etag = kms ? digest(`${options.write} ${md5}`, 'md5').toString('hex')
+    : parts > 1 ? digest(Buffer.concat(pieces.map((p) => digest(p, 'md5'))), 'md5').toString('hex') : md5;
+  const checksumSHA256 = parts > 1 ? `${digest(Buffer.concat(pieces.map((p) => digest(p)))).toString('base64')}${suffix}` : digest(bytes).toString('base64');
+  return {
+    etag: `"${etag}${suffix}"`, content: digest(bytes).toString('hex'), md5, sse, ...(parts > 1 ? { parts } : {}),
+    ...(options.checksum ? { checksumSHA256, checksumType: parts > 1 ? 'COMPOSITE' as const : 'FULL_OBJECT' as const } : {}),
+  };
+}
 
 function s3Error(name: string, message: string, status: number, extra: Record<string, string> = {}): Error {
   const $metadata = { httpStatusCode: status, requestId: 'simulated', attempts: 1, totalRetryDelay: 0 };
@@ -96,31 +142,38 @@ const keyName = (i: number) => ({ 5: `2026/report ${i}.csv`, 6: `ja/データ-${
  * recreated during the damage. Outside the prefix, `logs/app.log` is damaged too.
  *
  * A correct restore with the incident at D: every key whose newest entry at or before D is a version has
- * that version's ETag as its latest version; the junk keys (not there at D) and retired.csv (deleted at
+ * that version's content (not its ETag) as its latest version; the junk keys (not there at D) and retired.csv (deleted at
  * D) are left as they are, and nothing outside the prefix is touched. With the incident at T (the drill's
  * run start) every key is already as it was at the incident: nothing is copied.
  * With the `fail` fault on the component, the days-old versions are in GLACIER (lifecycle), so copying
  * them fails with ObjectNotInActiveTierError.
+ *
+ * Every write takes the bucket's encryption (SSE-KMS: random-looking ETags). Versions over PART_SIZE were
+ * uploaded in parts ("…-N" ETags); every key but i % 8 = 7 (legacy uploads) was uploaded with a SHA-256
+ * checksum (COMPOSITE when in parts). Versions hold stand-in bytes (their `content`), not their nominal size.
  */
 function seedHistory(bucket: Bucket, prefix: string, t: number, archived: boolean, incidentAt: number | undefined) {
   // The damage begins with the incident when the drill says when that was.
   const damage = incidentAt ?? t - S3_DAMAGE_MINUTES_BEFORE_SEEDING * MINUTE;
   bucket.damageStartedAt = damage;
-  const put = (key: string, at: number, content: string | null, size = 0, storageClass = 'STANDARD') => {
+  const put = (key: string, at: number, content: string | null, size = 0, storageClass = 'STANDARD', checksum = true) => {
     const entries = bucket.objects.get(key) ?? [];
-    const etag = content === null ? '' : `"${digest(content, 'md5').toString('hex')}"`;
-    entries.unshift({ versionId: newVersionId(`${bucket.name}/${key}#${entries.length}`), lastModified: at, etag, size, storageClass, deleteMarker: content === null });
+    const versionId = newVersionId(`${bucket.name}/${key}#${entries.length}`);
+    const written = content === null ? { etag: '' }
+      : stored(Buffer.from(content), bucket.encryption ?? SSE_S3, { parts: Math.ceil(size / PART_SIZE), checksum, write: `${bucket.name}/${versionId}` });
+    entries.unshift({ versionId, lastModified: at, size, storageClass, deleteMarker: content === null, ...written });
     bucket.objects.set(key, entries);
   };
   for (let i = 0; i < 48; i++) {
     const key = prefix + keyName(i);
     const size = (1 + (i % 7)) * 1_048_576;
     const good = 1 + (i % 3);
-    for (let j = 0; j < good; j++) put(key, t - (good - j) * DAY - i * MINUTE, `${key}#${j}`, size, archived ? 'GLACIER' : 'STANDARD');
-    if (i % 5 === 0) put(key, damage - 2 * MINUTE, `${key}#recent`, size);
+    const checksum = i % 8 !== 7;
+    for (let j = 0; j < good; j++) put(key, t - (good - j) * DAY - i * MINUTE, `${key}#${j}`, size, archived ? 'GLACIER' : 'STANDARD', checksum);
+    if (i % 5 === 0) put(key, damage - 2 * MINUTE, `${key}#recent`, size, 'STANDARD', checksum);
     const at = damage + (i % 12) * MINUTE + 1000;
-    if (i % 3 === 1) put(key, at, `${key}#truncated`, 512);
-    if (i % 9 === 0) [0, 1].forEach((n) => put(key, at + n * 1000, `${key}#garbage-${n}`, 4096));
+    if (i % 3 === 1) put(key, at, `${key}#truncated`, 512, 'STANDARD', checksum);
+    if (i % 9 === 0) [0, 1].forEach((n) => put(key, at + n * 1000, `${key}#garbage-${n}`, 4096, 'STANDARD', checksum));
     if (i % 4 === 2) put(key, at + 2000, null);
   }
   for (const n of [1, 2]) put(`${prefix}tmp/junk-${n}.bin`, damage + (2 + n) * MINUTE, `junk-${n}`, 4096);
@@ -151,7 +204,6 @@ export function s3ReplicationRule(world: World, sourceBucket: string, destinatio
   return { sourceRegion: source.region, destinationRegion: destination.region, component: world.ownerOf('s3', source.region, source.name) };
 }
 
-const md5ETag = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
 const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('base64');
 
 /** A GetObject Body as the SDK gives it in Node: a Readable with the SdkStreamMixin transforms. */
@@ -197,9 +249,13 @@ export function seedObjects(world: World, bucketName: string, options: { count: 
     const seed = `${bucket.name}/${key}`;
     const body = Buffer.from(seed.repeat(Math.ceil((1024 * (1 + (i % 16))) / seed.length)).slice(0, 1024 * (1 + (i % 16))));
     const at = endAt - Math.round(((options.count - 1 - i) * 60 * MINUTE) / options.count);
-    const entry = { lastModified: at, etag: md5ETag(body), size: body.length, storageClass: 'STANDARD', deleteMarker: false, checksumSHA256: sha256(body), body };
+    const entry = {
+      lastModified: at, size: body.length, storageClass: 'STANDARD', deleteMarker: false, body,
+      ...stored(body, bucket.encryption ?? SSE_S3, { checksum: true, write: `${bucket.name}/${key}@seed` }),
+    };
     writeEntry(bucket, key, entry);
-    for (const destination of destinations) writeEntry(destination, key, { ...entry, lastModified: at + latency });
+    // Assumption (not in AWS's documentation): a replica keeps the source's ETag and checksum; it is encrypted as its bucket says.
+    for (const destination of destinations) writeEntry(destination, key, { ...entry, lastModified: at + latency, sse: destination.encryption ?? SSE_S3 });
     keys.push(key);
   }
   return keys;
@@ -230,7 +286,8 @@ export function seedManifest(world: World, bucketName: string, key: string,
   }
   const body = Buffer.from(lines.length ? `${lines.join('\n')}\n` : '');
   writeEntry(manifestBucket, key, {
-    lastModified: world.now(), etag: md5ETag(body), size: body.length, storageClass: 'STANDARD', deleteMarker: false, checksumSHA256: sha256(body), body, contentType: 'application/x-ndjson',
+    lastModified: world.now(), size: body.length, storageClass: 'STANDARD', deleteMarker: false, body, contentType: 'application/x-ndjson',
+    ...stored(body, manifestBucket.encryption ?? SSE_S3, { checksum: true, write: `${target}/${key}@${manifestBucket.writes}` }),
   });
   return { bucket: target, key, entries: lines.length };
 }
@@ -289,10 +346,11 @@ function newBucket(name: string, region: string, encryption: Bucket['encryption'
  * since April 2023). A request from a client in another region is answered PermanentRedirect (301); an
  * unknown bucket NoSuchBucket (404); HeadObject answers without a body (NotFound, "301").
  *
- * Objects: HeadObject and GetObject (ChecksumSHA256 with ChecksumMode ENABLED, for objects written with
- * one), PutObject (string or bytes; ChecksumSHA256 verified, BadDigest when wrong), DeleteObject (a delete
- * marker in a versioned bucket). The drill seeds datasets and manifests with seedObjects, seedManifest and
- * seedS3ObjectChecks.
+ * Objects: HeadObject and GetObject (ChecksumSHA256 and ChecksumType with ChecksumMode ENABLED, for objects
+ * written with one), PutObject (string or bytes; ChecksumSHA256 verified, BadDigest when wrong), DeleteObject
+ * (a delete marker in a versioned bucket), CopyObject (a new version id; the checksum copied; a new ETag in
+ * an SSE-KMS bucket). ETags are as S3 makes them (stored()): an MD5 only for one request to an SSE-S3 bucket.
+ * The drill seeds datasets and manifests with seedObjects, seedManifest and seedS3ObjectChecks.
  */
 export function simulateS3(world: World): SimulatedService {
   const stub = mockClient(S3Client);
@@ -391,16 +449,17 @@ export function simulateS3(world: World): SimulatedService {
     if (entry.deleteMarker) throw versionId === undefined ? missing() : onMarker();
     return entry;
   }
+  const sseHeaders = (sse: Sse) => ({ ServerSideEncryption: sse.SSEAlgorithm, ...(sse.KMSMasterKeyID ? { SSEKMSKeyId: sse.KMSMasterKeyID, BucketKeyEnabled: true } : {}) });
   const objectHeaders = (bucket: Bucket, entry: Entry, checksumMode: string | undefined) => {
-    const sse = bucket.encryption ?? { SSEAlgorithm: 'AES256' as const };
+    const sse = entry.sse ?? bucket.encryption ?? SSE_S3;
     return {
       ETag: entry.etag, ContentLength: entry.size, LastModified: new Date(entry.lastModified), ContentType: entry.contentType ?? 'application/octet-stream',
       ...(entry.versionId !== 'null' || bucket.versioning ? { VersionId: entry.versionId } : {}),
       ...(entry.storageClass !== 'STANDARD' ? { StorageClass: entry.storageClass } : {}),
-      ServerSideEncryption: sse.SSEAlgorithm, ...(sse.KMSMasterKeyID ? { SSEKMSKeyId: sse.KMSMasterKeyID, BucketKeyEnabled: true } : {}),
-      // Checksums only with ChecksumMode ENABLED, and only for objects uploaded with one
+      ...sseHeaders(sse),
+      // Checksums only with ChecksumMode ENABLED, and only for objects uploaded with one, with their type
       // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
-      ...(checksumMode === 'ENABLED' && entry.checksumSHA256 ? { ChecksumSHA256: entry.checksumSHA256, ChecksumType: 'FULL_OBJECT' } : {}),
+      ...(checksumMode === 'ENABLED' && entry.checksumSHA256 ? { ChecksumSHA256: entry.checksumSHA256, ChecksumType: entry.checksumType ?? 'FULL_OBJECT' } : {}),
     };
   };
 
@@ -440,14 +499,15 @@ export function simulateS3(world: World): SimulatedService {
       throw s3Error('BadDigest', 'The SHA256 you specified did not match the calculated checksum.', 400);
     }
     const withChecksum = input.ChecksumSHA256 !== undefined || input.ChecksumAlgorithm === 'SHA256';
+    // One request: an MD5 ETag unless the bucket encrypts with SSE-KMS (stored()).
+    const sse = bucket.encryption ?? SSE_S3;
     const entry = writeEntry(bucket, input.Key ?? '', {
-      lastModified: world.now(), etag: md5ETag(body), size: body.length, storageClass: input.StorageClass ?? 'STANDARD', deleteMarker: false, body,
-      ...(withChecksum ? { checksumSHA256: computed } : {}), ...(input.ContentType ? { contentType: input.ContentType } : {}),
+      lastModified: world.now(), size: body.length, storageClass: input.StorageClass ?? 'STANDARD', deleteMarker: false, body,
+      ...stored(body, sse, { checksum: withChecksum, write: `${bucket.name}/${input.Key ?? ''}@put${bucket.writes}` }), ...(input.ContentType ? { contentType: input.ContentType } : {}),
     });
-    const sse = bucket.encryption ?? { SSEAlgorithm: 'AES256' as const };
     return {
       ETag: entry.etag, ...(bucket.versioning ? { VersionId: entry.versionId } : {}), ...(withChecksum ? { ChecksumSHA256: computed, ChecksumType: 'FULL_OBJECT' } : {}),
-      ServerSideEncryption: sse.SSEAlgorithm, ...(sse.KMSMasterKeyID ? { SSEKMSKeyId: sse.KMSMasterKeyID, BucketKeyEnabled: true } : {}),
+      ...sseHeaders(sse),
     };
   });
   // Without VersionId a versioned bucket gets a delete marker; with one, that version is removed for good.
@@ -503,12 +563,18 @@ export function simulateS3(world: World): SimulatedService {
     return {
       Name: bucket.name, Prefix: prefix, KeyMarker: keyMarker ?? '', VersionIdMarker: versionMarker ?? '', MaxKeys: max, IsTruncated: truncated,
       ...(truncated && last ? { NextKeyMarker: last.key, NextVersionIdMarker: last.entry.versionId } : {}),
-      ...(versions.length ? { Versions: versions.map((p) => ({ ...common(p), ETag: p.entry.etag, Size: p.entry.size, StorageClass: p.entry.storageClass })) } : {}),
+      // A version's checksum algorithm and type, not its value (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ObjectVersion.html).
+      ...(versions.length ? {
+        Versions: versions.map((p) => ({
+          ...common(p), ETag: p.entry.etag, Size: p.entry.size, StorageClass: p.entry.storageClass,
+          ...(p.entry.checksumSHA256 ? { ChecksumAlgorithm: ['SHA256'], ChecksumType: p.entry.checksumType ?? 'FULL_OBJECT' } : {}),
+        })),
+      } : {}),
       ...(markers.length ? { DeleteMarkers: markers.map(common) } : {}),
     };
   });
 
-  // CopySource "bucket/key?versionId=…", URL-encoded. The copy is a new latest version with the source's ETag.
+  // CopySource "bucket/key?versionId=…", URL-encoded. The copy is a new latest version with a new version id.
   answer<CopyObjectCommandInput, unknown>(world, SIM, stub, CopyObjectCommand, async (input, region) => {
     const target = bucketIn(input.Bucket, region);
     const [path = '', query = ''] = (input.CopySource ?? '').replace(/^\//, '').split('?');
@@ -534,21 +600,31 @@ export function simulateS3(world: World): SimulatedService {
     if (entry.storageClass === 'GLACIER') {
       throw s3Error('ObjectNotInActiveTierError', 'The source object of the COPY action is not in the active tier and is only stored in Amazon Glacier.', 403);
     }
+    if (input.ChecksumAlgorithm !== undefined) throw s3Error('NotImplemented', 'the drill\'s simulated S3 does not implement CopyObject ChecksumAlgorithm', 501);
     await sleep(world.durationMs('s3.copy-object', world.ownerOf('s3', target.region, target.name)));
     target.writes += 1;
+    const versionIdOfCopy = newVersionId(`${target.name}/${input.Key ?? ''}@copy${target.writes}`);
+    // Encrypted as the target bucket says. One request, so one part: the MD5 of the content when SSE-S3,
+    // a new random-looking ETag when SSE-KMS ("a CopyObject may create a new ETag":
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html).
+    const sse = target.encryption ?? SSE_S3;
+    const kms = sse.SSEAlgorithm === 'aws:kms' || sse.SSEAlgorithm === 'aws:kms:dsse';
+    const md5 = entry.md5 ?? '';
     const copy: Entry = {
-      versionId: newVersionId(`${target.name}/${input.Key ?? ''}@copy${target.writes}`), lastModified: world.now(), etag: entry.etag, size: entry.size,
-      storageClass: input.StorageClass ?? 'STANDARD', deleteMarker: false,
-      // The source's checksum is copied by default (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html),
+      versionId: versionIdOfCopy, lastModified: world.now(), size: entry.size, storageClass: input.StorageClass ?? 'STANDARD', deleteMarker: false,
+      etag: `"${kms ? digest(`${target.name}/${versionIdOfCopy} ${md5}`, 'md5').toString('hex') : md5}"`, content: entry.content, md5, sse,
+      // The source's checksum value (and so its type) is copied by default (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html),
       // and so is its content when the simulation keeps it.
-      ...(entry.checksumSHA256 ? { checksumSHA256: entry.checksumSHA256 } : {}), ...(entry.body ? { body: entry.body } : {}),
-      ...(entry.contentType ? { contentType: entry.contentType } : {}),
+      ...(entry.checksumSHA256 ? { checksumSHA256: entry.checksumSHA256, checksumType: entry.checksumType ?? 'FULL_OBJECT' } : {}),
+      ...(entry.body ? { body: entry.body } : {}), ...(entry.contentType ? { contentType: entry.contentType } : {}),
     };
     target.objects.set(input.Key ?? '', [copy, ...(target.objects.get(input.Key ?? '') ?? [])]);
-    const sse = target.encryption ?? { SSEAlgorithm: 'AES256' };
     return {
-      CopyObjectResult: { ETag: copy.etag, LastModified: new Date(copy.lastModified) }, VersionId: copy.versionId, CopySourceVersionId: entry.versionId,
-      ServerSideEncryption: sse.SSEAlgorithm, ...(sse.KMSMasterKeyID ? { SSEKMSKeyId: sse.KMSMasterKeyID, BucketKeyEnabled: true } : {}),
+      CopyObjectResult: {
+        ETag: copy.etag, LastModified: new Date(copy.lastModified),
+        ...(copy.checksumSHA256 ? { ChecksumSHA256: copy.checksumSHA256, ChecksumType: copy.checksumType } : {}),
+      },
+      VersionId: copy.versionId, CopySourceVersionId: entry.versionId, ...sseHeaders(sse),
     };
   });
 
@@ -567,7 +643,10 @@ export function simulateS3(world: World): SimulatedService {
         ...(b.objects.size ? {
           objects: Object.fromEntries([...b.objects.keys()].sort(utf8Order).map((k) => [k, (b.objects.get(k) ?? []).map((e) => ({
             versionId: e.versionId, lastModified: iso(e.lastModified),
-            ...(e.deleteMarker ? { deleteMarker: true } : { etag: e.etag, size: e.size, storageClass: e.storageClass, ...(e.checksumSHA256 ? { checksumSHA256: e.checksumSHA256 } : {}) }),
+            ...(e.deleteMarker ? { deleteMarker: true } : {
+              etag: e.etag, size: e.size, storageClass: e.storageClass, content: e.content, ...(e.parts ? { parts: e.parts } : {}),
+              ...(e.checksumSHA256 ? { checksumSHA256: e.checksumSHA256, checksumType: e.checksumType ?? 'FULL_OBJECT' } : {}),
+            }),
           }))])),
         } : {}),
       }])),

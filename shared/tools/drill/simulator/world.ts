@@ -29,7 +29,13 @@ export type Fault =
   /** How the simulated approver answers the approval gate (default: approve after approval.operator-response). */
   | { kind: 'approval'; answer: 'approve' | 'approve-force' | 'reject' | 'timeout' }
   /** A run that fails is resumed: the operator removes the injected failures and starts a run with resumeOf. */
-  | { kind: 'resume' };
+  | { kind: 'resume' }
+  /**
+   * A service's control plane does not answer (e.g. "route53": Route 53's API in us-east-1): every call to it
+   * fails as a call to an unreachable endpoint does, with a TimeoutError. Its data plane (DNS answers, health
+   * checkers) keeps working.
+   */
+  | { kind: 'control-plane-down'; service: string };
 
 export interface SimulatedCall {
   at: string;
@@ -104,6 +110,19 @@ export class World {
   /** True when the component has an injected permanent failure. */
   failing(component: string | undefined): boolean {
     return component !== undefined && this.faults.some((f) => f.kind === 'fail' && f.component === component);
+  }
+
+  /**
+   * Whether a region is down at `at` (default now): the drill's incident takes the primary region down
+   * (primaryDown) from the incident on — its endpoints stop answering and health checks of what runs there fail.
+   */
+  regionDown(region: string, at: number = this.now()): boolean {
+    return this.primaryDown && region === this.primary && (this.incidentAt === undefined || at >= this.incidentAt);
+  }
+
+  /** True when the service's control plane is injected down (`--inject control-plane-down:SERVICE`). */
+  controlPlaneDown(service: string): boolean {
+    return this.faults.some((f) => f.kind === 'control-plane-down' && f.service === service);
   }
 
   /** Consumes one throttled call of the service, if any are left. */

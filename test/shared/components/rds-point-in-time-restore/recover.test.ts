@@ -49,6 +49,16 @@ const sourceAndNoTarget = (latest = new Date('2026-11-29T01:03:00Z')) => {
   rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET }).rejects(notFound(TARGET));
 };
 const restoreInput = () => rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0]?.args[0].input;
+/** Cross-region: the replicated automated backups in the restore region. */
+const crossRegion = (params: Partial<Params> = {}) => component({ sourceDbInstanceIdentifier: undefined, sourceDbInstanceAutomatedBackupsArn: BACKUPS_ARN, ...params });
+/** The replicated backups' restore window and a target that does not exist yet. */
+const backupsAndNoTarget = (latest: Date, earliest = new Date('2026-11-25T00:00:00.000Z')) => {
+  rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET }).rejects(notFound(TARGET));
+  rds.on(DescribeDBInstanceAutomatedBackupsCommand, { DBInstanceAutomatedBackupsArn: BACKUPS_ARN }).resolves({
+    DBInstanceAutomatedBackups: [{ DBInstanceAutomatedBackupsArn: BACKUPS_ARN, RestoreWindow: { EarliestTime: earliest, LatestTime: latest } }],
+  });
+};
+const creating = () => rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({ DBInstance: instance(TARGET, { DBInstanceStatus: 'creating' }) });
 
 describe('rds-point-in-time-restore', () => {
   beforeEach(() => rds.reset());
@@ -102,24 +112,31 @@ describe('rds-point-in-time-restore', () => {
     for (let i = 0; i < 3; i++) expect(await rds.call(i).thisValue.config.region()).toBe('ap-northeast-1');
   });
 
-  it('latest: UseLatestRestorableTime (never with RestoreTime), passing the optional settings that are given', async () => {
+  it('latest: never past the incident: a latest restorable time after it restores to the incident, as a RestoreTime, passing the optional settings given', async () => {
+    // Prepare: a same-region source whose latest restorable time (01:03) is after the incident (01:00).
     const ctx = actionContext(
       component({ restoreTo: 'latest', dbInstanceClass: 'db.r6g.large', dbSubnetGroupName: 'reporting-osaka', vpcSecurityGroupIds: ['sg-0a1b2c3d'], multiAz: false }),
     );
-    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET }).rejects(notFound(TARGET));
-    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({});
+    sourceAndNoTarget(new Date('2026-11-29T01:03:00.000Z'));
+    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({ DBInstance: instance(TARGET, { DBInstanceStatus: 'creating' }) });
+    // Act
     const progress = await rdsPointInTimeRestore.start(ctx);
+    // Assess
+    expect(rds).toHaveReceivedNthCommandWith(DescribeDBInstancesCommand, 2, { DBInstanceIdentifier: SOURCE });
     expect(restoreInput()).toEqual({
       TargetDBInstanceIdentifier: TARGET,
       SourceDBInstanceIdentifier: SOURCE,
-      UseLatestRestorableTime: true,
+      RestoreTime: INCIDENT,
       DBInstanceClass: 'db.r6g.large',
       DBSubnetGroupName: 'reporting-osaka',
       VpcSecurityGroupIds: ['sg-0a1b2c3d'],
       MultiAZ: false,
     });
-    expect(rds).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 1); // the target only: no window to check
-    expect(progress.observations).toMatchObject({ restoredTo: 'latest' });
+    const note = 'the latest restorable time 2026-11-29T01:03:00.000Z is after the incident: restored to the incident, 2026-11-29T01:00:00.000Z';
+    expect(progress.observations).toEqual({
+      restoredTo: '2026-11-29T01:00:00.000Z', dataLossSeconds: 0, latestRestorableTime: '2026-11-29T01:03:00.000Z', restorePointNote: note, targetDbInstanceIdentifier: TARGET,
+    });
+    expect(progress.status).toBe(`target ${TARGET} is creating; ${note}`);
   });
 
   it('restores from replicated automated backups (cross-region), checking their restore window', async () => {
@@ -235,7 +252,7 @@ describe('rds-point-in-time-restore', () => {
     ['Throttling', 'AwsThrottlingError', Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } })],
   ])('maps %s from the restore to %s', async (_aws, name, error) => {
     const ctx = actionContext(component({ restoreTo: 'latest' }));
-    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET }).rejects(notFound(TARGET));
+    sourceAndNoTarget();
     rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(error);
     await expect(rdsPointInTimeRestore.start(ctx)).rejects.toMatchObject({ name });
   });
@@ -285,5 +302,125 @@ describe('rds-point-in-time-restore', () => {
   it('check: a target that disappeared is UnexpectedStateError', async () => {
     rds.on(DescribeDBInstancesCommand).rejects(notFound(TARGET));
     await expect(rdsPointInTimeRestore.check(actionContext(component()), {})).rejects.toMatchObject({ name: 'UnexpectedStateError' });
+  });
+  describe('issue 10: no restore point after the incident, no wait for logs that will never arrive', () => {
+    it('latest, replicated backups frozen by the outage: a RestoreTime at their latest restorable time, with the data-loss window', async () => {
+      // Prepare: the source region went down at 01:00; its replicated backups' window stopped at 00:57.
+      const ctx = actionContext(crossRegion({ restoreTo: 'latest' }));
+      backupsAndNoTarget(new Date('2026-11-29T00:57:00.000Z'));
+      creating();
+      // Act
+      const progress = await rdsPointInTimeRestore.start(ctx);
+      // Assess
+      expect(rds).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, { DBInstanceAutomatedBackupsArn: BACKUPS_ARN });
+      expect(restoreInput()).toEqual({ TargetDBInstanceIdentifier: TARGET, SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN, RestoreTime: new Date('2026-11-29T00:57:00.000Z') });
+      const note = 'restored to the latest restorable time 2026-11-29T00:57:00.000Z, 3 min before the incident';
+      expect(progress.observations).toEqual({
+        restoredTo: '2026-11-29T00:57:00.000Z', dataLossSeconds: 180, latestRestorableTime: '2026-11-29T00:57:00.000Z', restorePointNote: note, targetDbInstanceIdentifier: TARGET,
+      });
+      expect(progress.status).toBe(`target ${TARGET} is creating; ${note}`);
+    });
+
+    it('before-incident, replicated backups in an unplanned run: logs stop at the incident, so it restores at once to the newest grid point the window holds', async () => {
+      // Prepare: the grid point before the incident is 00:55; the frozen window ends at 00:54.
+      const ctx = actionContext(crossRegion());
+      backupsAndNoTarget(new Date('2026-11-29T00:54:00.000Z'));
+      creating();
+      // Act
+      const progress = await rdsPointInTimeRestore.start(ctx);
+      // Assess
+      expect(rds).toHaveReceivedCommandTimes(RestoreDBInstanceToPointInTimeCommand, 1);
+      expect(restoreInput()).toEqual({ TargetDBInstanceIdentifier: TARGET, SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN, RestoreTime: new Date('2026-11-29T00:50:00.000Z') });
+      expect(progress).toMatchObject({
+        done: false,
+        nextCheckSeconds: 3600,
+        status: `target ${TARGET} is creating; logs stop at the incident: restored to 2026-11-29T00:50:00.000Z, 10 min before the incident`,
+        observations: { restoredTo: '2026-11-29T00:50:00.000Z', dataLossSeconds: 600, latestRestorableTime: '2026-11-29T00:54:00.000Z' },
+      });
+      expect(progress.state.waitingForRestorePoint).toBeUndefined();
+    });
+
+    it('before-incident, replicated backups: the restore point chosen survives a re-run (no second restore) and every check', async () => {
+      // Prepare
+      const ctx = actionContext(crossRegion());
+      backupsAndNoTarget(new Date('2026-11-29T00:54:00.000Z'));
+      creating();
+      const started = await rdsPointInTimeRestore.start(ctx);
+      rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET }).resolves({ DBInstances: [instance(TARGET, { DBInstanceStatus: 'creating' })] });
+      // Act
+      const rerun = await rdsPointInTimeRestore.start(ctx);
+      const checked = await rdsPointInTimeRestore.check(ctx, started.state);
+      // Assess
+      expect(rds).toHaveReceivedCommandTimes(RestoreDBInstanceToPointInTimeCommand, 1);
+      for (const progress of [rerun, checked]) {
+        expect(progress.observations).toMatchObject({ restoredTo: '2026-11-29T00:50:00.000Z', dataLossSeconds: 600 });
+        expect(progress.status).toContain('logs stop at the incident: restored to 2026-11-29T00:50:00.000Z');
+      }
+    });
+
+    it('before-incident, same-region source that is up: waits for its logs only up to 15 min after the restore point, then restores to the newest grid point', async () => {
+      // Prepare: 01:10 is 15 min after the restore point (00:55); the source's logs still end at 00:53.
+      const ctx = actionContext(component(), { now: new Date('2026-11-29T01:10:00.000Z') });
+      sourceAndNoTarget(new Date('2026-11-29T00:53:00.000Z'));
+      creating();
+      // Act
+      const progress = await rdsPointInTimeRestore.start(ctx);
+      // Assess
+      expect(restoreInput()).toEqual({ TargetDBInstanceIdentifier: TARGET, SourceDBInstanceIdentifier: SOURCE, RestoreTime: new Date('2026-11-29T00:50:00.000Z') });
+      expect(progress.status).toBe(
+        `target ${TARGET} is creating; no logs past 2026-11-29T00:53:00.000Z arrived within 15 min of the restore point 2026-11-29T00:55:00.000Z: ` +
+          'restored to 2026-11-29T00:50:00.000Z, 10 min before the incident',
+      );
+    });
+
+    it('before-incident, same-region source that is stopped: no logs will come, it restores at once', async () => {
+      // Prepare
+      const ctx = actionContext(component());
+      rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: SOURCE }).resolves({
+        DBInstances: [instance(SOURCE, { DBInstanceStatus: 'stopped', LatestRestorableTime: new Date('2026-11-29T00:54:59.000Z') })],
+      });
+      rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET }).rejects(notFound(TARGET));
+      creating();
+      // Act
+      const progress = await rdsPointInTimeRestore.start(ctx);
+      // Assess
+      expect(restoreInput()).toMatchObject({ RestoreTime: new Date('2026-11-29T00:50:00.000Z') });
+      expect(progress.status).toContain('the source is stopped, its logs stop at 2026-11-29T00:54:59.000Z: restored to 2026-11-29T00:50:00.000Z, 10 min before the incident');
+    });
+
+    it('before-incident, replicated backups in a planned run: the source region is up and its logs still come, so it waits', async () => {
+      // Prepare
+      const ctx = actionContext(crossRegion(), { mode: 'planned' });
+      backupsAndNoTarget(new Date('2026-11-29T00:54:30.000Z'));
+      // Act
+      const progress = await rdsPointInTimeRestore.start(ctx);
+      // Assess
+      expect(progress).toMatchObject({ done: false, nextCheckSeconds: 60, state: { restoredTo: '2026-11-29T00:55:00.000Z', waitingForRestorePoint: true } });
+      expect(rds).not.toHaveReceivedCommand(RestoreDBInstanceToPointInTimeCommand);
+    });
+
+    it('fails at once, terminally, when the restorable window holds no grid point on or before the restore point', async () => {
+      // Prepare: the window [00:52, 00:54] ends before the restore point (00:55) and holds no point of the 5-minute grid.
+      const ctx = actionContext(crossRegion());
+      backupsAndNoTarget(new Date('2026-11-29T00:54:00.000Z'), new Date('2026-11-29T00:52:00.000Z'));
+      // Act / Assess
+      await expect(rdsPointInTimeRestore.start(ctx)).rejects.toMatchObject({
+        name: 'ActionFailedError',
+        message: expect.stringContaining('[2026-11-29T00:52:00.000Z, 2026-11-29T00:54:00.000Z]'),
+      });
+      expect(rds).not.toHaveReceivedCommand(RestoreDBInstanceToPointInTimeCommand);
+    });
+
+    it.each(['before-incident', 'latest'] as const)('%s: fails at once, terminally, when the restorable window is empty', async (restoreTo) => {
+      // Prepare: the earliest restorable time (00:58) is after the latest (00:54).
+      const ctx = actionContext(crossRegion({ restoreTo }));
+      backupsAndNoTarget(new Date('2026-11-29T00:54:00.000Z'), new Date('2026-11-29T00:58:00.000Z'));
+      // Act / Assess
+      await expect(rdsPointInTimeRestore.start(ctx)).rejects.toMatchObject({
+        name: 'ActionFailedError',
+        message: expect.stringContaining('the restorable window is empty: its latest restorable time 2026-11-29T00:54:00.000Z is before its earliest 2026-11-29T00:58:00.000Z'),
+      });
+      expect(rds).not.toHaveReceivedCommand(RestoreDBInstanceToPointInTimeCommand);
+    });
   });
 });

@@ -27,7 +27,7 @@ describe('component types\' IAM facets', () => {
 
   it('lists as start-only only actions the type\'s own statements grant', () => {
     for (const type of Object.keys(COMPONENT_TYPES)) {
-      // Act: what the type's components of both plans are granted (route53-failover in both of its modes).
+      // Act: what the type's components of both plans are granted (route53-failover in routing-control and record mode).
       const ofType = samples.filter((c) => c.type === type);
       const actions = ofType.flatMap((c) => facetOf(c).statements(c.params, ctx).flatMap((st) => st.Action));
       // Assess
@@ -41,7 +41,7 @@ describe('component types\' IAM facets', () => {
     // Assess
     expect([...startOnly].sort()).toEqual(
       [
-        'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster', 'route53:UpdateHealthCheck', 'route53:ChangeResourceRecordSets',
+        'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster', 'route53-recovery-cluster:UpdateRoutingControlStates', 'route53:ChangeResourceRecordSets',
         'ssm:PutParameter', 'backup:StartRestoreJob', 'iam:PassRole', 'ecs:UpdateService', 'autoscaling:UpdateAutoScalingGroup',
         'elasticache:FailoverGlobalReplicationGroup', 'lambda:InvokeFunction',
       ].sort(),

@@ -96,7 +96,7 @@ function drilled(planFile: string, scenario: string, inject: string[] = []): Pro
 
 interface FinalState {
   rds: { instances: Record<string, Record<string, { status: string; replicaOf: string | null; securityGroups: string[] }>> };
-  route53: { healthChecks: Record<string, { inverted: boolean }> };
+  'route53-recovery-cluster': { routingControls: Record<string, { state: 'On' | 'Off'; updates: number }> };
   ssm: { parameters: Record<string, Record<string, { value: string | null; version: number }>> };
   ecs: Record<string, Record<string, { desiredCount: number; runningCount: number }>>;
   autoscaling: Record<string, Record<string, { desiredCapacity: number }>>;
@@ -133,7 +133,7 @@ function expectRegionOutageUntouched(report: DrillReport): void {
   expect(replica(report)).toMatchObject({ status: 'available', replicaOf: PRIMARY_ARN });
   const state = finalState(report);
   expect(state.ecs['ap-northeast-3']?.['dataset-platform-osaka/auth']).toMatchObject({ desiredCount: 0 });
-  expect(state.route53.healthChecks['1d2f3a4b-7c1e-4c5d-9e8f-0a1b2c3d4e5f']).toMatchObject({ inverted: false });
+  expect(Object.values(state['route53-recovery-cluster'].routingControls).map((c) => c.updates)).toEqual([0, 0]);
   expect(state.ssm.parameters['ap-northeast-3']?.['/dataset-platform/storage/bucket']).toMatchObject({ value: 'dataset-platform-datasets-tokyo', version: 1 });
 }
 

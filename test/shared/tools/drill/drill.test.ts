@@ -26,6 +26,8 @@ import { alarmEvent } from '../../../support/alarm-event.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../../../examples/dataset-platform.plan.yml', import.meta.url));
 const SECOND = fileURLToPath(new URL('../../../fixtures/plans/second-shape.plan.yml', import.meta.url));
+/** A plan whose primary region is us-east-1, where Route 53's control plane is too. */
+const US_EAST_1 = fileURLToPath(new URL('../../../fixtures/plans/us-east-1-primary.plan.yml', import.meta.url));
 /** Simulated start of the console-started drills (the incident is time-to-detect earlier). */
 const START = new Date('2026-11-29T09:30:00.000Z');
 /** A console-started drill dates the incident this long before the run starts (0 when not modelled). */
@@ -70,6 +72,9 @@ const RUNS = {
   // The approval gate and resume (test/shared/tools/drill/approval-and-resume.test.ts): here for what every report satisfies.
   'dataset-platform region-outage reject': { plan: EXAMPLE, scenario: 'region-outage', inject: ['reject'], viaCommand: true },
   'dataset-platform region-outage fail:web-application resume': { plan: EXAMPLE, scenario: 'region-outage', inject: ['fail:web-application', 'resume'] },
+  // us-east-1 lost with Route 53's control plane: routing controls recover DNS, a record change cannot.
+  'checkout region-outage control-plane-down:route53': { plan: US_EAST_1, scenario: 'region-outage', inject: ['control-plane-down:route53'] },
+  'checkout region-outage-record-mode control-plane-down:route53': { plan: US_EAST_1, scenario: 'region-outage-record-mode', inject: ['control-plane-down:route53'] },
 } satisfies Record<string, RunSpec>;
 type RunName = keyof typeof RUNS;
 
@@ -141,7 +146,7 @@ const scenarioOf = (run: Run) => {
 };
 
 /** The simulators' snapshots (simulator/*.ts snapshot()), as far as these tests read them. */
-interface S3Entry { versionId: string; lastModified: string; etag?: string; deleteMarker?: boolean }
+interface S3Entry { versionId: string; lastModified: string; etag?: string; content?: string; deleteMarker?: boolean }
 interface FinalState {
   rds: {
     instances: Record<string, Record<string, { status: string; replicaOf: string | null; backupRetentionPeriod: number; restoredTo?: string }>>;
@@ -149,9 +154,10 @@ interface FinalState {
   };
   route53: {
     hostedZones: Record<string, { dnsAnswers: Record<string, string[]> }>;
-    healthChecks: Record<string, { inverted: boolean; healthy: boolean }>;
+    healthChecks: Record<string, { inverted: boolean; disabled: boolean; healthy: boolean }>;
     changes: Record<string, string>;
   };
+  'route53-recovery-cluster': { routingControls: Record<string, { state: 'On' | 'Off'; updates: number }> };
   s3: { buckets: Record<string, { region: string; objects?: Record<string, S3Entry[]> }> };
   ssm: { parameters: Record<string, Record<string, { value: string | null; version: number }>> };
   backup: { restoreJobs: Record<string, { region: string; status: string; createdResourceArn: string | null }> };
@@ -168,12 +174,12 @@ const confirmationRequested = (report: DrillReport, id: string) =>
 
 /**
  * The versions the run wrote to a key: a restore writes copies of older versions, newest first in S3's
- * write order, each with the ETag of the version copied. (Told by content, not by time: an alarm-started
+ * write order, each with the content of the version copied (the simulation's hash of its bytes: an ETag may differ for the same bytes). (Told by content, not by time: an alarm-started
  * drill seeds the damage after the incident, which is then also after the run's start.)
  */
 function copiesOf(entries: S3Entry[]): { written: S3Entry[]; before: S3Entry[] } {
   let n = 0;
-  while (n < entries.length && entries.slice(n + 1).some((older) => !older.deleteMarker && older.etag === entries[n]!.etag)) n += 1;
+  while (n < entries.length && entries.slice(n + 1).some((older) => !older.deleteMarker && older.content === entries[n]!.content)) n += 1;
   return { written: entries.slice(0, n), before: entries.slice(n) };
 }
 
@@ -195,7 +201,7 @@ function expectObjectsAtPointInTime(c: ComponentOf<'s3-version-restore'>, state:
       expect(written, `${key}: not to be written`).toEqual([]);
       continue;
     }
-    expect(entries[0], `${key}: latest version`).toMatchObject({ etag: atPointInTime.etag });
+    expect(entries[0], `${key}: latest version`).toMatchObject({ content: atPointInTime.content });
     expect(entries[0]?.deleteMarker, `${key}: latest is not a delete marker`).toBeUndefined();
     // Copied once when its latest version before the run was not the one at the point in time.
     expect(written, `${key}: copies`).toHaveLength(before[0] === atPointInTime ? 0 : 1);
@@ -229,15 +235,22 @@ function expectRecovered(c: Component, run: Run): void {
       });
       break;
     }
-    case 'route53-failover':
-      expect(state.route53.hostedZones[c.params.hostedZoneId]?.dnsAnswers[dnsKey(c)], c.id).toEqual(c.params.expectedAnswer);
-      if (c.params.mode === 'health-check') {
-        expect(state.route53.healthChecks[c.params.primaryHealthCheckId!], c.id).toMatchObject({ inverted: true, healthy: false });
+    case 'route53-failover': {
+      const answer = state.route53.hostedZones[c.params.hostedZoneId]?.dnsAnswers[dnsKey(c)];
+      if (c.params.expectedAnswer) expect(answer, c.id).toEqual(c.params.expectedAnswer);
+      if (c.params.mode === 'routing-control') {
+        const controls = state['route53-recovery-cluster'].routingControls;
+        expect(controls[c.params.primaryRoutingControlArn!], c.id).toMatchObject({ state: 'Off' });
+        expect(controls[c.params.secondaryRoutingControlArn!], c.id).toMatchObject({ state: 'On' });
+      } else if (c.params.mode === 'health-check') {
+        // Route 53 failed over on its own: the check was never inverted or disabled.
+        expect(state.route53.healthChecks[c.params.primaryHealthCheckId!], c.id).toMatchObject({ inverted: false, disabled: false, healthy: false });
       } else {
         expect(Object.values(state.route53.changes), c.id).not.toHaveLength(0);
         expect(Object.values(state.route53.changes).every((s) => s === 'INSYNC'), c.id).toBe(true);
       }
       break;
+    }
     case 's3-failover':
       expect(state.ssm.parameters[secondary]?.[c.params.parameterName], c.id).toMatchObject({ value: c.params.replicaBucket, version: 2 });
       break;
@@ -296,8 +309,18 @@ function expectUntouched(c: Component, run: Run): void {
       expect(state.rds.instances[plan.regions[c.params.region]]?.[c.params.targetDbInstanceIdentifier], c.id).toBeUndefined();
       break;
     case 'route53-failover':
-      expect(state.route53.hostedZones[c.params.hostedZoneId]?.dnsAnswers[dnsKey(c)], c.id).not.toEqual(c.params.expectedAnswer);
-      if (c.params.mode === 'health-check') expect(state.route53.healthChecks[c.params.primaryHealthCheckId!], c.id).toMatchObject({ inverted: false, healthy: true });
+      if (c.params.mode === 'routing-control') {
+        // The routing controls hold the traffic on the primary, outage or not.
+        const controls = state['route53-recovery-cluster'].routingControls;
+        expect(controls[c.params.primaryRoutingControlArn!], c.id).toMatchObject({ state: 'On', updates: 0 });
+        expect(controls[c.params.secondaryRoutingControlArn!], c.id).toMatchObject({ state: 'Off', updates: 0 });
+        expect(state.route53.hostedZones[c.params.hostedZoneId]?.dnsAnswers[dnsKey(c)], c.id).not.toEqual(c.params.expectedAnswer);
+      } else if (c.params.mode === 'health-check') {
+        // Nothing changes the check; DNS follows the primary's real health (Route 53's own failover).
+        expect(state.route53.healthChecks[c.params.primaryHealthCheckId!], c.id).toMatchObject({ inverted: false, disabled: false });
+      } else {
+        expect(state.route53.hostedZones[c.params.hostedZoneId]?.dnsAnswers[dnsKey(c)], c.id).not.toEqual(c.params.expectedAnswer);
+      }
       break;
     case 's3-failover':
       expect(state.ssm.parameters[secondary]?.[c.params.parameterName], c.id).toMatchObject({ value: c.params.primaryBucket, version: 1 });
@@ -444,7 +467,7 @@ describe('drill of the example plan (dataset-platform)', () => {
     // Assess
     expect(run.report.components.map((c) => c.id)).toEqual(['core-database']);
     const state = finalState(run.report);
-    expect(state.route53.healthChecks['1d2f3a4b-7c1e-4c5d-9e8f-0a1b2c3d4e5f']).toMatchObject({ inverted: false });
+    expect(Object.values(state['route53-recovery-cluster'].routingControls).map((c) => c.updates)).toEqual([0, 0]);
     expect(state.ssm.parameters['ap-northeast-3']?.['/dataset-platform/storage/bucket']?.value).toBe('dataset-platform-datasets-tokyo');
   });
 });
@@ -588,6 +611,44 @@ describe('drill with injected faults', () => {
     expect(run.report.tiers.map((t) => t.achievedMinutes)).toEqual(baseline.report.tiers.map((t) => (t.achievedMinutes ?? Number.NaN) + extraMinutes));
     expect(ms(component(run.report, 'core-database').finishedAt) - ms(component(run.report, 'core-database').startedAt)).toBe(3 * promotion * 1000);
     expectCriticalPath(run, DETECTION_SECONDS);
+  });
+});
+
+// ---- a region outage of us-east-1, where Route 53's control plane is ---------------------------------
+
+describe('drill of a plan whose primary is us-east-1, the Route 53 control plane down with it (control-plane-down:route53)', () => {
+  it('routing-control mode recovers DNS through the ARC cluster: the us-east-1 endpoint times out, the next one sets the controls, DNS follows; its verification is reported as not done', async () => {
+    // Prepare / Act
+    const run = await drill('checkout region-outage control-plane-down:route53');
+    // Assess
+    expect(run.report).toMatchObject({ plan: 'checkout', scenario: 'region-outage', outcome: 'recovered', reason: null, faults: ['{"kind":"control-plane-down","service":"route53"}'] });
+    expect(component(run.report, 'api-dns')).toMatchObject({ status: 'recovered', error: null, attempts: 1, retries: [] });
+    const starts = run.steps.filter((s) => s.component === 'api-dns' && s.state === 'Start Recovery Action');
+    expect(starts.map((s) => s.status)).toEqual(['routing controls set (primary Off, secondary On) on us-west-2; were primary On, secondary Off']);
+    expect(component(run.report, 'api-dns').lastStatus).toMatch(
+      /^routing controls: primary Off, secondary On; DNS not verified: TestDNSAnswer: the Route 53 control plane \(us-east-1\) did not answer \(TimeoutError: /,
+    );
+    // The data plane failed over: the final state's DNS answer is the secondary's (expectFinalState), the controls Off/On.
+    expectFinalState(run);
+    expect(finalState(run.report).route53.hostedZones.Z0CHECKOUT00001?.dnsAnswers['api.checkout.example.com CNAME']).toEqual(['api-us-west-2.checkout.example.com']);
+  });
+
+  it('record mode cannot: every attempt meets the silent us-east-1 control plane, and the run fails with an error naming routing-control mode', async () => {
+    // Prepare / Act
+    const run = await drill('checkout region-outage-record-mode control-plane-down:route53');
+    // Assess
+    expect(run.report).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringMatching(/^tier traffic failed: status-dns \(AwsTransientError: the Route 53 control plane \(us-east-1\) did not answer ListResourceRecordSets/),
+    });
+    const status = component(run.report, 'status-dns');
+    expect(status).toMatchObject({ status: 'failed', error: { name: 'AwsTransientError', message: expect.stringContaining('mode routing-control fails over on the ARC data plane without it') } });
+    // Retried as a transient error (the control plane may come back), then given up.
+    expect(status.retries.length).toBeGreaterThan(0);
+    expect(status.retries.every((r) => r.error === 'AwsTransientError')).toBe(true);
+    const state = finalState(run.report);
+    expect(state.route53.changes).toEqual({});
+    expect(state.route53.hostedZones.Z0CHECKOUT00001?.dnsAnswers['status.checkout.example.com A']).toEqual(['192.0.2.10']);
   });
 });
 

@@ -9,7 +9,8 @@ import { World, type Fault } from '../../../../../shared/tools/drill/simulator/w
 import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../../shared/plan/load.ts';
 import type { Plan } from '../../../../../shared/plan/schema.ts';
-import { requestConfirmation } from '../../../../../shared/run/confirmation.ts';
+import { confirmationRequest, requestConfirmation } from '../../../../../shared/run/confirmation.ts';
+import { parseTaskInput } from '../../../../../shared/run/task-input.ts';
 import { actionContext, exampleComponent, INCIDENT, PRIMARY, SECONDARY } from '../../../../support/action-context.ts';
 import { componentOf, exampleRun } from '../../../run/fixtures.ts';
 
@@ -131,7 +132,7 @@ describe('simulated SNS (captured notices)', () => {
     const state = await exampleRun();
     const component = componentOf(state, 'documentation-system');
     const out = await withVirtualClock(START, async () =>
-      requestConfirmation(new SNSClient({ region: SECONDARY }), TOPIC, { run: state.run, component, taskToken: 'token-1' }),
+      requestConfirmation(new SNSClient({ region: SECONDARY }), TOPIC, parseTaskInput(confirmationRequest, { run: state.run, component, taskToken: 'token-1' })),
     );
     expect(out.messageId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     const published = sim.published();

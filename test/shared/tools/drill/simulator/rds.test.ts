@@ -1,6 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeDBClustersCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
@@ -51,9 +52,9 @@ let plan: Plan;
 let world: World;
 let sims: { restore(): void; snapshot(): Record<string, unknown> }[] = [];
 
-function simulate(faults: Fault[] = [], p: Plan = plan) {
+function simulate(faults: Fault[] = [], p: Plan = plan, incidentAt?: Date) {
   // The incident has stopped the old primary (the split-brain guard then lets the promotion go ahead).
-  world = new World(p, { durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults, primaryDown: true });
+  world = new World(p, { durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults, primaryDown: true, ...(incidentAt ? { incidentAt: incidentAt.getTime() } : {}) });
   sims = [simulateRds(world), simulateCloudWatch(world)];
   return world;
 }
@@ -215,11 +216,61 @@ describe('simulated RDS and CloudWatch', () => {
       expect(sent('RestoreDBInstanceToPointInTime')).toHaveLength(1);
     });
 
-    it('restores replicated automated backups to their latest restorable time', async () => {
+    it('restores replicated automated backups to the latest restorable time, never past the incident', async () => {
+      // Prepare: a world without a region outage: the backups' latest restorable time (START less the lag) is after the incident.
       simulate();
+      // Act
       const result = await withVirtualClock(START, () => drive(rdsPointInTimeRestore, () => ctxOf(archive)));
+      // Assess
       expect(result.seconds).toBe(seconds('rds.point-in-time-restore'));
-      expect(sent('RestoreDBInstanceToPointInTime')[0]?.input).toMatchObject({ SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN, UseLatestRestorableTime: true });
+      expect(sent('RestoreDBInstanceToPointInTime')[0]?.input).toEqual({ TargetDBInstanceIdentifier: 'archive-db-restored', SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN, RestoreTime: INCIDENT });
+      expect(result.progress.observations).toMatchObject({ restoredTo: INCIDENT.toISOString(), dataLossSeconds: 0 });
+    });
+
+    it('region outage: the replicated backups\' window freezes at the incident less rds.latest-restorable-time-lag; a later RestoreTime is refused', async () => {
+      // Prepare: the drill's incident took the primary region (the backups' source) down.
+      simulate([], plan, INCIDENT);
+      const lag = seconds('rds.latest-restorable-time-lag') * 1000;
+      const frozen = new Date(INCIDENT.getTime() - lag);
+      const later = new Date(START.getTime() + 2 * 3600_000);
+      await withVirtualClock(later, async () => {
+        const osaka = new RDSClient({ region: SECONDARY });
+        const restore = (input: Record<string, unknown>) =>
+          errorOf(osaka.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN, TargetDBInstanceIdentifier: 'archive-db-restored', ...input })));
+        // Act
+        const backups = await osaka.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceAutomatedBackupsArn: BACKUPS_ARN }));
+        const sameRegion = await osaka.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'reporting-db' }));
+        // Assess: frozen hours later; the same-region source, up, still ships its logs.
+        expect(backups.DBInstanceAutomatedBackups?.[0]?.RestoreWindow).toEqual({ EarliestTime: new Date(later.getTime() - 7 * 86_400_000), LatestTime: frozen });
+        expect(sameRegion.DBInstances?.[0]?.LatestRestorableTime).toEqual(new Date(later.getTime() - lag));
+        expect(await restore({ RestoreTime: new Date(frozen.getTime() + 1000) })).toBe('InvalidParameterValue');
+        expect(await restore({ UseLatestRestorableTime: true })).toBe('no error');
+        expect(rdsState().instances[SECONDARY]?.['archive-db-restored']).toMatchObject({ status: 'creating', restoredTo: frozen.toISOString() });
+      });
+    });
+
+    it('region outage with the primary writable (primary-writable fault): the replicated backups\' window still moves', async () => {
+      simulate([{ kind: 'primary-writable' }], plan, INCIDENT);
+      await withVirtualClock(START, async () => {
+        const backups = await new RDSClient({ region: SECONDARY }).send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceAutomatedBackupsArn: BACKUPS_ARN }));
+        expect(backups.DBInstanceAutomatedBackups?.[0]?.RestoreWindow?.LatestTime).toEqual(new Date(START.getTime() - seconds('rds.latest-restorable-time-lag') * 1000));
+      });
+    });
+
+    it('region outage, before-incident: restores at once to the newest grid point of the frozen window, done after rds.point-in-time-restore', async () => {
+      // Prepare: incident at 01:02: the grid point before it is 01:00, the frozen window ends at 00:57.
+      const incident = new Date(INCIDENT.getTime() + 2 * 60_000);
+      simulate([], plan, incident);
+      const crossRegion = { ...archive, params: { ...archive.params, restoreTo: 'before-incident' as const } };
+      const statuses: string[] = [];
+      // Act
+      const result = await withVirtualClock(START, () => drive(rdsPointInTimeRestore, () => ctxOf(crossRegion, 'unplanned', incident), statuses));
+      // Assess: no wait for logs; the restore is the whole duration.
+      expect(result.seconds).toBe(seconds('rds.point-in-time-restore'));
+      expect(sent('RestoreDBInstanceToPointInTime')).toHaveLength(1);
+      expect(sent('RestoreDBInstanceToPointInTime')[0]?.input).toMatchObject({ RestoreTime: new Date('2026-11-29T00:55:00.000Z') });
+      expect(statuses[0]).toContain('logs stop at the incident: restored to 2026-11-29T00:55:00.000Z, 7 min before the incident');
+      expect(result.progress.observations).toMatchObject({ restoredTo: '2026-11-29T00:55:00.000Z', dataLossSeconds: 420, latestRestorableTime: '2026-11-29T00:57:00.000Z' });
     });
 
     it('answers AWS\'s errors: restore time outside the window, both time options, an existing target, unknown sources', async () => {

@@ -1,4 +1,8 @@
-import { S3Client, CopyObjectCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, ListObjectVersionsCommand, S3ServiceException, type ListObjectVersionsCommandOutput } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import {
+  S3Client, CopyObjectCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3ServiceException,
+  type ListObjectVersionsCommandOutput,
+} from '@aws-sdk/client-s3';
 import { SSMClient, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recover as s3Failover } from '../../../../../shared/components/s3-failover/recover.ts';
@@ -24,7 +28,11 @@ const PUT_SECONDS = SSM_DURATIONS['ssm.put-parameter']?.seconds ?? Number.NaN;
 const PARALLEL_COPIES = 8;
 const DAMAGE = new Date(START.getTime() - S3_DAMAGE_MINUTES_BEFORE_SEEDING * 60_000);
 
-type Entry = { versionId: string; lastModified: string; etag?: string; deleteMarker?: true };
+/** A snapshot entry: `content` is the simulation's own SHA-256 (hex) of what the version holds, which S3 never shows. */
+type Entry = {
+  versionId: string; lastModified: string; etag?: string; size?: number; storageClass?: string; deleteMarker?: true; content?: string;
+  checksumSHA256?: string; checksumType?: 'FULL_OBJECT' | 'COMPOSITE'; parts?: number;
+};
 type BucketView = { region: string; encryption: string; replicatesTo: string[]; damageStartedAt?: string; objects?: Record<string, Entry[]> };
 
 let plan: Plan;
@@ -50,6 +58,12 @@ const failoverContext = async (params: { replicaBucket?: string; requireKms?: bo
   actionContext(await exampleComponent('s3-failover', 'dataset-storage', params), { incidentStartedAt: START });
 const restoreContext = async (incident: Date, params: { batchSize?: number } = {}) =>
   actionContext(await exampleComponent('s3-version-restore', 'dataset-restore', params), { incidentStartedAt: incident });
+/** The example plan with one more s3-version-restore bucket, SCRATCH in the secondary region: SSE-S3, its own seeded history under x/. */
+const withScratch = (): Plan => {
+  const scratch = { ...plan.components.find((c) => c.id === 'dataset-restore')!, id: 'scratch', params: { region: 'secondary', bucket: SCRATCH, prefix: 'x/', pointInTime: 'before-incident', batchSize: 200 } };
+  return { ...plan, components: [...plan.components, scratch] as Plan['components'] };
+};
+const md5ETag = (text: string) => `"${createHash('md5').update(text).digest('hex')}"`;
 
 /** The entry each key had at `time` (entries are newest first). */
 const entryAt = (entries: Entry[], time: Date) => entries.find((e) => Date.parse(e.lastModified) <= time.getTime());
@@ -62,14 +76,15 @@ function needingRestore(before: Record<string, Entry[]>, incident: Date) {
   });
 }
 
-/** Every key's latest version equals its version at the incident, except keys absent or deleted then (left alone). */
+/** Every key's latest version holds its content at the incident, except keys absent or deleted then (left alone). */
 function expectRestoredTo(before: Record<string, Entry[]>, after: Record<string, Entry[]>, incident: Date) {
   expect(Object.keys(after)).toEqual(Object.keys(before));
   for (const [key, entries] of Object.entries(before)) {
     const then = entryAt(entries, incident);
     const now = after[key] ?? [];
     if (!key.startsWith('datasets/') || then === undefined || then.deleteMarker) expect(now, key).toEqual(entries);
-    else expect({ key, etag: now[0]?.etag, deleteMarker: now[0]?.deleteMarker }).toEqual({ key, etag: then.etag, deleteMarker: undefined });
+    else expect({ key, content: now[0]?.content, deleteMarker: now[0]?.deleteMarker }).toEqual({ key, content: expect.any(String), deleteMarker: undefined });
+    if (then && !then.deleteMarker && key.startsWith('datasets/')) expect(now[0]?.content, key).toBe(then.content);
   }
 }
 
@@ -133,8 +148,7 @@ describe('simulated S3 and SSM', () => {
     });
 
     it('fails on a missing replica bucket (NoSuchBucket) and on one without replication (ReplicationConfigurationNotFoundError)', async () => {
-      const scratch = { ...plan.components.find((c) => c.id === 'dataset-restore')!, id: 'scratch', params: { region: 'secondary', bucket: SCRATCH, prefix: 'x/', pointInTime: 'before-incident', batchSize: 200 } };
-      await onClock(async () => simulate([], { ...plan, components: [...plan.components, scratch] as Plan['components'] }));
+      await onClock(async () => simulate([], withScratch()));
       const missing = await rejection(s3Failover.start(await failoverContext({ replicaBucket: 'dataset-platform-missing' })));
       expect(missing).toMatchObject({ name: 'ActionFailedError', details: { awsErrorName: 'NoSuchBucket' } });
       const ctx = await failoverContext({ replicaBucket: SCRATCH, requireKms: false });
@@ -229,7 +243,7 @@ describe('simulated S3 and SSM', () => {
       expect(await rejection(s3.send(new ListObjectVersionsCommand({ Bucket: OSAKA })))).toMatchObject({ name: 'PermanentRedirect' });
     });
 
-    it('copies a version as a new latest version with its ETag; refuses missing keys, versions and delete markers', async () => {
+    it('copies a version as a new latest version: a new ETag in the SSE-KMS bucket, the same content and checksum; refuses missing keys, versions and delete markers', async () => {
       await onClock(async () => simulate());
       const s3 = (await restoreContext(START)).clients.get(S3Client, PRIMARY);
       const key = 'datasets/ja/データ-6.csv'; // i = 6: one good version, then a delete marker after the damage onset
@@ -241,8 +255,56 @@ describe('simulated S3 and SSM', () => {
       expect(await rejection(copy(copySource(TOKYO, key, 'no-such-version')))).toMatchObject({ name: 'NoSuchVersion', $metadata: { httpStatusCode: 404 } });
       expect(await rejection(copy(copySource(TOKYO, 'datasets/none.csv', good!.versionId)))).toMatchObject({ name: 'NoSuchKey' });
       const out = await onClock(() => copy(copySource(TOKYO, key, good!.versionId)));
-      expect(out).toMatchObject({ CopySourceVersionId: good!.versionId, CopyObjectResult: { ETag: good!.etag, LastModified: new Date(START.getTime() + COPY_SECONDS * 1000) }, ServerSideEncryption: 'aws:kms' });
-      expect(objects()[key]![0]).toEqual({ versionId: out.VersionId, lastModified: new Date(START.getTime() + COPY_SECONDS * 1000).toISOString(), etag: good!.etag, size: expect.any(Number), storageClass: 'STANDARD' });
+      const copiedAt = new Date(START.getTime() + COPY_SECONDS * 1000);
+      // 7 MiB uploaded in 5 MiB parts with SHA-256: a COMPOSITE checksum, copied as it is.
+      expect(good).toMatchObject({ parts: 2, checksumType: 'COMPOSITE', checksumSHA256: expect.stringMatching(/-2$/) });
+      expect(out).toMatchObject({
+        CopySourceVersionId: good!.versionId, ServerSideEncryption: 'aws:kms',
+        CopyObjectResult: { LastModified: copiedAt, ChecksumSHA256: good!.checksumSHA256, ChecksumType: 'COMPOSITE' },
+      });
+      expect(out.CopyObjectResult?.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+      expect(out.CopyObjectResult?.ETag).not.toBe(good!.etag);
+      expect(out.VersionId).not.toBe(good!.versionId);
+      expect(objects()[key]![0]).toEqual({
+        versionId: out.VersionId, lastModified: copiedAt.toISOString(), etag: out.CopyObjectResult?.ETag, size: good!.size, storageClass: 'STANDARD',
+        content: good!.content, checksumSHA256: good!.checksumSHA256, checksumType: 'COMPOSITE',
+      });
+    });
+  });
+
+  describe('ETags and checksums (issue 10)', () => {
+    it('gives SSE-KMS objects random-looking ETags, SSE-S3 single-part objects their MD5, multipart uploads "…-N" with a COMPOSITE checksum', async () => {
+      // Prepare: TOKYO is SSE-KMS, SCRATCH SSE-S3.
+      await onClock(async () => simulate([], withScratch()));
+      const kms = (await restoreContext(START)).clients.get(S3Client, PRIMARY);
+      const sse = (await restoreContext(START)).clients.get(S3Client, SECONDARY);
+      // Act
+      const [first, second, plain] = await onClock(async () => [
+        await kms.send(new PutObjectCommand({ Bucket: TOKYO, Key: 'x/a.txt', Body: 'hello' })),
+        await kms.send(new PutObjectCommand({ Bucket: TOKYO, Key: 'x/b.txt', Body: 'hello' })),
+        await sse.send(new PutObjectCommand({ Bucket: SCRATCH, Key: 'x/a.txt', Body: 'hello' })),
+      ]);
+      const multipart = Object.entries(snapshot().s3.buckets[SCRATCH]?.objects ?? {})
+        .flatMap(([key, entries]) => entries.filter((e) => e.parts !== undefined && e.checksumSHA256 !== undefined).map((e) => ({ key, ...e })))[0]!;
+      const head = (ChecksumMode?: 'ENABLED') => sse.send(new HeadObjectCommand({ Bucket: SCRATCH, Key: multipart.key, VersionId: multipart.versionId, ChecksumMode }));
+      const listed = await sse.send(new ListObjectVersionsCommand({ Bucket: SCRATCH, Prefix: multipart.key }));
+      const copied = await onClock(() => sse.send(new CopyObjectCommand({ Bucket: SCRATCH, Key: multipart.key, CopySource: copySource(SCRATCH, multipart.key, multipart.versionId) })));
+      // Assess
+      expect(first?.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+      expect(first?.ETag).not.toBe(md5ETag('hello'));
+      expect(second?.ETag).not.toBe(first?.ETag);
+      expect(first).toMatchObject({ ServerSideEncryption: 'aws:kms' });
+      expect(plain).toMatchObject({ ETag: md5ETag('hello'), ServerSideEncryption: 'AES256' });
+      expect(multipart.etag).toMatch(new RegExp(`^"[0-9a-f]{32}-${multipart.parts}"$`));
+      expect(await head('ENABLED')).toMatchObject({
+        ETag: multipart.etag, ChecksumSHA256: expect.stringMatching(new RegExp(`-${multipart.parts}$`)), ChecksumType: 'COMPOSITE', ServerSideEncryption: 'AES256',
+      });
+      expect(await head()).not.toHaveProperty('ChecksumSHA256');
+      expect(listed.Versions?.find((v) => v.VersionId === multipart.versionId)).toMatchObject({ ChecksumAlgorithm: ['SHA256'], ChecksumType: 'COMPOSITE' });
+      // A CopyObject (one request, not multipart) of it in the SSE-S3 bucket: the MD5 of the content, not the source's "…-N".
+      expect(copied.CopyObjectResult?.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+      expect(copied.CopyObjectResult).toMatchObject({ ChecksumSHA256: multipart.checksumSHA256, ChecksumType: 'COMPOSITE' });
+      expect(snapshot().s3.buckets[SCRATCH]?.objects?.[multipart.key]?.[0]).toMatchObject({ content: multipart.content, etag: copied.CopyObjectResult?.ETag });
     });
   });
 
@@ -263,7 +325,7 @@ describe('simulated S3 and SSM', () => {
       expect(result.seconds).toBe(Math.ceil(expected.length / PARALLEL_COPIES) * COPY_SECONDS);
     });
 
-    it('gives the same result when pages split a key\'s history (batchSize 7), and a re-run copies nothing', async () => {
+    it('gives the same result when pages split a key\'s history (batchSize 7); a re-run copies again only what it cannot compare', async () => {
       const ctx = await restoreContext(DAMAGE, { batchSize: 7 });
       let before: Record<string, Entry[]> = {};
       await onClock(async () => {
@@ -273,9 +335,17 @@ describe('simulated S3 and SSM', () => {
         expectRestoredTo(before, objects(), DAMAGE);
         const copies = calls('CopyObject').length;
         expect(copies).toBe(needingRestore(before, DAMAGE).length);
+        // The SSE-KMS copies have new ETags; the keys uploaded with a checksum compare by it. The legacy keys
+        // (no checksum) have nothing comparable: their copy is made again, and counted as such.
+        const uncomparable = needingRestore(before, DAMAGE).filter(([, entries]) => entryAt(entries, DAMAGE)?.checksumSHA256 === undefined);
+        expect(uncomparable.length).toBeGreaterThan(0);
+        expect(uncomparable.length).toBeLessThan(copies);
         const again = await drive(s3VersionRestore, ctx);
-        expect(again.progress.observations).toMatchObject({ restoredCount: 0 });
-        expect(calls('CopyObject')).toHaveLength(copies);
+        const versionsThen = Object.entries(before).filter(([key, entries]) => key.startsWith('datasets/') && entryAt(entries, DAMAGE)?.deleteMarker === undefined && entryAt(entries, DAMAGE));
+        expect(again.progress.observations).toMatchObject({
+          restoredCount: uncomparable.length, notComparableCount: uncomparable.length, unchangedCount: versionsThen.length - uncomparable.length,
+        });
+        expect(calls('CopyObject')).toHaveLength(copies + uncomparable.length);
       });
       expect(calls('ListObjectVersions').length).toBeGreaterThan(20);
     });

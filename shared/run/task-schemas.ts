@@ -1,0 +1,138 @@
+import { array, boolean, enum as zEnum, int, looseObject, minLength, nonnegative, nullable, number, optional, positive, record, refine, string, unknown } from 'zod/mini';
+import type { CheckSpec } from '../checks/schema.ts';
+import type { CheckResult } from '../checks/types.ts';
+import type { JsonObject } from '../components/types.ts';
+import { typed } from './task-input.ts';
+import type { ActionRecord, ApprovalState, ComponentResult, ComponentTask, RunContext, RunState, TierResult, TierTask } from './types.ts';
+import './schema-messages.ts';
+
+/*
+ * The pieces of the run's state several tasks receive (statemachines/failover.asl.json passes `$.run`,
+ * a tier's components, `$.action`, `$.approval` or the whole state), in zod/mini. Each checks the
+ * fields the code relies on and lets the rest through (the plan was validated when it was compiled),
+ * typed as the precise type the code uses (`typed`, shared/run/task-input.ts). The tasks' own schemas
+ * live beside the code they feed (component.ts, approval.ts, tiers.ts, …).
+ */
+
+export const nonEmpty = string().check(minLength(1, 'required: must not be empty'));
+/** An ISO-8601 time (as Date.parse reads it). */
+export const isoTime = string().check(refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO-8601 time' }));
+const count = int().check(nonnegative());
+const moreThanZero = number().check(positive('must be more than 0'));
+const jsonObject = typed<JsonObject>()(record(string(), unknown()));
+
+/** `$.run`: facts about the run every state carries (prepareRun, shared/run/prepare.ts, lays it out). */
+export const runContext = typed<RunContext>()(
+  looseObject({
+    executionId: nonEmpty,
+    incidentId: nonEmpty,
+    resumeOf: optional(nullable(string())),
+    plan: nonEmpty,
+    scenario: nonEmpty,
+    scenarioName: string(),
+    mode: zEnum(['planned', 'unplanned']),
+    severity: zEnum(['critical', 'high', 'medium', 'low']),
+    trigger: looseObject({ kind: zEnum(['console', 'alarm']), by: string(), reason: string(), alarmArn: optional(string()) }),
+    incidentStartedAt: isoTime,
+    regions: looseObject({ primary: nonEmpty, secondary: nonEmpty }),
+  }),
+);
+
+/** A check the plan lists (shared/checks/schema.ts validated it at compile time): its type picks the runner. */
+export const checkSpec = typed<CheckSpec>()(looseObject({ type: nonEmpty, name: optional(string()), advisory: optional(boolean()) }));
+
+/** A check's result (Verify Component's and Verify System's output). */
+export const checkResult = typed<CheckResult>()(looseObject({ name: string(), status: zEnum(['passed', 'failed', 'skipped']), advisory: optional(boolean()) }));
+
+/** A component's fields as the recovery code reads them; `params` per type stay as the plan compiled them. */
+export const componentFields = {
+  id: nonEmpty,
+  name: string(),
+  type: nonEmpty,
+  tier: nonEmpty,
+  timeoutMinutes: moreThanZero,
+  timeoutSeconds: moreThanZero,
+  checkIntervalSeconds: optional(moreThanZero),
+  expectedSeconds: optional(moreThanZero),
+  rpoClass: optional(string()),
+  checks: optional(array(checkSpec)),
+  params: record(string(), unknown()),
+};
+
+/** A component as the state machine carries it (`$$.Map.Item.Value`: the plan's definition, its tier and timeout in seconds). */
+export const componentTask = typed<ComponentTask>()(looseObject(componentFields));
+
+/** `$.action`: where a component's recovery action stands (start-action's and check-action's output). */
+export const actionRecord = typed<ActionRecord>()(
+  looseObject({
+    startedAt: isoTime,
+    deadline: isoTime,
+    done: boolean(),
+    nextCheckSeconds: number(),
+    status: string(),
+    state: jsonObject,
+    observations: optional(jsonObject),
+    attempts: count,
+    polls: count,
+    awaitingConfirmation: optional(boolean()),
+    finishedAt: optional(string()),
+  }),
+);
+
+/** An error the state machine caught (`{ Error, Cause }`, a Catch's ResultPath). */
+export const caughtError = looseObject({ Error: string(), Cause: optional(string()) });
+
+/** `$.approval` as the recovery tasks read it: an approval with `force` lets a split-brain guard fence and go on. */
+export const approvalDecision = typed<Pick<ApprovalState, 'decision'>>()(
+  looseObject({ decision: optional(nullable(looseObject({ force: optional(boolean()) }))) }),
+);
+
+/** The approval gate's fields (`$.approval`, laid out by prepareRun). */
+export const approvalFields = {
+  required: boolean(),
+  tierIndex: int(),
+  timeoutSeconds: number(),
+  oneWayComponents: array(string()),
+  // The operator's answer (dr-autopilot approve): the summary reads what it finds.
+  decision: optional(nullable(record(string(), unknown()))),
+  error: optional(nullable(caughtError)),
+};
+
+/** A component's result (Record Component Outcome's output, or Mark Component Unrecorded's). */
+export const componentResult = typed<ComponentResult>()(
+  looseObject({
+    id: nonEmpty,
+    tier: string(),
+    type: string(),
+    status: zEnum(['recovered', 'failed', 'skipped', 'not-started']),
+    startedAt: nullable(string()),
+    finishedAt: nullable(string()),
+    error: nullable(looseObject({ name: string() })),
+    verification: optional(array(checkResult)),
+  }),
+);
+
+/** A tier of the run's recovery order, its components carried as tasks (`$.tiers[]`). */
+export const tierTask = typed<TierTask>()(
+  looseObject({ id: nonEmpty, name: string(), order: number(), rtoTargetMinutes: number(), components: array(componentTask) }),
+);
+
+const tierResult = typed<TierResult>()(
+  looseObject({ id: nonEmpty, rtoTargetMinutes: number(), status: zEnum(['recovered', 'failed', 'not-started']), startedAt: nullable(string()), finishedAt: nullable(string()) }),
+);
+
+/** The run's state between tiers (`$`), as Record Tier Outcome and Summarise Run receive it. */
+export const runStateFields = {
+  run: runContext,
+  tiers: array(tierTask),
+  tierIndex: count,
+  tierCount: count,
+  approval: optional(typed<ApprovalState>()(looseObject(approvalFields))),
+  carried: optional(array(componentResult)),
+  verification: optional(looseObject({ checks: optional(array(checkSpec)), results: optional(nullable(array(checkResult))), error: optional(caughtError) })),
+  rpo: optional(looseObject({ targets: record(string(), number()), classOf: record(string(), string()) })),
+  status: zEnum(['running', 'recovered', 'failed']),
+  results: looseObject({ tiers: array(tierResult), components: array(componentResult) }),
+};
+
+export const runState = typed<RunState>()(looseObject(runStateFields));
