@@ -11,7 +11,7 @@ export interface SyntheticPlanOptions {
 
 /**
  * A plan of any size, for measuring the engine against Step Functions' limits (`npm run bench:drill --
- * --synthetic 300`, test/shared/tools/drill/limits-drill.test.ts): N ECS services in tiers, each with
+ * --synthetic 300`, test/shared/plan/limits.test.ts): N ECS services in tiers, each with
  * an HTTP check, one unplanned scenario over every tier. The text is YAML, validated like any plan.
  */
 export function syntheticPlanYaml({ components, tiers = 4, checks = true }: SyntheticPlanOptions): string {
