@@ -10,7 +10,6 @@ import { checkIo, type CheckIo } from './io.ts';
 import { postgresConnector } from './postgres/connect.ts';
 import { runChecks, type CheckRegistry } from './run.ts';
 import type { CheckContext, CheckResult } from './types.ts';
-import '../run/schema-messages.ts';
 
 /** Verify Component's input (statemachines/failover.asl.json): `$.run`, `$.component` (its `checks`) and `$.action`. */
 export const verifyComponentInput = object({ run: runContext, component: componentTask, action: optional(actionRecord) });

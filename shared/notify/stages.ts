@@ -5,7 +5,6 @@ import type { Plan } from '../plan/schema.ts';
 import type { RunTrigger } from '../run/input.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { ApprovalState, ComponentResult, RpoResult, RunContext, RunSummary, TierResult, TierTask } from '../run/types.ts';
-import '../run/schema-messages.ts';
 import { assessSeverity, isSeverity, type Severity } from './severity.ts';
 import { addMinutes, MAX_PLAUSIBLE_MINUTES, minutesBetween } from './text.ts';
 

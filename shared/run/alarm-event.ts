@@ -1,6 +1,5 @@
 import { _default, array, enum as zEnum, literal, minLength, object, refine, string } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
-import './schema-messages.ts';
 
 /**
  * The EventBridge "CloudWatch Alarm State Change" event as AWS delivers it, in zod/mini so the

@@ -3,7 +3,6 @@ import { literal, looseObject, minLength, object, optional, string, type output 
 import { componentFields, runContext } from './task-schemas.ts';
 import { typed } from './task-input.ts';
 import type { ComponentTask } from './types.ts';
-import './schema-messages.ts';
 
 /** A manual step: the only component that waits for a confirmation. */
 type ManualTask = Extract<ComponentTask, { type: 'manual' }>;

@@ -1,8 +1,8 @@
 import { _default, boolean, enum as zEnum, literal, maxLength, minLength, optional, refine, regex, strictObject, string, type output } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 import { alarmEvent, normaliseTimestamp, parseTimestamp, TIMESTAMP_MESSAGE } from './alarm-event.ts';
-import './schema-messages.ts';
 import { invalidInput } from './task-input.ts';
+import { INPUT_PARSE } from './schema-messages.ts';
 
 export { alarmEvent, normaliseTimestamp };
 
@@ -64,7 +64,7 @@ export function parseExecutionInput(input: unknown): StartRequest {
   const obj = input as Record<string, unknown>;
   // An EventBridge event (any source): only a CloudWatch alarm's state change starts a run.
   if ('source' in obj || 'detail-type' in obj) {
-    const parsed = alarmEvent.safeParse(input);
+    const parsed = alarmEvent.safeParse(input, INPUT_PARSE);
     if (!parsed.success) throw invalidInput(parsed.error, 'alarm event');
     const { detail } = parsed.data;
     if (detail.state.value !== 'ALARM') {
@@ -80,7 +80,7 @@ export function parseExecutionInput(input: unknown): StartRequest {
     };
   }
   if (obj.trigger === 'alarm') {
-    const parsed = alarmInput.safeParse(input);
+    const parsed = alarmInput.safeParse(input, INPUT_PARSE);
     if (!parsed.success) throw invalidInput(parsed.error, 'alarm input');
     return {
       alarmName: parsed.data.alarmName,
@@ -89,7 +89,7 @@ export function parseExecutionInput(input: unknown): StartRequest {
       trigger: { kind: 'alarm', by: parsed.data.alarmName, reason: parsed.data.reason, alarmArn: parsed.data.alarmArn },
     };
   }
-  const parsed = consoleInput.safeParse(input);
+  const parsed = consoleInput.safeParse(input, INPUT_PARSE);
   if (!parsed.success) throw invalidInput(parsed.error, 'console input');
   return {
     scenario: parsed.data.scenario,

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { InvalidInputError } from '../errors.ts';
 import { alarmEvent, normaliseTimestamp } from './alarm-event.ts';
+import { INPUT_PARSE } from './schema-messages.ts';
 
 export type StartOutcome =
   | { outcome: 'started'; executionArn: string; executionName: string }
@@ -23,7 +24,7 @@ export function executionNameFor(alarmName: string, stateChangedAt: string): str
 
 /** Starts the state machine for an alarm event (EventBridge "CloudWatch Alarm State Change"). */
 export async function startFromAlarm(sfn: SFNClient, stateMachineArn: string, event: unknown, logger: Logger): Promise<StartOutcome> {
-  const parsed = alarmEvent.safeParse(event);
+  const parsed = alarmEvent.safeParse(event, INPUT_PARSE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InvalidInputError(`alarm event: ${issue.path.map(String).join('.') || '(event)'}: ${issue.message}`, { field: issue.path.join('.') });

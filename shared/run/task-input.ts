@@ -1,7 +1,7 @@
 import type { output, ZodMiniType } from 'zod/mini';
 import type { $ZodError, $ZodIssue } from 'zod/v4/core';
 import { InvalidInputError } from '../errors.ts';
-import './schema-messages.ts';
+import { INPUT_PARSE } from './schema-messages.ts';
 
 /*
  * One parse of a function's input, at the edge (shared/runtime/lambda.ts `lambdaHandler`), with a
@@ -28,7 +28,7 @@ export function invalidInput(error: $ZodError, what: string): InvalidInputError 
 
 /** `value` parsed with `schema`, or InvalidInputError naming the field. */
 export function parseTaskInput<S extends ZodMiniType>(schema: S, value: unknown, what = 'task input'): output<S> {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, INPUT_PARSE);
   if (!parsed.success) throw invalidInput(parsed.error, what);
   return parsed.data as output<S>;
 }

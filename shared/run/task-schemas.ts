@@ -4,7 +4,6 @@ import type { CheckResult } from '../checks/types.ts';
 import type { JsonObject } from '../components/types.ts';
 import { typed } from './task-input.ts';
 import type { ActionRecord, ApprovalState, ComponentResult, ComponentTask, RunContext, RunState, TierResult, TierTask } from './types.ts';
-import './schema-messages.ts';
 
 /*
  * The pieces of the run's state several tasks receive (statemachines/failover.asl.json passes `$.run`,

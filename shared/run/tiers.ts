@@ -6,7 +6,6 @@ import { measureRpo } from './rpo.ts';
 import { typed } from './task-input.ts';
 import { componentResult, runStateFields } from './task-schemas.ts';
 import type { ApprovalDecision, ComponentResult, RunState, RunSummary, TierResult, TierTask } from './types.ts';
-import './schema-messages.ts';
 
 export { runState } from './task-schemas.ts';
 

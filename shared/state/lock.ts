@@ -4,9 +4,9 @@ import { boolean, literal, looseObject, minLength, NEVER, nullable, number, obje
 import { classifyError, InvalidInputError, RecoveryCooldownError, RecoveryInProgressError, ResourceBusyError } from '../errors.ts';
 import { typed } from '../run/task-input.ts';
 import type { RunContext } from '../run/types.ts';
-import '../run/schema-messages.ts';
 import { lockKey } from './keys.ts';
 import type { StateDeps } from './table.ts';
+import { INPUT_PARSE } from '../run/schema-messages.ts';
 
 /**
  * One recovery per plan at a time, and a cooldown between recoveries (anti-flapping).
@@ -257,7 +257,7 @@ const isEventBridge = (event: unknown) => typeof event === 'object' && event !==
 export const releaseLockInput = pipe(
   unknown(),
   transform((event, payload): ReleaseLockEvent | ExecutionStatusChangeEvent => {
-    const parsed = isEventBridge(event) ? statusChangeEvent.safeParse(event) : releaseEvent.safeParse(event);
+    const parsed = isEventBridge(event) ? statusChangeEvent.safeParse(event, INPUT_PARSE) : releaseEvent.safeParse(event, INPUT_PARSE);
     if (parsed.success) return parsed.data;
     payload.issues.push(...(parsed.error.issues as unknown as typeof payload.issues));
     return NEVER;

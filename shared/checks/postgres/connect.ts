@@ -4,7 +4,7 @@ import { _default, boolean, int, maximum, minimum, minLength, number, object, pi
 import { InvalidInputError } from '../../errors.ts';
 import type { PostgresConnector, SqlClient } from '../types.ts';
 import { sqlState } from './sql.ts';
-import '../../run/schema-messages.ts';
+import { INPUT_PARSE } from '../../run/schema-messages.ts';
 
 /**
  * A database secret as RDS and Secrets Manager's rotation templates write it (extra keys such as
@@ -57,7 +57,7 @@ export function parsePostgresSecret(secretArn: string, secretString: string | un
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new InvalidInputError(`secret ${secretArn} must be a JSON object with host, port, username, password and dbname`, { secretArn, field: 'SecretString' });
   }
-  const parsed = postgresSecret.safeParse(json);
+  const parsed = postgresSecret.safeParse(json, INPUT_PARSE);
   if (parsed.success) return parsed.data;
   const given = json as Record<string, unknown>;
   const problems = parsed.error.issues.map((issue) => {
