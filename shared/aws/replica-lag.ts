@@ -6,6 +6,17 @@ import { classifyError } from '../errors.ts';
 // The metric builders live apart, SDK-free, for the one-way facets; re-exported for the readers.
 export { auroraGlobalLagMetric, clusterIdentifierFromArn, rdsReplicaLagMetric } from './lag-metrics.ts';
 
+/**
+ * The moment whose replication lag is the data at risk. In an unplanned run the primary may have
+ * stopped writing at the incident: what cannot reach the replica any more is what it lagged then,
+ * while the metric read now also counts the time since (a replica's ReplicaLag grows while its source
+ * is unreachable: RDS User Guide, "Monitoring read replication"). In a planned run the primary is up
+ * and the lag now is what a switchover waits for.
+ */
+export function lagAsOf(mode: 'planned' | 'unplanned', incidentStartedAt: Date, now: Date): Date {
+  return mode === 'unplanned' && incidentStartedAt.getTime() < now.getTime() ? incidentStartedAt : now;
+}
+
 /** The newest lag in seconds, or null with the reason it is not known. */
 export interface LagReading {
   seconds: number | null;

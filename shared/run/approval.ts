@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { array, int, looseObject, minLength, object, positive, string, superRefine, type output } from 'zod/mini';
 import type { AwsClients } from '../aws/clients.ts';
-import { readReplicationLag } from '../aws/replica-lag.ts';
+import { lagAsOf, readReplicationLag } from '../aws/replica-lag.ts';
 import type { OneWayRun, OneWayStep } from '../components/definition.ts';
 import { loadOneWay } from '../components/load.ts';
 import { approvalFields, runContext, tierTask } from './task-schemas.ts';
@@ -111,7 +111,7 @@ function whatItDoes(run: RunContext, c: ComponentTask, facet: Facet): string {
   return facet ? facet.describe(oneWayRun(run), c) : `runs its ${c.type} recovery, which cannot be undone`;
 }
 
-/** The replication lag now, when the type names a lag metric; otherwise what its type says is at risk. */
+/** The replication lag at stake (lagAsOf), when the type names a lag metric; otherwise what its type says is at risk. */
 async function dataAtRisk(deps: ApprovalDeps, run: RunContext, c: ComponentTask, facet: Facet): Promise<Risk> {
   const base = { component: c.id, type: c.type };
   if (!facet) return { risk: { ...base, replicaLagSeconds: null, note: `no replication lag for ${c.type}` }, database: false };
@@ -119,7 +119,8 @@ async function dataAtRisk(deps: ApprovalDeps, run: RunContext, c: ComponentTask,
   if (!lagMetric) return { risk: { ...base, replicaLagSeconds: null, note }, database };
   // The lag is published in the secondary region, where the replica (or secondary cluster) is.
   const cloudwatch = deps.clients.get(CloudWatchClient, run.regions.secondary);
-  const { seconds, reason } = await readReplicationLag(cloudwatch, deps.logger, deps.now(), lagMetric);
+  // Unplanned: the lag at the incident; after it the metric also counts the time the primary has been gone.
+  const { seconds, reason } = await readReplicationLag(cloudwatch, deps.logger, lagAsOf(run.mode, new Date(run.incidentStartedAt), deps.now()), lagMetric);
   return { risk: { ...base, replicaLagSeconds: seconds, note: reason ?? note }, database };
 }
 

@@ -19,7 +19,7 @@ interface Measured {
  */
 function measure(result: ComponentResult, incidentStartedAt: string): Measured | null {
   const obs = result.observations ?? {};
-  const lag = num(obs.replicaLagSecondsAtPromotion);
+  const lag = num(obs.replicaLagSeconds);
   const replicaLagMinutes = lag === null ? null : minutes(lag);
   for (const check of result.verification ?? []) {
     const rpoSeconds = num(check.observations?.rpoSeconds);

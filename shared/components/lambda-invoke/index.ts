@@ -8,5 +8,5 @@ export const lambdaInvoke = defineComponentType({
   params,
   oneWay,
   iam,
-  services: ['lambda'],
+  services: ['lambda', 'ssm'],
 });

@@ -2,7 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient, DescribeDBInstancesCommand, PromoteReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
 import { ActionFailedError, AwsTransientError, ResourceBusyError, SplitBrainRiskError, UnexpectedStateError, notFoundOr } from '../../errors.ts';
 import { fenceView, otherReplicas, probeOldPrimary, sendFence, type FenceView } from './fencing.ts';
-import { rdsReplicaLagMetric, readReplicationLag } from '../../aws/replica-lag.ts';
+import { lagAsOf, rdsReplicaLagMetric, readReplicationLag } from '../../aws/replica-lag.ts';
 import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from '../types.ts';
 
 /**
@@ -65,13 +65,21 @@ async function describe(ctx: Ctx): Promise<DBInstance> {
   }
 }
 
-/** Newest ReplicaLag (seconds) over the last 10 minutes; never holds up the promotion (shared/aws/replica-lag.ts). */
+/**
+ * Newest ReplicaLag (seconds) over the 10 minutes before the incident (unplanned) or now (planned):
+ * the data the promotion gives up. Never holds up the promotion (shared/aws/replica-lag.ts).
+ */
 const replicaLag = (ctx: Ctx) =>
-  readReplicationLag(ctx.clients.get(CloudWatchClient, ctx.regions.secondary), ctx.logger, ctx.now, rdsReplicaLagMetric(ctx.component.params.replicaDbInstanceIdentifier));
+  readReplicationLag(
+    ctx.clients.get(CloudWatchClient, ctx.regions.secondary),
+    ctx.logger,
+    lagAsOf(ctx.mode, ctx.incidentStartedAt, ctx.now),
+    rdsReplicaLagMetric(ctx.component.params.replicaDbInstanceIdentifier),
+  );
 
 function observations(state: JsonObject): JsonObject {
   return {
-    replicaLagSecondsAtPromotion: state.replicaLagSecondsAtPromotion ?? null,
+    replicaLagSeconds: state.replicaLagSeconds ?? null,
     replicaLagNote: state.replicaLagNote ?? null,
     promotedAt: state.promotedAt ?? null,
     fencing: state.fencing ?? null,
@@ -205,7 +213,7 @@ async function promote(ctx: Ctx, previous: JsonObject): Promise<ActionProgress> 
     }
     throw notFoundOr(error, NOT_FOUND, what(ctx));
   }
-  const state: JsonObject = { ...previous, phase: 'promoting', promotedAt: ctx.now.toISOString(), replicaLagSecondsAtPromotion: lag.seconds, replicaLagNote: lag.reason };
+  const state: JsonObject = { ...previous, phase: 'promoting', promotedAt: ctx.now.toISOString(), replicaLagSeconds: lag.seconds, replicaLagNote: lag.reason };
   ctx.logger.info('Read replica promotion requested', { replica: id, replicaLagSeconds: lag.seconds, backupRetentionPeriod, oldPrimary: state.oldPrimary });
   return {
     ...waiting(ctx, state, `promotion requested (lag ${lag.seconds ?? 'unknown'} s; old primary ${state.oldPrimary as string})`),

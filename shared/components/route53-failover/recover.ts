@@ -99,6 +99,13 @@ async function testDns(ctx: Ctx, optional: boolean): Promise<Dns> {
     const answer = await r53.send(test, { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     return { verified: true, data: answer.RecordData ?? [], code: answer.ResponseCode ?? 'UNKNOWN' };
   } catch (error) {
+    // TestDNSAnswer works for public hosted zones only
+    // (https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html): for a private
+    // zone it answers InvalidInput, which says nothing about the failover the mode already proved.
+    if (error instanceof Error && error.name === 'InvalidInput') {
+      ctx.logger.warn('TestDNSAnswer refused the hosted zone (a private zone?): DNS not verified', { recordName, error: errorText(error) });
+      return { verified: false, reason: `TestDNSAnswer refused ${what} (${errorText(error)}): it answers for public hosted zones only` };
+    }
     if (!isUnreachable(error)) throw notFoundOr(error, NOT_FOUND, what);
     ctx.logger.warn('The Route 53 control plane did not answer TestDNSAnswer: DNS not verified', { recordName, error: errorText(error) });
     return { verified: false, reason: `TestDNSAnswer: the Route 53 control plane (${ROUTE53_REGION}) did not answer (${errorText(error)})` };

@@ -18,6 +18,7 @@ export const INJECT_HELP = [
   'approval-timeout     nobody answers the approval gate: its timeout is a denial',
   'resume               a failed run is resumed (resumeOf) after its injected failures are removed',
   'control-plane-down:route53  every Route 53 API call fails (TimeoutError): its control plane in us-east-1 does not answer; DNS and health checkers go on',
+  'private-zone:ZONEID  the plan\'s hosted zone ZONEID is private: Route 53 refuses TestDNSAnswer for it (public zones only)',
 ].join('\n');
 
 /** Parses one `--inject` spec against the plan, or throws InvalidInputError naming the problem. */
@@ -60,6 +61,12 @@ export function parseInject(spec: string, plan: Plan): Fault {
     case 'control-plane-down':
       if (!a || !SINGLE_REGION_CONTROL_PLANES.includes(a) || b !== undefined) throw bad(`control-plane-down takes one of ${SINGLE_REGION_CONTROL_PLANES.join(', ')}`);
       return { kind: 'control-plane-down', service: a };
+    case 'private-zone': {
+      // The zones the drill simulates: those of the plan's route53-failover components (simulator/route53.ts).
+      const zones = [...new Set(plan.components.flatMap((c) => (c.type === 'route53-failover' ? [c.params.hostedZoneId] : [])))];
+      if (!a || !zones.includes(a) || b !== undefined) throw bad(`private-zone takes one hosted zone of the plan's route53-failover components (${zones.join(', ') || 'none'})`);
+      return { kind: 'private-zone', hostedZoneId: a };
+    }
     case 'reject':
     case 'approval-timeout':
     case 'resume':

@@ -183,7 +183,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   try {
     return await withVirtualClock(start.startAt, async () => {
       // Built on simulated time, so the resources' history is dated relative to the drill's incident.
-      const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime(), primaryDown: true });
+      // The scenario decides whether the incident takes the whole primary region down (every endpoint there black-holed).
+      const account = installSimulatedAccount(plan, { durations, faults: options.faults, incidentAt: start.incidentAt.getTime(), primaryDown: true, scenario: start.scenario });
       // The checks' data and I/O: the manifests their s3-objects checks read, the recovered services'
       // HTTP answers, and no database unless a real one is given (database checks are then skipped).
       seedS3ObjectChecks(account.world);

@@ -2,6 +2,7 @@ import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  lagAsOf,
   auroraGlobalLagMetric,
   clusterIdentifierFromArn,
   rdsReplicaLagMetric,
@@ -106,5 +107,19 @@ describe('clusterIdentifierFromArn', () => {
   it('takes the ARN’s last segment and leaves a plain identifier alone', () => {
     expect(clusterIdentifierFromArn(TARGET_ARN)).toBe('orders-osaka');
     expect(clusterIdentifierFromArn('orders-osaka')).toBe('orders-osaka');
+  });
+});
+
+describe('lagAsOf: which moment\'s replication lag is the data at risk', () => {
+  const incident = new Date('2026-11-29T01:00:00.000Z');
+  const now = new Date('2026-11-29T01:30:00.000Z');
+  it('is the incident in an unplanned run: the lag read later also counts the time the primary has been gone', () => {
+    expect(lagAsOf('unplanned', incident, now)).toEqual(incident);
+  });
+  it('is now in a planned run: the primary is up and the lag is what the switchover waits for', () => {
+    expect(lagAsOf('planned', incident, now)).toEqual(now);
+  });
+  it('is never in the future: an incident dated after now reads now', () => {
+    expect(lagAsOf('unplanned', new Date('2026-11-29T02:00:00.000Z'), now)).toEqual(now);
   });
 });

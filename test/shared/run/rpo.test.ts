@@ -20,7 +20,7 @@ describe('run/rpo: measured RPO per data class', () => {
   it('prefers the newest heartbeat on the recovered database, with its interval as the uncertainty, beside the replica lag', () => {
     // Prepare: the replica lag said 2 s; the newest heartbeat that reached the replica is 95 s before the incident.
     const db = result('db', {
-      observations: { replicaLagSecondsAtPromotion: 2 },
+      observations: { replicaLagSeconds: 2 },
       verification: [check('rpo-heartbeat', 'passed', { rpoSeconds: 95, lastHeartbeatAt: '2026-11-29T00:58:25.000Z', heartbeatIntervalSeconds: 60 })],
     });
     // Act
@@ -35,8 +35,8 @@ describe('run/rpo: measured RPO per data class', () => {
   });
 
   it('falls back to the replica lag when the heartbeat check was skipped, and takes the worst component of a class', () => {
-    const db = result('db', { observations: { replicaLagSecondsAtPromotion: 30 }, verification: [check('rpo-heartbeat', 'skipped', {})] });
-    const db2 = result('db2', { observations: { replicaLagSecondsAtPromotion: 1200 } });
+    const db = result('db', { observations: { replicaLagSeconds: 30 }, verification: [check('rpo-heartbeat', 'skipped', {})] });
+    const db2 = result('db2', { observations: { replicaLagSeconds: 1200 } });
     expect(measureRpo(state, [db, db2])).toEqual([
       { dataClass: 'transaction', targetMinutes: 15, measuredMinutes: 20, met: false, source: 'db2: replica lag at promotion (CloudWatch ReplicaLag)', uncertaintyMinutes: null, replicaLagMinutes: 20 },
     ]);
@@ -45,7 +45,7 @@ describe('run/rpo: measured RPO per data class', () => {
   it('measures S3 from replication latency and backups from the recovery point; classes without evidence are not measured', () => {
     const bucket = result('bucket', { verification: [check('s3-replication-rpo', 'passed', { rpoSeconds: 30 })] });
     const backup = result('backup', { observations: { recoveryPointCreatedAt: '2026-11-28T22:20:00.000Z' } });
-    const failedDb = result('db', { status: 'failed', observations: { replicaLagSecondsAtPromotion: 2 } });
+    const failedDb = result('db', { status: 'failed', observations: { replicaLagSeconds: 2 } });
     expect(measureRpo(state, [failedDb, bucket, backup]).map((r) => [r.dataClass, r.measuredMinutes, r.met, r.source])).toEqual([
       ['transaction', null, null, 'not measured in this run'],
       ['user', 0.5, true, 'bucket: S3 ReplicationLatency before the incident'],

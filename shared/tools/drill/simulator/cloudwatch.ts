@@ -47,19 +47,75 @@ export function replicaLagAt(instanceId: string, minute: number): number {
 }
 
 /**
+ * The ReplicaLag a replica reports at `t` (ms) once its source stopped sending changes at `cutAt` (the
+ * incident took the source down: stopped, or its region unreachable), by engine, as the RDS User Guide
+ * defines the metric:
+ * - PostgreSQL: `extract(epoch from now() - pg_last_xact_replay_timestamp())`
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.Replication.ReadReplicas.Monitor.html):
+ *   nothing is replayed after the cut, so the lag grows with the time since it, from the lag it had then;
+ * - MySQL and MariaDB: Seconds_Behind_Master, NULL when the replica is not connected to its source, published
+ *   as -1, "replication is currently not active"
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_MySQL.Replication.ReadReplicas.Monitor.html).
+ */
+export function replicaLagAfterCut(instanceId: string, engine: string, cutAt: number, t: number): number {
+  if (/^(mysql|mariadb)/.test(engine)) return -1;
+  return replicaLagAt(instanceId, Math.floor(cutAt / 60_000)) + Math.max(0, t - cutAt) / 1000;
+}
+
+/**
+ * A small, steady Aurora global database replication lag in milliseconds (100–400 ms): Aurora replicates to
+ * secondary Regions "with typical latency of under a second"
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html).
+ */
+export function auroraGlobalLagAt(clusterId: string, minute: number): number {
+  return replicaLagAt(clusterId, minute) * 100;
+}
+
+/**
  * CloudWatch as the actions and checks read it: GetMetricData for AWS/RDS ReplicaLag of a simulated read
  * replica, one datapoint per period from the replica's creation until its promotion starts (a promoted
- * instance is no longer a replica and reports no ReplicaLag), and for the AWS/S3 replication metrics of the
- * simulated buckets' rules (S3_REPLICATION_METRICS). Any other metric answers Complete with no datapoints.
+ * instance is no longer a replica and reports no ReplicaLag), growing from the incident when it took the
+ * replica's source down (replicaLagAfterCut); AWS/RDS AuroraGlobalDBReplicationLag of a global database's
+ * secondary cluster (auroraLagSeries); and the AWS/S3 replication metrics of the simulated buckets' rules
+ * (S3_REPLICATION_METRICS). Any other metric answers Complete with no datapoints.
  */
 export function simulateCloudWatch(world: World): SimulatedService {
   const stub = mockClient(CloudWatchClient);
 
-  /** [from, until) during which the instance reported ReplicaLag, or undefined when it never did. */
-  function lagSpan(region: string, id: string): { from: number; until: number } | undefined {
-    const db = rdsStateOf(world)?.instances.get(instanceKey(region, id));
+  /**
+   * A replica's ReplicaLag series: [from, until) during which it reported the metric (until its promotion
+   * starts), its engine, and when its source stopped sending changes (`cutAt`): the incident, when it took the
+   * source down (its databases stopped, or its region unreachable); never with the primary-writable fault.
+   */
+  function lagSeries(region: string, id: string): { from: number; until: number; engine: string; cutAt: number } | undefined {
+    const rds = rdsStateOf(world);
+    const db = rds?.instances.get(instanceKey(region, id));
     if (!db?.source) return undefined;
-    return { from: db.createdAt, until: db.promotion?.at ?? Infinity };
+    const source = [...(rds?.instances.values() ?? [])].find((d) => d.arn === db.source);
+    const incident = world.incidentAt;
+    const cut = incident !== undefined && (source?.down || world.regionDown(db.source.split(':')[3] ?? '', incident)) ? incident : Infinity;
+    return { from: db.createdAt, until: db.promotion?.at ?? Infinity, engine: db.engine, cutAt: cut };
+  }
+  const lagValue = (id: string, series: { engine: string; cutAt: number }, t: number) =>
+    (t >= series.cutAt ? replicaLagAfterCut(id, series.engine, series.cutAt, t) : replicaLagAt(id, Math.floor(t / 60_000)));
+
+  /**
+   * An Aurora global database's secondary cluster (its DBClusterIdentifier, asked in its region): its
+   * AuroraGlobalDBReplicationLag series until a failover or switchover toward it starts (it then becomes the
+   * writer); none for the writer. What Aurora publishes while the primary Region does not answer is not
+   * documented (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-monitoring.html
+   * lists the metric only): assumed missing from the incident on, when it took the primary down.
+   */
+  function auroraLagSeries(region: string, clusterId: string): { until: number } | undefined {
+    for (const g of rdsStateOf(world)?.globals.values() ?? []) {
+      const arn = g.members.find((m) => m.split(':')[3] === region && m.endsWith(`:cluster:${clusterId}`));
+      const seededWriter = g.members[0]; // the primary region's cluster: a writer, no lag
+      if (!arn || arn === seededWriter) continue;
+      const promoted = g.started.find((x) => x.to === arn)?.at ?? Infinity;
+      const cut = world.incidentAt !== undefined && world.primaryDown ? world.incidentAt : Infinity;
+      return { until: Math.min(promoted, cut) };
+    }
+    return undefined;
   }
 
   const delayMs = (key: 'cloudwatch.rds-metric-delay' | 'cloudwatch.s3-replication-metric-delay') =>
@@ -86,16 +142,22 @@ export function simulateCloudWatch(world: World): SimulatedService {
     const s3 = s3Replication(query, input, region);
     if (s3) return s3;
     const stat = query.MetricStat;
-    const id = stat?.Metric?.Dimensions?.find((d) => d.Name === 'DBInstanceIdentifier')?.Value;
-    const lag = stat?.Metric?.Namespace === 'AWS/RDS' && stat.Metric.MetricName === 'ReplicaLag' && id ? lagSpan(region, id) : undefined;
+    const dimension = (name: string) => stat?.Metric?.Dimensions?.find((d) => d.Name === name)?.Value;
+    const rdsMetric = stat?.Metric?.Namespace === 'AWS/RDS' ? stat.Metric.MetricName : undefined;
+    const id = rdsMetric === 'ReplicaLag' ? dimension('DBInstanceIdentifier') : rdsMetric === 'AuroraGlobalDBReplicationLag' ? dimension('DBClusterIdentifier') : undefined;
     const base = { Id: query.Id, Label: query.Label ?? stat?.Metric?.MetricName ?? query.Id, StatusCode: 'Complete' as const, Messages: [] };
-    if (!lag || !id || !input.StartTime || !input.EndTime) return { ...base, Timestamps: [], Values: [] };
+    const replica = rdsMetric === 'ReplicaLag' && id ? lagSeries(region, id) : undefined;
+    const aurora = rdsMetric === 'AuroraGlobalDBReplicationLag' && id ? auroraLagSeries(region, id) : undefined;
+    if ((!replica && !aurora) || !id || !input.StartTime || !input.EndTime) return { ...base, Timestamps: [], Values: [] };
     const period = Math.max(60, stat?.Period ?? 60) * 1000;
     // A datapoint is readable once its minute is over; StartTime is inclusive, EndTime exclusive.
     const readable = world.now() - delayMs('cloudwatch.rds-metric-delay');
     const points: { t: number; v: number }[] = [];
     for (let t = Math.ceil(input.StartTime.getTime() / period) * period; t < input.EndTime.getTime(); t += period) {
-      if (t >= lag.from && t < lag.until && t <= readable) points.push({ t, v: replicaLagAt(id, Math.floor(t / 60_000)) });
+      if (t > readable) continue;
+      // ReplicaLag after the cut: the period's largest value, at its end (the metric grows through it).
+      if (replica && t >= replica.from && t < replica.until) points.push({ t, v: lagValue(id, replica, t + period > replica.cutAt ? t + period : t) });
+      if (aurora && t < aurora.until) points.push({ t, v: auroraGlobalLagAt(id, Math.floor(t / 60_000)) });
     }
     if (input.ScanBy !== 'TimestampAscending') points.reverse(); // default: newest first
     return { ...base, Timestamps: points.map((p) => new Date(p.t)), Values: points.map((p) => p.v) };
@@ -139,8 +201,8 @@ export function simulateCloudWatch(world: World): SimulatedService {
       const now = world.now();
       return {
         replicaLag: Object.fromEntries(replicas.map((db) => {
-          const reporting = (db.promotion?.at ?? Infinity) > now;
-          return [`${db.region}/${db.id}`, reporting ? replicaLagAt(db.id, Math.floor(now / 60_000)) : null];
+          const series = lagSeries(db.region, db.id);
+          return [`${db.region}/${db.id}`, series && series.until > now ? lagValue(db.id, series, now) : null];
         })),
       };
     },

@@ -1,3 +1,4 @@
+import { recoveryOrder } from '../../../plan/recovery-order.ts';
 import type { Plan } from '../../../plan/schema.ts';
 import { AUTOSCALING_DURATIONS, simulateAutoScaling } from './autoscaling.ts';
 import { BACKUP_DURATIONS, simulateBackup } from './backup.ts';
@@ -11,6 +12,7 @@ import { ROUTE53_DURATIONS, simulateRoute53 } from './route53.ts';
 import { ROUTE53_RECOVERY_CLUSTER_DURATIONS, simulateRoute53RecoveryCluster } from './route53-recovery-cluster.ts';
 import { S3_DURATIONS, simulateS3 } from './s3.ts';
 import { simulateSns } from './sns.ts';
+import { abortSignalTimeoutOnTheClock } from './service.ts';
 import { SSM_DURATIONS, simulateSsm } from './ssm.ts';
 import { World, type DurationTable, type Fault } from './world.ts';
 
@@ -63,19 +65,42 @@ export interface SimulatedAccount {
 }
 
 /**
+ * Whether the scenario's incident is the loss of the whole primary region, rather than of one resource in a
+ * region that still answers. The plan does not say, so this is an assumption read from what the scenario
+ * recovers: an unplanned scenario that moves DNS away from the primary (a route53-failover component) and
+ * acts on nothing in the primary region (no component with `region: primary`, which needs that region to
+ * answer: s3-version-restore, rds-point-in-time-restore, lambda-invoke). A planned scenario has a healthy
+ * primary ("planned: the primary is healthy", shared/plan/schema.ts); a database or bucket failure leaves
+ * traffic where it is.
+ */
+export function scenarioLosesPrimaryRegion(plan: Plan, scenarioId: string): boolean {
+  const { scenario, tiers } = recoveryOrder(plan, scenarioId);
+  if (scenario.mode === 'planned') return false;
+  const recovered = tiers.flatMap((t) => t.components);
+  const inPrimary = recovered.some((c) => (c.params as { region?: unknown }).region === 'primary');
+  return !inPrimary && recovered.some((c) => c.type === 'route53-failover');
+}
+
+/**
  * Builds the two-region account the plan names and intercepts every SDK v3 client with it.
- * Call restore() when the drill ends (the mocks are process-wide).
+ * Call restore() when the drill ends (the mocks are process-wide). The incident takes the whole primary region
+ * down (with primaryDown) when `regionOutage` says so; else, given the `scenario`, when it is a region outage
+ * (scenarioLosesPrimaryRegion); else whenever primaryDown (World's default).
  */
 export function installSimulatedAccount(
   plan: Plan,
-  options: { durations?: DurationTable; faults?: Fault[]; incidentAt?: number; primaryDown?: boolean } = {},
+  options: { durations?: DurationTable; faults?: Fault[]; incidentAt?: number; primaryDown?: boolean; scenario?: string; regionOutage?: boolean } = {},
 ): SimulatedAccount {
+  const regionOutage = options.regionOutage ?? (options.scenario === undefined ? undefined : scenarioLosesPrimaryRegion(plan, options.scenario));
   const world = new World(plan, {
     durations: { ...DEFAULT_DURATIONS, ...options.durations },
     faults: options.faults,
     incidentAt: options.incidentAt,
     primaryDown: options.primaryDown,
+    ...(regionOutage === undefined ? {} : { regionOutage }),
   });
+  // A call's abortSignal (AbortSignal.timeout) ends a black-holed call on the simulated clock (service.ts).
+  const undoAbortSignals = abortSignalTimeoutOnTheClock();
   const sns = simulateSns(world);
   const services = [
     simulateRds(world),
@@ -95,7 +120,10 @@ export function installSimulatedAccount(
     world,
     published: sns.published,
     snapshot: () => Object.fromEntries(services.map((s) => [s.service, s.snapshot()])),
-    restore: () => services.forEach((s) => s.restore()),
+    restore: () => {
+      services.forEach((s) => s.restore());
+      undoAbortSignals();
+    },
   };
 }
 
@@ -104,10 +132,11 @@ export function installSimulatedAccount(
  * what an ideal poller would wait. The drill benchmark compares achieved RTO with the sum over tiers.
  */
 export function criticalOperationSeconds(world: World, component: Plan['components'][number]): number {
-  const key = ((): string | undefined => {
+  const key = ((): string | string[] | undefined => {
     switch (component.type) {
       case 'rds-replica-promotion':
-        return 'rds.promote-read-replica';
+        // modifying, then the backup the promotion takes (the seeded replica has none, the plan's retention is at least 1), then the reboot.
+        return ['rds.promote-read-replica', 'rds.promote-read-replica-backup', 'rds.promote-read-replica-reboot'];
       case 'aurora-global-failover':
         return 'rds.aurora-global-failover';
       case 'rds-point-in-time-restore':
@@ -131,5 +160,5 @@ export function criticalOperationSeconds(world: World, component: Plan['componen
         return undefined;
     }
   })();
-  return key ? world.durationMs(key, component.id) / 1000 : 0;
+  return [key ?? []].flat().reduce((sum, k) => sum + world.durationMs(k, component.id) / 1000, 0);
 }

@@ -8,13 +8,21 @@ import {
   type StopDBInstanceCommandInput, type SwitchoverGlobalClusterCommandInput,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
+import { answer, refuseOthers, unanswered, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, planAccount, type DurationTable, type World } from './world.ts';
 
 
 export const RDS_DURATIONS: DurationTable = {
   'rds.promote-read-replica': { seconds: 540, source:
-    'RDS User Guide (USER_ReadRepl.Promote): "a few minutes", "several minutes or longer, depending on the size of the read replica"; 9 min is the example plan\'s estimate for core-database (expectedSeconds 540)' },
+    'RDS User Guide (USER_ReadRepl.Promote): "a few minutes", "several minutes or longer, depending on the size of the read replica"; 9 min is the example plan\'s estimate for core-database (expectedSeconds 540), ' +
+    'simulated as the `modifying` phase (the AWS example response of PromoteReadReplica shows modifying)' },
+  'rds.promote-read-replica-backup': { seconds: 300, source:
+    'assumption: a promotion that turns backups on for a replica that had none takes a backup during the promotion (API PromoteReadReplica: enable backups on the replica ' +
+    'beforehand "so that no backup is taken during the promotion process", https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_PromoteReadReplica.html); ' +
+    'the first backup of an instance is a full snapshot whose duration depends on its size (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html), no figure: 5 min assumed (`backing-up`)' },
+  'rds.promote-read-replica-reboot': { seconds: 60, source:
+    'assumption: "RDS reboots the DB instance before making it available" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html); a reboot is ' +
+    '"a momentary outage" with no figure (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RebootInstance.html): 1 min assumed (`rebooting`)' },
   'rds.point-in-time-restore': { seconds: 3600, source:
     'seed plan section 3.2: point-in-time restore estimated at 1 h (AWS publishes no figure: it depends on the transaction log replayed)' },
   'rds.latest-restorable-time-lag': { seconds: 300, source:
@@ -42,11 +50,21 @@ const LONG_AGO = 0;
 interface Operation { at: number; ms: number; fails: boolean }
 const over = (op: Operation, now: number) => now >= op.at + op.ms;
 
+/**
+ * A promotion's phases, in order: `modifying` (ms, the Operation's; a failing one ends `failed`), `backing-up`
+ * (backupMs: only when the promotion turns backups on for a replica without them) and `rebooting` (rebootMs),
+ * then `available`. The order of backing-up and rebooting is an assumption (the exact sequence is not
+ * documented): RDS reboots the instance "before making it available" (USER_ReadRepl.Promote), so the reboot
+ * comes last. The source is shown until `modifying` ends.
+ */
+interface Promotion extends Operation { retention: number; backupMs: number; rebootMs: number }
+const promotionEnd = (p: Promotion) => p.at + p.ms + p.backupMs + p.rebootMs;
+
 interface Instance {
   id: string; region: string; arn: string; engine: string; createdAt: number; retention: number; replicas: string[];
   /** The primary's ARN while a read replica. */
   source?: string;
-  promotion?: Operation & { retention: number };
+  promotion?: Promotion;
   /** Stopped by the drill's incident (the old primary of a replica promotion). */
   down?: boolean;
   restore?: Operation & { restoredTo: string };
@@ -62,12 +80,20 @@ interface Backups { arn: string; region: string; instanceId: string; engine: str
 
 interface GlobalDb {
   id: string; component: string; members: string[]; writer: string;
+  /** Every failover or switchover started: when, and toward which member (CloudWatch's lag series end there). */
+  started: { at: number; to: string }[];
   /** The old writer after a failover with data loss, until it resynchronises (never, in a drill). */
   resyncing?: string;
   op?: Operation & { lossy: boolean; from: string; to: string };
 }
 
-export interface RdsState { instances: Map<string, Instance>; backups: Map<string, Backups>; globals: Map<string, GlobalDb> }
+export interface RdsState {
+  instances: Map<string, Instance>;
+  backups: Map<string, Backups>;
+  globals: Map<string, GlobalDb>;
+  /** The VPC security groups that exist, by region: ModifyDBInstance and a restore may name only these. */
+  securityGroups: Map<string, Set<string>>;
+}
 
 const states = new WeakMap<World, RdsState>();
 /** The world's RDS resources (for CloudWatch's RDS metrics); undefined when RDS is not simulated. */
@@ -76,7 +102,16 @@ export const instanceKey = (region: string, id: string) => `${region}/${id}`;
 
 function seed(world: World): RdsState {
   const account = planAccount(world.plan, '123456789012');
-  const s: RdsState = { instances: new Map(), backups: new Map(), globals: new Map() };
+  const s: RdsState = { instances: new Map(), backups: new Map(), globals: new Map(), securityGroups: new Map() };
+  const group = (region: string, ...ids: string[]) => {
+    const groups = s.securityGroups.get(region) ?? new Set<string>();
+    for (const id of ids) groups.add(id);
+    s.securityGroups.set(region, groups);
+  };
+  // The seeded instances' group in both regions; the groups the plan names, in the region it names them for:
+  // the isolation groups of the old primary, a restore's groups, and the recovery region's database access.
+  group(world.primary, DEFAULT_GROUP);
+  group(world.secondary, DEFAULT_GROUP, ...(world.plan.databaseAccess?.securityGroupIds ?? []));
   const add = (region: string, id: string, extra: Partial<Instance> = {}) => {
     const key = instanceKey(region, id);
     const arn = `arn:aws:rds:${region}:${account}:db:${id}`;
@@ -91,6 +126,7 @@ function seed(world: World): RdsState {
       primary.replicas.push(replica.arn);
       world.own('rds', world.secondary, replica.id, c.id);
       world.own('rds', world.primary, primary.id, c.id); // its fencing (stop, isolation) is slowed with the component
+      group(world.primary, ...(p.fencing.isolationSecurityGroupIds ?? []));
     } else if (c.type === 'rds-point-in-time-restore') {
       const p = c.params;
       const region = world.plan.regions[p.region];
@@ -98,10 +134,11 @@ function seed(world: World): RdsState {
       const arn = p.sourceDbInstanceAutomatedBackupsArn;
       if (arn) s.backups.set(arn, { arn, region, instanceId: `${p.targetDbInstanceIdentifier}-source`, engine: 'postgres', retention: p.retentionDays });
       world.own('rds', region, p.targetDbInstanceIdentifier, c.id);
+      group(region, ...(p.vpcSecurityGroupIds ?? []));
     } else if (c.type === 'aurora-global-failover') {
       const { globalClusterIdentifier: id, targetDbClusterArn: target } = c.params;
       const writer = `arn:aws:rds:${world.primary}:${account}:cluster:${id}-${world.primary}`;
-      const g = s.globals.get(id) ?? { id, component: c.id, members: [writer], writer };
+      const g = s.globals.get(id) ?? { id, component: c.id, members: [writer], writer, started: [] };
       if (!g.members.includes(target)) g.members.push(target);
       s.globals.set(id, g);
     }
@@ -143,21 +180,28 @@ export function simulateRds(world: World): SimulatedService {
     let source = db.source;
     let retention = db.retention;
     if (db.restore) status = !over(db.restore, now) ? 'creating' : db.restore.fails ? 'restore-error' : 'available';
-    if (db.promotion) {
-      if (!over(db.promotion, now)) status = 'modifying';
-      else if (db.promotion.fails) status = 'failed';
-      else [source, retention] = [undefined, db.promotion.retention];
+    const p = db.promotion;
+    if (p) {
+      const backedUp = p.at + p.ms + p.backupMs;
+      if (!over(p, now)) status = 'modifying';
+      else if (p.fails) status = 'failed';
+      else {
+        [source, retention] = [undefined, p.retention];
+        status = now < backedUp ? 'backing-up' : now < promotionEnd(p) ? 'rebooting' : 'available';
+      }
     }
     if (db.stop) status = over(db.stop, now) ? 'stopped' : 'stopping';
     const replicas = db.replicas.filter((arn) => [...s.instances.values()].some((r) => r.arn === arn && view(r, now).ReadReplicaSourceDBInstanceIdentifier));
-    const up = status === 'available' || status === 'modifying';
+    const up = ['available', 'modifying', 'backing-up', 'rebooting'].includes(status);
+    // A promoted replica can be restored to a point in time once the promotion (and its first backup) is over.
+    const restorable = up && retention > 0 && (!p || now >= promotionEnd(p));
     return {
       DBInstanceIdentifier: db.id, DBInstanceArn: db.arn, DBInstanceStatus: status, Engine: db.engine, DBInstanceClass: 'db.r6g.large',
       ...(now >= db.createdAt ? { InstanceCreateTime: new Date(db.createdAt) } : {}),
       BackupRetentionPeriod: retention, ReadReplicaDBInstanceIdentifiers: replicas,
       ...(source ? { ReadReplicaSourceDBInstanceIdentifier: source } : {}),
       ...(source && status === 'available' ? { StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }] } : {}),
-      ...(up && retention > 0 ? { LatestRestorableTime: window(retention, db.createdAt, now).LatestTime } : {}),
+      ...(restorable ? { LatestRestorableTime: window(retention, db.createdAt, now).LatestTime } : {}),
       ...(up ? { Endpoint: { Address: `${db.id}.csimulated0.${db.region}.rds.amazonaws.com`, Port: 5432 } } : {}),
       // Only `active` is documented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_VpcSecurityGroupMembership.html):
       // the old groups show until a change is applied, then the new ones.
@@ -165,6 +209,16 @@ export function simulateRds(world: World): SimulatedService {
     };
   }
   const groupsOf = (db: Instance, now: number) => (db.groupChange && over(db.groupChange, now) ? db.groupChange.groups : db.groups);
+  /**
+   * A VPC security group that does not exist in the region is refused with the unmodeled wire code
+   * InvalidParameterValue (so the SDK's RDSServiceException name), as RDS answered ModifyDBInstance with an
+   * unknown group id in https://github.com/aws/aws-cli/issues/574 ("Invalid security group , groupId= …,
+   * groupName=."); not in the API reference's error list, so unconfirmed beyond that report.
+   */
+  function checkGroupsExist(region: string, groups: string[]): void {
+    const missing = groups.find((g) => !s.securityGroups.get(region)?.has(g));
+    if (missing) throw awsError('InvalidParameterValue', `Invalid security group , groupId= ${missing}, groupName=.`);
+  }
 
   const retentionOf = (db: Instance, now: number) => view(db, now).BackupRetentionPeriod ?? 0;
   const globalOf = (id: string | undefined) =>
@@ -202,6 +256,7 @@ export function simulateRds(world: World): SimulatedService {
     if (to === g.writer) throw awsError('InvalidDBClusterStateFault', `DBCluster ${to} is already the writer of ${g.id}.`);
     const key = lossy ? 'rds.aurora-global-failover' : 'rds.aurora-global-switchover';
     g.op = { at: now, ms: world.durationMs(key, g.component), fails: world.failing(g.component), lossy, from: g.writer, to };
+    g.started.push({ at: now, to });
     return { GlobalCluster: globalView(g, now) };
   }
 
@@ -222,7 +277,12 @@ export function simulateRds(world: World): SimulatedService {
     if (!current.ReadReplicaSourceDBInstanceIdentifier) throw awsError('InvalidDBInstanceStateFault', `DB instance ${db.id} is not a read replica.`);
     if (current.DBInstanceStatus !== 'available') throw awsError('InvalidDBInstanceStateFault', `DB instance ${db.id} is ${current.DBInstanceStatus}.`);
     const component = world.ownerOf('rds', region, db.id);
-    db.promotion = { at: now, ms: world.durationMs('rds.promote-read-replica', component), fails: world.failing(component), retention: input.BackupRetentionPeriod ?? 1 };
+    const retention = input.BackupRetentionPeriod ?? 1;
+    db.promotion = {
+      at: now, ms: world.durationMs('rds.promote-read-replica', component), fails: world.failing(component), retention,
+      backupMs: retention > 0 && db.retention === 0 ? world.durationMs('rds.promote-read-replica-backup', component) : 0,
+      rebootMs: world.durationMs('rds.promote-read-replica-reboot', component),
+    };
     return { DBInstance: view(db, now) };
   });
   // RDS can't stop a read replica or an instance that has read replicas (the error code is unconfirmed):
@@ -249,6 +309,7 @@ export function simulateRds(world: World): SimulatedService {
     const groups = input.VpcSecurityGroupIds ?? [];
     // assumption: an empty or malformed list is refused as InvalidParameterValue (unmodeled; the exact code is U).
     if (groups.length === 0 || groups.some((g) => !/^sg-[0-9a-z]+$/.test(g))) throw awsError('InvalidParameterValue', `Invalid security group list: ${JSON.stringify(groups)}.`);
+    checkGroupsExist(region, groups);
     const status = view(db, now).DBInstanceStatus;
     if (status !== 'available') throw awsError('InvalidDBInstanceStateFault', `Instance ${db.id} is not in available state (${status}).`);
     db.groups = groupsOf(db, now);
@@ -289,6 +350,7 @@ export function simulateRds(world: World): SimulatedService {
     if (!source) throw notFound(input.SourceDBInstanceIdentifier ?? '');
     if (source.retention === 0) throw awsError('PointInTimeRestoreNotEnabledFault', `Source ${input.SourceDBInstanceIdentifier} has BackupRetentionPeriod 0.`);
     if (find(region, target)) throw awsError('DBInstanceAlreadyExistsFault', `DB instance ${target} already exists.`);
+    if (input.VpcSecurityGroupIds) checkGroupsExist(region, input.VpcSecurityGroupIds);
     // UseLatestRestorableTime and the bound on RestoreTime follow the window, frozen for replicated backups cut off by the outage.
     const { EarliestTime, LatestTime } = window(source.retention, source.createdAt, now, source.logsUntil);
     const time = input.RestoreTime ?? LatestTime;
@@ -313,13 +375,13 @@ export function simulateRds(world: World): SimulatedService {
   /**
    * The global databases' member clusters, each in the region of its ARN. The drill's incident takes the
    * primary region's clusters down: a global database's clusters can't be stopped one by one, so a
-   * "down" Aurora primary is its region not answering (a socket timeout, as the SDK reports it); with the
-   * primary-writable fault it answers, available.
+   * "down" Aurora primary is its region not answering. In a region outage every call there already hangs
+   * until the client gives up (service.ts); when only the databases are down (primaryDown without a region
+   * outage) this call does the same (an assumption kept from the model above); with the primary-writable
+   * fault it answers, available.
    */
-  answer(world, SIM, stub, DescribeDBClustersCommand, (input: DescribeDBClustersCommandInput, region) => {
-    if (region === world.primary && world.primaryDown) {
-      throw Object.assign(new Error('Socket timed out without establishing a connection within 5000 ms'), { name: 'TimeoutError' });
-    }
+  answer(world, SIM, stub, DescribeDBClustersCommand, async (input: DescribeDBClustersCommandInput, region, client, call) => {
+    if (region === world.primary && world.primaryDown) await unanswered(client, `DescribeDBClusters: the Aurora primary in ${region} did not answer`, call.abortSignal);
     const id = input.DBClusterIdentifier;
     const all = [...s.globals.values()].flatMap((g) => g.members.map((arn) => ({ arn, g })))
       .filter(({ arn }) => arn.split(':')[3] === region && (!id || arn === id || arn.endsWith(`:cluster:${id}`)));

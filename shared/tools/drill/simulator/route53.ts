@@ -285,13 +285,24 @@ export function simulateRoute53(world: World): SimulatedService {
     const Status = insync(change, world.now()) ? ('INSYNC' as const) : ('PENDING' as const);
     return { ChangeInfo: { Id: `/change/${change.id}`, Status, SubmittedAt: new Date(change.at), Comment: change.comment } };
   });
-  answer(world, SIM, stub, TestDNSAnswerCommand, (input: TestDNSAnswerCommandInput) => ({
-    Nameserver: 'ns-1.awsdns-01.org',
-    RecordName: input.RecordName,
-    RecordType: input.RecordType as RRType,
-    Protocol: 'UDP',
-    ...resolve(zoneOf(input.HostedZoneId), input.RecordName, input.RecordType, world.now()),
-  }));
+  /**
+   * "This call only supports querying public hosted zones"
+   * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html). A private zone (the
+   * `private-zone` fault) is refused with InvalidInput, the call's only other modeled error besides
+   * NoSuchHostedZone; the exact code and message for a private zone are unconfirmed.
+   */
+  const privateZone = (zone: Zone) => world.faults.some((f) => f.kind === 'private-zone' && f.hostedZoneId === zone.id);
+  answer(world, SIM, stub, TestDNSAnswerCommand, (input: TestDNSAnswerCommandInput) => {
+    const zone = zoneOf(input.HostedZoneId);
+    if (privateZone(zone)) throw awsError('InvalidInput', `TestDNSAnswer supports only public hosted zones; ${zone.id} (${zone.name}) is a private hosted zone.`);
+    return {
+      Nameserver: 'ns-1.awsdns-01.org',
+      RecordName: input.RecordName,
+      RecordType: input.RecordType as RRType,
+      Protocol: 'UDP',
+      ...resolve(zone, input.RecordName, input.RecordType, world.now()),
+    };
+  });
 
   return {
     service: SIM.service,
@@ -302,6 +313,7 @@ export function simulateRoute53(world: World): SimulatedService {
       return {
         hostedZones: Object.fromEntries([...zones.values()].map((z) => [z.id, {
           name: z.name,
+          ...(privateZone(z) ? { private: true } : {}),
           dnsAnswers: Object.fromEntries(named(z).map((nt) => {
             const [name, type] = nt.split(' ');
             return [nt, resolve(z, name, type, now).RecordData];

@@ -35,7 +35,12 @@ export type Fault =
    * fails as a call to an unreachable endpoint does, with a TimeoutError. Its data plane (DNS answers, health
    * checkers) keeps working.
    */
-  | { kind: 'control-plane-down'; service: string };
+  | { kind: 'control-plane-down'; service: string }
+  /**
+   * A hosted zone the plan names is private (associated with VPCs) rather than public: Route 53 then refuses
+   * TestDNSAnswer for it (simulator/route53.ts); its records still resolve inside its VPCs.
+   */
+  | { kind: 'private-zone'; hostedZoneId: string };
 
 export interface SimulatedCall {
   at: string;
@@ -60,11 +65,17 @@ export class World {
   readonly incidentAt: number | undefined;
   /** The drill's incident took the primary databases down (stopped), unless a `primary-writable` fault keeps them up. */
   readonly primaryDown: boolean;
+  /**
+   * The incident is the loss of the whole primary region (not only its databases): from the incident on, every
+   * regional endpoint there is black-holed (regionDown). Only with primaryDown; default: with primaryDown.
+   */
+  readonly regionOutage: boolean;
 
-  constructor(plan: Plan, options: { durations: DurationTable; faults?: Fault[]; incidentAt?: number; primaryDown?: boolean }) {
+  constructor(plan: Plan, options: { durations: DurationTable; faults?: Fault[]; incidentAt?: number; primaryDown?: boolean; regionOutage?: boolean }) {
     this.plan = plan;
     this.incidentAt = options.incidentAt;
     this.primaryDown = (options.primaryDown ?? false) && !(options.faults ?? []).some((f) => f.kind === 'primary-writable');
+    this.regionOutage = this.primaryDown && (options.regionOutage ?? true);
     this.durations = options.durations;
     this.faults = options.faults ?? [];
     for (const f of this.faults) if (f.kind === 'throttle') this.throttleLeft.set(f.service, (this.throttleLeft.get(f.service) ?? 0) + f.calls);
@@ -113,11 +124,12 @@ export class World {
   }
 
   /**
-   * Whether a region is down at `at` (default now): the drill's incident takes the primary region down
-   * (primaryDown) from the incident on — its endpoints stop answering and health checks of what runs there fail.
+   * Whether a region is down at `at` (default now): a region outage (regionOutage) takes the primary region down
+   * from the incident on — every call to its endpoints hangs until the client gives up (service.ts `answer`)
+   * and health checks of what runs there fail.
    */
   regionDown(region: string, at: number = this.now()): boolean {
-    return this.primaryDown && region === this.primary && (this.incidentAt === undefined || at >= this.incidentAt);
+    return this.regionOutage && region === this.primary && (this.incidentAt === undefined || at >= this.incidentAt);
   }
 
   /** True when the service's control plane is injected down (`--inject control-plane-down:SERVICE`). */

@@ -31,7 +31,7 @@ const lagData = (points: [string, number][]): GetMetricDataCommandOutput => ({
   $metadata: {},
   MetricDataResults: [{ Id: 'replicaLag', StatusCode: 'Complete', Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v) }],
 });
-const context = async () => actionContext(await exampleComponent('rds-replica-promotion', 'core-database'));
+const context = async (overrides: Partial<Omit<ActionContext<'rds-replica-promotion'>, 'component'>> = {}) => actionContext(await exampleComponent('rds-replica-promotion', 'core-database'), overrides);
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
 
 const REPLICA = 'dataset-db-osaka';
@@ -59,7 +59,7 @@ describe('rds-replica-promotion', () => {
     // Not in time order on purpose: the newest timestamp wins, not the first value.
     cloudwatch.on(GetMetricDataCommand).callsFake(() => {
       expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
-      return lagData([['2026-11-29T01:03:00Z', 3], ['2026-11-29T01:04:00Z', 4], ['2026-11-29T01:02:00Z', 9]]);
+      return lagData([['2026-11-29T00:58:00Z', 3], ['2026-11-29T00:59:00Z', 4], ['2026-11-29T00:57:00Z', 9]]);
     });
     // Act
     const progress = await rdsReplicaPromotion.start(ctx);
@@ -67,8 +67,9 @@ describe('rds-replica-promotion', () => {
     expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dataset-db-osaka' });
     expect(rds).toHaveReceivedCommandExactlyOnceWith(PromoteReadReplicaCommand, { DBInstanceIdentifier: 'dataset-db-osaka', BackupRetentionPeriod: 7 });
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
-      StartTime: new Date('2026-11-29T00:55:00.000Z'),
-      EndTime: new Date('2026-11-29T01:05:00.000Z'),
+      // Unplanned: the lag at the incident (01:00), not now (01:05), is what the promotion gives up.
+      StartTime: new Date('2026-11-29T00:50:00.000Z'),
+      EndTime: new Date('2026-11-29T01:00:00.000Z'),
       MetricDataQueries: [{
         Id: 'replicaLag',
         ReturnData: true,
@@ -84,8 +85,21 @@ describe('rds-replica-promotion', () => {
     expect(progress).toMatchObject({
       done: false,
       nextCheckSeconds: 540,
-      observations: { replicaLagSecondsAtPromotion: 4, replicaLagNote: null, promotedAt: '2026-11-29T01:05:00.000Z' },
+      observations: { replicaLagSeconds: 4, replicaLagNote: null, promotedAt: '2026-11-29T01:05:00.000Z' },
     });
+  });
+
+  it('reads the lag at the incident in an outage: the lag now also counts the minutes the primary has been gone', async () => {
+    // Prepare: CloudWatch answers by window, as it would: 2 s before the incident, 300 s (and growing) since.
+    const ctx = await context();
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: REPLICA }).resolves({ DBInstances: [replica()] });
+    rds.on(PromoteReadReplicaCommand).resolves({});
+    cloudwatch.on(GetMetricDataCommand, { EndTime: new Date('2026-11-29T01:00:00.000Z') }).resolves(lagData([['2026-11-29T00:59:00Z', 2]]));
+    cloudwatch.on(GetMetricDataCommand, { EndTime: new Date('2026-11-29T01:05:00.000Z') }).resolves(lagData([['2026-11-29T01:04:00Z', 300]]));
+    // Act
+    const progress = await rdsReplicaPromotion.start(ctx);
+    // Assess
+    expect(progress.observations).toMatchObject({ replicaLagSeconds: 2 });
   });
 
   it.each([
@@ -97,7 +111,7 @@ describe('rds-replica-promotion', () => {
     rds.on(PromoteReadReplicaCommand).resolves({});
     cloudwatch.on(GetMetricDataCommand).resolves(data);
     const progress = await rdsReplicaPromotion.start(ctx);
-    expect(progress.observations).toMatchObject({ replicaLagSecondsAtPromotion: null, replicaLagNote: reason });
+    expect(progress.observations).toMatchObject({ replicaLagSeconds: null, replicaLagNote: reason });
     expect(rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
   });
 
@@ -107,7 +121,7 @@ describe('rds-replica-promotion', () => {
     rds.on(PromoteReadReplicaCommand).resolves({});
     cloudwatch.on(GetMetricDataCommand).rejects(throttled());
     const progress = await rdsReplicaPromotion.start(ctx);
-    expect(progress.observations).toMatchObject({ replicaLagSecondsAtPromotion: null, replicaLagNote: 'GetMetricData failed: AwsThrottlingError' });
+    expect(progress.observations).toMatchObject({ replicaLagSeconds: null, replicaLagNote: 'GetMetricData failed: AwsThrottlingError' });
     expect(rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
   });
 
@@ -132,7 +146,7 @@ describe('rds-replica-promotion', () => {
     const done = await rdsReplicaPromotion.check(ctx, first.state);
     expect(done).toMatchObject({
       done: true,
-      observations: { replicaLagSecondsAtPromotion: 2, promotedAt: '2026-11-29T01:05:00.000Z' },
+      observations: { replicaLagSeconds: 2, promotedAt: '2026-11-29T01:05:00.000Z' },
     });
     expect(rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
   });
@@ -142,7 +156,7 @@ describe('rds-replica-promotion', () => {
     rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: REPLICA }).resolves({ DBInstances: [promoted()] });
     const progress = await rdsReplicaPromotion.start(ctx);
     expect(progress.done).toBe(true);
-    expect(progress.observations).toMatchObject({ replicaLagSecondsAtPromotion: null, promotedAt: null });
+    expect(progress.observations).toMatchObject({ replicaLagSeconds: null, promotedAt: null });
     expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
     expect(cloudwatch).not.toHaveReceivedCommand(GetMetricDataCommand);
   });
@@ -199,8 +213,8 @@ describe('rds-replica-promotion', () => {
   it('keeps waiting while RDS still shows our promoted replica as available, but fails closed if nobody promoted it', async () => {
     const ctx = await context();
     rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: REPLICA }).resolves({ DBInstances: [replica()] });
-    const ours = await rdsReplicaPromotion.check(ctx, { promotedAt: '2026-11-29T01:05:00.000Z', replicaLagSecondsAtPromotion: 1 });
-    expect(ours).toMatchObject({ done: false, observations: { replicaLagSecondsAtPromotion: 1 } });
+    const ours = await rdsReplicaPromotion.check(ctx, { promotedAt: '2026-11-29T01:05:00.000Z', replicaLagSeconds: 1 });
+    expect(ours).toMatchObject({ done: false, observations: { replicaLagSeconds: 1 } });
     await expect(rdsReplicaPromotion.check(ctx, {})).rejects.toMatchObject({ name: 'UnexpectedStateError' });
     expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
   });
@@ -386,7 +400,7 @@ describe('rds-replica-promotion: beforeOneWay, fencing and one writer', () => {
       expect(done).toMatchObject({
         done: true,
         status: 'promoted: available, no longer a replica; old primary unreachable',
-        observations: { oldPrimary: 'unreachable', fencing: 'stop', fencedAt: null, writers: 1, replicaLagSecondsAtPromotion: 2 },
+        observations: { oldPrimary: 'unreachable', fencing: 'stop', fencedAt: null, writers: 1, replicaLagSeconds: 2 },
       });
       expect(rds).not.toHaveReceivedCommand(StopDBInstanceCommand);
       expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: PRIMARY_DB });
@@ -602,7 +616,7 @@ describe('rds-replica-promotion: beforeOneWay, fencing and one writer', () => {
 
   describe('after the promotion', () => {
     /** A promotion already requested by an earlier start (state as start returned it). */
-    const requested = { fencing: 'stop', phase: 'promoting', promotedAt: '2026-11-29T01:05:00.000Z', replicaLagSecondsAtPromotion: 2, oldPrimary: 'unreachable' };
+    const requested = { fencing: 'stop', phase: 'promoting', promotedAt: '2026-11-29T01:05:00.000Z', replicaLagSeconds: 2, oldPrimary: 'unreachable' };
 
     it('stop: the old primary is back and available: StopDBInstance once across checks, done only when stopped, one writer', async () => {
       // Prepare: the replica is promoted; the old primary's region answers again, the replica is gone from its list.
@@ -623,7 +637,7 @@ describe('rds-replica-promotion: beforeOneWay, fencing and one writer', () => {
       expect(first).toMatchObject({ done: false, state: { fenceCommand: 'StopDBInstance' }, observations: { oldPrimary: 'available, not fenced', writers: 2 } });
       expect(second).toMatchObject({ done: false, observations: { writers: 2 } });
       expect(third).toMatchObject({ done: false, observations: { oldPrimary: 'stopping', writers: 1 } });
-      expect(fourth).toMatchObject({ done: true, observations: { oldPrimary: 'stopped', writers: 1, fencedAt: '2026-11-29T01:05:00.000Z', replicaLagSecondsAtPromotion: 2 } });
+      expect(fourth).toMatchObject({ done: true, observations: { oldPrimary: 'stopped', writers: 1, fencedAt: '2026-11-29T01:05:00.000Z', replicaLagSeconds: 2 } });
       expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
     });
 

@@ -276,6 +276,17 @@ describe('route53-failover', () => {
       expect(progress).toMatchObject({ done: true, observations: { dnsVerified: false, dnsNotVerifiedBecause: expect.stringContaining('control plane (us-east-1) did not answer') } });
       expect(progress.status).toContain('DNS not verified');
     });
+
+    it('reports DNS as not verified, and still done, for a private hosted zone (TestDNSAnswer answers public zones only: InvalidInput)', async () => {
+      // Prepare: the controls are set; Route 53 refuses TestDNSAnswer for the private zone.
+      const ctx = actionContext(await routingControlMode());
+      cluster({ [PRIMARY_RC]: 'Off', [SECONDARY_RC]: 'On' });
+      r53.on(TestDNSAnswerCommand).rejects(Object.assign(new Error('The specified hosted zone is a private hosted zone.'), { name: 'InvalidInput' }));
+      // Act
+      const progress = await route53Failover.start(ctx);
+      // Assess
+      expect(progress).toMatchObject({ done: true, observations: { dnsVerified: false, dnsNotVerifiedBecause: expect.stringContaining('public hosted zones only') } });
+    });
   });
 
   describe('health-check mode (Route 53\'s own failover, never changed)', () => {

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMPONENT_TYPES } from '../../../../shared/components/registry.ts';
 import { InvalidInputError } from '../../../../shared/errors.ts';
+import { PROBE_TIMEOUT_MS } from '../../../../shared/aws/reachability.ts';
 import { parseInject } from '../../../../shared/tools/drill/inject.ts';
 import { drillReportSchema } from '../../../../shared/tools/drill/report-schema.ts';
 import type { DrillReport } from '../../../../shared/tools/drill/report.ts';
@@ -30,7 +31,10 @@ const seconds = (key: string) => DEFAULT_DURATIONS[key]!.seconds;
 const DETECTION_SECONDS = seconds('detection.time-to-detect');
 const APPROVAL_SECONDS = seconds('approval.operator-response');
 const RESUME_SECONDS = seconds('resume.operator-delay');
-const PROMOTION_SECONDS = seconds('rds.promote-read-replica');
+/** A replica promotion, as RDS goes through it: modifying, the backup it takes (backups turned on), the reboot. */
+const PROMOTION_SECONDS = seconds('rds.promote-read-replica') + seconds('rds.promote-read-replica-backup') + seconds('rds.promote-read-replica-reboot');
+/** In a region outage the read of the old primary before promoting is not answered and ends at its 5 s bound. */
+const PROBE_SECONDS = PROBE_TIMEOUT_MS / 1000;
 const INCIDENT = START.getTime() - DETECTION_SECONDS * 1000;
 const PRIMARY_ARN = 'arn:aws:rds:ap-northeast-1:123456789012:db:dataset-db';
 const ISOLATION_GROUP = 'sg-0fe0ce0000000001a';
@@ -399,7 +403,8 @@ describe('--inject fail:web-application --inject resume: a failed run is resumed
     expect(web.at(-1), web.join('\n')).toBe('failed: ActionFailedError');
     expect(replica(report)).toMatchObject({ status: 'available', replicaOf: null });
     expect(oldPrimary(report).status).toBe('stopped');
-    // The promotion's RPO, measured in the first execution, stays in the incident's report.
+    // The promotion's RPO, measured in the first execution, stays in the incident's report: the replica's lag at the incident
+    // (see drill.test.ts), within the 15 min target.
     expect(report.rpo.find((p) => p.dataClass === 'transaction')).toMatchObject({ met: true, source: expect.stringContaining('replica lag') });
   });
 
@@ -427,7 +432,7 @@ describe('--inject fail:web-application --inject resume: a failed run is resumed
     // Assess
     expect(report.startedAt).toBe(new Date(INCIDENT).toISOString());
     for (const t of report.tiers) expect(t.achievedMinutes, t.id).toBe(Math.round(((ms(t.finishedAt) - INCIDENT) / 60_000) * 100) / 100);
-    expect(tier(report, 'tier-1').achievedMinutes).toBe((DETECTION_SECONDS + APPROVAL_SECONDS + PROMOTION_SECONDS) / 60);
+    expect(tier(report, 'tier-1').achievedMinutes).toBe(Math.round(((DETECTION_SECONDS + APPROVAL_SECONDS + PROBE_SECONDS + PROMOTION_SECONDS) / 60) * 100) / 100);
     const [first, second] = report.executions!;
     // Tier 2 finished in the resumed execution: after the first one ended and the operator's delay.
     expect(ms(tier(report, 'tier-2').finishedAt)).toBeGreaterThanOrEqual(ms(second!.startedAt));

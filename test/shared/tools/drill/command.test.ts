@@ -18,7 +18,9 @@ const SECOND = 'test/fixtures/plans/second-shape.plan.yml';
 const BAD_PLAN = 'test/fixtures/plans/several-problems.yml';
 const DETECTION_SECONDS = DEFAULT_DURATIONS['detection.time-to-detect']?.seconds ?? 0;
 /** The example plan's replica promotion (database-failure's only component), in seconds. */
-const PROMOTION_SECONDS = DEFAULT_DURATIONS['rds.promote-read-replica']!.seconds;
+/** A replica promotion, as RDS goes through it: modifying, the backup it takes (backups turned on), the reboot. */
+const PROMOTION_SECONDS = ['rds.promote-read-replica', 'rds.promote-read-replica-backup', 'rds.promote-read-replica-reboot']
+  .reduce((sum, key) => sum + DEFAULT_DURATIONS[key]!.seconds, 0);
 /** The drill's approver answers the approval gate of an unplanned scenario (database-failure) after this long. */
 const APPROVAL_SECONDS = DEFAULT_DURATIONS['approval.operator-response']!.seconds;
 

@@ -77,9 +77,13 @@ function checkContext(fetch: typeof globalThis.fetch = simulatedFetch(account!.w
     state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
   };
 }
-/** The account on simulated time from START (the drill starts 20 min after the incident). */
-const onClock = <T>(work: () => Promise<T>, faults: Fault[] = []) => withVirtualClock(START, async () => {
-  account = installSimulatedAccount(plan, { faults, incidentAt: INCIDENT.getTime(), primaryDown: true });
+/**
+ * The account on simulated time from START (the drill starts 20 min after the incident). The incident is a
+ * region outage (every endpoint of the primary region black-holed) unless `regionOutage` is false: tests that
+ * ask the primary region how it routes a request use a primary region that answers.
+ */
+const onClock = <T>(work: () => Promise<T>, faults: Fault[] = [], regionOutage = true) => withVirtualClock(START, async () => {
+  account = installSimulatedAccount(plan, { faults, incidentAt: INCIDENT.getTime(), primaryDown: true, regionOutage });
   return work();
 });
 const s3 = (region = SECONDARY) => new S3Client({ region });
@@ -119,7 +123,7 @@ describe('simulated account for the storage and network checks', () => {
         // The bucket asked in the other region: S3 redirects, the check names the error.
         const elsewhere = await STORAGE_CHECKS['s3-bucket'](checkContext(), { ...spec('s3-bucket'), region: 'primary' });
         expect(elsewhere.detail).toContain(`GetBucketVersioning s3://${OSAKA}: PermanentRedirect`);
-      });
+      }, [], false);
     });
 
     it('HeadObject gives ChecksumSHA256 only with ChecksumMode ENABLED; PutObject verifies checksums; deleted and unknown keys are NotFound', async () => {
@@ -144,7 +148,7 @@ describe('simulated account for the storage and network checks', () => {
         expect(await errorOf(s3().send(new HeadObjectCommand({ Bucket: OSAKA, Key: 'never.txt' })))).toBe('NotFound');
         expect(await errorOf(s3().send(new HeadObjectCommand({ Bucket: 'no-such-bucket', Key: 'a.txt' })))).toBe('NotFound');
         expect(await errorOf(s3(PRIMARY).send(new HeadObjectCommand({ Bucket: OSAKA, Key: 'b.txt' })))).toBe('301');
-      });
+      }, [], false);
     });
 
     it('seedObjects replicates to the rule\'s destination, dated s3.replication-latency later; seedManifest lists the bucket as of a time', async () => {
@@ -162,7 +166,7 @@ describe('simulated account for the storage and network checks', () => {
           { key: keys[0], checksumSHA256: expect.any(String), etag: expect.stringMatching(/^[0-9a-f]{32}$/), size: expect.any(Number) },
           { key: keys[1], checksumSHA256: expect.any(String), etag: expect.stringMatching(/^[0-9a-f]{32}$/), size: expect.any(Number) },
         ], malformed: [] });
-      });
+      }, [], false);
     });
 
     it('seedS3ObjectChecks seeds the replica and its manifest: s3-objects passes, then names a changed and a deleted object', async () => {
@@ -218,7 +222,7 @@ describe('simulated account for the storage and network checks', () => {
         expect(await points(SECONDARY, 'replicate-to-secondary')).toBe(0);
         const unknown = await STORAGE_CHECKS['s3-replication-rpo'](checkContext(), { ...spec('s3-replication-rpo'), ruleId: 'other-rule' });
         expect(unknown.detail).toMatch(/^no replication metrics/);
-      });
+      }, [], false);
     });
   });
 

@@ -17,7 +17,9 @@ import { recover as rdsPointInTimeRestore } from '../../../../../shared/componen
 import { recover as rdsReplicaPromotion } from '../../../../../shared/components/rds-replica-promotion/recover.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../../shared/components/types.ts';
 import { CLOUDWATCH_DURATIONS, replicaLagAt, simulateCloudWatch } from '../../../../../shared/tools/drill/simulator/cloudwatch.ts';
-import { RDS_DURATIONS, simulateRds } from '../../../../../shared/tools/drill/simulator/rds.ts';
+import { RDS_DURATIONS, rdsStateOf, simulateRds } from '../../../../../shared/tools/drill/simulator/rds.ts';
+import { abortSignalTimeoutOnTheClock } from '../../../../../shared/tools/drill/simulator/service.ts';
+import { clientConfig } from '../../../../../shared/aws/clients.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';
 import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../../shared/plan/load.ts';
@@ -52,12 +54,20 @@ let plan: Plan;
 let world: World;
 let sims: { restore(): void; snapshot(): Record<string, unknown> }[] = [];
 
-function simulate(faults: Fault[] = [], p: Plan = plan, incidentAt?: Date) {
-  // The incident has stopped the old primary (the split-brain guard then lets the promotion go ahead).
-  world = new World(p, { durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults, primaryDown: true, ...(incidentAt ? { incidentAt: incidentAt.getTime() } : {}) });
-  sims = [simulateRds(world), simulateCloudWatch(world)];
+/**
+ * The incident has stopped the old primary (the split-brain guard then lets the promotion go ahead); its region
+ * still answers unless `regionOutage` (then every call there hangs until the client gives up). A probe's
+ * AbortSignal.timeout fires on the simulated clock, as in the drill.
+ */
+function simulate(faults: Fault[] = [], p: Plan = plan, incidentAt?: Date, regionOutage = false) {
+  world = new World(p, {
+    durations: { ...RDS_DURATIONS, ...CLOUDWATCH_DURATIONS }, faults, primaryDown: true, regionOutage, ...(incidentAt ? { incidentAt: incidentAt.getTime() } : {}),
+  });
+  sims = [simulateRds(world), simulateCloudWatch(world), { restore: abortSignalTimeoutOnTheClock(), snapshot: () => ({}) }];
   return world;
 }
+/** The whole promotion: modifying, the backup it takes (the seeded replica has none), the reboot. */
+const promotionSeconds = () => seconds('rds.promote-read-replica') + seconds('rds.promote-read-replica-backup') + seconds('rds.promote-read-replica-reboot');
 const component = <T extends ComponentType>(id: string) => plan.components.find((c) => c.id === id) as ComponentOf<T>;
 /** A context as the state machine builds it: simulated now, the plan's regions. */
 const ctxOf = <T extends ComponentType>(c: ComponentOf<T>, mode: 'planned' | 'unplanned' = 'unplanned', incident = INCIDENT, force = false): ActionContext<T> =>
@@ -101,19 +111,22 @@ describe('simulated RDS and CloudWatch', () => {
   describe('rds-replica-promotion', () => {
     const core = () => component<'rds-replica-promotion'>('core-database');
 
-    it('promotes the replica: modifying, then available and no longer a replica after rds.promote-read-replica', async () => {
+    it('promotes the replica: modifying, backing-up, rebooting, then available and no longer a replica', async () => {
       simulate();
-      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(core())));
-      const d = seconds('rds.promote-read-replica');
+      const statuses: string[] = [];
+      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(core()), statuses));
+      const d = promotionSeconds();
+      // Checked every 30 s after the expected 540 s: the backup and the reboot are seen, each until it is over.
+      expect([...new Set(statuses.slice(1).map((s) => s.split(',')[0]))]).toEqual(['backing-up', 'rebooting']);
       expect(result.seconds).toBeGreaterThanOrEqual(d);
       expect(result.seconds).toBeLessThan(d + core().checkIntervalSeconds);
       expect(result.progress.status).toBe('promoted: available, no longer a replica; old primary stopped');
       // The drill's incident stopped the old primary: fenced, one writer, no fencing command needed.
       expect(result.progress.observations).toMatchObject({ oldPrimary: 'stopped', writers: 1, fencing: 'stop' });
       expect(sent('StopDBInstance')).toEqual([]);
-      // The lag read before promoting is the simulated series' newest complete minute.
-      const newest = Math.floor(START.getTime() / 60_000) - 1;
-      expect(result.progress.observations).toMatchObject({ replicaLagSecondsAtPromotion: replicaLagAt('dataset-db-osaka', newest), replicaLagNote: null });
+      // The lag read before promoting (unplanned: as of the incident) is the series' newest complete minute before the incident.
+      const newest = Math.floor(INCIDENT.getTime() / 60_000) - 1;
+      expect(result.progress.observations).toMatchObject({ replicaLagSeconds: replicaLagAt('dataset-db-osaka', newest), replicaLagNote: null });
       expect(sent('PromoteReadReplica')[0]?.input).toEqual({ DBInstanceIdentifier: 'dataset-db-osaka', BackupRetentionPeriod: 7 });
       await withVirtualClock(new Date(START.getTime() + result.seconds * 1000), async () => {
         const { instances } = rdsState();
@@ -128,7 +141,7 @@ describe('simulated RDS and CloudWatch', () => {
         await rdsReplicaPromotion.start(ctxOf(core()));
         await sleep(60);
         expect(await rdsReplicaPromotion.start(ctxOf(core()))).toMatchObject({ done: false, status: expect.stringContaining('modifying') });
-        await sleep(seconds('rds.promote-read-replica'));
+        await sleep(promotionSeconds());
         expect(await rdsReplicaPromotion.start(ctxOf(core()))).toMatchObject({ done: true });
       });
       expect(sent('PromoteReadReplica')).toHaveLength(1);
@@ -153,8 +166,8 @@ describe('simulated RDS and CloudWatch', () => {
     it('takes factor times longer with a slow fault', async () => {
       simulate([{ kind: 'slow', component: 'core-database', factor: 2 }]);
       const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(core())));
-      expect(result.seconds).toBeGreaterThanOrEqual(2 * seconds('rds.promote-read-replica'));
-      expect(result.seconds).toBeLessThan(2 * seconds('rds.promote-read-replica') + core().checkIntervalSeconds);
+      expect(result.seconds).toBeGreaterThanOrEqual(2 * promotionSeconds());
+      expect(result.seconds).toBeLessThan(2 * promotionSeconds() + core().checkIntervalSeconds);
     });
 
     it('fails closed with a fail fault: the instance ends failed and the action raises ActionFailedError', async () => {
@@ -173,6 +186,69 @@ describe('simulated RDS and CloudWatch', () => {
         expect(await rdsReplicaPromotion.start(ctxOf(core()))).toMatchObject({ done: false });
       });
       expect(world.calls.filter((c) => c.service === 'rds').map((c) => c.error ?? c.command)).toEqual(['Throttling', 'Throttling', 'DescribeDBInstances', 'DescribeDBInstances', 'PromoteReadReplica']);
+    });
+
+    it('goes through modifying, backing-up (the promotion turns backups on) and rebooting before it is available', async () => {
+      // Prepare
+      simulate();
+      const [modifying, backup, reboot] = ['rds.promote-read-replica', 'rds.promote-read-replica-backup', 'rds.promote-read-replica-reboot'].map(seconds) as [number, number, number];
+      await withVirtualClock(START, async () => {
+        const osaka = new RDSClient({ region: SECONDARY });
+        const seen = async () => {
+          const db = (await osaka.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db-osaka' }))).DBInstances?.[0];
+          return { status: db?.DBInstanceStatus, source: db?.ReadReplicaSourceDBInstanceIdentifier ?? null, retention: db?.BackupRetentionPeriod, restorable: db?.LatestRestorableTime !== undefined };
+        };
+        const source = `arn:aws:rds:${PRIMARY}:123456789012:db:dataset-db`;
+        // Act
+        const answer = await osaka.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka', BackupRetentionPeriod: 7 }));
+        const phases = [await seen()];
+        for (const wait of [modifying - 1, 1, backup - 1, 1, reboot - 1, 1]) {
+          await sleep(wait);
+          phases.push(await seen());
+        }
+        // Assess: the answer shows modifying (the AWS example); backups are on, and restorable only once the promotion is over.
+        expect(answer.DBInstance?.DBInstanceStatus).toBe('modifying');
+        expect(phases).toEqual([
+          { status: 'modifying', source, retention: 0, restorable: false },
+          { status: 'modifying', source, retention: 0, restorable: false },
+          { status: 'backing-up', source: null, retention: 7, restorable: false },
+          { status: 'backing-up', source: null, retention: 7, restorable: false },
+          { status: 'rebooting', source: null, retention: 7, restorable: false },
+          { status: 'rebooting', source: null, retention: 7, restorable: false },
+          { status: 'available', source: null, retention: 7, restorable: true },
+        ]);
+      });
+    });
+
+    it('takes no backup when the promotion leaves backups off (BackupRetentionPeriod 0): modifying, rebooting, available', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        const osaka = new RDSClient({ region: SECONDARY });
+        const status = async () => (await osaka.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db-osaka' }))).DBInstances?.[0]?.DBInstanceStatus;
+        await osaka.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka', BackupRetentionPeriod: 0 }));
+        await sleep(seconds('rds.promote-read-replica'));
+        expect(await status()).toBe('rebooting');
+        await sleep(seconds('rds.promote-read-replica-reboot'));
+        expect(await status()).toBe('available');
+      });
+    });
+
+    it('region outage: the old primary does not answer, each read of it ends at its 5 s bound; promoted with the lag grown since the incident', async () => {
+      // Prepare: the incident (10 min before START) took the whole primary region down.
+      simulate([], plan, INCIDENT, true);
+      // Act
+      const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(core())));
+      // Assess: one probe before promoting and one after (5 s each, AbortError), never a fencing command.
+      const probes = world.calls.filter((c) => c.region === PRIMARY);
+      expect(probes.map((c) => `${c.command} ${c.error ?? ''}`)).toEqual(['DescribeDBInstances AbortError', 'DescribeDBInstances AbortError']);
+      expect(sent('PromoteReadReplica')[0]?.at).toBe(new Date(START.getTime() + 5000).toISOString());
+      expect(result.progress.observations).toMatchObject({ oldPrimary: 'unreachable', writers: 1 });
+      // PostgreSQL's ReplicaLag (now - last replayed commit) grows from the incident on, by 600 s at the promotion: the action
+      // reads it as of the incident (lagAsOf), so the lag recorded is what was lost, not the time since.
+      expect(result.progress.observations).toMatchObject({ replicaLagSeconds: replicaLagAt('dataset-db-osaka', Math.floor(INCIDENT.getTime() / 60_000) - 1) });
+      expect(result.seconds).toBeGreaterThanOrEqual(5 + promotionSeconds() + 5);
+      expect(result.seconds).toBeLessThan(5 + promotionSeconds() + 5 + core().checkIntervalSeconds);
+      expect(sent('StopDBInstance')).toEqual([]);
     });
   });
 
@@ -195,6 +271,58 @@ describe('simulated RDS and CloudWatch', () => {
         await sleep(600);
         const after = (await cw.send(query(new Date(Date.now() - 300_000), new Date()))).MetricDataResults?.[0];
         expect(after).toMatchObject({ Id: 'lag', StatusCode: 'Complete', Timestamps: [], Values: [] });
+      });
+    });
+
+    const lagQuery = (metric: 'ReplicaLag' | 'AuroraGlobalDBReplicationLag', id: string, start: Date, end: Date) => new GetMetricDataCommand({
+      StartTime: start, EndTime: end, ScanBy: 'TimestampAscending',
+      MetricDataQueries: [{
+        Id: 'lag',
+        MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: metric, Dimensions: [{ Name: metric === 'ReplicaLag' ? 'DBInstanceIdentifier' : 'DBClusterIdentifier', Value: id }] }, Period: 60, Stat: 'Maximum' },
+      }],
+    });
+
+    it('source down since the incident: a PostgreSQL replica\'s ReplicaLag grows with the time since it (a MySQL one reports -1)', async () => {
+      // Prepare: the incident 10 min before START stopped the source.
+      simulate([], plan, INCIDENT);
+      const incidentMinute = INCIDENT.getTime() / 60_000;
+      const lag0 = replicaLagAt('dataset-db-osaka', incidentMinute);
+      await withVirtualClock(START, async () => {
+        const cw = new CloudWatchClient({ region: SECONDARY });
+        // Act
+        const postgres = (await cw.send(lagQuery('ReplicaLag', 'dataset-db-osaka', new Date(INCIDENT.getTime() - 2 * 60_000), START))).MetricDataResults?.[0];
+        rdsStateOf(world)!.instances.get(`${SECONDARY}/dataset-db-osaka`)!.engine = 'mysql';
+        const mysql = (await cw.send(lagQuery('ReplicaLag', 'dataset-db-osaka', new Date(INCIDENT.getTime() - 2 * 60_000), START))).MetricDataResults?.[0];
+        // Assess: steady before the incident; each minute after it, the largest value (the minute's end) one minute higher.
+        // The newest readable minute is the one before START (a minute's datapoint is readable once it is over).
+        expect(postgres?.Timestamps).toEqual([-2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((m) => new Date((incidentMinute + m) * 60_000)));
+        expect(postgres?.Values).toEqual([
+          replicaLagAt('dataset-db-osaka', incidentMinute - 2), replicaLagAt('dataset-db-osaka', incidentMinute - 1),
+          ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((m) => lag0 + 60 * m),
+        ]);
+        expect(mysql?.Values).toEqual([replicaLagAt('dataset-db-osaka', incidentMinute - 2), replicaLagAt('dataset-db-osaka', incidentMinute - 1), ...Array<number>(10).fill(-1)]);
+      });
+    });
+
+    it('with the primary writable (primary-writable fault), replication goes on: the lag stays small', async () => {
+      simulate([{ kind: 'primary-writable' }], plan, INCIDENT);
+      await withVirtualClock(START, async () => {
+        const out = await new CloudWatchClient({ region: SECONDARY }).send(lagQuery('ReplicaLag', 'dataset-db-osaka', INCIDENT, START));
+        expect(out.MetricDataResults?.[0]?.Values?.every((v) => v >= 1 && v <= 4)).toBe(true);
+      });
+    });
+
+    it('AuroraGlobalDBReplicationLag of the secondary cluster: sub-second before the incident, missing once the primary is down, none for the writer', async () => {
+      simulate([], plan, INCIDENT);
+      await withVirtualClock(START, async () => {
+        const cw = new CloudWatchClient({ region: SECONDARY });
+        const read = async (id: string, region = SECONDARY) =>
+          (await new CloudWatchClient({ region }).send(lagQuery('AuroraGlobalDBReplicationLag', id, new Date(INCIDENT.getTime() - 3 * 60_000), START))).MetricDataResults?.[0];
+        const secondary = await read('orders-osaka');
+        expect(secondary?.Timestamps).toEqual([3, 2, 1].map((m) => new Date(INCIDENT.getTime() - m * 60_000)));
+        expect(secondary?.Values?.every((v) => v >= 100 && v <= 400)).toBe(true);
+        expect((await read(`orders-global-${PRIMARY}`, PRIMARY))?.Values ?? []).toEqual([]);
+        expect((await cw.send(lagQuery('AuroraGlobalDBReplicationLag', 'orders-osaka', INCIDENT, START))).MetricDataResults?.[0]?.Values).toEqual([]);
       });
     });
   });
@@ -317,9 +445,11 @@ describe('simulated RDS and CloudWatch', () => {
       expect(result.seconds).toBeGreaterThanOrEqual(d);
       expect(result.seconds).toBeLessThan(d + aurora.checkIntervalSeconds);
       expect(result.statuses).toEqual(expect.arrayContaining(['failover requested', 'failing-over toward the target']));
-      // The drill's incident takes the primary region's Aurora down: the guard's read of the old writer times out.
+      // The drill's incident takes the primary region's Aurora down: the guard's read of the old writer is not answered,
+      // and its 5 s abortSignal ends it (before the client's own timeouts would).
       expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'unreachable', writers: 1 });
-      expect(world.calls.find((c) => c.command === 'DescribeDBClusters')).toMatchObject({ region: PRIMARY, input: { DBClusterIdentifier: TOKYO }, error: 'TimeoutError' });
+      expect(world.calls.find((c) => c.command === 'DescribeDBClusters')).toMatchObject({ region: PRIMARY, input: { DBClusterIdentifier: TOKYO }, error: 'AbortError' });
+      expect(world.calls.find((c) => c.command === 'FailoverGlobalCluster')?.at).toBe(new Date(START.getTime() + 5000).toISOString());
       expect(sent('FailoverGlobalCluster')[0]?.input).toEqual({ GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: OSAKA, AllowDataLoss: true });
       await withVirtualClock(new Date(START.getTime() + result.seconds * 1000), async () => {
         expect(rdsState().globalClusters['orders-global']).toMatchObject({ writer: OSAKA, failoverState: null });
@@ -421,7 +551,8 @@ describe('simulated RDS and CloudWatch', () => {
     });
 
     it('ModifyDBInstance: the security groups change after rds.modify-security-groups, reported active; other changes are refused', async () => {
-      simulate(WRITABLE);
+      // The plan's isolation groups exist in the primary region (seeded from fencing.isolationSecurityGroupIds).
+      simulate(WRITABLE, fencedWith({ method: 'isolate', isolationSecurityGroupIds: ISOLATION }));
       await withVirtualClock(START, async () => {
         const tokyo = new RDSClient({ region: PRIMARY });
         const groups = async () => (await tokyo.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db' }))).DBInstances?.[0]?.VpcSecurityGroups;
@@ -437,10 +568,40 @@ describe('simulated RDS and CloudWatch', () => {
       });
     });
 
+    it('a security group the account does not have is refused as RDS does (InvalidParameterValue), for ModifyDBInstance and a restore', async () => {
+      // Prepare: the plan fences by stopping, so it names no isolation groups: none of ISOLATION exists.
+      simulate(WRITABLE);
+      await withVirtualClock(START, async () => {
+        const tokyo = new RDSClient({ region: PRIMARY });
+        // Act
+        const modify = await tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: ISOLATION, ApplyImmediately: true })).catch((e: Error) => e);
+        const restore = await new RDSClient({ region: SECONDARY }).send(new RestoreDBInstanceToPointInTimeCommand({
+          SourceDBInstanceIdentifier: 'reporting-db', TargetDBInstanceIdentifier: 'x', UseLatestRestorableTime: true, VpcSecurityGroupIds: ['sg-0simulated', ISOLATION[0]!],
+        })).catch((e: Error) => e);
+        const groups = (await tokyo.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db' }))).DBInstances?.[0]?.VpcSecurityGroups;
+        // Assess: refused with the group named, nothing changed or created.
+        expect(modify).toMatchObject({ name: 'InvalidParameterValue', message: `Invalid security group , groupId= ${ISOLATION[0]}, groupName=.` });
+        expect(restore).toMatchObject({ name: 'InvalidParameterValue' });
+        expect(groups).toEqual([{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }]);
+        expect(rdsState().instances[SECONDARY]?.['x']).toBeUndefined();
+      });
+      // The plan's isolation groups are seeded in the primary region only: the same ids do not exist in the secondary.
+      sims.forEach((x) => x.restore());
+      simulate(WRITABLE, fencedWith({ method: 'isolate', isolationSecurityGroupIds: ISOLATION }));
+      await withVirtualClock(START, async () => {
+        const osaka = new RDSClient({ region: SECONDARY });
+        expect(await errorOf(osaka.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'reporting-db', VpcSecurityGroupIds: ISOLATION })))).toBe('InvalidParameterValue');
+        expect(await errorOf(new RDSClient({ region: PRIMARY }).send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: ISOLATION })))).toBe('no error');
+      });
+    });
+
     it('DescribeDBClusters: the primary region does not answer when the incident took it down; it answers available with primary-writable', async () => {
       simulate();
       await withVirtualClock(START, async () => {
-        expect(await errorOf(new RDSClient({ region: PRIMARY }).send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('TimeoutError');
+        // Not answered: the client (shared/aws/clients.ts timeouts) gives up after 3 attempts of 3 s, with the SDK's backoff between.
+        const tokyo = new RDSClient(clientConfig(RDSClient, PRIMARY));
+        expect(await errorOf(tokyo.send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('TimeoutError');
+        expect(Date.now() - START.getTime()).toBe(9075);
         const osaka = new RDSClient({ region: SECONDARY });
         expect((await osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-osaka' }))).DBClusters?.[0]).toMatchObject({ DBClusterArn: OSAKA, Status: 'available' });
         expect(await errorOf(osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('DBClusterNotFoundFault');

@@ -11,6 +11,8 @@ import {
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recover as route53Failover } from '../../../../../shared/components/route53-failover/recover.ts';
 import type { ActionContext } from '../../../../../shared/components/types.ts';
+import { clientConfig } from '../../../../../shared/aws/clients.ts';
+import { parseInject } from '../../../../../shared/tools/drill/inject.ts';
 import { ROUTE53_DURATIONS, simulateRoute53 } from '../../../../../shared/tools/drill/simulator/route53.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';
 import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
@@ -64,7 +66,8 @@ type Snapshot = {
   changes: Record<string, string>;
 };
 const snapshot = () => sim?.snapshot() as Snapshot;
-const r53 = () => new Route53Client({ region: 'us-east-1' });
+/** A client as the functions build it (shared/aws/clients.ts): its timeouts end a call the control plane does not answer. */
+const r53 = () => new Route53Client(clientConfig(Route53Client, 'us-east-1'));
 const dns = async (zone = ZONE, name = NAME, type: 'CNAME' | 'A' = 'CNAME') =>
   (await r53().send(new TestDNSAnswerCommand({ HostedZoneId: zone, RecordName: name, RecordType: type }))).RecordData;
 const status = async (id = HEALTH_CHECK) => (await r53().send(new GetHealthCheckStatusCommand({ HealthCheckId: id }))).HealthCheckObservations ?? [];
@@ -243,6 +246,26 @@ describe('simulated Route 53', () => {
       expect((await other.send(new GetHealthCheckCommand({ HealthCheckId: HEALTH_CHECK }))).HealthCheck?.HealthCheckVersion).toBe(1);
     });
     expect(world.calls.slice(0, 2).map((c) => c.error)).toEqual(['Throttling', 'Throttling']);
+  });
+
+  it('private-zone: TestDNSAnswer is refused for a private hosted zone (InvalidInput, public zones only); its records and other zones are unaffected', async () => {
+    // Prepare: the example's zone is private (`--inject private-zone:ZONE`); the web component's zone stays public.
+    expect(() => parseInject('private-zone:ZNOPE', plan)).toThrow(/one hosted zone of the plan's route53-failover components \(Z0EXAMPLE123ABC/);
+    simulate([parseInject(`private-zone:${ZONE}`, plan)]);
+    await withVirtualClock(START, async () => {
+      // Act
+      const refused = await r53().send(new TestDNSAnswerCommand({ HostedZoneId: ZONE, RecordName: NAME, RecordType: 'CNAME' })).catch((e: Error) => e);
+      const listed = await r53().send(new ListResourceRecordSetsCommand({ HostedZoneId: ZONE }));
+      // Assess
+      expect(refused).toMatchObject({ name: 'InvalidInput', message: expect.stringContaining('public hosted zones') });
+      expect(listed.ResourceRecordSets?.some((r) => r.Name === `${NAME}.`)).toBe(true);
+      expect(await dns('Z0WEB000000001', 'www.dataset-platform.example.net', 'A')).toEqual(['192.0.2.10']);
+      expect(snapshot().hostedZones[ZONE]).toMatchObject({ private: true, dnsAnswers: { [`${NAME} CNAME`]: [TOKYO] } });
+      // The record-mode action changes the record, then cannot verify it with TestDNSAnswer: it fails, naming the error.
+      const action = await drive(route53Failover, () => ctxOf(files), 600).catch((e: Error) => e);
+      expect(action).toMatchObject({ name: 'UnexpectedStateError', message: expect.stringContaining('InvalidInput') });
+    });
+    expect(world.calls.filter((c) => c.command === 'TestDNSAnswer').map((c) => c.error)).toEqual(['InvalidInput', undefined, 'InvalidInput']);
   });
 
   it('control-plane-down: every call fails with TimeoutError (the us-east-1 control plane does not answer), while DNS and the health checkers go on', async () => {

@@ -1,0 +1,168 @@
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { GetHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clientConfig, CLIENT_TIMEOUTS, ROUTE53_REGION } from '../../../../../shared/aws/clients.ts';
+import { loadPlanFile } from '../../../../../shared/plan/load.ts';
+import type { Plan } from '../../../../../shared/plan/schema.ts';
+import { installSimulatedAccount, scenarioLosesPrimaryRegion, type SimulatedAccount } from '../../../../../shared/tools/drill/simulator/index.ts';
+import { UNANSWERED } from '../../../../../shared/tools/drill/simulator/service.ts';
+import type { Fault } from '../../../../../shared/tools/drill/simulator/world.ts';
+import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
+import { PRIMARY, SECONDARY } from '../../../../support/action-context.ts';
+
+/**
+ * The drill's region outage black-holes every regional endpoint of the primary region (simulator/service.ts
+ * `answer`): a call there hangs until the client's timeouts end it, on the simulated clock, then fails as the
+ * SDK fails it. Our clients (shared/aws/clients.ts) connect within 3 s and the SDK makes 3 attempts, with a
+ * backoff between them (a mean of 25 ms, then 50 ms).
+ */
+
+const INCIDENT = new Date('2026-11-29T09:10:00.000Z');
+const START = new Date(INCIDENT.getTime() + 20 * 60_000);
+/** What a black-holed call of ours costs: 3 attempts of the 3 s connection timeout, and the backoffs between them. */
+const BLACK_HOLED_MS = 3 * CLIENT_TIMEOUTS.connectionMs + 25 + 50;
+const EXAMPLE = new URL('../../../../../examples/dataset-platform.plan.yml', import.meta.url).pathname;
+const SECOND = new URL('../../../../fixtures/plans/second-shape.plan.yml', import.meta.url).pathname;
+
+let plan: Plan;
+let account: SimulatedAccount | undefined;
+
+/** The example plan's account during its region-outage scenario, from START (20 min after the incident). */
+const onClock = <T>(work: () => Promise<T>, options: { faults?: Fault[]; scenario?: string; at?: Date } = {}) =>
+  withVirtualClock(options.at ?? START, async () => {
+    account = installSimulatedAccount(plan, { faults: options.faults, incidentAt: INCIDENT.getTime(), primaryDown: true, scenario: options.scenario ?? 'region-outage' });
+    return work();
+  });
+
+/** How a call ends and how much simulated time it took. */
+async function timed(call: () => Promise<unknown>): Promise<{ ms: number; error: (Error & { code?: string; cause?: unknown }) | null }> {
+  const t0 = Date.now();
+  const error = await call().then(() => null, (e: Error) => e);
+  return { ms: Date.now() - t0, error };
+}
+
+/** One call to each of S3, ECS, SSM and CloudWatch in a region, each with a client as the functions build it. */
+const calls = (region: string) => ({
+  s3: () => new S3Client(clientConfig(S3Client, region)).send(new GetBucketVersioningCommand({ Bucket: 'dataset-platform-datasets-tokyo' })),
+  ecs: () => new ECSClient(clientConfig(ECSClient, region)).send(new DescribeServicesCommand({ cluster: 'dataset-platform-osaka', services: ['auth'] })),
+  ssm: () => new SSMClient(clientConfig(SSMClient, region)).send(new GetParameterCommand({ Name: '/dataset-platform/storage/bucket' })),
+  cloudwatch: () => new CloudWatchClient(clientConfig(CloudWatchClient, region)).send(new DescribeAlarmsCommand({ AlarmNames: ['dataset-platform-tokyo-region-down'] })),
+});
+
+describe('the drill\'s region outage: every endpoint of the primary region is black-holed', () => {
+  beforeAll(async () => {
+    plan = await loadPlanFile(EXAMPLE);
+  });
+  afterEach(() => {
+    account?.restore();
+    account = undefined;
+  });
+
+  it('S3, ECS, SSM and CloudWatch calls to the primary region time out after 3 attempts of 3 s of simulated time, with TimeoutError', async () => {
+    await onClock(async () => {
+      for (const [service, call] of Object.entries(calls(PRIMARY))) {
+        // Act
+        const { ms, error } = await timed(call);
+        // Assess
+        expect({ service, ms, name: error?.name }).toEqual({ service, ms: BLACK_HOLED_MS, name: 'TimeoutError' });
+        expect(error?.message).toContain('did not establish a connection with the server within the configured timeout of 3000 ms');
+      }
+      expect(account!.world.calls.map((c) => `${c.service} ${c.region} ${c.error ?? ''}`)).toEqual([
+        `s3 ${PRIMARY} TimeoutError`, `ecs ${PRIMARY} TimeoutError`, `ssm ${PRIMARY} TimeoutError`, `cloudwatch ${PRIMARY} TimeoutError`,
+      ]);
+    });
+    expect(BLACK_HOLED_MS).toBe(9075);
+  });
+
+  it('the same calls to the secondary region are answered at once (an AWS error is an answer)', async () => {
+    await onClock(async () => {
+      for (const [service, call] of Object.entries(calls(SECONDARY))) {
+        const { ms, error } = await timed(call);
+        expect({ service, ms, timedOut: error?.name === 'TimeoutError' }).toEqual({ service, ms: 0, timedOut: false });
+      }
+    });
+  });
+
+  it('an abortSignal ends the call earlier, when it fires on the simulated clock: AbortError, never retried', async () => {
+    await onClock(async () => {
+      // Act: the split-brain probe's bound (shared/aws/reachability.ts PROBE_TIMEOUT_MS).
+      const rds = await timed(() => new ECSClient(clientConfig(ECSClient, PRIMARY))
+        .send(new DescribeServicesCommand({ cluster: 'c', services: ['s'] }), { abortSignal: AbortSignal.timeout(5000) }));
+      // A signal that fires after the client gave up changes nothing.
+      const late = await timed(() => new SSMClient(clientConfig(SSMClient, PRIMARY))
+        .send(new GetParameterCommand({ Name: 'x' }), { abortSignal: AbortSignal.timeout(60_000) }));
+      // Assess
+      expect(rds).toMatchObject({ ms: 5000, error: { name: 'AbortError', message: 'Request aborted', cause: { name: 'TimeoutError' } } });
+      expect(late).toMatchObject({ ms: BLACK_HOLED_MS, error: { name: 'TimeoutError' } });
+      expect(account!.world.calls.map((c) => c.error)).toEqual(['AbortError', 'TimeoutError']);
+    });
+  });
+
+  it('a signal already aborted is refused at once, as the SDK does, wherever the call goes', async () => {
+    await onClock(async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const { ms, error } = await timed(() => new S3Client(clientConfig(S3Client, SECONDARY))
+        .send(new GetBucketVersioningCommand({ Bucket: 'dataset-platform-datasets-osaka' }), { abortSignal: controller.signal }));
+      expect({ ms, name: error?.name }).toEqual({ ms: 0, name: 'AbortError' });
+    });
+  });
+
+  it('follows each client\'s own settings: one attempt (maxAttempts 1); a request timeout only; no timeout at all (the OS connect timeout, ETIMEDOUT)', async () => {
+    await onClock(async () => {
+      const get = new GetParameterCommand({ Name: '/dataset-platform/storage/bucket' });
+      // Act
+      const once = await timed(() => new SSMClient({ ...clientConfig(SSMClient, PRIMARY), maxAttempts: 1 }).send(get));
+      const requestOnly = await timed(() => new SSMClient({ region: PRIMARY, requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true } }).send(get));
+      const bare = await timed(() => new SSMClient({ region: PRIMARY }).send(get));
+      // Assess
+      expect(once).toMatchObject({ ms: CLIENT_TIMEOUTS.connectionMs, error: { name: 'TimeoutError' } });
+      expect(requestOnly).toMatchObject({ ms: 3 * 2_000 + 75, error: { name: 'TimeoutError', code: 'ETIMEDOUT', message: expect.stringContaining('2000 ms requestTimeout') } });
+      expect(bare).toMatchObject({ ms: 3 * UNANSWERED.osConnectTimeoutMs + 75, error: { name: 'Error', code: 'ETIMEDOUT', message: expect.stringMatching(/^connect ETIMEDOUT/) } });
+    });
+  });
+
+  it('before the incident the primary region answers; Route 53 (global, us-east-1) answers through the outage', async () => {
+    await onClock(async () => {
+      // Answered at once (the parameter lives in the secondary region only).
+      expect(await timed(calls(PRIMARY).ssm)).toMatchObject({ ms: 0, error: { name: 'ParameterNotFound' } });
+    }, { at: new Date(INCIDENT.getTime() - 60_000) });
+    account?.restore();
+    await onClock(async () => {
+      const r53 = new Route53Client(clientConfig(Route53Client, ROUTE53_REGION));
+      expect(await timed(() => r53.send(new GetHealthCheckCommand({ HealthCheckId: 'nope' })))).toMatchObject({ ms: 0, error: { name: 'NoSuchHealthCheck' } });
+    });
+  });
+
+  it('a control plane injected down (control-plane-down:route53) hangs the same way', async () => {
+    await onClock(async () => {
+      const r53 = new Route53Client(clientConfig(Route53Client, ROUTE53_REGION));
+      expect(await timed(() => r53.send(new GetHealthCheckCommand({ HealthCheckId: 'x' })))).toMatchObject({ ms: BLACK_HOLED_MS, error: { name: 'TimeoutError' } });
+    }, { faults: [{ kind: 'control-plane-down', service: 'route53' }] });
+  });
+
+  it('no region outage with the primary writable (primary-writable), nor in a scenario that is not one', async () => {
+    await onClock(async () => {
+      expect((await timed(calls(PRIMARY).ssm)).ms).toBe(0);
+    }, { faults: [{ kind: 'primary-writable' }] });
+    account?.restore();
+    await onClock(async () => {
+      // The storage failure restores the bucket in the primary region: it answers.
+      expect((await timed(calls(PRIMARY).s3)).error).toBeNull();
+      expect(account!.world.regionOutage).toBe(false);
+    }, { scenario: 'storage-failure' });
+  });
+
+  it('a region outage is an unplanned scenario that moves DNS away from the primary and acts on nothing in it', async () => {
+    const second = await loadPlanFile(SECOND);
+    expect(Object.fromEntries(plan.scenarios.map((s) => [s.id, scenarioLosesPrimaryRegion(plan, s.id)]))).toEqual({
+      'region-outage': true, 'database-failure': false, 'storage-failure': false,
+    });
+    expect(Object.fromEntries(second.scenarios.map((s) => [s.id, scenarioLosesPrimaryRegion(second, s.id)]))).toEqual({
+      'planned-switchover': false, 'region-failover': true, 'catalogue-corruption': false,
+    });
+  });
+});
