@@ -6,7 +6,7 @@ import { actionRecord, checkSpec, componentTask, runContext } from '../run/task-
 import type { ComponentTask, RunContext } from '../run/types.ts';
 import { createStateDocumentClient, stateTableName, type StateDeps } from '../state/table.ts';
 import { CHECKS } from './index.ts';
-import { checkIo, type CheckIo } from './io.ts';
+import type { CheckIo } from './io.ts';
 import { postgresConnector } from './postgres/connect.ts';
 import { runChecks, type CheckRegistry } from './run.ts';
 import type { CheckContext, CheckResult } from './types.ts';
@@ -19,19 +19,20 @@ export type VerifyComponentInput = output<typeof verifyComponentInput>;
 export const verifySystemInput = object({ run: runContext, checks: array(checkSpec) });
 export type VerifySystemInput = output<typeof verifySystemInput>;
 
-/** What Verify Component and Verify System need, built once per function module. */
-export function verifyDeps(logger: Logger): VerifyDeps {
+/**
+ * What Verify Component and Verify System need, built once per function module. `io` replaces the
+ * checks' database connections and HTTP (an in-process run's own; see ./io.ts); `postgres: null`
+ * means no database can be reached, so database checks are skipped.
+ */
+export function verifyDeps(logger: Logger, io: Partial<CheckIo> = {}): VerifyDeps {
   const clients = createAwsClients();
   const ddb = createStateDocumentClient();
-  const postgres = postgresConnector((region) => clients.get(SecretsManagerClient, region));
+  const postgres = 'postgres' in io ? (io.postgres ?? null) : postgresConnector((region) => clients.get(SecretsManagerClient, region));
   return {
     clients,
     logger,
     now: () => new Date(),
-    // The drill swaps HTTP and the database connection for its own (checkIo).
-    get io() {
-      return checkIo({ postgres, fetch: globalThis.fetch });
-    },
+    io: { postgres, fetch: io.fetch ?? ((input, init) => globalThis.fetch(input, init)) },
     get state() {
       return { ddb, tableName: stateTableName(), now: () => new Date(), logger };
     },

@@ -14,7 +14,7 @@ interface Measured {
 /**
  * The data lost by one recovered component, from what the recovered data shows, best evidence first:
  * the newest heartbeat on the recovered database (rpo-heartbeat check), S3 replication latency
- * (s3-replication-rpo check), the replica lag at promotion, the age of the recovery point or the
+ * (s3-replication-rpo check), the replica lag lost at promotion (as of the incident when unplanned), the age of the recovery point or the
  * point in time restored.
  */
 function measure(result: ComponentResult, incidentStartedAt: string): Measured | null {
@@ -37,7 +37,7 @@ function measure(result: ComponentResult, incidentStartedAt: string): Measured |
       return { minutes: minutes(rpoSeconds), source: `${result.id}: S3 ReplicationLatency before the incident`, uncertaintyMinutes: null, replicaLagMinutes };
     }
   }
-  if (lag !== null) return { minutes: minutes(lag), source: `${result.id}: replica lag at promotion (CloudWatch ReplicaLag)`, uncertaintyMinutes: null, replicaLagMinutes };
+  if (lag !== null) return { minutes: minutes(lag), source: `${result.id}: replica lag lost at promotion (CloudWatch ReplicaLag; as of the incident when unplanned)`, uncertaintyMinutes: null, replicaLagMinutes };
   if (typeof obs.recoveryPointCreatedAt === 'string') {
     return { minutes: minutesBetween(obs.recoveryPointCreatedAt, incidentStartedAt), source: `${result.id}: age of the recovery point restored`, uncertaintyMinutes: null, replicaLagMinutes };
   }

@@ -8,8 +8,7 @@ import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalDeniedError } from '../../shared/errors.ts';
 import { routeDynamoDb, startLocalDynamoDb, type LocalDynamoDb } from '../../shared/tools/local/dynamodb.ts';
-import { useCheckIo } from '../../shared/checks/io.ts';
-import { FUNCTION_HANDLERS } from '../../shared/tools/local/handlers.ts';
+import { functionHandlers } from '../../shared/tools/local/handlers.ts';
 import { runLocal } from '../../shared/tools/local/state-machine.ts';
 import { withVirtualClock } from '../../shared/tools/local/virtual-clock.ts';
 import type { RunSummary } from '../../shared/run/types.ts';
@@ -107,7 +106,7 @@ async function run(input: unknown, answer?: (state: string) => Promise<unknown>,
   return withVirtualClock(startAt, async () => {
     const execution = runLocal(input, {
       region: 'eu-central-1',
-      handlers: FUNCTION_HANDLERS,
+      handlers: functionHandlers({ fetch: fakeFetch, postgres: null }),
       executionName,
       answerTaskToken: answer ? (state) => answer(state) : undefined,
     });
@@ -150,7 +149,6 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     answers = {};
-    useCheckIo({ fetch: fakeFetch, postgres: null });
     dynamodb = await startLocalDynamoDb('dr-sm-test-state', 'eu-central-1');
     routed = routeDynamoDb(dynamodb.endpoint, 'eu-central-1');
     process.env.STATE_TABLE_NAME = dynamodb.tableName;
@@ -159,7 +157,6 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     ecs.reset();
     sns.reset();
     routed.restore();
-    useCheckIo(undefined);
     await dynamodb.stop();
   });
 
@@ -207,7 +204,7 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     const first = await run(INPUT, async () => {
       // The first run holds the lock while its operator works: start another execution now (same simulated clock).
       ecs.resetHistory();
-      const execution = runLocal(INPUT, { region: 'eu-central-1', handlers: FUNCTION_HANDLERS, executionName: 'second-run' });
+      const execution = runLocal(INPUT, { region: 'eu-central-1', handlers: functionHandlers({ fetch: fakeFetch, postgres: null }), executionName: 'second-run' });
       try {
         await execution.result;
         second = { status: 'succeeded', events: [] };

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { useCheckIo } from '../../checks/io.ts';
 import type { CheckResult } from '../../checks/types.ts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -7,7 +6,7 @@ import { InvalidInputError } from '../../errors.ts';
 import { stateDocumentClient } from '../../state/table.ts';
 import { startDrillDatabase, type DrillDatabase } from './local-database.ts';
 import { startLocalDynamoDb, routeDynamoDb } from '../local/dynamodb.ts';
-import { FUNCTION_HANDLERS } from '../local/handlers.ts';
+import { functionHandlers } from '../local/handlers.ts';
 import { DEFINITION_FILE, runLocal } from '../local/state-machine.ts';
 import { ExecutionLimits, stateShapes, type LimitUse } from './limits.ts';
 import { withVirtualClock } from '../local/virtual-clock.ts';
@@ -188,7 +187,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       // The checks' data and I/O: the manifests their s3-objects checks read, the recovered services'
       // HTTP answers, and no database unless a real one is given (database checks are then skipped).
       seedS3ObjectChecks(account.world);
-      useCheckIo({ fetch: simulatedFetch(account.world), postgres: database?.connector ?? null });
+      const handlers = functionHandlers({ fetch: simulatedFetch(account.world), postgres: database?.connector ?? null });
       if (database) {
         // The simulated promotion of the replica, once RDS accepted it, promotes the real standby.
         const record = account.world.record.bind(account.world);
@@ -218,7 +217,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           const limits = new ExecutionLimits(shapes);
           const execution = runLocal(input, {
             region: REGION_OF_AUTOMATION(plan),
-            handlers: FUNCTION_HANDLERS,
+            handlers,
             executionName: name,
             answerTaskToken: async (state, payload) => {
               if (state === 'Request Recovery Approval') {
@@ -424,7 +423,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           rpo: summary.rpo,
         };
       } finally {
-        useCheckIo(undefined);
         account.restore();
       }
     });

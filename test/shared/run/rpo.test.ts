@@ -38,7 +38,7 @@ describe('run/rpo: measured RPO per data class', () => {
     const db = result('db', { observations: { replicaLagSeconds: 30 }, verification: [check('rpo-heartbeat', 'skipped', {})] });
     const db2 = result('db2', { observations: { replicaLagSeconds: 1200 } });
     expect(measureRpo(state, [db, db2])).toEqual([
-      { dataClass: 'transaction', targetMinutes: 15, measuredMinutes: 20, met: false, source: 'db2: replica lag at promotion (CloudWatch ReplicaLag)', uncertaintyMinutes: null, replicaLagMinutes: 20 },
+      { dataClass: 'transaction', targetMinutes: 15, measuredMinutes: 20, met: false, source: 'db2: replica lag lost at promotion (CloudWatch ReplicaLag; as of the incident when unplanned)', uncertaintyMinutes: null, replicaLagMinutes: 20 },
     ]);
   });
 

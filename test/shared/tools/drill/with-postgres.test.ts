@@ -45,6 +45,6 @@ describe('drill --with-postgres: the replicated database is a real PostgreSQL pr
     const plan = await loadPlanFile(PLAN_FILE);
     const report = await runDrill({ plan, planFile: PLAN_FILE, scenario: 'region-outage', startAt: START });
     expect(report.checks.filter((c) => c.component === 'core-database').every((c) => c.status === 'skipped')).toBe(true);
-    expect(report.rpo.find((r) => r.dataClass === 'transaction')!.source).toContain('replica lag at promotion');
+    expect(report.rpo.find((r) => r.dataClass === 'transaction')!.source).toContain('replica lag lost at promotion');
   });
 });
