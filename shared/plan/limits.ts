@@ -16,7 +16,8 @@ import type { Plan } from './schema.ts';
  */
 export const STATE_PAYLOAD_LIMIT_BYTES = 262_144;
 
-const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+/** UTF-8 bytes of a value as Step Functions passes it (JSON). */
+export const payloadBytes = (value: unknown): number => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8'));
 
 /**
  * Strings somewhat longer than the real ones (a status line, a check's detail, an observation), so the
@@ -59,7 +60,7 @@ export function largestStateEstimate(plan: Plan, scenario: string): { bytes: num
   const tiers = state.tiers.map((t) => t.components.map(generousResult));
   const last = tiers.at(-1) ?? [];
   const earlier = tiers.slice(0, -1).flat();
-  const largest = bytes({ ...state, current: { run: state.run, tier: state.tiers.at(-1) }, results: { ...state.results, components: earlier }, tierResults: last });
+  const largest = payloadBytes({ ...state, current: { run: state.run, tier: state.tiers.at(-1) }, results: { ...state.results, components: earlier }, tierResults: last });
   return { bytes: largest, at: 'Recover Tier Components (output)' };
 }
 

@@ -7,7 +7,10 @@
  * one is passed.
  */
 
-export const STATE_PAYLOAD_LIMIT_BYTES = 262_144;
+import { payloadBytes, STATE_PAYLOAD_LIMIT_BYTES } from '../../plan/limits.ts';
+
+// One limit and one way to measure a payload, shared with the plan's validation (shared/plan/limits.ts).
+export { payloadBytes, STATE_PAYLOAD_LIMIT_BYTES };
 export const HISTORY_EVENTS_LIMIT = 25_000;
 
 /** What the ASL says of a state, as far as its history events differ. */
@@ -67,9 +70,6 @@ export function historyEventsOf(event: LocalEvent, shape: StateShape | undefined
       return 0;
   }
 }
-
-/** UTF-8 bytes of a value as Step Functions passes it (JSON). */
-export const payloadBytes = (value: unknown): number => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8'));
 
 /** An execution's measured use of the limits. */
 export interface LimitUse {
