@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Route53Client, GetHealthCheckStatusCommand, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
 import { ROUTE53_REGION } from '../aws/clients.ts';
 import type { JsonObject } from '../components/types.ts';
@@ -12,17 +11,6 @@ import type { CheckContext, CheckOutcome, CheckRunner } from './types.ts';
  * Errors: Route 53 throttling and 5xx are rethrown as retryable; other AWS errors (NoSuchHostedZone,
  * NoSuchHealthCheck, InvalidInput…) are a failed outcome naming the API and the error.
  */
-
-/**
- * How a simulated fetch reports the latency it simulates. The drill fakes Date and timers, so time
- * measured around a simulated request says nothing; a fetch that carries this symbol (set to true) is
- * trusted to report its simulated latency in milliseconds in the SIMULATED_LATENCY_HEADER response
- * header, and the check uses that instead of its own measurement. Any other fetch (global fetch in
- * Lambda) is measured with performance.now(), and the header is ignored: a real server cannot set the
- * latency the check reports.
- */
-export const REPORTS_SIMULATED_LATENCY: unique symbol = Symbol.for('dr-autopilot.fetch.reports-simulated-latency');
-export const SIMULATED_LATENCY_HEADER = 'x-simulated-latency-ms';
 
 /** A Route 53 health check is healthy when more than this share of its checkers report it healthy (Route 53 DG). */
 export const HEALTHY_CHECKER_PERCENT = 18;
@@ -76,21 +64,18 @@ function fetchError(error: unknown): string {
 
 /**
  * GETs the URL (redirects are not followed, so a 3xx is the status checked) and reads the body. The
- * latency is from the request to the whole body read, measured with performance.now() (not faked by
- * the drill), or reported by a simulated fetch (REPORTS_SIMULATED_LATENCY). The request is aborted after
- * twice maxLatencyMs. Every requirement that is not met is named: status, body, latency.
+ * latency is from the request to the whole body read, measured with performance.now(). The request is
+ * aborted after twice maxLatencyMs. Every requirement that is not met is named: status, body, latency.
  */
 const httpCheck: CheckRunner<'http'> = async (ctx: CheckContext, spec) => {
   const timeoutMs = spec.maxLatencyMs * 2;
   const started = performance.now();
   let status: number;
   let body: string;
-  let reported: string | null;
   try {
     const response = await ctx.fetch(spec.url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     status = response.status;
     body = await response.text();
-    reported = response.headers.get(SIMULATED_LATENCY_HEADER);
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     return {
@@ -99,15 +84,13 @@ const httpCheck: CheckRunner<'http'> = async (ctx: CheckContext, spec) => {
       observations: { url: spec.url, statusCode: null, latencyMs: timedOut ? timeoutMs : null },
     };
   }
-  const measured = performance.now() - started;
-  const simulated = (ctx.fetch as unknown as Record<symbol, unknown>)[REPORTS_SIMULATED_LATENCY] === true && reported !== null && Number.isFinite(Number(reported));
-  const latencyMs = Math.round(simulated ? Number(reported) : measured);
+  const latencyMs = Math.round(performance.now() - started);
 
   const problems: string[] = [];
   if (status !== spec.expectStatus) problems.push(`status ${status}, expected ${spec.expectStatus}`);
   if (spec.bodyContains !== undefined && !body.includes(spec.bodyContains)) problems.push(`body does not contain ${JSON.stringify(spec.bodyContains)}`);
   if (latencyMs > spec.maxLatencyMs) problems.push(`answered in ${latencyMs} ms, over maxLatencyMs ${spec.maxLatencyMs}`);
-  const observations: JsonObject = { url: spec.url, statusCode: status, latencyMs, latencySource: simulated ? 'simulated' : 'measured' };
+  const observations: JsonObject = { url: spec.url, statusCode: status, latencyMs };
   if (problems.length > 0) return { status: 'failed', detail: `GET ${spec.url}: ${problems.join('; ')}`, observations };
   return { status: 'passed', detail: `GET ${spec.url}: ${status} in ${latencyMs} ms${spec.bodyContains !== undefined ? `, body contains ${JSON.stringify(spec.bodyContains)}` : ''}`, observations };
 };

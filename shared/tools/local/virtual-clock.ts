@@ -24,13 +24,14 @@ export async function holdingClock<T>(io: () => Promise<T>): Promise<T> {
 /**
  * Runs `work` on simulated time starting at `startAt`: Date and the timer functions are faked, and
  * whenever the process is otherwise idle the clock jumps to the next timer. Wait states, retry
- * backoffs and the handlers' own clocks all read simulated time; a recovery of hours runs in
+ * backoffs and the handlers' own clocks (Date and performance.now(), so a check measures the latency
+ * a simulated endpoint took) all read simulated time; a recovery of hours runs in
  * milliseconds. setImmediate and nextTick stay real, so promises and I/O progress between steps.
  */
 export async function withVirtualClock<T>(startAt: Date, work: (clock: InstalledClock) => Promise<T>): Promise<T> {
   const clock = install({
     now: startAt,
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
     // Timers created before the clock was faked (an HTTP client's socket timeouts) are cleared for real.
     shouldClearNativeTimers: true,
   });

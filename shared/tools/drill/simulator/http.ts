@@ -1,4 +1,3 @@
-import { REPORTS_SIMULATED_LATENCY, SIMULATED_LATENCY_HEADER } from '../../../checks/network.ts';
 import { sleep, type DurationTable, type World } from './world.ts';
 
 /**
@@ -10,10 +9,8 @@ import { sleep, type DurationTable, type World } from './world.ts';
  * failure (`fail`) it answers 503. Any other URL fails as undici does when the host does not resolve:
  * TypeError('fetch failed') with an ENOTFOUND cause.
  *
- * Latency: the drill fakes Date and the timers, so time measured around a request is meaningless. The
- * simulated latency is waited on the (virtual) clock and reported in the `x-simulated-latency-ms` response
- * header; the fetch carries REPORTS_SIMULATED_LATENCY, so the http check uses the header instead of its own
- * performance.now() measurement (a real fetch never carries it, and a real server's header is ignored).
+ * Latency: the simulated latency is waited on the clock. The drill's virtual clock fakes
+ * performance.now() too, so the http check measures it as it measures a real endpoint.
  */
 
 export const HTTP_DURATIONS: DurationTable = {
@@ -100,8 +97,8 @@ export function simulatedFetch(world: World, options: SimulatedFetchOptions = {}
     world.record({ ...call, ...(failing ? { error: '503' } : {}) });
     return new Response(method === 'HEAD' || NO_BODY.has(status) ? null : text, {
       status,
-      headers: { 'content-type': 'text/plain; charset=utf-8', [SIMULATED_LATENCY_HEADER]: String(Math.round(ms)) },
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
     });
   };
-  return Object.assign(simulated, { [REPORTS_SIMULATED_LATENCY]: true }) as typeof globalThis.fetch;
+  return simulated;
 }
