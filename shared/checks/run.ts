@@ -5,15 +5,18 @@ import type { CheckContext, CheckResult, CheckRunner } from './types.ts';
 /** One runner per check type. */
 export type CheckRegistry = { [T in CheckType]: CheckRunner<T> };
 
+/** Finds the runner of a check type (shared/checks/index.ts loads it on first use). */
+export type CheckLoader = <T extends CheckType>(type: T) => Promise<CheckRunner<T>>;
+
 /**
  * Runs the listed checks one after the other and returns every result. A check that fails, or whose
  * runner throws a terminal error, is a failed result naming what went wrong; a retryable error
  * (throttling, a 5xx) is thrown, so the state machine retries the whole verification.
  */
-export async function runChecks(ctx: CheckContext, specs: readonly CheckSpec[], registry: CheckRegistry): Promise<CheckResult[]> {
+export async function runChecks(ctx: CheckContext, specs: readonly CheckSpec[], load: CheckLoader): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const spec of specs) {
-    const runner = registry[spec.type] as CheckRunner<CheckType>;
+    const runner = (await load(spec.type)) as CheckRunner<CheckType>;
     const base = { component: ctx.component?.id ?? null, name: spec.name ?? spec.type, type: spec.type, advisory: spec.advisory };
     try {
       const outcome = await runner(ctx, spec as never);

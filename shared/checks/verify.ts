@@ -1,15 +1,13 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { array, object, optional, type output } from 'zod/mini';
 import { createAwsClients, type AwsClients } from '../aws/clients.ts';
 import { actionRecord, checkSpec, componentTask, runContext } from '../run/task-schemas.ts';
 import type { ComponentTask, RunContext } from '../run/types.ts';
 import { createStateDocumentClient, stateTableName, type StateDeps } from '../state/table.ts';
-import { CHECKS } from './index.ts';
+import { loadCheck } from './index.ts';
 import type { CheckIo } from './io.ts';
-import { postgresConnector } from './postgres/connect.ts';
-import { runChecks, type CheckRegistry } from './run.ts';
-import type { CheckContext, CheckResult } from './types.ts';
+import { runChecks, type CheckLoader } from './run.ts';
+import type { CheckContext, CheckResult, PostgresConnector } from './types.ts';
 
 /** Verify Component's input (statemachines/failover.asl.json): `$.run`, `$.component` (its `checks`) and `$.action`. */
 export const verifyComponentInput = object({ run: runContext, component: componentTask, action: optional(actionRecord) });
@@ -27,7 +25,7 @@ export type VerifySystemInput = output<typeof verifySystemInput>;
 export function verifyDeps(logger: Logger, io: Partial<CheckIo> = {}): VerifyDeps {
   const clients = createAwsClients();
   const ddb = createStateDocumentClient();
-  const postgres = 'postgres' in io ? (io.postgres ?? null) : postgresConnector((region) => clients.get(SecretsManagerClient, region));
+  const postgres = 'postgres' in io ? (io.postgres ?? null) : lazyPostgresConnector(clients);
   return {
     clients,
     logger,
@@ -36,7 +34,19 @@ export function verifyDeps(logger: Logger, io: Partial<CheckIo> = {}): VerifyDep
     get state() {
       return { ddb, tableName: stateTableName(), now: () => new Date(), logger };
     },
-    registry: CHECKS,
+    loadCheck,
+  };
+}
+
+/**
+ * The production connector (Secrets Manager + pg), its module loaded on the first database check: a
+ * plan without database checks never loads the driver.
+ */
+function lazyPostgresConnector(clients: AwsClients): PostgresConnector {
+  let connector: Promise<PostgresConnector> | undefined;
+  return async (secretArn) => {
+    connector ??= import('./postgres/connect.ts').then((m) => m.secretsManagerConnector(clients));
+    return (await connector)(secretArn);
   };
 }
 
@@ -46,7 +56,7 @@ export interface VerifyDeps {
   now: () => Date;
   io: CheckIo;
   state: StateDeps;
-  registry: CheckRegistry;
+  loadCheck: CheckLoader;
 }
 
 /** The checks' context for one invocation: the component checked, or null for the whole system. */
@@ -58,11 +68,11 @@ function context(deps: VerifyDeps, run: RunContext, component: ComponentTask | n
 /** Verify Component: the checks the plan lists for a component that has just recovered. */
 export async function verifyComponent(deps: VerifyDeps, input: VerifyComponentInput): Promise<{ checks: CheckResult[] }> {
   const { run, component } = input;
-  return { checks: await runChecks(context(deps, run, component), component.checks ?? [], deps.registry) };
+  return { checks: await runChecks(context(deps, run, component), component.checks ?? [], deps.loadCheck) };
 }
 
 /** Verify System: the plan's final verification checks, after every tier recovered. */
 export async function verifySystem(deps: VerifyDeps, input: VerifySystemInput): Promise<CheckResult[]> {
   const { run, checks } = input;
-  return runChecks(context(deps, run, null), checks, deps.registry);
+  return runChecks(context(deps, run, null), checks, deps.loadCheck);
 }

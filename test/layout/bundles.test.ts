@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../scripts/bench-bundles.ts';
 
 /**
  * What each Lambda bundle holds, read from esbuild's metafile with the deployment's own options
@@ -32,9 +32,8 @@ export function packageOf(input: string): string | null {
 }
 
 async function metafileOf(entry: string): Promise<Metafile> {
-  const { exclude: _e, packager: _p, outputFileExtension: _o, banner: _b, ...options } = createRequire(import.meta.url)('../../scripts/esbuild-options.cjs') as Record<string, unknown>;
-  const result = await build({ ...options, entryPoints: [path.join(root, entry)], absWorkingDir: root, outdir: path.join(root, '.bench/layout'), write: false, metafile: true, logLevel: 'silent' });
-  return result.metafile;
+  const result = await build({ ...esbuildOptions(), entryPoints: [path.join(root, entry)], outdir: path.join(root, '.bench/layout'), write: false });
+  return result.metafile!;
 }
 
 /** Inputs that contribute bytes to the bundle (tree-shaken modules left out). */

@@ -1,9 +1,9 @@
-import os from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { describe, expect, it } from 'vitest';
-import { baselineSource, esbuildOptions, median, sdkClients } from '../../scripts/bench-bundles.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { baselineSource, esbuildOptions, loadPaths, median, sdkClients, staticOutputs } from '../../scripts/bench-bundles.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const output = (inputs: Record<string, number>): Metafile => ({
@@ -16,10 +16,30 @@ const output = (inputs: Record<string, number>): Metafile => ({
   },
 });
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 async function bundle(entry: { file: string } | { source: string }): Promise<Metafile> {
-  const where = 'file' in entry ? { entryPoints: [path.join(root, entry.file)] } : { stdin: { contents: entry.source, resolveDir: root, loader: 'ts' as const } };
-  const result = await build({ ...esbuildOptions(), ...where, write: false, outfile: path.join(os.tmpdir(), 'bench-bundles-test.mjs') });
+  // Inside the checkout, so the source's imports resolve from its node_modules.
+  mkdirSync(path.join(root, '.bench'), { recursive: true });
+  const dir = mkdtempSync(path.join(root, '.bench', 'bench-test-'));
+  made.push(dir);
+  const file = 'file' in entry ? path.join(root, entry.file) : path.join(dir, 'baseline.ts');
+  if ('source' in entry) writeFileSync(file, entry.source);
+  const result = await build({ ...esbuildOptions(), entryPoints: [file], write: false, outdir: dir });
   return result.metafile!;
+}
+
+/** A split bundle's outputs: file → its inputs' bytes, its imports, and its entry point if any. */
+function split(outputs: Record<string, { entryPoint?: string; inputs?: Record<string, number>; imports?: [string, 'import-statement' | 'dynamic-import'][] }>): Metafile {
+  return {
+    inputs: {},
+    outputs: Object.fromEntries(Object.entries(outputs).map(([file, o]) => [file, {
+      bytes: 1024, exports: [], ...(o.entryPoint ? { entryPoint: o.entryPoint } : {}),
+      imports: (o.imports ?? []).map(([p, kind]) => ({ path: p, kind })),
+      inputs: Object.fromEntries(Object.entries(o.inputs ?? {}).map(([p, bytesInOutput]) => [p, { bytesInOutput }])),
+    }])),
+  };
 }
 
 describe('bench:bundles helpers', () => {
@@ -32,7 +52,7 @@ describe('bench:bundles helpers', () => {
       'node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/STSClient.js': 50,
       'functions/request-confirmation.ts': 300,
     });
-    const clients = sdkClients(metafile, (dir) => `${path.basename(dir)}Class`);
+    const clients = sdkClients(metafile, { resolveClassName: (dir) => `${path.basename(dir)}Class` });
     expect(clients.map((c) => [c.name, c.className])).toEqual([
       ['route-53', 'client-route-53Class'],
       ['sns', 'client-snsClass'],
@@ -48,7 +68,7 @@ describe('bench:bundles helpers', () => {
       'node_modules/@aws-sdk/client-secrets-manager/dist-es/SecretsManagerClient.js': 100,
     });
     // Act
-    const clients = sdkClients(metafile, () => 'SecretsManagerClient');
+    const clients = sdkClients(metafile, { resolveClassName: () => 'SecretsManagerClient' });
     const source = baselineSource(clients);
     // Assess
     expect(clients.map((c) => [c.name, c.className])).toEqual([['pg', 'Client'], ['secrets-manager', 'SecretsManagerClient']]);
@@ -64,6 +84,35 @@ describe('bench:bundles helpers', () => {
     expect(source).toContain('export const clients = [SNSClient, SSMClient];');
   });
 
+  it('counts the SDK\'s DynamoDB document client as a client of its own', () => {
+    const metafile = output({ 'node_modules/@aws-sdk/lib-dynamodb/dist-es/DynamoDBDocumentClient.js': 300, 'node_modules/@aws-sdk/client-dynamodb/dist-es/DynamoDBClient.js': 700 });
+    const clients = sdkClients(metafile);
+    expect(clients.map((c) => [c.name, c.className])).toEqual([['dynamodb', 'DynamoDBClient'], ['lib-dynamodb', 'DynamoDBDocumentClient']]);
+    expect(baselineSource(clients)).toContain("import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';");
+  });
+
+  it('loads at cold start the entry and its static imports; each chunk of its own code imported with import() is a load of its own', () => {
+    // Prepare: an entry importing a shared chunk, and two lazily loaded chunks: a component type's action and the SDK's STS.
+    const metafile = split({
+      'out/start-action.mjs': { entryPoint: 'functions/start-action.ts', imports: [['out/start-action.chunk-A.mjs', 'import-statement'], ['out/start-action.recover-B.mjs', 'dynamic-import'], ['out/start-action.sts-C.mjs', 'dynamic-import']] },
+      'out/start-action.chunk-A.mjs': { inputs: { 'node_modules/@aws-sdk/client-dynamodb/dist-es/DynamoDBClient.js': 10 } },
+      'out/start-action.recover-B.mjs': { entryPoint: 'shared/components/rds-replica-promotion/recover.ts', imports: [['out/start-action.chunk-A.mjs', 'import-statement'], ['out/start-action.chunk-D.mjs', 'import-statement']] },
+      'out/start-action.chunk-D.mjs': { inputs: { 'node_modules/@aws-sdk/client-rds/dist-es/RDSClient.js': 10 } },
+      'out/start-action.sts-C.mjs': { entryPoint: 'node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/index.js' },
+    });
+    // Act
+    const loads = loadPaths(metafile, 'start-action');
+    // Assess
+    expect(staticOutputs(metafile, 'out/start-action.recover-B.mjs')).toEqual(new Set(['out/start-action.recover-B.mjs', 'out/start-action.chunk-A.mjs', 'out/start-action.chunk-D.mjs']));
+    expect(loads.map((l) => [l.label, l.files, [...l.outputs].sort()])).toEqual([
+      ['start-action', ['out/start-action.mjs'], ['out/start-action.chunk-A.mjs', 'out/start-action.mjs']],
+      ['  then components/rds-replica-promotion/recover', ['out/start-action.mjs', 'out/start-action.recover-B.mjs'],
+        ['out/start-action.chunk-A.mjs', 'out/start-action.chunk-D.mjs', 'out/start-action.mjs', 'out/start-action.recover-B.mjs']],
+    ]);
+    expect(sdkClients(metafile, { outputs: loads[1]!.outputs }).map((c) => c.name)).toEqual(['dynamodb', 'rds']);
+    expect(() => loadPaths(metafile, 'check-action')).toThrow('No output for functions/check-action.ts');
+  });
+
   it('takes the median of odd and even samples', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
@@ -74,11 +123,15 @@ describe('bench:bundles helpers', () => {
     expect(options).not.toHaveProperty('exclude');
     expect(options).not.toHaveProperty('packager');
     expect(options).not.toHaveProperty('outputFileExtension');
-    expect(options).toMatchObject({ bundle: true, format: 'esm', target: 'node22', metafile: true });
+    expect(options).toMatchObject({ bundle: true, format: 'esm', target: 'node22', metafile: true, splitting: true });
+    expect(options.plugins?.map((p) => p.name)).toEqual(['chunks-named-by-entry']);
   });
 
   it('finds the one client of a real function, and its baseline bundles exactly that client', async () => {
-    const clients = sdkClients(await bundle({ file: 'functions/request-confirmation.ts' }));
+    const metafile = await bundle({ file: 'functions/request-confirmation.ts' });
+    // Chunks are named after the function.
+    expect(Object.keys(metafile.outputs).every((file) => /\/request-confirmation\.(mjs|[\w-]+\.mjs)$/.test(file))).toBe(true);
+    const clients = sdkClients(metafile);
     expect(clients.map((c) => [c.name, c.className])).toEqual([['sns', 'SNSClient']]);
     expect(sdkClients(await bundle({ source: baselineSource(clients) })).map((c) => c.name)).toEqual(['sns']);
     expect(sdkClients(await bundle({ file: 'functions/record-tier.ts' }))).toEqual([]);

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 
 /** Actions that change something: never allowed on Resource "*". */
 const ONE_WAY = [
@@ -48,6 +49,34 @@ function statementsOf(resource: Resource): Statement[] {
   const policies = (resource.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
   return policies.flatMap((p) => p.PolicyDocument.Statement);
 }
+/** Every file of a zip, by path. */
+async function readZip(file: string): Promise<Map<string, Buffer>> {
+  const zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(file, { lazyEntries: true });
+  const files = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error);
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          files.set(entry.fileName, Buffer.concat(chunks));
+          zip.readEntry();
+        });
+        stream.on('error', reject);
+      });
+    });
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return files;
+}
+
+/** The relative modules a bundle file imports, statically or with import() ("./x.mjs" in the minified output). */
+const relativeImports = (code: string) => [...code.matchAll(/(?:from|import)\s*\(?\s*["'](\.\/[^"']+)["']/g)].map((m) => m[1]!);
+
 const actions = (st: Statement) => (Array.isArray(st.Action) ? st.Action : [st.Action]);
 const resourcesOf = (st: Statement) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]);
 
@@ -69,6 +98,40 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     // serverless-esbuild's work folder in the checkout.
     rmSync(path.join(root, '.esbuild'), { recursive: true, force: true });
   });
+
+  it('zips each function with its own entry and chunks only, every module they import included and loadable', async () => {
+    const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    const zips = readdirSync(dir).filter((f) => f.endsWith('.zip'));
+    expect(zips).toHaveLength(functions.length);
+    for (const zipName of zips) {
+      const files = await readZip(path.join(dir, zipName));
+      const code = [...files.keys()].filter((f) => f.endsWith('.mjs'));
+      // One function's files: functions/<name>.mjs and its chunks functions/<name>.<chunk>-<hash>.mjs.
+      const entry = code.find((f) => /^functions\/[a-z-]+\.mjs$/.test(f));
+      expect(entry, zipName).toBeDefined();
+      const name = entry!.slice('functions/'.length, -'.mjs'.length);
+      expect(code.filter((f) => !f.startsWith(`functions/${name}.`)), zipName).toEqual([]);
+      const missing = code.flatMap((f) => relativeImports(files.get(f)!.toString('utf8')).map((i) => path.posix.join('functions', i)).filter((i) => !files.has(i)).map((i) => `${f} → ${i}`));
+      expect(missing, zipName).toEqual([]);
+      if (name === 'start-action') {
+        // Prepare: the zip unpacked as Lambda unpacks it. Act: load every module of it in a fresh Node.
+        const unpacked = mkdtempSync(path.join(tmpdir(), 'dr-zip-'));
+        try {
+          for (const [file, content] of files) {
+            mkdirSync(path.dirname(path.join(unpacked, file)), { recursive: true });
+            writeFileSync(path.join(unpacked, file), content);
+          }
+          const loadAll = `for (const f of process.argv.slice(1)) await import(f); process.stdout.write('loaded ' + (process.argv.length - 1));`;
+          const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', loadAll, ...code.map((f) => `file://${path.join(unpacked, f)}`)], { cwd: unpacked });
+          // Assess: the recovery action of every component type is among them, and all load.
+          expect(code.filter((f) => f.includes('.recover-')).length).toBe(12);
+          expect(stdout).toBe(`loaded ${code.length}`);
+        } finally {
+          rmSync(unpacked, { recursive: true, force: true });
+        }
+      }
+    }
+  }, 60_000);
 
   it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');

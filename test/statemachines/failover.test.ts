@@ -13,7 +13,7 @@ import { runLocal } from '../../shared/tools/local/state-machine.ts';
 import { withVirtualClock } from '../../shared/tools/local/virtual-clock.ts';
 import type { RunSummary } from '../../shared/run/types.ts';
 import { packagedPlan } from '../../shared/runtime/plan.ts';
-import { preloadComponentTypes } from '../../shared/tools/local/preload.ts';
+import { preloadPlanModules } from '../../shared/tools/local/preload.ts';
 import { compilePlan, writeCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
 
 // A plan of three tiers: two ECS services in parallel, then one more, then a manual step.
@@ -102,7 +102,7 @@ interface Outcome {
 
 async function run(input: unknown, answer?: (state: string) => Promise<unknown>, executionName = 'test-run', startAt = START): Promise<Outcome> {
   await packagedPlan(); // loaded before the clock is faked: no file I/O during the run
-  await preloadComponentTypes((await packagedPlan()).components.map((c) => c.type));
+  await preloadPlanModules(await packagedPlan());
   return withVirtualClock(startAt, async () => {
     const execution = runLocal(input, {
       region: 'eu-central-1',

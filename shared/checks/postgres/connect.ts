@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { AwsClients } from '../../aws/clients.ts';
 import pg from 'pg';
 import { _default, boolean, int, maximum, minimum, minLength, number, object, pipe, regex, string, transform, union, type output } from 'zod/mini';
 import { InvalidInputError } from '../../errors.ts';
@@ -128,4 +129,9 @@ export function postgresConnector(secrets: (region: string) => SecretsManagerCli
     }
     return client as unknown as SqlClient;
   };
+}
+
+/** The verify functions' connector: secrets read with the functions' Secrets Manager client of the secret's region. */
+export function secretsManagerConnector(clients: AwsClients, options: ConnectOptions = {}): PostgresConnector {
+  return postgresConnector((region) => clients.get(SecretsManagerClient, region), options);
 }

@@ -15,7 +15,7 @@ import type { Plan } from '../../plan/schema.ts';
 import { alarmEvent, normaliseTimestamp } from '../../run/input.ts';
 import type { ActionRecord, ApprovalState, ComponentTask, RunSummary } from '../../run/types.ts';
 import { packagedPlan } from '../../runtime/plan.ts';
-import { preloadComponentTypes } from '../local/preload.ts';
+import { preloadPlanModules } from '../local/preload.ts';
 import { writeTempCompiledPlan } from '../deploy/compiled-plan.ts';
 import type { DrillReport } from './report.ts';
 import { parseChatbotMessage, readableMessage } from '../../notify/chatbot.ts';
@@ -154,7 +154,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   process.env.AWS_REGION = REGION_OF_AUTOMATION(plan);
   try {
     await packagedPlan(); // read before the clock is faked; cached, so the file can go
-    await preloadComponentTypes(plan.components.map((c) => c.type));
+    await preloadPlanModules(plan);
   } finally {
     compiled.remove();
   }

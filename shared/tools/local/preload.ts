@@ -1,12 +1,26 @@
+import { loadCheck } from '../../checks/index.ts';
+import type { CheckType } from '../../checks/schema.ts';
 import { loadOneWay } from '../../components/load.ts';
 import { loadRecoveryAction } from '../../components/recovery.ts';
 import type { ComponentType } from '../../plan/schema.ts';
 
+/** What a plan makes the functions load on first use: its component types and its check types. */
+export interface LazyModulesOf {
+  components: readonly { type: ComponentType; checks?: readonly { type: CheckType }[] }[];
+  verification?: { checks: readonly { type: CheckType }[] };
+}
+
 /**
- * Loads every component-type module the functions load by path, for these types. In Lambda the
- * first invocation loads them; an in-process run on simulated time (the drill, the state machine tests) calls this
- * before it fakes the clock, so no module load runs while simulated time races ahead of it.
+ * Loads every module the functions load by path for this plan: each component type's recovery action
+ * and one-way facet, each check type's runner. In Lambda the first invocation loads them; an in-process
+ * run on simulated time (the drill, the state machine tests) calls this before it fakes the clock, so
+ * no module load runs while simulated time races ahead of it.
  */
-export async function preloadComponentTypes(types: Iterable<ComponentType>): Promise<void> {
-  await Promise.all([...new Set(types)].flatMap((type) => [loadRecoveryAction(type), loadOneWay(type)]));
+export async function preloadPlanModules(plan: LazyModulesOf): Promise<void> {
+  const types = new Set(plan.components.map((c) => c.type));
+  const checks = new Set([...plan.components.flatMap((c) => c.checks ?? []), ...(plan.verification?.checks ?? [])].map((c) => c.type));
+  await Promise.all([
+    ...[...types].flatMap((type) => [loadRecoveryAction(type), loadOneWay(type)]),
+    ...[...checks].map((type) => loadCheck(type)),
+  ]);
 }

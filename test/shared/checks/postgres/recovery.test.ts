@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../../shared/aws/clients.ts';
-import { CHECKS } from '../../../../shared/checks/index.ts';
+import { loadCheck } from '../../../../shared/checks/index.ts';
 import { postgresConnector } from '../../../../shared/checks/postgres/connect.ts';
 import { ensureSchema, newestHeartbeat, writeHeartbeat } from '../../../../shared/checks/postgres/heartbeat.ts';
 import { POSTGRES_CHECKS } from '../../../../shared/checks/postgres/checks.ts';
@@ -164,7 +164,7 @@ describe('PostgreSQL checks on a promoted standby (real primary + streaming stan
     // Prepare
     const specs = [spec('postgres-writable'), spec('postgres-tables'), spec('postgres-indexes'), spec('postgres-replication'), spec('rpo-heartbeat')];
     // Act
-    const results = await runChecks(contextFor(RECOVERY_SECRET), specs, CHECKS);
+    const results = await runChecks(contextFor(RECOVERY_SECRET), specs, loadCheck);
     // Assess
     expect(results.map((r) => [r.name, r.status])).toEqual([
       ['postgres-writable', 'passed'],
