@@ -3,8 +3,7 @@ import { InvalidInputError } from '../errors.ts';
 import { recoveryOrder } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { RunTrigger } from '../run/input.ts';
-import type { CheckResult } from '../checks/types.ts';
-import type { ApprovalState, ComponentResult, RpoResult, RunContext, RunSummary, TierResult, TierTask } from '../run/types.ts';
+import type { ApprovalState, CheckOutcomeRef, ComponentOutcome, RpoResult, RunContext, RunSummaryOutput, TierResult, TierTask } from '../run/types.ts';
 import { assessSeverity, isSeverity, type Severity } from './severity.ts';
 import { addMinutes, MAX_PLAUSIBLE_MINUTES, minutesBetween } from './text.ts';
 
@@ -63,12 +62,12 @@ export interface TierRecoveredInput {
 export interface ComponentFailedInput {
   run: RunContext;
   /** One result or several (e.g. `$.results.components`): only the failed ones are told, of `tier` when given. */
-  component?: ComponentResult | ComponentResult[];
-  components?: ComponentResult[];
+  component?: ComponentOutcome | ComponentOutcome[];
+  components?: ComponentOutcome[];
   tier?: string;
 }
 export interface RunEndedInput {
-  summary: RunSummary;
+  summary: RunSummaryOutput;
   /** `$$.Execution.Id`: the summary names only the incident; the failed execution is what a resume names. */
   executionId?: string;
 }
@@ -87,7 +86,7 @@ export interface StageInputs {
 export type NoticeEvent =
   | { [S in Stage]: { stage: S } & StageInputs[S] }[Stage]
   | ({ stage: 'run-finished' } & RunEndedInput)
-  | ({ stage: 'tier-finished' } & TierRecoveredInput & { components?: ComponentResult[] });
+  | ({ stage: 'tier-finished' } & TierRecoveredInput & { components?: ComponentOutcome[] });
 
 // ---- facts ---------------------------------------------------------------------------------------
 
@@ -124,7 +123,7 @@ export interface ComponentFact {
   id: string;
   tier: string;
   type: string;
-  status: ComponentResult['status'];
+  status: ComponentOutcome['status'];
   attempts: number;
   error: { name: string; message: string } | null;
 }
@@ -140,7 +139,7 @@ export interface InternalFacts {
   approval: { tier: string | null; oneWay: string[]; timeoutMinutes: number; deadline: string } | null;
   rpo: { dataClass: string; targetMinutes: number; measuredMinutes: number | null; met: boolean | null; source: string }[];
   checks: { passed: number; failed: number; skipped: number; failedNames: string[] } | null;
-  outcome: RunSummary['outcome'] | null;
+  outcome: RunSummaryOutput['outcome'] | null;
   reason: string | null;
   finishedAt: string | null;
 }
@@ -223,14 +222,14 @@ function requireRun(input: { run?: unknown }): RunContext {
   return run as unknown as RunContext;
 }
 
-function requireSummary(input: { summary?: unknown }): RunSummary {
+function requireSummary(input: { summary?: unknown }): RunSummaryOutput {
   const summary = input?.summary;
   if (!isObject(summary)) throw invalid('summary', 'missing: pass the run summary (Summarise Run output)');
   if (typeof summary.plan !== 'string' || typeof summary.scenario !== 'string') throw invalid('summary', 'without plan and scenario');
   if (!['recovered', 'failed', 'aborted'].includes(summary.outcome as string)) {
     throw invalid('summary.outcome', `must be recovered, failed or aborted, got ${JSON.stringify(summary.outcome)}`);
   }
-  return summary as unknown as RunSummary;
+  return summary as unknown as RunSummaryOutput;
 }
 
 const planScenario = (plan: Plan | undefined, id: string) => plan?.scenarios.find((s) => s.id === id);
@@ -265,7 +264,7 @@ function runFacts(run: RunContext, plan: Plan | undefined): RunFacts {
   };
 }
 
-function summaryRunFacts(summary: RunSummary, plan: Plan | undefined): RunFacts {
+function summaryRunFacts(summary: RunSummaryOutput, plan: Plan | undefined): RunFacts {
   const scenario = str(summary.scenario);
   const regions = plan ? plan.regions : null;
   return {
@@ -297,7 +296,7 @@ function tierFact(t: TierInfo & Partial<Pick<TierResult, 'status' | 'achievedMin
   };
 }
 
-function componentFact(c: ComponentResult): ComponentFact {
+function componentFact(c: ComponentOutcome): ComponentFact {
   const error = isObject(c.error) ? { name: str(c.error.name, 'Error'), message: str(c.error.message) } : null;
   return { id: str(c.id, '?'), tier: str(c.tier, '?'), type: str(c.type, '?'), status: c.status, attempts: num(c.attempts) ?? 0, error };
 }
@@ -417,7 +416,7 @@ export function resolveEvent(event: unknown): ResolvedEvent {
     if (!isObject(tier)) throw invalid('tier', 'missing: pass the tier result ($.results.tiers[-1:])');
     if (tier.status === 'recovered') return { stage: 'tier-recovered', input: event as unknown as TierRecoveredInput };
     const run = requireRun(event);
-    const components = Array.isArray(event.components) ? (event.components as ComponentResult[]) : [];
+    const components = Array.isArray(event.components) ? (event.components as ComponentOutcome[]) : [];
     return { stage: 'component-failed', input: { run, components, tier: str(tier.id) } };
   }
   if (!isStage(stage)) throw invalid('stage', `must be one of ${[...STAGES, ...STAGE_ALIASES].join(', ')}, got ${JSON.stringify(stage)}`);
@@ -445,9 +444,9 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
     if (executionId) run.executionId = executionId;
     const scenarioSeverity = planScenario(plan, run.scenario)?.severity ?? 'high';
     const tierResults = list<TierResult>(summary.tiers);
-    const componentResults = list<ComponentResult>(summary.components);
+    const componentResults = list<ComponentOutcome>(summary.components);
     const rpoResults = list<RpoResult>(summary.rpo);
-    const checks = list<CheckResult>(summary.checks);
+    const checks = list<CheckOutcomeRef>(summary.checks);
     const tiers = tierResults.map((t) => tierFact(t, run.incidentStartedAt));
     const critical = criticalTiers(plan, tiers);
     const severity = assessSeverity({
@@ -575,7 +574,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
     case 'component-failed': {
       const given = input as ComponentFailedInput;
       if (given.component === undefined && given.components === undefined) throw invalid('component', 'missing: pass the component result (or results)');
-      const results = [given.component ?? [], given.components ?? []].flat().filter(isObject) as ComponentResult[];
+      const results = [given.component ?? [], given.components ?? []].flat().filter(isObject) as ComponentOutcome[];
       const tierFilter = str(given.tier) || null;
       internal.components = results.filter((c) => c.status === 'failed' && (tierFilter === null || c.tier === tierFilter)).map(componentFact);
       internal.tiers = planned.map((t) => tierFact(t, run.incidentStartedAt));

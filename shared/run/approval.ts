@@ -46,6 +46,8 @@ export interface ApprovalDeps {
   now: () => Date;
   /** The plan's RPO classes, when known: the request then states each component's RPO target. */
   rpoClasses?: Record<string, { targetMinutes: number }>;
+  /** A one-way component's definition, by id (the packaged plan's: prepare.ts componentTask). */
+  componentTask: (id: string) => ComponentTask;
 }
 
 /** What a one-way component puts at risk, as read when the approval was requested. */
@@ -90,9 +92,8 @@ function formatDuration(seconds: number): string {
 }
 
 /** The tier that waits and the one-way components, in recovery order (approvalRequest checked they are in the run). */
-function gate({ tiers, approval }: ApprovalRequest): { tier: TierTask; components: ComponentTask[] } {
-  const all = new Map(tiers.flatMap((t) => t.components).map((c) => [c.id, c]));
-  return { tier: tiers[approval.tierIndex]!, components: approval.oneWayComponents.map((id) => all.get(id)!) };
+function gate({ tiers, approval }: ApprovalRequest, componentTask: ApprovalDeps['componentTask']): { tier: TierTask; components: ComponentTask[] } {
+  return { tier: tiers[approval.tierIndex]!, components: approval.oneWayComponents.map(componentTask) };
 }
 
 /** A one-way component's type facet (shared/components/<type>/one-way.ts); null for a type that is not one-way. */
@@ -194,7 +195,7 @@ function render({ head, steps, costs, tail }: Parts, readAt: string, deadlineSec
  * the task token can answer.
  */
 export async function requestApproval(deps: ApprovalDeps, topicArn: string, request: ApprovalRequest): Promise<ApprovalResult> {
-  const { tier, components } = gate(request);
+  const { tier, components } = gate(request, deps.componentTask);
   const { run, tiers, approval, taskToken } = request;
   // Before the reads: the task's timeout runs from its start, so the stated deadline is never late.
   const now = deps.now();

@@ -3,7 +3,7 @@ import type { CheckSpec } from '../checks/schema.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { JsonObject } from '../components/types.ts';
 import { typed } from './task-input.ts';
-import type { ActionRecord, ApprovalState, ComponentResult, ComponentTask, RunContext, RunState, TierResult, TierTask } from './types.ts';
+import type { ActionRecord, ApprovalState, ComponentOutcome, ComponentRef, ComponentResult, ComponentTask, RunContext, RunState, TierResult, TierTask } from './types.ts';
 
 /*
  * The pieces of the run's state several tasks receive (statemachines/failover.asl.json passes `$.run`,
@@ -97,23 +97,29 @@ export const approvalFields = {
   error: optional(nullable(caughtError)),
 };
 
-/** A component's result (Record Component Outcome's output, or Mark Component Unrecorded's). */
-export const componentResult = typed<ComponentResult>()(
-  looseObject({
-    id: nonEmpty,
-    tier: string(),
-    type: string(),
-    status: zEnum(['recovered', 'failed', 'skipped', 'not-started']),
-    startedAt: nullable(string()),
-    finishedAt: nullable(string()),
-    error: nullable(looseObject({ name: string() })),
-    verification: optional(array(checkResult)),
-  }),
-);
+const outcomeFields = {
+  id: nonEmpty,
+  tier: string(),
+  type: string(),
+  status: zEnum(['recovered', 'failed', 'skipped', 'not-started']),
+  startedAt: nullable(string()),
+  finishedAt: nullable(string()),
+  attempts: optional(count),
+  error: nullable(looseObject({ name: string(), message: optional(string()) })),
+};
 
-/** A tier of the run's recovery order, its components carried as tasks (`$.tiers[]`). */
+/** A component's full result (recordComponent's, and the state table's record of it). */
+export const componentResult = typed<ComponentResult>()(looseObject({ ...outcomeFields, verification: optional(array(checkResult)) }));
+
+/** A component's outcome (Record Component Outcome's output, or Mark Component Unrecorded's; `$.results.components`). */
+export const componentOutcome = typed<ComponentOutcome>()(looseObject(outcomeFields));
+
+/** A component as the state names it (`$.tiers[].components[]`, the Map's items). */
+export const componentRef = typed<ComponentRef>()(looseObject({ id: nonEmpty, type: nonEmpty }));
+
+/** A tier of the run's recovery order, its components named (`$.tiers[]`). */
 export const tierTask = typed<TierTask>()(
-  looseObject({ id: nonEmpty, name: string(), order: number(), rtoTargetMinutes: number(), components: array(componentTask) }),
+  looseObject({ id: nonEmpty, name: string(), order: number(), rtoTargetMinutes: number(), components: array(componentRef) }),
 );
 
 const tierResult = typed<TierResult>()(
@@ -127,11 +133,11 @@ export const runStateFields = {
   tierIndex: count,
   tierCount: count,
   approval: optional(typed<ApprovalState>()(looseObject(approvalFields))),
-  carried: optional(array(componentResult)),
+  carried: optional(array(componentOutcome)),
   verification: optional(looseObject({ checks: optional(array(checkSpec)), results: optional(nullable(array(checkResult))), error: optional(caughtError) })),
   rpo: optional(looseObject({ targets: record(string(), number()), classOf: record(string(), string()) })),
   status: zEnum(['running', 'recovered', 'failed']),
-  results: looseObject({ tiers: array(tierResult), components: array(componentResult) }),
+  results: looseObject({ tiers: array(tierResult), components: array(componentOutcome) }),
 };
 
 export const runState = typed<RunState>()(looseObject(runStateFields));

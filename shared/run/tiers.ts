@@ -4,8 +4,8 @@ import { blocking, describeFailures } from '../checks/run.ts';
 import { causeMessage } from './cause.ts';
 import { measureRpo } from './rpo.ts';
 import { typed } from './task-input.ts';
-import { componentResult, runStateFields } from './task-schemas.ts';
-import type { ApprovalDecision, ComponentResult, RunState, RunSummary, TierResult, TierTask } from './types.ts';
+import { componentOutcome, runStateFields } from './task-schemas.ts';
+import type { ApprovalDecision, ComponentOutcome, ComponentResult, RunState, RunSummary, RunSummaryOutput, TierResult, TierTask } from './types.ts';
 
 export { runState } from './task-schemas.ts';
 
@@ -14,8 +14,8 @@ export { runState } from './task-schemas.ts';
  * (`current`, from Select Next Tier) and its components' results (`tierResults`, the Map's output).
  * Whether the results match the tier is recordTier's to check (it needs the tier).
  */
-export type TierOutcomeInput = RunState & { tierResults: ComponentResult[]; current?: unknown };
-export const tierOutcomeInput = typed<TierOutcomeInput>()(looseObject({ ...runStateFields, tierResults: array(componentResult), current: optional(unknown()) }));
+export type TierOutcomeInput = RunState & { tierResults: ComponentOutcome[]; current?: unknown };
+export const tierOutcomeInput = typed<TierOutcomeInput>()(looseObject({ ...runStateFields, tierResults: array(componentOutcome), current: optional(unknown()) }));
 
 const minutesBetween = (from: string, to: string) => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;
 
@@ -29,7 +29,7 @@ function maxIso(values: (string | null)[]): string | null {
   return present.at(-1) ?? null;
 }
 
-function tierResult(run: RunState['run'], tier: TierTask, components: ComponentResult[]): TierResult {
+function tierResult(run: RunState['run'], tier: TierTask, components: ComponentOutcome[]): TierResult {
   const failed = components.some((c) => c.status !== 'recovered');
   const finishedAt = maxIso(components.map((c) => c.finishedAt));
   const achievedMinutes = !failed && finishedAt ? minutesBetween(run.incidentStartedAt, finishedAt) : null;
@@ -49,7 +49,7 @@ function tierResult(run: RunState['run'], tier: TierTask, components: ComponentR
  * Records the outcome of the tier just run (`componentResults`, the Map's output) and decides what
  * comes next: the following tier only when every component of this one recovered.
  */
-export function recordTier(state: RunState, componentResults: ComponentResult[]): RunState {
+export function recordTier(state: RunState, componentResults: ComponentOutcome[]): RunState {
   const tier = state.tiers[state.tierIndex];
   if (!tier) throw new InvalidInputError(`tierIndex: ${state.tierIndex} is outside the run's ${state.tierCount} tiers`, { field: 'tierIndex' });
   if (!Array.isArray(componentResults) || componentResults.length !== tier.components.length) {
@@ -80,7 +80,7 @@ export function recordTier(state: RunState, componentResults: ComponentResult[])
 }
 
 /** Why the run did not recover: the failed tier and its failed components, then the tiers never started. */
-function failureReason(failedTier: TierResult | undefined, failed: ComponentResult[], notStarted: TierResult[]): string {
+function failureReason(failedTier: TierResult | undefined, failed: ComponentOutcome[], notStarted: TierResult[]): string {
   const what = failedTier ? `tier ${failedTier.id} failed` : 'the run did not finish';
   const components = failed.map((c) => (c.error ? `${c.id} (${c.error.name}${c.error.message ? `: ${c.error.message}` : ''})` : `${c.id} (failed)`));
   return [
@@ -89,8 +89,28 @@ function failureReason(failedTier: TierResult | undefined, failed: ComponentResu
   ].join('; ');
 }
 
-/** The run's output: every tier and component, the ones never reached included, with the outcome. */
-export function summariseRun(state: RunState, now: Date): RunSummary {
+/** A component's full result as the state table holds it, with the run that recorded it. */
+export type RecordedResult = ComponentResult & { executionId?: string };
+
+/**
+ * A component's full result: the state table's record when this run (or, for a carried component, the
+ * run that recovered it) wrote it, else its outcome with nothing observed (an outcome that could not be
+ * recorded: Mark Component Unrecorded).
+ */
+function fullResult(outcome: ComponentOutcome, recorded: RecordedResult | undefined, run: RunState['run'], carried: boolean): ComponentResult {
+  if (recorded && (carried ? recorded.status === 'recovered' : recorded.executionId === run.executionId)) {
+    const { executionId, ...result } = recorded;
+    return carried && executionId ? { ...result, observations: { ...result.observations, recoveredBy: executionId } } : result;
+  }
+  return { ...outcome, attempts: outcome.attempts ?? 0, polls: 0, lastStatus: null, observations: {}, error: outcome.error, verification: [] };
+}
+
+/**
+ * The run's summary: every tier and component, the ones never reached included, with the outcome.
+ * `recorded`: the components' full results from the state table (by id), for their checks and
+ * observations (the run's state carries each component's outcome only).
+ */
+export function summariseRun(state: RunState, now: Date, recorded: ReadonlyMap<string, RecordedResult> = new Map()): RunSummary {
   const done = new Set(state.results.tiers.map((t) => t.id));
   const notStartedTiers: TierResult[] = state.tiers
     .filter((t) => !done.has(t.id))
@@ -106,7 +126,7 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
     }));
   const notStartedComponents: ComponentResult[] = state.tiers
     .filter((t) => !done.has(t.id))
-    .flatMap((t) => t.components)
+    .flatMap((t) => t.components.map((c) => ({ ...c, tier: t.id })))
     .map((c) => ({
       id: c.id,
       tier: c.tier,
@@ -144,7 +164,11 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
         ? 'failed'
         : (approvalStop?.outcome ?? (failedComponents.some((c) => c.error?.name === 'RecoveryAbortedError') ? 'aborted' : 'failed'));
   // A tier's task lists only what this run recovers (prepare leaves carried components out): no overlap.
-  const components = [...state.results.components, ...carriedNotReached, ...notStartedComponents];
+  const carriedIds = new Set((state.carried ?? []).map((c) => c.id));
+  const components = [
+    ...[...state.results.components, ...carriedNotReached].map((c) => fullResult(c, recorded.get(c.id), state.run, carriedIds.has(c.id))),
+    ...notStartedComponents,
+  ];
   return {
     plan: state.run.plan,
     scenario: state.run.scenario,
@@ -163,6 +187,22 @@ export function summariseRun(state: RunState, now: Date): RunSummary {
     components,
     checks: [...components.flatMap((c) => c.verification ?? []), ...systemChecks],
     rpo: measureRpo(state, components),
+  };
+}
+
+/** What a check's result says of it without its detail and observations. */
+const checkRef = ({ component, name, type, status, advisory }: RunSummary['checks'][number]) => ({ component, name, type, status, advisory });
+
+/**
+ * The execution's output: the summary with each component's outcome and each check's status (their
+ * observations and details are in the state table), so it fits Step Functions' 256 KiB whatever the
+ * plan's size.
+ */
+export function summaryOutput(summary: RunSummary): RunSummaryOutput {
+  return {
+    ...summary,
+    components: summary.components.map(({ id, tier, type, status, startedAt, finishedAt, attempts, error }) => ({ id, tier, type, status, startedAt, finishedAt, attempts, error })),
+    checks: summary.checks.map(checkRef),
   };
 }
 

@@ -26,8 +26,18 @@ export interface RunContext {
 /** A component as the state machine carries it: the plan's definition plus its tier and timeout in seconds. */
 export type ComponentTask = Component & { tier: string; timeoutSeconds: number };
 
-/** A tier of the run's recovery order, its components carried as tasks. */
-export type TierTask = Omit<TierRun, 'components'> & { components: ComponentTask[] };
+/**
+ * A component as the run's state names it: its id and type. Its definition stays in the packaged
+ * plan: Load Component Definition reads it at the start of the component's branch, so the state does
+ * not grow with what the plan says of each component.
+ */
+export interface ComponentRef {
+  id: string;
+  type: string;
+}
+
+/** A tier of the run's recovery order, its components named (`$.tiers[]`). */
+export type TierTask = Omit<TierRun, 'components'> & { components: ComponentRef[] };
 
 /** `$.action` inside a component's branch: where its recovery action stands. */
 export interface ActionRecord {
@@ -64,6 +74,16 @@ export interface ComponentResult {
   /** The integrity checks run after the component recovered (the plan's `checks`). */
   verification: CheckResult[];
 }
+
+/**
+ * A component's outcome as the run's state carries it (the Map's output, `$.results.components`,
+ * `$.carried`): what the tiers, the notices and the summary decide on. The full result (observations,
+ * checks) is in the state table (state/run-records.ts), where Summarise Run reads it.
+ */
+export type ComponentOutcome = Pick<ComponentResult, 'id' | 'tier' | 'type' | 'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'error'>;
+
+/** A check's result as the run's output names it: which, whose and how it went (the details are in the state table). */
+export type CheckOutcomeRef = Pick<CheckResult, 'component' | 'name' | 'type' | 'status' | 'advisory'>;
 
 /** RPO achieved for one data class: measured from the recovered data, against the plan's target. */
 export interface RpoResult {
@@ -125,13 +145,13 @@ export interface RunState {
   /** What the lock task needs: at most one recovery of the plan at a time, and the cooldown between them. */
   lock: { cooldownMinutes: number; ignoreCooldown: boolean; expiresAt: string };
   /** Components earlier runs of this incident recovered (resume): not run again, counted in their tiers. */
-  carried: ComponentResult[];
+  carried: ComponentOutcome[];
   /** The final verification stage: the plan's system checks and, once run, their results. */
   verification: { checks: CheckSpec[]; results: CheckResult[] | null; error?: { Error: string; Cause?: string } };
   /** For the measured RPO in the summary: the plan's target per data class, and each component's data class. */
   rpo: { targets: Record<string, number>; classOf: Record<string, string> };
   status: 'running' | 'recovered' | 'failed';
-  results: { tiers: TierResult[]; components: ComponentResult[] };
+  results: { tiers: TierResult[]; components: ComponentOutcome[] };
 }
 
 export interface RunSummary {
@@ -154,5 +174,12 @@ export interface RunSummary {
   /** RPO per data class measured from the recovered data. */
   rpo: RpoResult[];
 }
+
+/**
+ * The execution's output (Summarise Run): the summary with each component's outcome and each check's
+ * status, not their observations and details, so it stays within Step Functions' 256 KiB whatever the
+ * plan's size. The full summary is built from the state table (shared/run/tiers.ts summariseRun).
+ */
+export type RunSummaryOutput = Omit<RunSummary, 'components' | 'checks'> & { components: ComponentOutcome[]; checks: CheckOutcomeRef[] };
 
 export type { Json };

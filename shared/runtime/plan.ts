@@ -61,3 +61,16 @@ export function packagedPlan(): Promise<Plan> {
   });
   return loading;
 }
+
+/**
+ * The packaged plan of a run: the plan the run was prepared from (`run.plan`). A function packaged
+ * with another plan (a deployment changed mid-run) refuses the task rather than act on another plan's
+ * definitions: PlanValidationError, terminal.
+ */
+export async function runPlan(run: { plan: string }): Promise<Plan> {
+  const plan = await packagedPlan();
+  if (plan.name !== run.plan) {
+    throw new PlanValidationError('.dr-autopilot/plan.json', [{ path: 'name', message: `the packaged plan is "${plan.name}", the run's is "${run.plan}"; ${REPACKAGE}` }]);
+  }
+  return plan;
+}

@@ -163,3 +163,9 @@ async function putOnce(deps: StateDeps, item: Record<string, unknown>): Promise<
     throw classifyError(error);
   }
 }
+
+/** The full results of the components of this execution's incident, by component id, with the run that recorded each. */
+export async function recordedResults(deps: StateDeps, executionId: string): Promise<Map<string, ComponentResult & { executionId: string }>> {
+  const incident = await loadIncident(deps, executionId);
+  return new Map(incident.components.map((c) => [c.id, c]));
+}

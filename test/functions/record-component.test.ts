@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/record-component.ts';
+import { OUTCOME_MESSAGE_CHARS } from '../../shared/run/prepare.ts';
 import type { ActionRecord, ComponentTask, RunState } from '../../shared/run/types.ts';
 import { componentOf, exampleRun } from '../shared/run/fixtures.ts';
 import { startDynalite, useStateTable, type LocalDynamo } from '../support/dynalite.ts';
@@ -46,12 +47,23 @@ describe('functions/record-component', () => {
     const result = await handler({ run: state.run, component: auth, action } as never, context);
     // Assess
     const stored = await local.ddb.send(new GetCommand({ TableName: local.tableName, Key: { id: `incident#${state.run.incidentId}`, sk: 'component#authentication' } }));
-    expect(stored.Item).toMatchObject({ executionId: state.run.executionId, result });
+    // The table keeps the full result; the run's state gets the outcome only.
+    expect(stored.Item).toMatchObject({ executionId: state.run.executionId, result: { ...result, polls: 5, lastStatus: action.status, observations: action.observations, verification: [] } });
   });
 
-  it("records a recovered component from the branch's state (run, component, action)", async () => {
+  it("records a recovered component from the branch's state (run, component, action), returning its outcome", async () => {
     const result = await handler({ run: state.run, component: auth, action } as never, context);
-    expect(result).toMatchObject({ id: 'authentication', tier: 'tier-1', status: 'recovered', startedAt: action.startedAt, finishedAt: action.finishedAt, polls: 5, error: null });
+    expect(result).toEqual({ id: 'authentication', tier: 'tier-1', type: 'ecs-scale', status: 'recovered', startedAt: action.startedAt, finishedAt: action.finishedAt, attempts: 1, error: null });
+  });
+
+  it('cuts a long error message in the outcome; the table keeps it whole', async () => {
+    const message = 'm'.repeat(2_000);
+    const error = { Error: 'ActionFailedError', Cause: JSON.stringify({ errorType: 'ActionFailedError', errorMessage: message, trace: [] }) };
+    const result = await handler({ run: state.run, component: auth, action: { ...action, done: false }, error } as never, context);
+    expect(result.error?.message).toHaveLength(OUTCOME_MESSAGE_CHARS);
+    expect(result.error?.message.endsWith('…')).toBe(true);
+    const stored = await local.ddb.send(new GetCommand({ TableName: local.tableName, Key: { id: `incident#${state.run.incidentId}`, sk: 'component#authentication' } }));
+    expect((stored.Item?.result as { error: { message: string } }).error.message).toBe(message);
   });
 
   it('records the error the state machine caught', async () => {

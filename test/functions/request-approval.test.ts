@@ -71,10 +71,18 @@ describe('functions/request-approval', () => {
     expect(await cloudwatch.call(0).thisValue.config.region()).toBe('ap-northeast-3');
   });
 
-  it('still publishes, with the RPO class only, when the packaged plan cannot be read', async () => {
+  it('fails without publishing when the packaged plan cannot be read: the one-way steps are described from it', async () => {
     process.env.PLAN_FILE = '/nonexistent/plan.yml';
-    await handler(event(), context);
-    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message).toContain('may be lost [RPO class transaction]');
+    await expect(handler(event(), context)).rejects.toMatchObject({ name: 'PlanValidationError' });
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it('fails without publishing when the packaged plan is another plan than the run\'s', async () => {
+    const other = event();
+    await expect(handler({ ...other, run: { ...other.run, plan: 'another-plan' } }, context)).rejects.toMatchObject({
+      name: 'PlanValidationError', message: expect.stringContaining('the packaged plan is "dataset-platform", the run\'s is "another-plan"'),
+    });
+    expect(sns).not.toHaveReceivedAnyCommand();
   });
 
   it('fails without publishing when INTERNAL_TOPIC_ARN is not set', async () => {

@@ -135,14 +135,14 @@ describe('serverless.yml, packaged offline (osls package)', () => {
 
   it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(16);
+    expect(functions).toHaveLength(17);
     const roles = new Set<string>();
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       roles.add(JSON.stringify(fn.Properties.Role));
     }
-    expect(roles.size).toBe(16);
+    expect(roles.size).toBe(17);
   });
 
   it('holds the state machine from statemachines/failover.asl.json with function ARNs substituted', () => {
@@ -224,10 +224,12 @@ describe('serverless.yml, packaged offline (osls package)', () => {
       ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'rds:ModifyDBInstance', 'rds:PromoteReadReplica', 'rds:StopDBInstance', 's3:PutObject'].sort(),
     );
     // Functions that call no AWS API get log permissions only; the state table's users only what they do there.
-    for (const role of ['RecordTierRole', 'SummariseRunRole']) {
+    for (const role of ['RecordTierRole', 'LoadComponentRole']) {
       expect(statementsOf(resources[role]!).flatMap(actions), role).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
     const table = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
+    // The summary reads the components' full results from the state table.
+    expect(statementsOf(resources.SummariseRunRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:GetItem'], Resource: [table] }]);
     expect(statementsOf(resources.PrepareRunRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], Resource: [table] }]);
     expect(statementsOf(resources.RecordComponentRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table] }]);
     expect(statementsOf(resources.ReleaseLockRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: [table] }]);

@@ -11,7 +11,11 @@ import { routeDynamoDb, startLocalDynamoDb, type LocalDynamoDb } from '../../sha
 import { functionHandlers } from '../../shared/tools/local/handlers.ts';
 import { runLocal } from '../../shared/tools/local/state-machine.ts';
 import { withVirtualClock } from '../../shared/tools/local/virtual-clock.ts';
-import type { RunSummary } from '../../shared/run/types.ts';
+import type { RunSummaryOutput as RunSummary } from '../../shared/run/types.ts';
+import { recordedResults } from '../../shared/state/run-records.ts';
+import { stateDocumentClient } from '../../shared/state/table.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { packagedPlan } from '../../shared/runtime/plan.ts';
 import { preloadPlanModules } from '../../shared/tools/local/preload.ts';
 import { compilePlan, writeCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
@@ -86,6 +90,12 @@ function simulateEcs(startSeconds: Record<string, number>, throttleUpdates: Reco
     };
     return { services: [service] };
   });
+}
+
+/** The components' full results the run recorded in the state table. */
+function fullResults(executionId: string) {
+  const ddb = stateDocumentClient(new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  return recordedResults({ ddb, tableName: dynamodb.tableName, now: () => new Date(), logger: new Logger({ logLevel: 'SILENT' }) }, executionId);
 }
 
 interface Outcome {
@@ -173,7 +183,12 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     const svcC = summary.components.find((c) => c.id === 'svc-c')!;
     expect(svcC.status).toBe('failed');
     expect(svcC.error).toMatchObject({ name: 'IntegrityCheckFailedError', message: expect.stringContaining('svc-c: http failed: GET https://svc-c.example.com/health') });
-    expect(svcC.verification.map((c) => [c.name, c.status, c.advisory])).toEqual([['http', 'failed', false], ['svc-c-metrics', 'failed', true]]);
+    // The output names each check and its status; its detail is in the state table.
+    expect(summary.checks.filter((c) => c.component === 'svc-c').map((c) => [c.name, c.status, c.advisory])).toEqual([['http', 'failed', false], ['svc-c-metrics', 'failed', true]]);
+    const recorded = await fullResults(summary.incidentId);
+    expect(recorded.get('svc-c')!.verification.map((c) => [c.name, c.status, c.detail.slice(0, 40)])).toEqual([
+      ['http', 'failed', 'GET https://svc-c.example.com/health: st'], ['svc-c-metrics', 'failed', 'GET https://svc-c.example.com/metrics: s'],
+    ]);
     expect(summary.components.find((c) => c.id === 'docs')!.status).toBe('not-started');
     expect(outcome.events.map((e) => e.state)).not.toContain('Verify System');
   });
@@ -276,7 +291,9 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
       'tier-recovered', 'tier-recovered',
       'run-completed', 'run-completed',
     ]);
-    expect(byId['docs']!.observations).toEqual({ confirmation: { confirmedBy: 'ops' } });
+    // The output carries outcomes; the confirmation is in the component's full result in the state table.
+    expect(Object.keys(byId['docs']!).sort()).toEqual(['attempts', 'error', 'finishedAt', 'id', 'startedAt', 'status', 'tier', 'type']);
+    expect((await fullResults(summary.incidentId)).get('docs')!.observations).toEqual({ confirmation: { confirmedBy: 'ops' } });
   });
 
   it('stops later tiers when a component fails and ends failed with the results so far', async () => {

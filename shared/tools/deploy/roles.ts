@@ -94,7 +94,9 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
     WriteHeartbeatRole: role('write-heartbeat', [...primarySecrets, ...vpcAccess], ctx),
     WriteManifestRole: role('write-manifest', [...primarySecrets, ...stateTableAccess('PutItem', 'Query'), ...vpcAccess], ctx),
     RecordTierRole: role('record-tier', [], ctx),
-    SummariseRunRole: role('summarise-run', [], ctx),
+    // The components' full results are in the state table (the run's state carries their outcomes only).
+    SummariseRunRole: role('summarise-run', stateTableAccess('Query', 'GetItem'), ctx),
+    LoadComponentRole: role('load-component', [], ctx),
     RequestConfirmationRole: role('request-confirmation', internalTopicPublish, ctx),
     StartRecoveryRole: role('start-recovery', [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] }], ctx),
   };

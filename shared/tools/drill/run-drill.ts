@@ -9,11 +9,13 @@ import { startLocalDynamoDb, routeDynamoDb } from '../local/dynamodb.ts';
 import { functionHandlers } from '../local/handlers.ts';
 import { DEFINITION_FILE, runLocal } from '../local/state-machine.ts';
 import { ExecutionLimits, stateShapes, type LimitUse } from './limits.ts';
-import { withVirtualClock } from '../local/virtual-clock.ts';
+import { holdingClock, withVirtualClock } from '../local/virtual-clock.ts';
 import { scenarioForAlarm } from '../../plan/recovery-order.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { alarmEvent, normaliseTimestamp } from '../../run/input.ts';
-import type { ActionRecord, ApprovalState, ComponentTask, RunSummary } from '../../run/types.ts';
+import { summariseRun } from '../../run/tiers.ts';
+import type { ActionRecord, ApprovalState, ComponentTask, RunState, RunSummary, RunSummaryOutput } from '../../run/types.ts';
+import { recordedResults } from '../../state/run-records.ts';
 import { packagedPlan } from '../../runtime/plan.ts';
 import { preloadPlanModules } from '../local/preload.ts';
 import { writeTempCompiledPlan } from '../deploy/compiled-plan.ts';
@@ -162,21 +164,24 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const dynamodb = await startLocalDynamoDb('dr-autopilot-drill-state', REGION_OF_AUTOMATION(plan));
   process.env.STATE_TABLE_NAME = dynamodb.tableName;
   process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'false';
+  // The drill's own use of the state table: the database's manifests, the components' full results for the report.
+  const stateDeps = {
+    ddb: stateDocumentClient(new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION_OF_AUTOMATION(plan), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })),
+    tableName: dynamodb.tableName,
+    now: () => new Date(),
+    logger: new Logger({ serviceName: 'dr-autopilot-drill', logLevel: 'SILENT' }),
+  };
   let database: DrillDatabase | undefined;
   try {
     database = options.withPostgres
-      ? await startDrillDatabase(plan, start.incidentAt, {
-          ddb: stateDocumentClient(new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION_OF_AUTOMATION(plan), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })),
-          tableName: dynamodb.tableName,
-          now: () => new Date(),
-          logger: new Logger({ serviceName: 'dr-autopilot-drill', logLevel: 'SILENT' }),
-        })
+      ? await startDrillDatabase(plan, start.incidentAt, stateDeps)
       : undefined;
   } catch (error) {
     await dynamodb.stop();
     throw error;
   }
   const routed = routeDynamoDb(dynamodb.endpoint, REGION_OF_AUTOMATION(plan));
+
 
   const shapes = stateShapes(JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as { States: Record<string, unknown> });
   try {
@@ -212,7 +217,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           // The error a state failed with, per component and state: StateRetried and StateCaught do not carry it.
           const failedWith = new Map<string, string>();
           // The run summary as Summarise Run returned it (a failed run's cause is not reliable JSON locally, see below).
-          let summarised: RunSummary | undefined;
+          let summarised: RunSummaryOutput | undefined;
+          // Summarise Run's input: the run's state, from which the report's full summary is built (below).
+          let summariseInput: RunState | undefined;
           // Step Functions' payload and history limits, which the local runner does not enforce.
           const limits = new ExecutionLimits(shapes);
           const execution = runLocal(input, {
@@ -267,7 +274,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
               } else if (e.type === 'StateCaught' && component) {
                 step(e.state.name, `failed: ${failedWith.get(failureKey) ?? 'unknown error'}`);
               } else if (e.type === 'StateExited' && e.state.name === 'Summarise Run') {
-                summarised = e.state.output as unknown as RunSummary;
+                summarised = e.state.output as unknown as RunSummaryOutput;
+              } else if (e.type === 'StateEntered' && e.state.name === 'Summarise Run') {
+                summariseInput = e.state.input as unknown as RunState;
               } else if (e.type === 'StateExited' && component && /Recovery Action$/.test(e.state.name)) {
                 const output = (e.state.output ?? {}) as ItemInput & { error?: unknown };
                 const action = output.action;
@@ -312,10 +321,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
             }
           })();
 
-          let summary: RunSummary | undefined;
+          let output: RunSummaryOutput | undefined;
           let reason: string | null = null;
           try {
-            summary = (await execution.result) as unknown as RunSummary;
+            output = (await execution.result) as unknown as RunSummaryOutput;
           } catch (error) {
             const failure = ((error as Error).cause ?? error) as Error;
             // RecoveryFailedError / RecoveryAbortedError end a run that was summarised; anything else did not get that far.
@@ -325,13 +334,21 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           if (limits.exceeded !== null) {
             return { name, resumeOf, summary: undefined, reason: limits.exceeded, startedAt, finishedAt: new Date().toISOString(), limits: limits.use };
           }
-          if (!summary && reason === null) {
+          if (!output && reason === null) {
             // RecoveryFailedError / RecoveryAbortedError: the Fail state's cause is the summary as States.JsonToString($). Locally
             // aws-local-stepfunctions 3.0 strips every backslash from an intrinsic function's result, so that
             // JSON breaks on any escaped character (a quote in an error message or a function's payload):
             // take the summary from Summarise Run's output instead.
-            summary = summarised;
-            if (!summary) reason = 'RecoveryFailedError: the run failed and its summary was not found in the execution history';
+            output = summarised;
+            if (!output) reason = 'RecoveryFailedError: the run failed and its summary was not found in the execution history';
+          }
+          // The execution's output names each component's outcome and each check's status; the report
+          // has their details: the same summary, built from Summarise Run's input and the state table.
+          let summary: RunSummary | undefined;
+          if (output && summariseInput) {
+            const input = summariseInput;
+            const recorded = await holdingClock(() => recordedResults(stateDeps, input.run.executionId));
+            summary = summariseRun(input, new Date(output.finishedAt), recorded);
           }
           return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString(), limits: limits.use };
         };

@@ -1,5 +1,6 @@
 import { handler as acquireLock } from '../../../functions/acquire-lock.ts';
 import { handler as checkAction } from '../../../functions/check-action.ts';
+import { handler as loadComponent } from '../../../functions/load-component.ts';
 import { handler as notify } from '../../../functions/notify.ts';
 import { handler as prepareRun } from '../../../functions/prepare-run.ts';
 import { handler as recordComponent } from '../../../functions/record-component.ts';
@@ -22,6 +23,7 @@ import type { LambdaHandler } from './state-machine.ts';
 export function functionHandlers(checkIo: Partial<CheckIo> = {}): Record<string, LambdaHandler> {
   return {
     'prepare-run': prepareRun as LambdaHandler,
+    'load-component': loadComponent as LambdaHandler,
     'start-action': startAction as LambdaHandler,
     'check-action': checkAction as LambdaHandler,
     'record-component': recordComponent as LambdaHandler,

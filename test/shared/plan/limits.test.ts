@@ -5,6 +5,7 @@ import { PlanValidationError } from '../../../shared/errors.ts';
 import { largestStateEstimate, STATE_PAYLOAD_LIMIT_BYTES } from '../../../shared/plan/limits.ts';
 import { loadPlanFile, parsePlan } from '../../../shared/plan/load.ts';
 import { plan as planSchema } from '../../../shared/plan/schema.ts';
+import { HISTORY_EVENTS_LIMIT } from '../../../shared/tools/drill/limits.ts';
 import { runDrill } from '../../../shared/tools/drill/run-drill.ts';
 import { syntheticPlanYaml } from '../../../shared/tools/drill/synthetic-plan.ts';
 
@@ -12,12 +13,12 @@ const EXAMPLE = path.resolve(import.meta.dirname, '../../../examples/dataset-pla
 
 describe('plan limits: a run must fit Step Functions\' 256 KiB per state', () => {
   it('refuses a plan whose run would pass the limit, naming the scenario and the fix (validate, packaging)', () => {
-    // Prepare: 300 services with a check each in one scenario.
-    const text = syntheticPlanYaml({ components: 300 });
+    // Prepare: 1,000 services with a check each in one scenario.
+    const text = syntheticPlanYaml({ components: 1000 });
     // Act
     const error = (() => {
       try {
-        parsePlan(text, 'synthetic-300.yml');
+        parsePlan(text, 'synthetic-1000.yml');
         return undefined;
       } catch (e) {
         return e;
@@ -28,13 +29,30 @@ describe('plan limits: a run must fit Step Functions\' 256 KiB per state', () =>
     const issues = (error as PlanValidationError).issues;
     expect(issues).toHaveLength(1);
     expect(issues[0]!.path).toBe('scenarios.0');
-    expect(issues[0]!.message).toMatch(/^a run of "region-outage" would carry about \d+ KiB of state at Recover Tier Components \(output\), over Step Functions' 256 KiB per state \(States\.DataLimitExceeded\): recover fewer components per scenario/);
+    expect(issues[0]!.message).toMatch(/^a run of "region-outage" would carry about \d+ KiB of state at Summarise Run \(output\), over Step Functions' 256 KiB per state \(States\.DataLimitExceeded\): recover fewer components per scenario/);
   });
 
-  it('accepts plans that fit: the example and 30 services', async () => {
+  it('accepts plans that fit: the example, 30 and 300 services', async () => {
     await expect(loadPlanFile(EXAMPLE)).resolves.toMatchObject({ name: 'dataset-platform' });
     expect(() => parsePlan(syntheticPlanYaml({ components: 30 }), 'synthetic-30.yml')).not.toThrow();
+    expect(() => parsePlan(syntheticPlanYaml({ components: 300 }), 'synthetic-300.yml')).not.toThrow();
   });
+
+  it('a 300-service plan drills within the limits: the state names components, outcomes only; the estimate within 5 %', async () => {
+    // Prepare
+    const plan = parsePlan(syntheticPlanYaml({ components: 300 }), 'synthetic-300.yml');
+    // Act
+    const report = await runDrill({ plan, planFile: 'synthetic-300.yml', scenario: 'region-outage', startAt: new Date('2026-11-29T00:00:00Z') });
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.components.filter((c) => c.status === 'recovered')).toHaveLength(300);
+    expect(report.checks.filter((c) => c.status === 'passed')).toHaveLength(300);
+    expect(report.limits.largestPayloadBytes).toBeLessThan(STATE_PAYLOAD_LIMIT_BYTES / 2);
+    expect(report.limits.historyEvents).toBeLessThan(HISTORY_EVENTS_LIMIT / 2);
+    const estimate = largestStateEstimate(plan, 'region-outage');
+    expect(estimate.bytes).toBeGreaterThanOrEqual(report.limits.largestPayloadBytes);
+    expect(estimate.bytes).toBeLessThanOrEqual(report.limits.largestPayloadBytes * 1.05);
+  }, 120_000);
 
   it('estimates at or above what a drill of the example really carries, within 25 %', async () => {
     // Prepare
@@ -49,15 +67,15 @@ describe('plan limits: a run must fit Step Functions\' 256 KiB per state', () =>
     expect(estimate.at).toBe(report.limits.largestPayloadAt);
   });
 
-  it('a drill of a plan past the limit fails as Step Functions would: States.DataLimitExceeded', async () => {
-    // Prepare: the same 300-service plan, past validation (the schema alone), as if deployed anyway.
-    const plan = planSchema.parse(parse(syntheticPlanYaml({ components: 300 })));
+  it('a drill of a plan past the limits fails as Step Functions would (1,000 services pass 25,000 history events first)', async () => {
+    // Prepare: the 1,000-service plan validate refuses, past validation (the schema alone), as if deployed anyway.
+    const plan = planSchema.parse(parse(syntheticPlanYaml({ components: 1000 })));
     // Act
-    const report = await runDrill({ plan, planFile: 'synthetic-300.yml', scenario: 'region-outage', startAt: new Date('2026-11-29T00:00:00Z') });
+    const report = await runDrill({ plan, planFile: 'synthetic-1000.yml', scenario: 'region-outage', startAt: new Date('2026-11-29T00:00:00Z') });
     // Assess
     expect(report.outcome).toBe('failed');
-    expect(report.reason).toMatch(/^States\.DataLimitExceeded: the output of Recover Tier Components is [\d,]+ bytes, over Step Functions' 262,144$/);
-    expect(report.limits.largestPayloadBytes).toBeGreaterThan(STATE_PAYLOAD_LIMIT_BYTES);
+    expect(report.reason).toMatch(/^States\.Runtime: the execution's history reached 25,0\d\d events, over Step Functions' 25,000$/);
+    expect(report.limits.historyEvents).toBeGreaterThan(HISTORY_EVENTS_LIMIT);
   }, 120_000);
 });
 

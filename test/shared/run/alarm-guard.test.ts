@@ -8,7 +8,7 @@ import { oneWayTypes } from '../../../shared/components/load.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import { assertTriggerStillAlarming } from '../../../shared/run/alarm-guard.ts';
 import { startComponent } from '../../../shared/run/component.ts';
-import { prepareRun } from '../../../shared/run/prepare.ts';
+import { componentTask, prepareRun } from '../../../shared/run/prepare.ts';
 import { summariseRun, recordTier } from '../../../shared/run/tiers.ts';
 import type { ComponentResult } from '../../../shared/run/types.ts';
 
@@ -59,7 +59,7 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
       executionId: 'arn:aws:states:ap-northeast-3:123456789012:execution:sm:x',
       executionStartedAt: '2026-11-29T01:00:05Z',
     }, undefined, await oneWayTypes(plan.components.map((c) => c.type)));
-    const db = state.tiers[0]!.components.find((c) => c.id === 'core-database')!;
+    const db = componentTask(plan, state.run.scenario, 'core-database');
     cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [composite('OK')] });
     rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dataset-db' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'dataset-db', DBInstanceStatus: 'stopped' }] });
     rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dataset-db-osaka' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'dataset-db-osaka', DBInstanceStatus: 'available', ReadReplicaSourceDBInstanceIdentifier: 'arn:aws:rds:ap-northeast-1:123456789012:db:dataset-db' }] });
@@ -81,7 +81,7 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
 
     // The summary of a run stopped this way is "aborted".
     const results: ComponentResult[] = state.tiers[0]!.components.map((c) => ({
-      id: c.id, tier: c.tier, type: c.type, status: c.id === 'core-database' ? 'failed' : 'recovered',
+      id: c.id, tier: 'tier-1', type: c.type, status: c.id === 'core-database' ? 'failed' : 'recovered',
       startedAt: '2026-11-29T01:00:05Z', finishedAt: '2026-11-29T01:05:00Z', attempts: 1, polls: 0, lastStatus: null, observations: {},
       error: c.id === 'core-database' ? { name: 'RecoveryAbortedError', message: 'trigger alarm back to OK' } : null, verification: [],
     }));

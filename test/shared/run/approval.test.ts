@@ -6,6 +6,7 @@ import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
 import { approvalRequest, MAX_MESSAGE_BYTES, requestApproval, type ApprovalDeps, type ApprovalRequest } from '../../../shared/run/approval.ts';
+import { componentTask } from '../../../shared/run/prepare.ts';
 import { parseTaskInput } from '../../../shared/run/task-input.ts';
 import type { ApprovalState, ComponentTask, RunState, TierTask } from '../../../shared/run/types.ts';
 import { consoleStart, EXECUTION_ID, exampleRun, loadExamplePlan, silentLogger } from './fixtures.ts';
@@ -30,8 +31,15 @@ const lagByMetric = (rdsSeconds: number, auroraMs: number) =>
     return lagData([['2026-11-29T04:59:00Z', metric.MetricName === 'ReplicaLag' ? rdsSeconds : auroraMs]]);
   });
 
-/** An Aurora global database component, as the state machine carries it (the example plan has none). */
-const auroraComponent = (tier: string): ComponentTask => ({
+/** Components the example plan does not have, by id: the approval's deps resolve them as Load Component Definition would. */
+const notInPlan = new Map<string, ComponentTask>();
+const known = (task: ComponentTask): ComponentTask => {
+  notInPlan.set(task.id, task);
+  return task;
+};
+
+/** An Aurora global database component, as its branch works on it (the example plan has none). */
+const auroraComponent = (tier: string): ComponentTask => known({
   checks: [],
   id: 'orders-database',
   name: 'Orders database (Aurora global database)',
@@ -64,6 +72,7 @@ const deps = (over: Partial<ApprovalDeps> = {}): ApprovalDeps => ({
   logger: silentLogger(),
   now: () => NOW,
   rpoClasses: plan.rpoClasses,
+  componentTask: (id) => notInPlan.get(id) ?? componentTask(plan, 'region-outage', id),
   ...over,
 });
 const request = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({ run: outage.run, tiers: outage.tiers, approval: gate(), taskToken: TOKEN, ...over });
@@ -193,8 +202,8 @@ describe('requestApproval', () => {
   it('keeps the subject under 100 characters and the message within 256 KB for the longest names and a huge plan', async () => {
     cloudwatch.on(GetMetricDataCommand).resolves(lagData([['2026-11-29T04:59:00Z', 3]]));
     const longId = (n: number) => `c${String(n).padStart(5, '0')}${'x'.repeat(57)}`; // ids are at most 63 characters
-    const base = outage.tiers[0]!.components[0]!;
-    const many = Array.from({ length: 2000 }, (_, n) => ({ ...base, id: longId(n), name: 'N'.repeat(5000) }) as ComponentTask);
+    const base = componentTask(plan, 'region-outage', outage.tiers[0]!.components[0]!.id);
+    const many = Array.from({ length: 2000 }, (_, n) => known({ ...base, id: longId(n), name: 'N'.repeat(5000) }));
     const tiers: TierTask[] = [{ ...outage.tiers[0]!, name: 'T'.repeat(10_000), components: many }];
     const run = { ...outage.run, scenario: `s${'y'.repeat(62)}`, plan: `p${'z'.repeat(62)}` };
     await requestApproval(deps(), TOPIC, request({ run, tiers, approval: gate({ oneWayComponents: many.map((c) => c.id) }) }));

@@ -2,8 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { oneWayTypes } from '../../../shared/components/load.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
-import { prepareRun } from '../../../shared/run/prepare.ts';
-import type { ActionRecord, ComponentResult, ComponentTask, RunState } from '../../../shared/run/types.ts';
+import { componentTask, prepareRun } from '../../../shared/run/prepare.ts';
+import type { ActionRecord, ComponentRef, ComponentResult, ComponentTask, RunState } from '../../../shared/run/types.ts';
 import { writeTempCompiledPlan } from '../../../shared/tools/deploy/compiled-plan.ts';
 
 export const EXAMPLE_PLAN_FILE = new URL('../../../examples/dataset-platform.plan.yml', import.meta.url).pathname;
@@ -16,8 +16,12 @@ export const CORE_DB_ALARM = 'dataset-platform-core-db-down';
 
 export const silentLogger = () => new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
 
-export function loadExamplePlan(): Promise<Plan> {
-  return loadPlanFile(EXAMPLE_PLAN_FILE);
+/** The example plan, as last loaded (componentOf reads the definitions from it, as Load Component Definition does). */
+let examplePlan: Plan | undefined;
+
+export async function loadExamplePlan(): Promise<Plan> {
+  examplePlan = await loadPlanFile(EXAMPLE_PLAN_FILE);
+  return examplePlan;
 }
 
 /**
@@ -188,17 +192,29 @@ export async function exampleRun(input: unknown = consoleStart(), executionStart
   return prepareRun(plan, { input, executionId: EXECUTION_ID, executionStartedAt }, undefined, await oneWayTypesOf(plan));
 }
 
-/** A component of the example plan as the state machine carries it (tier, timeoutSeconds). */
+/** A component of the example plan as its branch works on it (tier, timeoutSeconds): Load Component Definition's output. */
 export function componentOf(state: RunState, id: string): ComponentTask {
   const found = state.tiers.flatMap((t) => t.components).find((c) => c.id === id);
   if (!found) throw new Error(`component ${id} is not in the run`);
-  return found;
+  if (!examplePlan) throw new Error('componentOf: prepare the run with exampleRun first');
+  return componentTask(examplePlan, state.run.scenario, id);
 }
 
-export function recoveredResult(component: ComponentTask, startedAt: string, finishedAt: string): ComponentResult {
+/** The components of tier `index` as the run names them, with their tier. */
+export const tierComponents = (state: RunState, index: number): (ComponentRef & { tier: string })[] =>
+  state.tiers[index]!.components.map((c) => ({ ...c, tier: state.tiers[index]!.id }));
+
+/** A component's tier: its own, or the example plan's tier that lists it. */
+function tierOf(component: ComponentRef & { tier?: string }): string {
+  const tier = component.tier ?? examplePlan?.tiers.find((t) => t.components.includes(component.id))?.id;
+  if (tier === undefined) throw new Error(`component ${component.id}: no tier (prepare the run with exampleRun first)`);
+  return tier;
+}
+
+export function recoveredResult(component: ComponentRef & { tier?: string }, startedAt: string, finishedAt: string): ComponentResult {
   return {
     id: component.id,
-    tier: component.tier,
+    tier: tierOf(component),
     type: component.type,
     status: 'recovered',
     startedAt,
@@ -212,7 +228,7 @@ export function recoveredResult(component: ComponentTask, startedAt: string, fin
   };
 }
 
-export function failedResult(component: ComponentTask, startedAt: string, finishedAt: string, error: { name: string; message: string }): ComponentResult {
+export function failedResult(component: ComponentRef & { tier?: string }, startedAt: string, finishedAt: string, error: { name: string; message: string }): ComponentResult {
   return { ...recoveredResult(component, startedAt, finishedAt), status: 'failed', error };
 }
 

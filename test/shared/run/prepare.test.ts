@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
-import { prepareRun } from '../../../shared/run/prepare.ts';
+import { componentTask, prepareRun } from '../../../shared/run/prepare.ts';
 import {
   alarmEvent,
   compositeAlarmEvent,
@@ -47,7 +47,9 @@ describe('prepareRun', () => {
       ['tier-3', 3, 480, ['report-generation', 'monitoring', 'backup-system']],
       ['tier-4', 4, 1440, ['development-environment', 'test-environment', 'documentation-system']],
     ]);
-    const components = state.tiers.flatMap((t) => t.components);
+    // The state names each component (id, type); its branch loads the definition with its tier and timeout.
+    expect(state.tiers[0]!.components).toEqual([{ id: 'core-database', type: 'rds-replica-promotion' }, { id: 'authentication', type: 'ecs-scale' }, { id: 'api-gateway', type: 'route53-failover' }]);
+    const components = state.tiers.flatMap((t) => t.components).map((c) => componentTask(plan, state.run.scenario, c.id));
     expect(components.map((c) => [c.id, c.tier, c.timeoutSeconds])).toEqual([
       ['core-database', 'tier-1', 3600],
       ['authentication', 'tier-1', 1800],

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import { recordTier, summariseRun } from '../../../shared/run/tiers.ts';
 import type { ComponentResult, RunState } from '../../../shared/run/types.ts';
+import { outcomeOf } from '../../../shared/run/prepare.ts';
 import { consoleStart, exampleRun, failedResult, recoveredResult } from './fixtures.ts';
 
 // The execution starts at 01:05; the incident began 25 minutes earlier.
@@ -224,11 +225,13 @@ describe('run/tiers', () => {
 
     it('a resumed run counts components recovered earlier in their tier and in the summary, with RTO from the first run\'s incident', () => {
       // Prepare: tier-1 was recovered by an earlier run (+30 min); this run only has tier 2 onwards.
-      const carried = fresh.tiers[0]!.components.map((c) => ({ ...recoveredResult(c, min(20), min(30)), observations: { recoveredBy: 'run-0' } }));
+      // The state carries their outcomes; the table holds their full results, recorded by run-0.
+      const recorded = fresh.tiers[0]!.components.map((c) => ({ ...recoveredResult(c, min(20), min(30)), executionId: 'run-0' }));
+      const carried = recorded.map(outcomeOf);
       const resumed: RunState = { ...fresh, carried, tiers: fresh.tiers.map((t, i) => (i === 0 ? { ...t, components: [] } : t)) };
       // Act
       const state = recordTier(resumed, []);
-      const summary = summariseRun(state, new Date(min(95)));
+      const summary = summariseRun(state, new Date(min(95)), new Map(recorded.map((r) => [r.id, r])));
       // Assess
       expect(state.results.tiers[0]).toMatchObject({ id: 'tier-1', status: 'recovered', achievedMinutes: 30, finishedAt: min(30) });
       expect(summary.components.filter((c) => c.tier === 'tier-1').map((c) => [c.id, c.status, c.observations.recoveredBy])).toEqual(

@@ -1,0 +1,19 @@
+import { object } from 'zod/mini';
+import { componentTask } from '../shared/run/prepare.ts';
+import { componentRef, runContext } from '../shared/run/task-schemas.ts';
+import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
+import { runPlan } from '../shared/runtime/plan.ts';
+
+/** Load Component Definition's input: `$.run` and the Map item (`{ id, type, tier }`). */
+export const loadComponentInput = object({ run: runContext, component: componentRef });
+
+/**
+ * First state of a component's branch: the component's definition from the packaged plan (the
+ * scenario's checks, its tier, its timeout in seconds), so the run's state names components and
+ * does not carry their definitions. Reads a file; changes nothing.
+ */
+export const handler = lambdaHandler(loadComponentInput, async ({ run, component }) => {
+  const task = componentTask(await runPlan(run), run.scenario, component.id);
+  logger.debug('Component definition loaded', { component: task.id, type: task.type, checks: task.checks.length });
+  return task;
+});
