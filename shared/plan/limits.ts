@@ -4,6 +4,7 @@ import { componentTask, prepareRun } from '../run/prepare.ts';
 import { summaryOutput } from '../run/tiers.ts';
 import type { ComponentOutcome, ComponentRef } from '../run/types.ts';
 import type { CheckResult } from '../checks/result.ts';
+import { recoveryOrder } from './recovery-order.ts';
 import type { Plan } from './schema.ts';
 
 /**
@@ -17,6 +18,9 @@ import type { Plan } from './schema.ts';
  * generously sized results, and the drill measures the real figure (shared/tools/drill/limits.ts).
  */
 export const STATE_PAYLOAD_LIMIT_BYTES = 262_144;
+
+/** An execution's history holds at most this many events (same page as the payload limit). */
+export const HISTORY_EVENTS_LIMIT = 25_000;
 
 /** UTF-8 bytes of a value as Step Functions passes it (JSON). */
 export const payloadBytes = (value: unknown): number => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8'));
@@ -99,17 +103,73 @@ export function largestStateEstimate(plan: Plan, scenario: string): { bytes: num
   return candidates.reduce((a, b) => (b.bytes > a.bytes ? b : a));
 }
 
+/*
+ * History events of a run (statemachines/failover.asl.json), counted as a real execution's history has
+ * them (shared/tools/drill/limits.ts historyEventsOf): a Lambda Task is 5 (Entered, Scheduled, Started,
+ * Succeeded, Exited), any other state 2 (Entered, Exited), a Map 4 and 2 per item.
+ */
+const TASK = 5;
+const STATE = 2;
+/** The run's own states: start, Prepare Run, the lock, the notices, Verify System, Summarise Run, the end. */
+const RUN_EVENTS = 2 + 7 * TASK + 2 * STATE;
+/** A tier: Select Next Tier, Is Approval Due, the Map, Record Tier Outcome, Notify Tier Outcome, Is Another Tier Due. */
+const TIER_EVENTS = 3 * STATE + 4 + 2 * TASK;
+/** A component whose action is done when started: its Map item, Load, Start, Route, Record (and Verify with checks). */
+const COMPONENT_MIN_EVENTS = 2 + 3 * TASK + STATE;
+/** Each poll of an action that is not done at once: Wait, Check, Is Action Done. */
+const POLL_EVENTS = 2 * STATE + TASK;
+
+/**
+ * A run's history events: at least `min` (every action done as soon as it starts, no retry), and
+ * `typical` with one poll per component (what the drill measures for actions that take one wait:
+ * 33 events a component with checks).
+ */
+export function historyEventsEstimate(plan: Plan, scenario: string): { min: number; typical: number } {
+  const tiers = recoveryOrder(plan, scenario).tiers;
+  let min = RUN_EVENTS + tiers.length * TIER_EVENTS;
+  let typical = min;
+  for (const c of tiers.flatMap((t) => t.components)) {
+    const verify = c.checks.some((k) => k.onlyInScenarios === undefined || k.onlyInScenarios.includes(scenario)) ? TASK : 0;
+    min += COMPONENT_MIN_EVENTS + verify;
+    typical += COMPONENT_MIN_EVENTS + verify + POLL_EVENTS;
+  }
+  return { min, typical };
+}
+
 /** Every scenario whose run would pass the payload limit, as plan issues naming the scenario. */
 export function limitIssues(plan: Plan): PlanIssue[] {
+  const fix = 'recover fewer components per scenario (split the scenario, or the system into plans of its own)';
+  const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
   return plan.scenarios.flatMap((scenario, i) => {
+    const issues: PlanIssue[] = [];
     const { bytes: estimate, at } = largestStateEstimate(plan, scenario.id);
-    if (estimate <= STATE_PAYLOAD_LIMIT_BYTES) return [];
-    const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
+    if (estimate > STATE_PAYLOAD_LIMIT_BYTES) {
+      issues.push({
+        path: `scenarios.${i}`,
+        message: `a run of "${scenario.id}" would carry about ${kib(estimate)} of state at ${at}, over Step Functions' ${kib(STATE_PAYLOAD_LIMIT_BYTES)} per state (States.DataLimitExceeded): ${fix}`,
+      });
+    }
+    const { min } = historyEventsEstimate(plan, scenario.id);
+    if (min > HISTORY_EVENTS_LIMIT) {
+      issues.push({
+        path: `scenarios.${i}`,
+        message: `a run of "${scenario.id}" would take at least ${min.toLocaleString('en-US')} history events, over Step Functions' ${HISTORY_EVENTS_LIMIT.toLocaleString('en-US')} per execution: ${fix}`,
+      });
+    }
+    return issues;
+  });
+}
+
+/** Scenarios whose run fits only if its actions need few polls: a warning, not an error (validate prints it). */
+export function historyWarnings(plan: Plan): PlanIssue[] {
+  return plan.scenarios.flatMap((scenario, i) => {
+    const { min, typical } = historyEventsEstimate(plan, scenario.id);
+    if (min > HISTORY_EVENTS_LIMIT || typical <= HISTORY_EVENTS_LIMIT) return [];
     return [{
       path: `scenarios.${i}`,
       message:
-        `a run of "${scenario.id}" would carry about ${kib(estimate)} of state at ${at}, over Step Functions' ${kib(STATE_PAYLOAD_LIMIT_BYTES)} ` +
-        `per state (States.DataLimitExceeded): recover fewer components per scenario (split the scenario, or the system into plans of its own)`,
+        `a run of "${scenario.id}" takes about ${typical.toLocaleString('en-US')} history events with one check of each action ` +
+        `(at least ${min.toLocaleString('en-US')}), over Step Functions' ${HISTORY_EVENTS_LIMIT.toLocaleString('en-US')} per execution: it fails unless most actions are done at once; split the scenario`,
     }];
   });
 }

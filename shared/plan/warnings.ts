@@ -1,5 +1,6 @@
 import { ROUTE53_REGION } from '../aws/clients.ts';
 import type { PlanIssue } from '../errors.ts';
+import { historyWarnings } from './limits.ts';
 import type { Plan } from './schema.ts';
 
 /**
@@ -31,8 +32,9 @@ function checkWarnings(checks: readonly { type: string }[], at: string): PlanIss
 
 /** Warnings about a valid plan, each at its field (`path`), in the plan's order. */
 export function planWarnings(plan: Plan): PlanIssue[] {
-  if (plan.regions.primary !== ROUTE53_REGION) return [];
-  const warnings: PlanIssue[] = [];
+  const limits = historyWarnings(plan);
+  if (plan.regions.primary !== ROUTE53_REGION) return limits;
+  const warnings: PlanIssue[] = [...limits];
   plan.components.forEach((c, index) => {
     if (c.type === 'route53-failover' && c.params.mode !== 'routing-control') {
       warnings.push({

@@ -7,11 +7,10 @@
  * one is passed.
  */
 
-import { payloadBytes, STATE_PAYLOAD_LIMIT_BYTES } from '../../plan/limits.ts';
+import { HISTORY_EVENTS_LIMIT, payloadBytes, STATE_PAYLOAD_LIMIT_BYTES } from '../../plan/limits.ts';
 
-// One limit and one way to measure a payload, shared with the plan's validation (shared/plan/limits.ts).
-export { payloadBytes, STATE_PAYLOAD_LIMIT_BYTES };
-export const HISTORY_EVENTS_LIMIT = 25_000;
+// The limits and one way to measure a payload, shared with the plan's validation (shared/plan/limits.ts).
+export { HISTORY_EVENTS_LIMIT, payloadBytes, STATE_PAYLOAD_LIMIT_BYTES };
 
 /** What the ASL says of a state, as far as its history events differ. */
 export interface StateShape {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PlanValidationError } from '../../../shared/errors.ts';
-import { largestStateEstimate, STATE_PAYLOAD_LIMIT_BYTES } from '../../../shared/plan/limits.ts';
+import { historyEventsEstimate, largestStateEstimate, STATE_PAYLOAD_LIMIT_BYTES } from '../../../shared/plan/limits.ts';
+import { planWarnings } from '../../../shared/plan/warnings.ts';
 import { loadPlanFile, parsePlan } from '../../../shared/plan/load.ts';
 import { plan as planSchema } from '../../../shared/plan/schema.ts';
 import { HISTORY_EVENTS_LIMIT } from '../../../shared/tools/drill/limits.ts';
@@ -52,7 +53,30 @@ describe('plan limits: a run must fit Step Functions\' 256 KiB per state', () =>
     const estimate = largestStateEstimate(plan, 'region-outage');
     expect(estimate.bytes).toBeGreaterThanOrEqual(report.limits.largestPayloadBytes);
     expect(estimate.bytes).toBeLessThanOrEqual(report.limits.largestPayloadBytes * 1.05);
+    // History: each ECS service takes one wait and one check; the estimate with one poll is the measure within 1 %.
+    const events = historyEventsEstimate(plan, 'region-outage');
+    expect(events.min).toBeLessThan(report.limits.historyEvents);
+    expect(Math.abs(events.typical - report.limits.historyEvents) / report.limits.historyEvents).toBeLessThan(0.01);
   }, 120_000);
+
+  it('refuses a plan whose run would pass 25,000 history events even with every action done at once; warns when one poll each would', () => {
+    // Prepare: 1,400 services without checks (19 events each at the least); 800 with checks (24 at the least, 33 with a poll).
+    const refused = (() => {
+      try {
+        parsePlan(syntheticPlanYaml({ components: 1400, checks: false }), 'synthetic-1400.yml');
+        return [];
+      } catch (error) {
+        return (error as PlanValidationError).issues.map((i) => i.message);
+      }
+    })();
+    const warned = parsePlan(syntheticPlanYaml({ components: 800 }), 'synthetic-800.yml');
+    // Assess
+    expect(refused).toContainEqual(expect.stringMatching(/^a run of "region-outage" would take at least 26,721 history events, over Step Functions' 25,000 per execution: recover fewer components/));
+    expect(planWarnings(warned)).toEqual([{
+      path: 'scenarios.0',
+      message: expect.stringMatching(/^a run of "region-outage" takes about 26,521 history events with one check of each action \(at least 19,321\), over Step Functions' 25,000/),
+    }]);
+  });
 
   it('estimates at or above what a drill of the example really carries, within 25 %', async () => {
     // Prepare

@@ -155,8 +155,11 @@ export function criticalOperationSeconds(world: World, component: Plan['componen
         return 'elasticache.global-failover';
       case 'manual':
         return 'manual.operator-confirmation';
+      case 'lambda-invoke':
+        // The customer's function runs for its duration, invoked synchronously or asynchronously (lambda.ts).
+        return 'lambda.custom-step';
       default:
-        // s3-failover, s3-version-restore, lambda-invoke: API calls that complete at once in the simulation.
+        // s3-failover, s3-version-restore: API calls that complete at once in the simulation.
         return undefined;
     }
   })();

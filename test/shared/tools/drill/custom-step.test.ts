@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInject } from '../../../../shared/tools/drill/inject.ts';
 import type { DrillReport } from '../../../../shared/tools/drill/report.ts';
 import { runDrill, type ProgressStep } from '../../../../shared/tools/drill/run-drill.ts';
-import { DEFAULT_DURATIONS } from '../../../../shared/tools/drill/simulator/index.ts';
-import { loadPlanFile } from '../../../../shared/plan/load.ts';
+import { criticalOperationSeconds, DEFAULT_DURATIONS } from '../../../../shared/tools/drill/simulator/index.ts';
+import { World } from '../../../../shared/tools/drill/simulator/world.ts';
+import { loadPlanFile, parsePlan } from '../../../../shared/plan/load.ts';
 
 /**
  * A custom step that runs for minutes (issue 10): the state machine's start task has 90 s
@@ -112,6 +113,14 @@ const warmCaches = (report: DrillReport) => report.components.find((c) => c.id =
 const seconds = (from: string | null, to: string | null) => (Date.parse(to ?? '') - Date.parse(from ?? '')) / 1000;
 
 describe('drill: a 10-minute custom step (lambda-invoke)', () => {
+  it('counts the step\'s run time in the critical path the drill\'s RTO is compared with (bench:drill, drill.test.ts)', () => {
+    // Prepare
+    const plan = parsePlan(planYaml({ invocation: 'async', timeoutMinutes: 15 }), 'custom-step.yml');
+    const world = new World(plan, { durations: { ...DEFAULT_DURATIONS, ...DURATIONS } });
+    // Act / Assess
+    expect(criticalOperationSeconds(world, plan.components.find((c) => c.id === 'warm-caches')!)).toBe(STEP_SECONDS);
+  });
+
   it('asynchronous: recovers; the component finishes when the function reports, 10 min after its start, and the tier\'s RTO counts it', async () => {
     // Prepare / Act
     const { report, steps } = await drill('async', { invocation: 'async', timeoutMinutes: 15 });
