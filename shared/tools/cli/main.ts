@@ -49,6 +49,41 @@ async function validate(file: string, io: CliIo, showOrder: boolean): Promise<vo
   }
 }
 
+interface DocOptions {
+  plan: string;
+  lang: string;
+  report?: string;
+  out?: string;
+}
+
+/** `doc`: the plan as the DR plan document. Bad input (plan, language, report) exits 2 and writes nothing. */
+async function doc(opts: DocOptions, io: CliIo): Promise<void> {
+  const { readDocReport, writeDoc } = await import('../doc/command.ts');
+  let text: string;
+  try {
+    if (opts.lang !== 'ja' && opts.lang !== 'en') throw new InvalidInputError(`--lang: "${opts.lang}" is not a language of the document; use ja or en`, { field: 'lang' });
+    const plan = await loadPlanFile(opts.plan);
+    const report = opts.report === undefined ? undefined : readDocReport(opts.report);
+    const { renderPlanDocument } = await import('../doc/render.ts');
+    text = renderPlanDocument(plan, opts.lang, report);
+  } catch (error) {
+    if (error instanceof PlanValidationError) {
+      for (const issue of error.issues) io.err(`${opts.plan}: ${issue.path}: ${issue.message}`);
+      throw new Exit(2);
+    }
+    if (error instanceof InvalidInputError) {
+      io.err(`dr-autopilot: ${error.message}`);
+      throw new Exit(2);
+    }
+    throw error;
+  }
+  if (opts.out === undefined) io.out(text.trimEnd());
+  else {
+    writeDoc(opts.out, text);
+    io.out(`wrote ${opts.out}`);
+  }
+}
+
 interface AnswerOptions {
   token: string;
   reason?: string;
@@ -118,6 +153,15 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
       const code = await drillCommand(opts, { ...io, tty: io === stdio && process.stdout.isTTY ? process.stdout : undefined });
       if (code !== 0) throw new Exit(code);
     });
+
+  program
+    .command('doc')
+    .description('The plan as the DR plan document (Markdown): objectives, order, procedures, scenarios, communication, latest results')
+    .requiredOption('--plan <file>', 'the plan file (YAML)')
+    .option('--lang <ja|en>', 'the document\'s language', 'en')
+    .option('--report <file>', 'a report.json (drill or run) for the latest results')
+    .option('--out <file>', 'write the document to this file (default: standard output)')
+    .action(async (opts: DocOptions) => doc(opts, io));
 
   for (const [name, approve] of [
     ['approve', true],
