@@ -7,7 +7,7 @@ export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'route53', 'route53-reco
 export const SINGLE_REGION_CONTROL_PLANES = ['route53'];
 
 export const INJECT_HELP = [
-  'throttle:SERVICE:N   the first N calls to SERVICE are throttled (' + SIMULATED_SERVICES.join(', ') + ')',
+  'throttle:SERVICE:N   the first N attempts at SERVICE are throttled; the SDK tries each call 3 times (' + SIMULATED_SERVICES.join(', ') + ')',
   'fail:COMPONENT       the component\'s operation fails permanently',
   'slow:COMPONENT:X     the component\'s operations take X times longer',
   'alarm-ok:MINUTES     the trigger alarm goes back to OK MINUTES after the incident',

@@ -27,8 +27,28 @@ export async function holdingClock<T>(io: () => Promise<T>): Promise<T> {
  * backoffs and the handlers' own clocks (Date and performance.now(), so a check measures the latency
  * a simulated endpoint took) all read simulated time; a recovery of hours runs in
  * milliseconds. setImmediate and nextTick stay real, so promises and I/O progress between steps.
+ * Math.random is seeded meanwhile (RANDOM_SEED), so the SDK's jittered retry backoff repeats exactly.
  */
+/** A seeded generator (mulberry32): the same sequence every run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Math.random's seed on simulated time. */
+export const RANDOM_SEED = 0x5eed;
+
 export async function withVirtualClock<T>(startAt: Date, work: (clock: InstalledClock) => Promise<T>): Promise<T> {
+  // The SDK's retry backoff has random jitter (full jitter, @smithy/util-retry): seeded, a run on simulated
+  // time takes the same simulated time every time it is run.
+  const realRandom = Math.random;
+  Math.random = seededRandom(RANDOM_SEED);
   const clock = install({
     now: startAt,
     toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
@@ -51,5 +71,6 @@ export async function withVirtualClock<T>(startAt: Date, work: (clock: Installed
     return await running;
   } finally {
     clock.uninstall();
+    Math.random = realRandom;
   }
 }

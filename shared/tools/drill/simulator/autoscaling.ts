@@ -5,7 +5,7 @@ import {
   type DescribeAutoScalingGroupsCommandInput,
   type UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
@@ -49,7 +49,7 @@ interface Group {
 }
 
 export function simulateAutoScaling(world: World): SimulatedService {
-  const stub = mockClient(AutoScalingClient);
+  const stub = simulateClient(AutoScalingClient);
   const groups = new Map<string, Group>();
   let launched = 0;
   const launch = (g: Group, at: number): Instance => {

@@ -8,7 +8,7 @@ import {
   type ListRecoveryPointsByBackupVaultCommandInput,
   type StartRestoreJobCommandInput,
 } from '@aws-sdk/client-backup';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, planAccount, type DurationTable, type World } from './world.ts';
@@ -66,7 +66,7 @@ const uuid = (seed: string) => createHash('sha256').update(seed).digest('hex').s
  * component the job ends FAILED halfway through RUNNING, with a StatusMessage.
  */
 export function simulateBackup(world: World): SimulatedService {
-  const stub = mockClient(BackupClient);
+  const stub = simulateClient(BackupClient);
   const account = planAccount(world.plan);
   const vaults = new Map<string, Vault>();
   const jobs = new Map<string, RestoreJob>();

@@ -6,7 +6,7 @@ import {
   type GetMetricDataCommandInput,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import { instanceKey, rdsStateOf } from './rds.ts';
 import { s3DurationMs, s3ReplicationRule } from './s3.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
@@ -80,7 +80,7 @@ export function auroraGlobalLagAt(clusterId: string, minute: number): number {
  * (S3_REPLICATION_METRICS). Any other metric answers Complete with no datapoints.
  */
 export function simulateCloudWatch(world: World): SimulatedService {
-  const stub = mockClient(CloudWatchClient);
+  const stub = simulateClient(CloudWatchClient);
 
   /**
    * A replica's ReplicaLag series: [from, until) during which it reported the metric (until its promotion

@@ -1,5 +1,5 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type DescribeServicesCommandInput, type UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
@@ -54,7 +54,7 @@ const clusterArn = (region: string, cluster: string) => `arn:aws:ecs:${region}:$
 const serviceArn = (region: string, cluster: string, service: string) => `arn:aws:ecs:${region}:${ACCOUNT}:service/${cluster}/${service}`;
 
 export function simulateEcs(world: World): SimulatedService {
-  const stub = mockClient(ECSClient);
+  const stub = simulateClient(ECSClient);
   const clusters = new Set<string>();
   const services = new Map<string, EcsService>();
   let deployments = 0;

@@ -5,7 +5,7 @@ import {
   type DescribeGlobalReplicationGroupsCommandInput,
   type FailoverGlobalReplicationGroupCommandInput,
 } from '@aws-sdk/client-elasticache';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
@@ -45,7 +45,7 @@ interface GlobalGroup {
 }
 
 export function simulateElastiCache(world: World): SimulatedService {
-  const stub = mockClient(ElastiCacheClient);
+  const stub = simulateClient(ElastiCacheClient);
   const groups = new Map<string, GlobalGroup>();
 
   for (const c of world.plan.components.filter((x): x is ComponentOf<'elasticache-global-failover'> => x.type === 'elasticache-global-failover')) {

@@ -1,3 +1,4 @@
+import { offlineCredentials } from './intercept.ts';
 import { recoveryOrder } from '../../../plan/recovery-order.ts';
 import type { Plan } from '../../../plan/schema.ts';
 import { AUTOSCALING_DURATIONS, simulateAutoScaling } from './autoscaling.ts';
@@ -101,6 +102,8 @@ export function installSimulatedAccount(
   });
   // A call's abortSignal (AbortSignal.timeout) ends a black-holed call on the simulated clock (service.ts).
   const undoAbortSignals = abortSignalTimeoutOnTheClock();
+  // The SDK resolves credentials before the simulator answers (intercept.ts).
+  const undoCredentials = offlineCredentials();
   const sns = simulateSns(world);
   const services = [
     simulateRds(world),
@@ -123,6 +126,7 @@ export function installSimulatedAccount(
     restore: () => {
       services.forEach((s) => s.restore());
       undoAbortSignals();
+      undoCredentials();
     },
   };
 }

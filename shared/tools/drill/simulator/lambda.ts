@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Uint8ArrayBlobAdapter } from '@smithy/core/serde';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import { clientConfig } from '../../../aws/clients.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, timeoutError, type ServiceSimulation, type SimulatedService } from './service.ts';
@@ -67,7 +67,7 @@ const text = (payload: InvokeCommandInput['Payload']): string =>
   payload === undefined ? '' : typeof payload === 'string' ? payload : new TextDecoder().decode(payload as Uint8Array);
 
 export function simulateLambda(world: World): SimulatedService {
-  const stub = mockClient(LambdaClient);
+  const stub = simulateClient(LambdaClient);
   const functions = new Map<string, LambdaFunction>();
   /** Asynchronous runs still under way: restore() ends them (no write after the mocks are gone). */
   const timers = new Set<ReturnType<typeof setTimeout>>();

@@ -7,7 +7,7 @@ import {
   type GlobalCluster, type ModifyDBInstanceCommandInput, type PromoteReadReplicaCommandInput, type RestoreDBInstanceToPointInTimeCommandInput,
   type StopDBInstanceCommandInput, type SwitchoverGlobalClusterCommandInput,
 } from '@aws-sdk/client-rds';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import { answer, refuseOthers, unanswered, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, planAccount, type DurationTable, type World } from './world.ts';
 
@@ -154,7 +154,7 @@ const throwError = (error: Error): never => {
 export function simulateRds(world: World): SimulatedService {
   const s = seed(world);
   states.set(world, s);
-  const stub = mockClient(RDSClient);
+  const stub = simulateClient(RDSClient);
   const account = planAccount(world.plan, '123456789012');
   /**
    * The restorable window: the retention period back from now, up to the latest restorable time, which

@@ -2,7 +2,7 @@ import {
   GetRoutingControlStateCommand, Route53RecoveryClusterClient, UpdateRoutingControlStatesCommand,
   type GetRoutingControlStateCommandInput, type UpdateRoutingControlStatesCommandInput,
 } from '@aws-sdk/client-route53-recovery-cluster';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, timeoutError, type ServiceSimulation, type SimulatedClient, type SimulatedService } from './service.ts';
 import { awsError, type DurationTable, type World } from './world.ts';
@@ -97,7 +97,7 @@ const validation = (message: string, field: string) =>
 
 export function simulateRoute53RecoveryCluster(world: World): SimulatedService {
   const model = routingControlsOf(world);
-  const stub = mockClient(Route53RecoveryClusterClient);
+  const stub = simulateClient(Route53RecoveryClusterClient);
 
   /**
    * The endpoint a call was sent to. One not built with a cluster endpoint would go to the service's default

@@ -6,7 +6,7 @@ import {
   type HealthCheckConfig, type ListResourceRecordSetsCommandInput, type ResourceRecordSet, type RRType, type TestDNSAnswerCommandInput,
   type UpdateHealthCheckCommandInput,
 } from '@aws-sdk/client-route-53';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import { createHash } from 'node:crypto';
 import { ROUTE53_REGION } from '../../../aws/clients.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
@@ -198,7 +198,7 @@ export function simulateRoute53(world: World): SimulatedService {
     }));
   }
 
-  const stub = mockClient(Route53Client);
+  const stub = simulateClient(Route53Client);
   const zoneOf = (id: string | undefined) => {
     const zone = zones.get((id ?? '').replace(/^\/hostedzone\//, ''));
     if (!zone) throw awsError('NoSuchHostedZone', `No hosted zone found with ID: ${id}`, 404);

@@ -8,7 +8,7 @@ import {
   type PublicAccessBlockConfiguration, type PutBucketVersioningCommandInput, type PutObjectCommandInput, type PutPublicAccessBlockCommandInput,
   type ReplicationRule, type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { planAccount, sleep, type DurationTable, type World } from './world.ts';
@@ -353,7 +353,7 @@ function newBucket(name: string, region: string, encryption: Bucket['encryption'
  * The drill seeds datasets and manifests with seedObjects, seedManifest and seedS3ObjectChecks.
  */
 export function simulateS3(world: World): SimulatedService {
-  const stub = mockClient(S3Client);
+  const stub = simulateClient(S3Client);
   const account = planAccount(world.plan);
   const buckets = new Map<string, Bucket>();
   states.set(world, { buckets });

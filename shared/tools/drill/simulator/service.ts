@@ -1,8 +1,9 @@
-import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { ClientSimulation, SendOptions } from './intercept.ts';
 import { awsError, sleep, type World } from './world.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyStub = AwsClientStub<any>;
+export type { SendOptions } from './intercept.ts';
+
+type AnyStub = ClientSimulation;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type CommandClass = new (input: any) => any;
 
@@ -23,11 +24,6 @@ export interface ServiceSimulation {
 /** The client a simulated call was sent with (its configuration: region, endpoint). */
 export type SimulatedClient = { config: unknown };
 
-/** The options a call was sent with (`client.send(command, { abortSignal })`). */
-export interface SendOptions {
-  abortSignal?: AbortSignal;
-}
-
 /**
  * A `TimeoutError` as the SDK's HTTP handler (@smithy/node-http-handler) throws it when a request is not
  * answered in time. Prefer `unanswered`, which also lets the client's timeouts pass on the clock.
@@ -37,31 +33,21 @@ export function timeoutError(message: string): Error {
 }
 
 /**
- * What a client does with an endpoint that does not answer (a black-holed address: TCP SYNs dropped, as a
- * Region's endpoints are in the drill's region outage), from the installed SDK (@smithy/node-http-handler 4,
- * @smithy/core retry):
- *
- * - Each attempt ends at the first of its timeouts: `connectionTimeout` ("the request socket did not establish
- *   a connection with the server within the configured timeout", TimeoutError), or `requestTimeout` when
- *   `throwOnRequestTimeout` is set (TimeoutError, code ETIMEDOUT; without it the handler only logs a warning).
- *   Our clients (shared/aws/clients.ts) connect within 3 s, so a black-holed attempt ends after 3 s. A client
- *   with neither waits for the operating system's connect timeout: `connect ETIMEDOUT` after 127 s (Linux
- *   tcp_syn_retries = 6, the default: https://docs.kernel.org/networking/ip-sysctl.html; an assumption for
- *   the Lambda runtime's kernel).
- * - TimeoutError and ETIMEDOUT are transient, so the SDK tries `maxAttempts` times in all (3 by default:
- *   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html), with a backoff between
- *   attempts of a random fraction of 50 ms × 2^retry (@smithy/core util-retry, "full jitter"); the
- *   simulation waits its mean, half of it. The client's retry quota (500 tokens, 14 per retried timeout)
- *   is not modelled: each call gets all its attempts.
- * - An `abortSignal` passed to send() ends the call when it fires, with an AbortError ("Request aborted",
- *   the signal's reason as cause); an AbortError is never retried. A signal already aborted ends it at once.
- *
- * So a black-holed call of ours takes 3 × 3 s (+ 75 ms of backoff) of simulated time before its TimeoutError.
+ * What one attempt at an endpoint that does not answer (a black-holed address: TCP SYNs dropped, as a
+ * Region's endpoints are in the drill's region outage) does, from the installed SDK
+ * (@smithy/node-http-handler 4): it ends at the first of its timeouts, `connectionTimeout` ("the request
+ * socket did not establish a connection with the server within the configured timeout", TimeoutError), or
+ * `requestTimeout` when `throwOnRequestTimeout` is set (TimeoutError, code ETIMEDOUT; without it the handler
+ * only logs a warning). Our clients (shared/aws/clients.ts) connect within 3 s. A client with neither waits
+ * for the operating system's connect timeout: `connect ETIMEDOUT` after 127 s (Linux tcp_syn_retries = 6,
+ * the default: https://docs.kernel.org/networking/ip-sysctl.html; an assumption for the Lambda runtime's
+ * kernel). An `abortSignal` passed to send() ends the attempt when it fires, with an AbortError ("Request
+ * aborted", the signal's reason as cause). The SDK's own retry middleware, above the simulator
+ * (intercept.ts), then retries the TimeoutError (transient) as it would a real one: 3 attempts in all by
+ * default, with its jittered backoff; an AbortError is never retried.
  */
 export const UNANSWERED = {
   osConnectTimeoutMs: 127_000,
-  defaultMaxAttempts: 3,
-  backoffBaseMs: 50,
 } as const;
 
 interface HandlerOptions { connectionTimeout?: number; requestTimeout?: number; throwOnRequestTimeout?: boolean }
@@ -73,12 +59,6 @@ async function handlerOptions(client: SimulatedClient): Promise<HandlerOptions> 
   if (!handler) return {};
   // NodeHttpHandler keeps its resolved options behind `configProvider` (private in its types); a plain object is the options.
   return (await handler.configProvider) ?? handler;
-}
-
-async function maxAttempts(client: SimulatedClient): Promise<number> {
-  const provider = (client.config as { maxAttempts?: unknown } | undefined)?.maxAttempts;
-  const value = typeof provider === 'function' ? await (provider as () => Promise<unknown>)() : provider;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : UNANSWERED.defaultMaxAttempts;
 }
 
 /** How one attempt at a black-holed endpoint ends with this client: after how long, with which error. */
@@ -127,17 +107,13 @@ function waitOrAbort(ms: number, signal: AbortSignal | undefined): Promise<void>
 }
 
 /**
- * A call to an endpoint that does not answer, as the client experiences it (UNANSWERED): every attempt
- * waits out the client's timeout on the (virtual) clock, then the last attempt's error is thrown, or the
- * AbortError when the call's abortSignal fires first. Never returns.
+ * One attempt at an endpoint that does not answer, as the client experiences it: it waits out the
+ * client's timeout on the (virtual) clock, then throws its error, or the AbortError when the call's
+ * abortSignal fires first. Never returns. (The SDK's retry middleware makes the further attempts.)
  */
 export async function unanswered(client: SimulatedClient, what: string, signal?: AbortSignal): Promise<never> {
-  const attempts = await maxAttempts(client);
   const attempt = await attemptOutcome(client, what);
-  for (let i = 0; i < attempts; i++) {
-    if (i > 0) await waitOrAbort((UNANSWERED.backoffBaseMs * 2 ** (i - 1)) / 2, signal);
-    await waitOrAbort(attempt.ms, signal);
-  }
+  await waitOrAbort(attempt.ms, signal);
   throw attempt.error();
 }
 
@@ -160,12 +136,6 @@ export function abortSignalTimeoutOnTheClock(): () => void {
   };
 }
 
-/** The options of the send() being answered: the stub records its arguments before calling the fake. */
-function sendOptions(stub: AnyStub): SendOptions {
-  const options = (stub.send.lastCall?.args as unknown[] | undefined)?.[1];
-  return typeof options === 'object' && options !== null ? (options as SendOptions) : {};
-}
-
 /**
  * Answers `Command` on the stub with `respond(input, region)` and records every call (with the error name,
  * if any) in the world's call log. Every call passes here first:
@@ -183,9 +153,9 @@ export function answer<I, O>(
   respond: (input: I, region: string, client: SimulatedClient, options: SendOptions) => O | Promise<O>,
 ): void {
   const command = Command.name.replace(/Command$/, '');
-  stub.on(Command).callsFake(async (input: I, getClient: () => SimulatedClient) => {
+  stub.on(Command).callsFake(async (raw, getClient, { abortSignal }: SendOptions) => {
+    const input = raw as I;
     const client = getClient();
-    const { abortSignal } = sendOptions(stub); // read before any await: the stub's last call is this one
     const region = await (client.config as { region: () => Promise<string> }).region();
     try {
       if (sim.controlPlaneRegion) {

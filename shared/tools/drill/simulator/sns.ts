@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient, type MessageAttributeValue, type PublishCommandInput } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type World } from './world.ts';
 
@@ -37,7 +37,7 @@ function attributeValue(a: MessageAttributeValue): string {
  * MessageId (deterministic within a drill).
  */
 export function simulateSns(world: World): SimulatedService & { published(): PublishedMessage[] } {
-  const stub = mockClient(SNSClient);
+  const stub = simulateClient(SNSClient);
   const published: PublishedMessage[] = [];
 
   refuseOthers(SIM, stub);

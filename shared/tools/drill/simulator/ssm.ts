@@ -7,7 +7,7 @@ import {
   type PutParameterCommandInput,
   type PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, planAccount, sleep, type DurationTable, type World } from './world.ts';
@@ -40,7 +40,7 @@ interface Parameter {
  * refused with AccessDeniedException (an explicit deny, as an SCP or permissions boundary would give).
  */
 export function simulateSsm(world: World): SimulatedService {
-  const stub = mockClient(SSMClient);
+  const stub = simulateClient(SSMClient);
   const account = planAccount(world.plan);
   const parameters = new Map<string, Parameter>();
   const keyOf = (region: string, name: string) => `${region}\n${name}`;

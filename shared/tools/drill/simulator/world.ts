@@ -2,7 +2,7 @@ import type { Plan } from '../../../plan/schema.ts';
 
 /**
  * The simulated two-region AWS account of an offline drill: resources built from the plan, whose
- * state evolves over (simulated) time, answering the real SDK v3 clients through aws-sdk-client-mock.
+ * state evolves over (simulated) time, answering the real SDK v3 clients beneath their own middleware (intercept.ts).
  * Each service simulator (rds.ts, route53.ts, …) keeps its resources here and reads the clock,
  * the durations table and the injected faults from here.
  */

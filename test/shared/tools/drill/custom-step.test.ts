@@ -142,9 +142,9 @@ describe('drill: a 10-minute custom step (lambda-invoke)', () => {
     expect(JSON.parse(resultParameter(report)?.value ?? 'null')).toMatchObject({ idempotencyKey: `warm-caches:${report.startedAt}`, status: 'SUCCEEDED' });
   });
 
-  it('asynchronous, the first Invoke throttled: the start task is retried and the function is invoked once', async () => {
+  it('asynchronous, the first Invoke throttled past the SDK\'s 3 attempts: the start task is retried and the function is invoked once', async () => {
     // Prepare / Act
-    const { report } = await drill('async-throttled', { invocation: 'async', timeoutMinutes: 15, inject: ['throttle:lambda:1'] });
+    const { report } = await drill('async-throttled', { invocation: 'async', timeoutMinutes: 15, inject: ['throttle:lambda:3'] });
     // Assess
     expect(report.outcome).toBe('recovered');
     expect(warmCaches(report).retries).toEqual([expect.objectContaining({ state: 'Start Recovery Action', error: 'AwsThrottlingError' })]);

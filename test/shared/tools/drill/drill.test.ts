@@ -72,6 +72,7 @@ const RUNS = {
   'web-shop region-failover (alarm)': { plan: SECOND, event: alarmEvent('web-shop-ireland-down', 'ALARM', '2026-11-29T09:30:00.000+0000', 'eu-central-1') },
   'web-shop catalogue-corruption': { plan: SECOND, scenario: 'catalogue-corruption' },
   'dataset-platform region-outage throttle:rds:3': { plan: EXAMPLE, scenario: 'region-outage', inject: ['throttle:rds:3'] },
+  'web-shop region-failover throttle:autoscaling:6': { plan: SECOND, scenario: 'region-failover', inject: ['throttle:autoscaling:6'] },
   'web-shop region-failover throttle:autoscaling:2': { plan: SECOND, scenario: 'region-failover', inject: ['throttle:autoscaling:2'] },
   'dataset-platform region-outage fail:core-database': { plan: EXAMPLE, scenario: 'region-outage', inject: ['fail:core-database'], viaCommand: true },
   'dataset-platform region-outage fail:development-environment': { plan: EXAMPLE, scenario: 'region-outage', inject: ['fail:development-environment'] },
@@ -557,8 +558,8 @@ describe('drill of a plan of another shape (web-shop, Ireland -> Frankfurt)', ()
 describe('drill with injected faults', () => {
   it.each([
     ['dataset-platform region-outage throttle:rds:3', 'core-database', '{"kind":"throttle","service":"rds","calls":3}'],
-    ['web-shop region-failover throttle:autoscaling:2', 'order-workers', '{"kind":"throttle","service":"autoscaling","calls":2}'],
-  ] as const)('%s: the throttled calls are retried and recorded on %s; the run still recovers', async (name, id, fault) => {
+    ['web-shop region-failover throttle:autoscaling:6', 'order-workers', '{"kind":"throttle","service":"autoscaling","calls":6}'],
+  ] as const)('%s: the calls throttled past the SDK\'s 3 attempts are retried by the state machine and recorded on %s; the run still recovers', async (name, id, fault) => {
     // Prepare / Act
     const run = await drill(name);
     // Assess
@@ -572,6 +573,16 @@ describe('drill with injected faults', () => {
     expect(run.report.components.filter((c) => c.id !== id).every((c) => c.retries.length === 0 && c.attempts === 1)).toBe(true);
     expect(run.steps.some((s) => s.component === id && s.status === 'retry 1 after AwsThrottlingError')).toBe(true);
     expectFinalState(run);
+  });
+
+  it('throttle:autoscaling:2: the SDK\'s own retries absorb two throttled attempts; no task is retried', async () => {
+    // Prepare / Act
+    const run = await drill('web-shop region-failover throttle:autoscaling:2');
+    // Assess
+    expect(run.report.outcome).toBe('recovered');
+    expect(run.report.faults).toEqual(['{"kind":"throttle","service":"autoscaling","calls":2}']);
+    expect(component(run.report, 'order-workers')).toMatchObject({ status: 'recovered', attempts: 1, retries: [] });
+    expect(run.report.components.every((c) => c.retries.length === 0)).toBe(true);
   });
 
   it('fail:core-database (tier 1): the run fails with our error name, later tiers are not started, exit code 1', async () => {

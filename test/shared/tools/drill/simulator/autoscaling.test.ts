@@ -137,8 +137,9 @@ describe('simulated EC2 Auto Scaling', () => {
     expect(updates()).toHaveLength(1);
   });
 
-  it('a throttle fault fails the first N calls with Throttling (AwsThrottlingError to the action)', async () => {
-    simulate([{ kind: 'throttle', service: 'autoscaling', calls: 2 }]);
+  it('a throttle fault fails the first N attempts with Throttling: the SDK retries each call 3 times, then AwsThrottlingError to the action', async () => {
+    // Each call is tried 3 times by the SDK's retry middleware (intercept.ts): 6 throttles fail two calls.
+    simulate([{ kind: 'throttle', service: 'autoscaling', calls: 6 }]);
     const ctx = await batchContext();
     await expect(ctx.clients.get(AutoScalingClient, SECONDARY).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [GROUP] }))).rejects.toMatchObject({
       name: 'Throttling',
@@ -147,8 +148,7 @@ describe('simulated EC2 Auto Scaling', () => {
     await expect(ec2AsgScale.start(ctx)).rejects.toMatchObject({ name: 'AwsThrottlingError' });
     await expect(ec2AsgScale.start(ctx)).resolves.toMatchObject({ done: false });
     expect(world.calls.map((c) => [c.command, c.error ?? null])).toEqual([
-      ['DescribeAutoScalingGroups', 'Throttling'],
-      ['DescribeAutoScalingGroups', 'Throttling'],
+      ...Array.from({ length: 6 }, () => ['DescribeAutoScalingGroups', 'Throttling']),
       ['DescribeAutoScalingGroups', null],
       ['UpdateAutoScalingGroup', null],
     ]);

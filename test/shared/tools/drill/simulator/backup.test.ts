@@ -160,12 +160,13 @@ describe('simulated AWS Backup', () => {
   it('throttles the first N calls with ThrottlingException (AwsThrottlingError), then answers', async () => {
     const ctx = await restoreContext();
     await onClock(async () => {
-      simulate([{ kind: 'throttle', service: 'backup', calls: 2 }]);
+      // Each start's call is tried 3 times by the SDK's retry middleware (intercept.ts).
+      simulate([{ kind: 'throttle', service: 'backup', calls: 6 }]);
       for (const _ of [1, 2]) expect(await rejection(backupRestore.start(ctx))).toMatchObject({ name: 'AwsThrottlingError' });
       expect((await drive(ctx)).progress.done).toBe(true);
     });
-    expect(world.calls.slice(0, 3).map((c) => `${c.command}:${c.error ?? 'ok'}`)).toEqual([
-      'ListRecoveryPointsByBackupVault:ThrottlingException', 'ListRecoveryPointsByBackupVault:ThrottlingException', 'ListRecoveryPointsByBackupVault:ok',
+    expect(world.calls.slice(0, 7).map((c) => `${c.command}:${c.error ?? 'ok'}`)).toEqual([
+      ...Array.from({ length: 6 }, () => 'ListRecoveryPointsByBackupVault:ThrottlingException'), 'ListRecoveryPointsByBackupVault:ok',
     ]);
     expect(jobs()).toHaveLength(1);
   });

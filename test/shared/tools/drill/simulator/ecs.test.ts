@@ -129,8 +129,9 @@ describe('simulated ECS', () => {
     await expect(ecsScale.start(ctx)).rejects.toMatchObject({ name: 'ResourceNotFoundError' });
   });
 
-  it('a throttle fault fails the first N calls with ThrottlingException (AwsThrottlingError to the action)', async () => {
-    simulate([{ kind: 'throttle', service: 'ecs', calls: 2 }]);
+  it('a throttle fault fails the first N attempts with ThrottlingException: the SDK retries each call 3 times, then AwsThrottlingError to the action', async () => {
+    // Each call is tried 3 times by the SDK's retry middleware (intercept.ts): 6 throttles fail two calls.
+    simulate([{ kind: 'throttle', service: 'ecs', calls: 6 }]);
     const ctx = await authContext();
     await expect(ctx.clients.get(ECSClient, SECONDARY).send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['auth'] }))).rejects.toMatchObject({
       name: 'ThrottlingException',
@@ -139,8 +140,7 @@ describe('simulated ECS', () => {
     await expect(ecsScale.start(ctx)).rejects.toMatchObject({ name: 'AwsThrottlingError' });
     await expect(ecsScale.start(ctx)).resolves.toMatchObject({ done: false });
     expect(world.calls.map((c) => [c.command, c.error ?? null])).toEqual([
-      ['DescribeServices', 'ThrottlingException'],
-      ['DescribeServices', 'ThrottlingException'],
+      ...Array.from({ length: 6 }, () => ['DescribeServices', 'ThrottlingException']),
       ['DescribeServices', null],
       ['UpdateService', null],
     ]);

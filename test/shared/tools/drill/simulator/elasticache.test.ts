@@ -132,8 +132,9 @@ describe('simulated ElastiCache global datastore', () => {
     expect(datastore()).toEqual({ status: 'available', primary: TOKYO, members: members('primary', 'secondary', 'associated') });
   });
 
-  it('a throttle fault fails the first N calls with Throttling (AwsThrottlingError to the action)', async () => {
-    simulate([{ kind: 'throttle', service: 'elasticache', calls: 2 }]);
+  it('a throttle fault fails the first N attempts with Throttling: the SDK retries each call 3 times, then AwsThrottlingError to the action', async () => {
+    // Each call is tried 3 times by the SDK's retry middleware (intercept.ts): 6 throttles fail two calls.
+    simulate([{ kind: 'throttle', service: 'elasticache', calls: 6 }]);
     const ctx = await cacheContext();
     await expect(
       ctx.clients.get(ElastiCacheClient, SECONDARY).send(new DescribeGlobalReplicationGroupsCommand({ GlobalReplicationGroupId: GLOBAL })),

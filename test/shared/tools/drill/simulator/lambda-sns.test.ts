@@ -92,17 +92,26 @@ describe('simulated Lambda (the customer\'s functions)', () => {
     expect(world.calls).toEqual([expect.objectContaining({ service: 'lambda', command: 'Invoke', region: SECONDARY })]);
   });
 
-  it('a synchronous invoke longer than the LambdaClient\'s 60 s request timeout fails with TimeoutError after 60 s, as the real client does; the function runs on', async () => {
+  it('a synchronous invoke longer than the LambdaClient\'s 60 s request timeout: the SDK retries it (each attempt runs the function again); the action aborts at 60 s, so it runs once', async () => {
     // Prepare: 5 s × 20 = 100 s.
     const sim = simulateLambdaOnly([{ kind: 'slow', component: 'monitoring', factor: 20 }]);
-    const client = (await monitoringContext()).clients.get(LambdaClient, SECONDARY);
-    // Act
+    const ctx = await monitoringContext();
+    const client = ctx.clients.get(LambdaClient, SECONDARY);
+    // Act: a bare send, as the SDK's retry middleware (above the simulator) handles it.
     const { out: error, seconds } = await timed(() => client.send(new InvokeCommand({ FunctionName: FUNCTION })).then(() => null, (e: unknown) => e));
-    // Assess
-    expect(seconds).toBe(60);
+    // Assess: 3 attempts of 60 s, each timed out, each one more run of the function.
+    expect(seconds).toBeGreaterThanOrEqual(180);
+    expect(seconds).toBeLessThan(180.15);
     expect(error).toMatchObject({ name: 'TimeoutError', message: '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 60000 ms requestTimeout.' });
-    expect(invocations(sim)).toEqual([expect.objectContaining({ invocationType: 'RequestResponse', durationMs: 20 * STEP_MS })]);
-    expect(world.calls).toEqual([expect.objectContaining({ command: 'Invoke', error: 'TimeoutError' })]);
+    expect(invocations(sim)).toHaveLength(3);
+    // Act: the action's send is aborted at 60 s; the SDK starts no further attempt.
+    const before = invocations(sim)?.length ?? 0;
+    const { out: failure, seconds: actionSeconds } = await timed(() => lambdaInvoke.start(ctx).then(() => null, (e: unknown) => e));
+    // Assess
+    expect(actionSeconds).toBe(60);
+    expect(failure).toMatchObject({ name: 'CustomStepFailedError' });
+    expect(invocations(sim)?.slice(before)).toEqual([expect.objectContaining({ invocationType: 'RequestResponse', durationMs: 20 * STEP_MS })]);
+    expect(world.calls.slice(3).map((c) => c.error)).toEqual(['TimeoutError']);
   });
 
   it('the lambda-invoke action on that step: CustomStepFailedError after 60 s, one invoke', async () => {
@@ -230,13 +239,13 @@ describe('simulated Lambda (the customer\'s functions)', () => {
     });
   });
 
-  it('a throttle fault fails the first N calls with TooManyRequestsException (AwsThrottlingError to the action)', async () => {
-    simulateLambdaOnly([{ kind: 'throttle', service: 'lambda', calls: 2 }]);
+  it('a throttle fault fails the first N attempts with TooManyRequestsException: the SDK retries each call 3 times, then AwsThrottlingError to the action', async () => {
+    simulateLambdaOnly([{ kind: 'throttle', service: 'lambda', calls: 6 }]);
     const ctx = await monitoringContext();
     await expect(ctx.clients.get(LambdaClient, SECONDARY).send(new InvokeCommand({ FunctionName: FUNCTION }))).rejects.toMatchObject({ name: 'TooManyRequestsException' });
     await expect(lambdaInvoke.start(ctx)).rejects.toMatchObject({ name: 'AwsThrottlingError' });
     await expect(timed(() => lambdaInvoke.start(ctx))).resolves.toMatchObject({ out: { done: true } });
-    expect(world.calls.map((c) => c.error ?? null)).toEqual(['TooManyRequestsException', 'TooManyRequestsException', null]);
+    expect(world.calls.map((c) => c.error ?? null)).toEqual([...Array.from({ length: 6 }, () => 'TooManyRequestsException'), null]);
   });
 });
 
@@ -284,8 +293,8 @@ describe('simulated SNS (captured notices)', () => {
     expect(sim.published()).toHaveLength(1);
   });
 
-  it('a throttle fault fails the first N publishes with Throttling', async () => {
-    const sim = simulateSnsOnly([{ kind: 'throttle', service: 'sns', calls: 1 }]);
+  it('a throttle fault fails the first N publish attempts with Throttling (the SDK tries each publish 3 times)', async () => {
+    const sim = simulateSnsOnly([{ kind: 'throttle', service: 'sns', calls: 3 }]);
     const client = new SNSClient({ region: SECONDARY });
     await expect(client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }))).rejects.toMatchObject({ name: 'Throttling' });
     await expect(client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }))).resolves.toHaveProperty('MessageId');

@@ -178,14 +178,16 @@ describe('simulated RDS and CloudWatch', () => {
       });
     });
 
-    it('throttles the first N RDS calls with Throttling, which the action reports as AwsThrottlingError', async () => {
-      simulate([{ kind: 'throttle', service: 'rds', calls: 2 }]);
+    it('throttles the first N RDS attempts with Throttling (the SDK tries each call 3 times), which the action reports as AwsThrottlingError', async () => {
+      simulate([{ kind: 'throttle', service: 'rds', calls: 6 }]);
       await withVirtualClock(START, async () => {
         expect(await errorOf(rdsReplicaPromotion.start(ctxOf(core())))).toBe('AwsThrottlingError');
         expect(await errorOf(rdsReplicaPromotion.start(ctxOf(core())))).toBe('AwsThrottlingError');
         expect(await rdsReplicaPromotion.start(ctxOf(core()))).toMatchObject({ done: false });
       });
-      expect(world.calls.filter((c) => c.service === 'rds').map((c) => c.error ?? c.command)).toEqual(['Throttling', 'Throttling', 'DescribeDBInstances', 'DescribeDBInstances', 'PromoteReadReplica']);
+      expect(world.calls.filter((c) => c.service === 'rds').map((c) => c.error ?? c.command)).toEqual([
+        ...Array.from({ length: 6 }, () => 'Throttling'), 'DescribeDBInstances', 'DescribeDBInstances', 'PromoteReadReplica',
+      ]);
     });
 
     it('goes through modifying, backing-up (the promotion turns backups on) and rebooting before it is available', async () => {
@@ -238,9 +240,12 @@ describe('simulated RDS and CloudWatch', () => {
       simulate([], plan, INCIDENT, true);
       // Act
       const result = await withVirtualClock(START, () => drive(rdsReplicaPromotion, () => ctxOf(core())));
-      // Assess: one probe before promoting and one after (5 s each, AbortError), never a fencing command.
+      // Assess: one probe before promoting and one after (5 s each: an attempt timed out at 3 s, the SDK's
+      // retry aborted at 5 s), never a fencing command.
       const probes = world.calls.filter((c) => c.region === PRIMARY);
-      expect(probes.map((c) => `${c.command} ${c.error ?? ''}`)).toEqual(['DescribeDBInstances AbortError', 'DescribeDBInstances AbortError']);
+      expect(probes.map((c) => `${c.command} ${c.error ?? ''}`)).toEqual([
+        'DescribeDBInstances TimeoutError', 'DescribeDBInstances AbortError', 'DescribeDBInstances TimeoutError', 'DescribeDBInstances AbortError',
+      ]);
       expect(sent('PromoteReadReplica')[0]?.at).toBe(new Date(START.getTime() + 5000).toISOString());
       expect(result.progress.observations).toMatchObject({ oldPrimary: 'unreachable', writers: 1 });
       // PostgreSQL's ReplicaLag (now - last replayed commit) grows from the incident on, by 600 s at the promotion: the action
@@ -448,7 +453,10 @@ describe('simulated RDS and CloudWatch', () => {
       // The drill's incident takes the primary region's Aurora down: the guard's read of the old writer is not answered,
       // and its 5 s abortSignal ends it (before the client's own timeouts would).
       expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'unreachable', writers: 1 });
-      expect(world.calls.find((c) => c.command === 'DescribeDBClusters')).toMatchObject({ region: PRIMARY, input: { DBClusterIdentifier: TOKYO }, error: 'AbortError' });
+      // An attempt timed out at 3 s; the SDK's retry was aborted at 5 s.
+      expect(world.calls.filter((c) => c.command === 'DescribeDBClusters').map((c) => [c.region, (c.input as { DBClusterIdentifier: string }).DBClusterIdentifier, c.error])).toEqual([
+        [PRIMARY, TOKYO, 'TimeoutError'], [PRIMARY, TOKYO, 'AbortError'],
+      ]);
       expect(world.calls.find((c) => c.command === 'FailoverGlobalCluster')?.at).toBe(new Date(START.getTime() + 5000).toISOString());
       expect(sent('FailoverGlobalCluster')[0]?.input).toEqual({ GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: OSAKA, AllowDataLoss: true });
       await withVirtualClock(new Date(START.getTime() + result.seconds * 1000), async () => {
@@ -510,8 +518,8 @@ describe('simulated RDS and CloudWatch', () => {
       });
     });
 
-    it('throttles with Throttling, which the action reports as AwsThrottlingError', async () => {
-      simulate([{ kind: 'throttle', service: 'rds', calls: 1 }]);
+    it('throttles with Throttling, which the action reports as AwsThrottlingError once the SDK\'s 3 attempts are throttled', async () => {
+      simulate([{ kind: 'throttle', service: 'rds', calls: 3 }]);
       await withVirtualClock(START, async () => {
         expect(await errorOf(auroraGlobalFailover.start(ctxOf(aurora)))).toBe('AwsThrottlingError');
         expect(await auroraGlobalFailover.start(ctxOf(aurora))).toMatchObject({ status: 'failover requested' });
@@ -601,7 +609,8 @@ describe('simulated RDS and CloudWatch', () => {
         // Not answered: the client (shared/aws/clients.ts timeouts) gives up after 3 attempts of 3 s, with the SDK's backoff between.
         const tokyo = new RDSClient(clientConfig(RDSClient, PRIMARY));
         expect(await errorOf(tokyo.send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('TimeoutError');
-        expect(Date.now() - START.getTime()).toBe(9075);
+        expect(Date.now() - START.getTime()).toBeGreaterThanOrEqual(9000);
+        expect(Date.now() - START.getTime()).toBeLessThan(9150);
         const osaka = new RDSClient({ region: SECONDARY });
         expect((await osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-osaka' }))).DBClusters?.[0]).toMatchObject({ DBClusterArn: OSAKA, Status: 'available' });
         expect(await errorOf(osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO })))).toBe('DBClusterNotFoundFault');

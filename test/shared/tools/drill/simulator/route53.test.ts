@@ -235,8 +235,8 @@ describe('simulated Route 53', () => {
     ]);
   });
 
-  it('throttles the first N calls with Throttling, which the action reports as AwsThrottlingError; state is not per region', async () => {
-    simulate([{ kind: 'throttle', service: 'route53', calls: 2 }], true);
+  it('throttles the first N attempts with Throttling (the SDK tries each call 3 times), which the action reports as AwsThrottlingError; state is not per region', async () => {
+    simulate([{ kind: 'throttle', service: 'route53', calls: 6 }], true);
     await withVirtualClock(START, async () => {
       expect(await errorOf(route53Failover.start(ctxOf(api())))).toBe('AwsThrottlingError');
       expect(await errorOf(route53Failover.start(ctxOf(api())))).toBe('AwsThrottlingError');

@@ -179,15 +179,15 @@ describe('simulated S3 and SSM', () => {
       expect(result.seconds).toBe(10 * PUT_SECONDS + s3Failover.defaultExpectedSeconds);
     });
 
-    it('throttles the first N S3 calls with SlowDown and SSM calls with ThrottlingException (AwsThrottlingError)', async () => {
+    it('throttles the first N S3 attempts with SlowDown and SSM ones with ThrottlingException (the SDK tries each call 3 times; then AwsThrottlingError)', async () => {
       const ctx = await failoverContext();
       await onClock(async () => {
-        simulate([{ kind: 'throttle', service: 's3', calls: 2 }, { kind: 'throttle', service: 'ssm', calls: 1 }]);
+        simulate([{ kind: 'throttle', service: 's3', calls: 6 }, { kind: 'throttle', service: 'ssm', calls: 3 }]);
         for (const _ of [1, 2, 3]) expect(await rejection(s3Failover.start(ctx))).toMatchObject({ name: 'AwsThrottlingError' });
         expect((await drive(s3Failover, ctx)).progress.done).toBe(true);
       });
       expect(world.calls.filter((c) => c.error).map((c) => `${c.command}:${c.error}`)).toEqual([
-        'GetBucketVersioning:SlowDown', 'GetBucketVersioning:SlowDown', 'GetParameter:ThrottlingException',
+        ...Array.from({ length: 6 }, () => 'GetBucketVersioning:SlowDown'), ...Array.from({ length: 3 }, () => 'GetParameter:ThrottlingException'),
       ]);
     });
   });
@@ -199,7 +199,10 @@ describe('simulated S3 and SSM', () => {
       expect(await rejection(ssm.send(new GetParameterCommand({ Name: '/nope' })))).toMatchObject({ name: 'ParameterNotFound' });
       expect(await rejection((await failoverContext()).clients.get(SSMClient, PRIMARY).send(new GetParameterCommand({ Name: PARAMETER })))).toMatchObject({ name: 'ParameterNotFound' });
       expect(await rejection(ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: 'x', Type: 'String' })))).toMatchObject({ name: 'ParameterAlreadyExists' });
-      await onClock(async () => expect(await ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: OSAKA, Overwrite: true }))).toEqual({ Version: 2, Tier: 'Standard' }));
+      // The SDK's retry middleware gives every output its $metadata, as on a real answer.
+      await onClock(async () => expect(await ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: OSAKA, Overwrite: true }))).toEqual({
+        Version: 2, Tier: 'Standard', $metadata: expect.objectContaining({ httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 }),
+      }));
       expect((await ssm.send(new GetParameterCommand({ Name: PARAMETER }))).Parameter).toMatchObject({ Value: OSAKA, Version: 2, Type: 'String' });
       expect((await ssm.send(new GetParameterCommand({ Name: `${PARAMETER}:1` }))).Parameter).toMatchObject({ Value: TOKYO, Version: 1, Selector: ':1' });
       const arn = `arn:aws:ssm:${SECONDARY}:123456789012:parameter${PARAMETER}`;
