@@ -11,7 +11,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const planSource = process.env.DR_PLAN_FILE || 'examples/dataset-platform.plan.yml';
 
 try {
-  const values = await compileDeployment(planSource, { root, slackWebhookSecretArn: process.env.DR_SLACK_WEBHOOK_SECRET_ARN });
+  const testSchedules = process.env.DR_TEST_SCHEDULES ?? 'off';
+  if (testSchedules !== 'on' && testSchedules !== 'off') {
+    process.stderr.write(`DR_TEST_SCHEDULES: "${testSchedules}" is not on or off (the test programme's schedules are deployed disabled unless on)\n`);
+    process.exit(2);
+  }
+  const values = await compileDeployment(planSource, {
+    root,
+    slackWebhookSecretArn: process.env.DR_SLACK_WEBHOOK_SECRET_ARN,
+    testSchedulesEnabled: testSchedules === 'on',
+  });
   process.stdout.write(`${JSON.stringify(values)}\n`);
 } catch (error) {
   if (!(error instanceof PlanValidationError)) throw error;

@@ -4,7 +4,8 @@
 // functions read. CommonJS because the Serverless Framework require()s variable files; the work is
 // done by the TypeScript compile (scripts/compile-plan.ts → shared/tools/deploy/), in a child process
 // of the same Node, so the deployment comes from the same validated plan and code as the runtime.
-// DR_PLAN_FILE selects the plan, DR_SLACK_WEBHOOK_SECRET_ARN the Slack webhook's secret (both read there).
+// DR_PLAN_FILE selects the plan, DR_SLACK_WEBHOOK_SECRET_ARN the Slack webhook's secret, DR_TEST_SCHEDULES=on
+// turns the test programme's schedules on (all read there).
 'use strict';
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');

@@ -37,6 +37,7 @@ export const planReferences = z.object({
       triggers: z.object({ alarms: z.array(z.string()).default([]) }).default({ alarms: [] }),
     }),
   ),
+  testProgramme: z.array(z.object({ id: z.string(), scenario: z.string() })).catch([]).default([]),
   // Only audience ids are checked: a broken stakeholders section must not hide the other checks.
   stakeholders: z.object({ audiences: z.array(z.object({ id: z.string() })) }).catch({ audiences: [] }),
 });
@@ -85,6 +86,7 @@ export function crossReferenceIssues(plan: PlanReferences): PlanIssue[] {
     [plan.components, 'components'],
     [plan.scenarios, 'scenarios'],
     [plan.stakeholders.audiences, 'stakeholders.audiences'],
+    [plan.testProgramme, 'testProgramme'],
   ] as const) {
     for (const [id, [first, ...again]] of duplicates(list.map((item) => item.id))) {
       for (const at of again) add(`${label}.${at}.id`, `duplicate id "${id}" (also at ${label}.${first})`);
@@ -192,6 +194,9 @@ export function crossReferenceIssues(plan: PlanReferences): PlanIssue[] {
   };
   plan.components.forEach((component, i) => component.checks.forEach((check, j) => checkScenarios(check, `components.${i}.checks.${j}`)));
   plan.verification.checks.forEach((check, j) => checkScenarios(check, `verification.checks.${j}`));
+  plan.testProgramme.forEach((test, i) => {
+    if (!scenarioIds.has(test.scenario)) add(`testProgramme.${i}.scenario`, `unknown scenario "${test.scenario}"`);
+  });
 
   return issues;
 }

@@ -108,6 +108,25 @@ export const audience = z.strictObject({
 
 const targetClass = z.strictObject({ targetMinutes: minutes, description: z.string().optional() });
 
+/**
+ * A scheduled test of the plan (seed plan §5.1: monthly failover test, quarterly component test,
+ * twice-yearly full recovery): a planned run of a scenario in the real account, started by EventBridge
+ * Scheduler. Deployed off (the schedules exist, disabled) unless the deployment turns them on
+ * (DR_TEST_SCHEDULES=on): a planned run switches production over.
+ */
+export const scheduledTest = z.strictObject({
+  id,
+  name: nonEmpty,
+  scenario: id,
+  /** An EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year), rate(…) or at(…). */
+  schedule: z.string().regex(/^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/, {
+    message: 'must be an EventBridge Scheduler expression: cron(0 2 ? * SUN#1 *), rate(30 days) or at(2027-01-10T02:00:00)',
+  }),
+  /** The schedule's time zone (IANA name, e.g. Asia/Tokyo); UTC when absent. */
+  timezone: z.string().regex(/^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone, e.g. Asia/Tokyo').optional(),
+  description: z.string().optional(),
+});
+
 export const plan = z.strictObject({
   apiVersion: z.literal('dr-autopilot/v1'),
   name: id,
@@ -134,6 +153,8 @@ export const plan = z.strictObject({
     .optional(),
   /** The final verification stage: checks of the whole system after the last tier. */
   verification: z.strictObject({ checks: z.array(checkSpec).default([]) }).default({ checks: [] }),
+  /** Scheduled planned tests of the plan's scenarios (deployed disabled by default). */
+  testProgramme: z.array(scheduledTest).default([]),
   safety: z
     .strictObject({
       /** Minimum minutes from the end of one recovery of this plan to the start of the next (anti-flapping); 0 = none. */

@@ -259,6 +259,24 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(15 minutes)']);
   });
 
+  it('schedules the plan\'s test programme on EventBridge Scheduler, disabled, with a role that may only start the state machine', () => {
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(schedules.map((r) => [r.Properties.ScheduleExpression, r.Properties.ScheduleExpressionTimezone, r.Properties.State])).toEqual([
+      ['cron(0 2 ? * SUN#1 *)', 'Asia/Tokyo', 'DISABLED'],
+      ['cron(0 2 ? 1,4,7,10 SUN#2 *)', 'Asia/Tokyo', 'DISABLED'],
+      ['cron(0 1 ? 3,9 SAT#3 *)', 'Asia/Tokyo', 'DISABLED'],
+    ]);
+    const target = schedules[0]!.Properties.Target as { Arn: unknown; RoleArn: { 'Fn::GetAtt': [string, string] }; Input: string };
+    expect(target.Arn).toEqual({ Ref: 'FailoverStateMachine' });
+    expect(JSON.parse(target.Input)).toEqual({
+      scenario: 'database-failure', mode: 'planned', reason: 'scheduled test monthly-failover-test: Monthly failover test (high-availability systems, 2 h, operations team)',
+      requestedBy: 'dr-autopilot test programme (EventBridge Scheduler)',
+    });
+    const role = resources[target.RoleArn['Fn::GetAtt'][0]]!;
+    expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
+    expect(statementsOf(role)).toEqual([{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: { Ref: 'FailoverStateMachine' } }]);
+  });
+
   it('releases the lock of an execution that ended without releasing it: a rule on its status changes', () => {
     const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern ?? null).includes('aws.states'))!;
     expect(rule.Properties.EventPattern).toEqual({

@@ -4,6 +4,7 @@ import { iamContext } from './arn.ts';
 import { COMPILED_PLAN_PATH, compilePlan, writeCompiledPlan } from './compiled-plan.ts';
 import { stateMachineDefinition } from './definition.ts';
 import { deploymentRoles, type RoleResource } from './roles.ts';
+import { testScheduleEvents, type ScheduleEvent } from './test-schedules.ts';
 
 /** What serverless.yml reads as ${self:custom.plan.KEY} (scripts/serverless-plan.cjs exports it). */
 export interface DeploymentValues {
@@ -21,6 +22,8 @@ export interface DeploymentValues {
   triggerAlarms: string[];
   definition: Record<string, unknown>;
   roles: Record<string, RoleResource>;
+  /** The test programme's schedules, as the state machine's events (test-schedules.ts). */
+  testSchedules: ScheduleEvent[];
 }
 
 export interface DeployOptions {
@@ -28,6 +31,8 @@ export interface DeployOptions {
   root: string;
   /** DR_SLACK_WEBHOOK_SECRET_ARN. */
   slackWebhookSecretArn?: string | undefined;
+  /** DR_TEST_SCHEDULES=on: deploy the test programme's schedules enabled (default: disabled). */
+  testSchedulesEnabled?: boolean;
   /** Where compileDeployment writes the compiled plan (default: COMPILED_PLAN_PATH under the root). */
   compiledPlanOut?: string;
 }
@@ -49,6 +54,7 @@ export function deploymentValues(plan: Plan, planSource: string, options: Deploy
     triggerAlarms: [...new Set(plan.scenarios.flatMap((s) => s.triggers.alarms))],
     definition: stateMachineDefinition(options.root),
     roles: deploymentRoles(plan, ctx, { slackWebhookSecretArn: options.slackWebhookSecretArn }),
+    testSchedules: testScheduleEvents(plan, options.testSchedulesEnabled === true),
   };
 }
 

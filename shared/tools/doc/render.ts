@@ -69,6 +69,8 @@ function view(plan: Plan, lang: DocLanguage, report: LatestReport | undefined) {
     verification: plan.verification.checks.map((k) => ({ name: k.name ?? k.type, type: k.type, advisory: k.advisory === true })),
     hasVerification: plan.verification.checks.length > 0,
     audiences: plan.stakeholders.audiences.map((a) => ({ id: a.id, kind: a.kind === 'internal' ? w.internal : w.external, groups: cell(a.groups.join(', ')), languages: a.languages.join(', ') })),
+    tests: plan.testProgramme.map((t) => ({ id: t.id, name: cell(t.name), scenario: t.scenario, schedule: cell(t.schedule), timezone: t.timezone ?? 'UTC' })),
+    hasTests: plan.testProgramme.length > 0,
     cooldown: Mustache.render(w.cooldown!, plan.safety),
     approvalTimeout: Mustache.render(w.approvalTimeout!, plan.safety),
     report: report && {
@@ -187,6 +189,21 @@ const TEMPLATE = `# {{w.title}}: {{name}}
 
 - {{cooldown}}
 - {{approvalTimeout}}
+
+## {{w.testing}}
+
+{{#hasTests}}
+{{w.testingIntro}}
+
+| {{w.test}} | {{w.scenario}} | {{w.schedule}} |
+| --- | --- | --- |
+{{#tests}}
+| {{id}}: {{name}} | {{scenario}} | \`{{schedule}}\` ({{timezone}}) |
+{{/tests}}
+{{/hasTests}}
+{{^hasTests}}
+{{w.noTests}}
+{{/hasTests}}
 
 ## {{w.results}}
 

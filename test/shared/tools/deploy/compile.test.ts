@@ -51,7 +51,7 @@ describe('deploymentValues (what serverless.yml reads from the plan)', () => {
 
   it('reads the region, schedules, database VPC and trigger alarms from the example plan', () => {
     // Act
-    const { definition: _d, roles: _r, ...values } = deploymentValues(example, EXAMPLE, { root: ROOT });
+    const { definition: _d, roles: _r, testSchedules, ...values } = deploymentValues(example, EXAMPLE, { root: ROOT });
     // Assess
     expect(values).toEqual({
       heartbeatSchedule: 'rate(1 minute)',
@@ -63,6 +63,9 @@ describe('deploymentValues (what serverless.yml reads from the plan)', () => {
       secondaryRegion: 'ap-northeast-3',
       triggerAlarms: ['dataset-platform-tokyo-region-down', 'dataset-platform-core-db-down', 'dataset-platform-dataset-bucket-errors'],
     });
+    // The test programme's schedules: disabled unless the deployment turns them on (test-schedules.test.ts).
+    expect(testSchedules.map((e) => [e.schedule.input.scenario, e.schedule.enabled])).toEqual([['database-failure', false], ['storage-failure', false], ['region-outage', false]]);
+    expect(deploymentValues(example, EXAMPLE, { root: ROOT, testSchedulesEnabled: true }).testSchedules.every((e) => e.schedule.enabled)).toBe(true);
   });
 
   it('schedules hourly and runs outside a VPC when the plan names no database', () => {
@@ -149,5 +152,13 @@ describe('scripts/serverless-plan.cjs (the shim osls require()s)', () => {
     expect(JSON.parse(run.stdout)).toEqual(expected);
     const compiled = JSON.parse(readFileSync(path.join(ROOT, '.dr-autopilot/plan.json'), 'utf8')) as { format: string; source: string };
     expect([compiled.format, compiled.source]).toEqual([COMPILED_PLAN_FORMAT, EXAMPLE]);
+  });
+
+  it('DR_TEST_SCHEDULES=on deploys the test programme enabled; any other value than on or off stops packaging, naming it', () => {
+    const on = requireShim({ DR_PLAN_FILE: '', DR_TEST_SCHEDULES: 'on' });
+    expect((JSON.parse(on.stdout) as { testSchedules: { schedule: { enabled: boolean } }[] }).testSchedules.map((e) => e.schedule.enabled)).toEqual([true, true, true]);
+    const bad = requireShim({ DR_PLAN_FILE: '', DR_TEST_SCHEDULES: 'yes' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('DR_TEST_SCHEDULES: "yes" is not on or off');
   });
 });

@@ -50,6 +50,7 @@ describe('the plan as the DR plan document (dr-autopilot doc)', () => {
     expect(doc).toContain('| external | external | customers, vendors, regulators | ja, en |');
     expect(doc).toContain('- At most one recovery of the plan at a time; 60 min between recoveries.');
     expect(doc).toContain('No drill or run report was given');
+    expect(doc).toContain('| monthly-failover-test: Monthly failover test (high-availability systems, 2 h, operations team) | database-failure | `cron(0 2 ? * SUN#1 *)` (Asia/Tokyo) |');
   });
 
   it('has a procedure in both languages for every component type', () => {
@@ -63,7 +64,8 @@ describe('the plan as the DR plan document (dr-autopilot doc)', () => {
   it('writes Japanese, and the latest results with each tier and data class against its target', () => {
     const doc = renderPlanDocument(plan, 'ja', REPORT);
     expect(doc.split('\n')[0]).toBe('# 災害復旧計画書: dataset-platform');
-    expect(doc).toContain('## 9. 直近の結果');
+    expect(doc).toContain('## 9. テスト計画');
+    expect(doc).toContain('## 10. 直近の結果');
     expect(doc).toContain('region-outage: **recovered** (2026-11-29T00:00:00.000Z – 2026-11-29T03:18:10.000Z)');
     expect(doc).toContain('| tier-1 | 240 分 | 45.08 分 | 達成 |');
     expect(doc).toContain('| transaction | 15 分 | 0.53 分 | 達成 | core-database: replica lag lost at promotion |');
