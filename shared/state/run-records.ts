@@ -164,8 +164,17 @@ async function putOnce(deps: StateDeps, item: Record<string, unknown>): Promise<
   }
 }
 
-/** The full results of the components of this execution's incident, by component id, with the run that recorded each. */
+/**
+ * The full results of the components of this execution's incident, by component id, with the run that
+ * recorded each. The run's own record (written by Prepare Run) missing is not bad input but a state
+ * table that lost it: UnexpectedStateError, naming the execution.
+ */
 export async function recordedResults(deps: StateDeps, executionId: string): Promise<Map<string, ComponentResult & { executionId: string }>> {
-  const incident = await loadIncident(deps, executionId);
-  return new Map(incident.components.map((c) => [c.id, c]));
+  try {
+    const incident = await loadIncident(deps, executionId);
+    return new Map(incident.components.map((c) => [c.id, c]));
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new UnexpectedStateError(`state table: no run record of ${executionId}, so its components' results cannot be read`, { executionId }, { cause: error });
+  }
 }

@@ -47,6 +47,13 @@ describe('functions/summarise-run', () => {
     expect(summary.rpo).toEqual([expect.objectContaining({ dataClass: 'transaction', replicaLagMinutes: 0.52 })]);
   });
 
+  it('fails with UnexpectedStateError naming the execution when the state table has no record of the run', async () => {
+    const other = { ...state, run: { ...state.run, executionId: 'arn:aws:states:ap-northeast-3:123456789012:execution:f:not-recorded' } };
+    await expect(handler(other, context)).rejects.toMatchObject({
+      name: 'UnexpectedStateError', message: 'state table: no run record of arn:aws:states:ap-northeast-3:123456789012:execution:f:not-recorded, so its components\' results cannot be read',
+    });
+  });
+
   it('summarises a recovered run, finished now', async () => {
     const done = recordTier(state, [recoveredResult(state.tiers[0]!.components[0]!, '2026-11-29T01:05:00.000Z', '2026-11-29T01:17:00.000Z')]);
     const summary = await handler(done, context);
