@@ -1,5 +1,5 @@
 import { object } from 'zod/mini';
-import { componentTask } from '../shared/run/prepare.ts';
+import { componentTask } from '../shared/run/component-task.ts';
 import { componentRef, runContext } from '../shared/run/task-schemas.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { runPlan } from '../shared/runtime/plan.ts';

@@ -1,5 +1,4 @@
-import { recordComponent, recordInput } from '../shared/run/component-outcome.ts';
-import { outcomeOf } from '../shared/run/prepare.ts';
+import { outcomeOf, recordComponent, recordInput } from '../shared/run/component-outcome.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { recordComponentResult } from '../shared/state/run-records.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';

@@ -2,7 +2,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createAwsClients, clientConfig } from '../shared/aws/clients.ts';
 import { approvalRequest, requestApproval } from '../shared/run/approval.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
-import { componentTask } from '../shared/run/prepare.ts';
+import { componentTask } from '../shared/run/component-task.ts';
 import { runPlan } from '../shared/runtime/plan.ts';
 
 const sns = new SNSClient(clientConfig(SNSClient));

@@ -1,6 +1,7 @@
 import type { PlanIssue } from '../errors.ts';
 import { COMPONENT_TYPES } from '../components/registry.ts';
-import { componentTask, prepareRun } from '../run/prepare.ts';
+import { componentTask } from '../run/component-task.ts';
+import { prepareRun } from '../run/prepare.ts';
 import { summaryOutput } from '../run/tiers.ts';
 import type { ComponentOutcome, ComponentRef } from '../run/types.ts';
 import type { CheckResult } from '../checks/result.ts';

@@ -4,7 +4,7 @@ import { blocking, describeFailures } from '../checks/run.ts';
 import { causeMessage } from './cause.ts';
 import { typed } from './task-input.ts';
 import { actionRecord, caughtError, checkResult, componentTask, runContext } from './task-schemas.ts';
-import type { ComponentResult } from './types.ts';
+import type { ComponentOutcome, ComponentResult } from './types.ts';
 import './schema-messages.ts';
 
 /*
@@ -56,4 +56,21 @@ export function recordComponent(deps: { now(): Date }, input: Omit<RecordInput, 
     error: failure,
     verification: checks,
   };
+}
+
+/** An outcome's error message is cut to this many characters (the full one is in the state table). */
+export const OUTCOME_MESSAGE_CHARS = 500;
+
+/** The outcome's fields of a component's result, as they are. */
+export function outcomeFields({ id, tier, type, status, startedAt, finishedAt, attempts, error }: ComponentOutcome): ComponentOutcome {
+  return { id, tier, type, status, startedAt, finishedAt, attempts, error };
+}
+
+/** A component's outcome, from its full result: what the run's state carries of it (a long error message cut). */
+export function outcomeOf(result: ComponentOutcome): ComponentOutcome {
+  const outcome = outcomeFields(result);
+  const { error } = outcome;
+  if (!error) return outcome;
+  const message = error.message.length > OUTCOME_MESSAGE_CHARS ? `${error.message.slice(0, OUTCOME_MESSAGE_CHARS - 1)}…` : error.message;
+  return { ...outcome, error: { name: error.name, message } };
 }

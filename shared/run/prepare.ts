@@ -6,7 +6,9 @@ import type { IncidentRecord } from '../state/run-records.ts';
 import { parseExecutionInput, type StartRequest } from './input.ts';
 import { parseTaskInput } from './task-input.ts';
 import './schema-messages.ts';
-import type { ApprovalState, ComponentOutcome, ComponentTask, RunState, TierTask } from './types.ts';
+import { outcomeOf } from './component-outcome.ts';
+import { inScenario } from './component-task.ts';
+import type { ApprovalState, ComponentOutcome, RunState, TierTask } from './types.ts';
 
 /** The state machine's own TimeoutSeconds: after it an execution is surely over, so its lock may be taken over. */
 export const EXECUTION_TIMEOUT_SECONDS = 172_800;
@@ -14,31 +16,6 @@ export const EXECUTION_TIMEOUT_SECONDS = 172_800;
 /** An earlier run of the same incident, as the state table has it (a console start with `resumeOf`). */
 export type PreviousIncident = IncidentRecord;
 
-/** A check without onlyInScenarios runs in every scenario. */
-const inScenario = (check: { onlyInScenarios?: string[] }, scenario: string) => check.onlyInScenarios === undefined || check.onlyInScenarios.includes(scenario);
-
-/**
- * A component of the plan as its branch of the run works on it: the plan's definition with only the
- * scenario's checks, its tier and its timeout in seconds. Load Component Definition (functions/load-component.ts)
- * builds it from the packaged plan; the run's state names the component only (`ComponentRef`).
- */
-export function componentTask(plan: Plan, scenarioId: string, componentId: string): ComponentTask {
-  const component = plan.components.find((c) => c.id === componentId);
-  if (!component) throw new InvalidInputError(`component.id: "${componentId}" is not a component of plan "${plan.name}"`, { field: 'component.id' });
-  const tier = plan.tiers.find((t) => t.components.includes(componentId));
-  if (!tier) throw new InvalidInputError(`component.id: "${componentId}" is in no tier of plan "${plan.name}"`, { field: 'component.id' });
-  return { ...component, checks: component.checks.filter((k) => inScenario(k, scenarioId)), tier: tier.id, timeoutSeconds: component.timeoutMinutes * 60 };
-}
-
-/** An outcome's error message is cut to this many characters (the full one is in the state table). */
-export const OUTCOME_MESSAGE_CHARS = 500;
-
-/** A component's outcome, from its full result: what the run's state carries of it. */
-export function outcomeOf(result: ComponentOutcome): ComponentOutcome {
-  const { id, tier, type, status, startedAt, finishedAt, attempts, error } = result;
-  const message = error && error.message.length > OUTCOME_MESSAGE_CHARS ? `${error.message.slice(0, OUTCOME_MESSAGE_CHARS - 1)}…` : error?.message;
-  return { id, tier, type, status, startedAt, finishedAt, attempts, error: error ? { name: error.name, message: message! } : null };
-}
 
 /** Clock skew tolerated between an alarm's state time and the execution's start. */
 const ALARM_CLOCK_SKEW_MS = 60_000;

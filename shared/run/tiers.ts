@@ -2,6 +2,7 @@ import { array, looseObject, optional, unknown } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 import { blocking, describeFailures } from '../checks/run.ts';
 import { causeMessage } from './cause.ts';
+import { outcomeFields } from './component-outcome.ts';
 import { measureRpo } from './rpo.ts';
 import { typed } from './task-input.ts';
 import { componentOutcome, runStateFields } from './task-schemas.ts';
@@ -201,7 +202,7 @@ const checkRef = ({ component, name, type, status, advisory }: RunSummary['check
 export function summaryOutput(summary: RunSummary): RunSummaryOutput {
   return {
     ...summary,
-    components: summary.components.map(({ id, tier, type, status, startedAt, finishedAt, attempts, error }) => ({ id, tier, type, status, startedAt, finishedAt, attempts, error })),
+    components: summary.components.map(outcomeFields),
     checks: summary.checks.map(checkRef),
   };
 }

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/record-component.ts';
-import { OUTCOME_MESSAGE_CHARS } from '../../shared/run/prepare.ts';
+import { OUTCOME_MESSAGE_CHARS } from '../../shared/run/component-outcome.ts';
 import type { ActionRecord, ComponentTask, RunState } from '../../shared/run/types.ts';
 import { componentOf, exampleRun } from '../shared/run/fixtures.ts';
 import { startDynalite, useStateTable, type LocalDynamo } from '../support/dynalite.ts';

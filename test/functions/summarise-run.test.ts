@@ -3,7 +3,7 @@ import { handler } from '../../functions/summarise-run.ts';
 import { recordComponentResult, recordRunStart } from '../../shared/state/run-records.ts';
 import { recordTier } from '../../shared/run/tiers.ts';
 import type { RunState } from '../../shared/run/types.ts';
-import { outcomeOf } from '../../shared/run/prepare.ts';
+import { outcomeOf } from '../../shared/run/component-outcome.ts';
 import { consoleStart, exampleRun, failedResult, recoveredResult, silentLogger } from '../shared/run/fixtures.ts';
 import { startDynalite, useStateTable, type LocalDynamo } from '../support/dynalite.ts';
 import { lambdaContext } from './lambda.ts';

@@ -8,7 +8,8 @@ import { oneWayTypes } from '../../../shared/components/load.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import { assertTriggerStillAlarming } from '../../../shared/run/alarm-guard.ts';
 import { startComponent } from '../../../shared/run/component.ts';
-import { componentTask, prepareRun } from '../../../shared/run/prepare.ts';
+import { componentTask } from '../../../shared/run/component-task.ts';
+import { prepareRun } from '../../../shared/run/prepare.ts';
 import { summariseRun, recordTier } from '../../../shared/run/tiers.ts';
 import type { ComponentResult } from '../../../shared/run/types.ts';
 

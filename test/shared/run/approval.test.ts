@@ -6,7 +6,7 @@ import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
 import { approvalRequest, MAX_MESSAGE_BYTES, requestApproval, type ApprovalDeps, type ApprovalRequest } from '../../../shared/run/approval.ts';
-import { componentTask } from '../../../shared/run/prepare.ts';
+import { componentTask } from '../../../shared/run/component-task.ts';
 import { parseTaskInput } from '../../../shared/run/task-input.ts';
 import type { ApprovalState, ComponentTask, RunState, TierTask } from '../../../shared/run/types.ts';
 import { consoleStart, EXECUTION_ID, exampleRun, loadExamplePlan, silentLogger } from './fixtures.ts';

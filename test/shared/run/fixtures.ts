@@ -2,7 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { oneWayTypes } from '../../../shared/components/load.ts';
 import { loadPlanFile } from '../../../shared/plan/load.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
-import { componentTask, prepareRun } from '../../../shared/run/prepare.ts';
+import { componentTask } from '../../../shared/run/component-task.ts';
+import { prepareRun } from '../../../shared/run/prepare.ts';
 import type { ActionRecord, ComponentRef, ComponentResult, ComponentTask, RunState } from '../../../shared/run/types.ts';
 import { writeTempCompiledPlan } from '../../../shared/tools/deploy/compiled-plan.ts';
 

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import type { Plan } from '../../../shared/plan/schema.ts';
-import { componentTask, prepareRun } from '../../../shared/run/prepare.ts';
+import { componentTask } from '../../../shared/run/component-task.ts';
+import { prepareRun } from '../../../shared/run/prepare.ts';
 import {
   alarmEvent,
   compositeAlarmEvent,

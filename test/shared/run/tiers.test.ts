@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import { recordTier, summariseRun } from '../../../shared/run/tiers.ts';
 import type { ComponentResult, RunState } from '../../../shared/run/types.ts';
-import { outcomeOf } from '../../../shared/run/prepare.ts';
+import { outcomeOf } from '../../../shared/run/component-outcome.ts';
 import { consoleStart, exampleRun, failedResult, recoveredResult } from './fixtures.ts';
 
 // The execution starts at 01:05; the incident began 25 minutes earlier.
