@@ -2,7 +2,7 @@ import type { z } from 'zod';
 
 /**
  * What one component type is, facet by facet. Each type is one folder under shared/components/
- * (params.ts, recover.ts, one-way.ts, iam.ts, index.ts) and one line in shared/components/registry.ts;
+ * (params.ts, recover.ts, readiness.ts, one-way.ts, iam.ts, index.ts) and one line in shared/components/registry.ts;
  * test/shared/components/registry.test.ts proves every registered type has every facet.
  *
  * This file imports nothing of the plan schema (shared/plan/schema.ts builds the component union from
@@ -39,6 +39,8 @@ export interface IamFacet<P> {
    * them out. (Changes a check must make, such as the next batch of a restore, are not listed.)
    */
   startOnly: readonly string[];
+  /** What the type's readiness facet (readiness.ts) reads: read-only actions on the named resources. */
+  readiness(params: P, ctx: IamContext): IamStatement[];
 }
 
 /** What the run knows when it words an approval request. */

@@ -155,6 +155,13 @@ export const plan = z.strictObject({
   verification: z.strictObject({ checks: z.array(checkSpec).default([]) }).default({ checks: [] }),
   /** Scheduled planned tests of the plan's scenarios (deployed disabled by default). */
   testProgramme: z.array(scheduledTest).default([]),
+  /**
+   * Readiness (shared/readiness/): how often the recovery region reads every component's preconditions
+   * and forecasts RTO and RPO (ARC Region switch evaluates its plans every 30 minutes).
+   */
+  readiness: z
+    .strictObject({ intervalMinutes: z.number().int().min(5, 'must be at least 5 (each assessment reads every component)').max(1440).default(30) })
+    .default({ intervalMinutes: 30 }),
   safety: z
     .strictObject({
       /** Minimum minutes from the end of one recovery of this plan to the start of the next (anti-flapping); 0 = none. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PlanValidationError } from '../errors.ts';
+import type { IamStatement } from '../components/definition.ts';
 import type { Plan } from '../plan/schema.ts';
 
 /** The compiled plan's format: packaging writes it (shared/tools/deploy), the functions read it. */
@@ -12,6 +13,12 @@ export interface CompiledPlan {
   /** The plan file it was compiled from. */
   source: string;
   plan: Plan;
+  /**
+   * The IAM statements of the role that starts recoveries (start-action), as packaging built them, with
+   * `${AWS::Partition}` and `${AWS::AccountId}` left in the ARNs (the account is known at run time only):
+   * readiness simulates them (shared/readiness/system.ts) without carrying the types' IAM facets.
+   */
+  recoveryRole?: { statements: IamStatement[] };
 }
 
 const REPACKAGE = 're-package (npm run package) so the functions get the compiled plan';
@@ -21,6 +28,11 @@ const REPACKAGE = 're-package (npm run package) so the functions get the compile
  * the functions carry no YAML parser and no plan schema. Anything else is not a plan they may run.
  */
 export async function readCompiledPlan(file: string): Promise<Plan> {
+  return (await readCompiled(file)).plan;
+}
+
+/** The whole compiled plan, format checked (readCompiledPlan). */
+async function readCompiled(file: string): Promise<CompiledPlan> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -38,7 +50,7 @@ export async function readCompiledPlan(file: string): Promise<Plan> {
     const found = format === undefined ? 'no format' : `format ${JSON.stringify(format)}`;
     throw new PlanValidationError(file, [{ path: 'format', message: `not a compiled plan of format ${COMPILED_PLAN_FORMAT} (${found}); ${REPACKAGE}` }]);
   }
-  return compiled.plan;
+  return compiled as CompiledPlan;
 }
 
 /** Per resolved PLAN_FILE: a process that points PLAN_FILE elsewhere (the drill, tests) gets that plan. */
@@ -73,4 +85,11 @@ export async function runPlan(run: { plan: string }): Promise<Plan> {
     throw new PlanValidationError('.dr-autopilot/plan.json', [{ path: 'name', message: `the packaged plan is "${plan.name}", the run's is "${run.plan}"; ${REPACKAGE}` }]);
   }
   return plan;
+}
+
+/** The packaged recovery role's statements (CompiledPlan.recoveryRole), or null when the compiled plan has none (or not as a list). */
+export async function packagedRecoveryStatements(): Promise<IamStatement[] | null> {
+  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  const statements = (await readCompiled(path.resolve(root, process.env.PLAN_FILE ?? '.dr-autopilot/plan.json'))).recoveryRole?.statements;
+  return Array.isArray(statements) ? statements : null;
 }

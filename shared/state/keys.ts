@@ -10,6 +10,7 @@
  * | execution → incident pointer | `execution#<executionId>` | `run` | state/run-records.ts |
  * | database manifest | `manifest#<plan>#<component>` | the time it was taken | checks/postgres/manifest.ts |
  * | Powertools idempotency record | `idempotency#<step>` | Powertools' hash of the key | runtime/idempotency.ts |
+ * | the plan's latest readiness | `readiness#<plan>` | `latest` | readiness/record.ts |
  */
 export const KEY_PREFIX = {
   lock: 'lock#',
@@ -19,6 +20,7 @@ export const KEY_PREFIX = {
   execution: 'execution#',
   manifest: 'manifest#',
   idempotency: 'idempotency#',
+  readiness: 'readiness#',
 } as const;
 
 export const lockKey = (plan: string) => ({ id: `${KEY_PREFIX.lock}${plan}`, sk: 'lock' });
@@ -29,3 +31,5 @@ export const executionPointerKey = (executionId: string) => ({ id: `${KEY_PREFIX
 export const manifestKey = (plan: string, component: string) => `${KEY_PREFIX.manifest}${plan}#${component}`;
 /** Powertools' static partition value for one idempotent step's records. */
 export const idempotencyPartition = (step: string) => `${KEY_PREFIX.idempotency}${step}`;
+/** The plan's latest readiness assessment (one item, overwritten each time). */
+export const readinessKey = (plan: string) => ({ id: `${KEY_PREFIX.readiness}${plan}`, sk: 'latest' });

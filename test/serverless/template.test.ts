@@ -135,14 +135,14 @@ describe('serverless.yml, packaged offline (osls package)', () => {
 
   it('deploys the functions on nodejs22.x arm64, each with a role of its own', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(17);
+    expect(functions).toHaveLength(18);
     const roles = new Set<string>();
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       roles.add(JSON.stringify(fn.Properties.Role));
     }
-    expect(roles.size).toBe(17);
+    expect(roles.size).toBe(18);
   });
 
   it('holds the state machine from statemachines/failover.asl.json with function ARNs substituted', () => {
@@ -183,6 +183,27 @@ describe('serverless.yml, packaged offline (osls package)', () => {
       expect(resources[topic]!.Type).toBe('AWS::SNS::Topic');
       expect(resources[topic]!.Properties.KmsMasterKeyId).toEqual({ Ref: 'NotificationKey' });
     }
+  });
+
+  it('assesses readiness on the plan\'s interval, read-only, and alarms when something is not ready or readiness stops', () => {
+    // The schedule: the plan's readiness.intervalMinutes (30 by default).
+    const schedule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.Targets).includes('AssessReadinessLambdaFunction'))!;
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(30 minutes)');
+    expect(resources.AssessReadinessLambdaFunction!.Properties.Environment).toEqual({
+      Variables: expect.objectContaining({ START_ACTION_ROLE_ARN: { 'Fn::GetAtt': ['StartActionRole', 'Arn'] }, INTERNAL_TOPIC_ARN: { Ref: 'InternalTopic' } }),
+    });
+    // Read-only on the system: nothing but the state table's own record and the internal notice is written.
+    const writes = statementsOf(resources.AssessReadinessRole!).flatMap(actions).filter((a) => !/^[a-z0-9-]+:(Describe|Get|List|Simulate)/.test(a));
+    expect(writes).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:PutItem', 'sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(resources.ReadinessAlarm!.Properties).toMatchObject({
+      Namespace: 'dr-autopilot',
+      MetricName: 'ReadinessNotReady',
+      Dimensions: [{ Name: 'service', Value: 'dr-autopilot' }, { Name: 'plan', Value: 'dataset-platform' }],
+      Period: 1800,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+    });
   });
 
   it('alarms on the state machine\'s own failed and timed-out executions', () => {
@@ -256,7 +277,8 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     expect(writeManifest).toContainEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dataset-platform/db-tokyo-Ab12Cd'] });
     expect(resources.VerifyComponentLambdaFunction!.Properties.VpcConfig).toEqual({ SecurityGroupIds: ['sg-0d1e2f3a4b5c6d7e8'], SubnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0a1b2c3d4e5f60729'] });
     const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule' && typeof r.Properties.ScheduleExpression === 'string').map((r) => r.Properties.ScheduleExpression);
-    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(15 minutes)']);
+    // The heartbeat and manifest writers, and readiness (its own test below).
+    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(15 minutes)', 'rate(30 minutes)']);
   });
 
   it('schedules the plan\'s test programme on EventBridge Scheduler, disabled, with a role that may only start the state machine', () => {

@@ -12,4 +12,9 @@ export const iam: IamFacet<Params> = {
     { Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [arn('rds', regions.primary, 'cluster:*')] },
   ],
   startOnly: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
+  // Readiness: the global cluster's members (readiness.ts) and the replication lag.
+  readiness: (p, { arn }) => [
+    { Effect: 'Allow', Action: ['rds:DescribeGlobalClusters'], Resource: [arn('rds', '', `global-cluster:${p.globalClusterIdentifier}`)] },
+    { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
+  ],
 };

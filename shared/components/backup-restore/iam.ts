@@ -10,4 +10,7 @@ export const iam: IamFacet<Params> = {
     { Effect: 'Allow', Action: ['iam:PassRole'], Resource: [p.iamRoleArn], Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
   ],
   startOnly: ['backup:StartRestoreJob', 'iam:PassRole'],
+  readiness: (p, { regions, arn }) => [
+    { Effect: 'Allow', Action: ['backup:ListRecoveryPointsByBackupVault'], Resource: [arn('backup', regions.secondary, `backup-vault:${p.backupVaultName}`)] },
+  ],
 };

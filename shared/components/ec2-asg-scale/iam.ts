@@ -12,4 +12,12 @@ export const iam: IamFacet<Params> = {
     },
   ],
   startOnly: ['autoscaling:UpdateAutoScalingGroup'],
+  // Readiness: the group, its launch template, the instance type's vCPUs and the quota; none has resource-level permissions.
+  readiness: () => [
+    {
+      Effect: 'Allow',
+      Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeInstanceTypes', 'servicequotas:GetServiceQuota'],
+      Resource: '*',
+    },
+  ],
 };

@@ -10,4 +10,7 @@ export const iam: IamFacet<Params> = {
     },
   ],
   startOnly: ['elasticache:FailoverGlobalReplicationGroup'],
+  readiness: (p, { arn }) => [
+    { Effect: 'Allow', Action: ['elasticache:DescribeGlobalReplicationGroups'], Resource: [arn('elasticache', '', `globalreplicationgroup:${p.globalReplicationGroupId}`)] },
+  ],
 };

@@ -24,4 +24,7 @@ export const iam: IamFacet<Params> = {
       : []),
   ],
   startOnly: ['lambda:InvokeFunction'],
+  readiness: (p, { regions, arn }) => [
+    { Effect: 'Allow', Action: ['lambda:GetFunction'], Resource: [p.functionName.startsWith('arn:') ? p.functionName : arn('lambda', regions[p.region], `function:${p.functionName}`)] },
+  ],
 };

@@ -5,4 +5,5 @@ import type { Params } from './params.ts';
 export const iam: IamFacet<Params> = {
   statements: () => [],
   startOnly: [],
+  readiness: () => [],
 };

@@ -25,4 +25,9 @@ export const iam: IamFacet<Params> = {
   },
   // A restore waiting for its restore point to become restorable is started from a check.
   startOnly: [],
+  readiness: (p, { regions, arn }) => [
+    p.sourceDbInstanceIdentifier
+      ? { Effect: 'Allow', Action: ['rds:DescribeDBInstances'], Resource: [arn('rds', regions[p.region], `db:${p.sourceDbInstanceIdentifier}`)] }
+      : { Effect: 'Allow', Action: ['rds:DescribeDBInstanceAutomatedBackups'], Resource: [p.sourceDbInstanceAutomatedBackupsArn ?? ''] },
+  ],
 };

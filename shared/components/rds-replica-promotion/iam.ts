@@ -15,4 +15,8 @@ export const iam: IamFacet<Params> = {
   ],
   // A check may fence the old primary and then promote (the promotion follows a fence): nothing is start-only.
   startOnly: [],
+  readiness: (p, { regions, arn }) => [
+    { Effect: 'Allow', Action: ['rds:DescribeDBInstances'], Resource: [arn('rds', regions.secondary, `db:${p.replicaDbInstanceIdentifier}`)] },
+    { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
+  ],
 };

@@ -41,4 +41,8 @@ export const iam: IamFacet<Params> = {
     }
   },
   startOnly: ['route53-recovery-cluster:UpdateRoutingControlStates', 'route53:ChangeResourceRecordSets'],
+  // Readiness reads the failover records whatever the mode (the control plane answers before an outage).
+  readiness: (p, { arn }) => [
+    { Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: [arn('route53', '', `hostedzone/${p.hostedZoneId}`, false)] },
+  ],
 };

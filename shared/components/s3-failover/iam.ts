@@ -15,4 +15,10 @@ export const iam: IamFacet<Params> = {
     },
   ],
   startOnly: ['ssm:PutParameter'],
+  readiness: (p, { arn }) => [
+    { Effect: 'Allow', Action: ['s3:GetReplicationConfiguration'], Resource: [arn('s3', '', p.primaryBucket, false)] },
+    { Effect: 'Allow', Action: ['s3:GetBucketVersioning'], Resource: [arn('s3', '', p.replicaBucket, false)] },
+    // GetMetricData (ReplicationLatency) has no resource-level permissions.
+    { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
+  ],
 };

@@ -14,4 +14,5 @@ export const iam: IamFacet<Params> = {
   ],
   // The restore copies in batches, the later ones from a check.
   startOnly: [],
+  readiness: (p, { arn }) => [{ Effect: 'Allow', Action: ['s3:GetBucketVersioning'], Resource: [arn('s3', '', p.bucket, false)] }],
 };

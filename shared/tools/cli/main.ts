@@ -3,6 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { Command, CommanderError, Option } from 'commander';
 import { answerTask } from './answer-task.ts';
 import { INJECT_HELP } from '../drill/inject.ts';
+import { DRIFT_HELP } from '../readiness/drift.ts';
 import { InvalidInputError, PlanValidationError } from '../../errors.ts';
 import { loadPlanFile } from '../../plan/load.ts';
 import { recoveryOrder } from '../../plan/recovery-order.ts';
@@ -151,6 +152,20 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
       // state machine or their libraries (an operator answering an approval needs none of them).
       const { drillCommand } = await import('../drill/command.ts');
       const code = await drillCommand(opts, { ...io, tty: io === stdio && process.stdout.isTTY ? process.stdout : undefined });
+      if (code !== 0) throw new Exit(code);
+    });
+
+  program
+    .command('readiness')
+    .description('Readiness offline: every component\'s recovery preconditions and the RTO/RPO forecast, against the simulated account (exit 0 ready, 1 not)')
+    .requiredOption('--plan <file>', 'the plan file (YAML)')
+    .option('--drift <spec>', `make the simulated account drift from the plan (repeatable):\n${DRIFT_HELP}`, (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--json', 'print the readiness report as one JSON document')
+    .option('--verbose', 'also list the findings that are ready')
+    .action(async (opts: { plan: string; drift: string[]; json?: boolean; verbose?: boolean }) => {
+      // Loaded only for `readiness`: it brings the simulator.
+      const { readinessCommand } = await import('../readiness/command.ts');
+      const code = await readinessCommand(opts, io);
       if (code !== 0) throw new Exit(code);
     });
 

@@ -24,6 +24,9 @@ export interface DeploymentValues {
   roles: Record<string, RoleResource>;
   /** The test programme's schedules, as the state machine's events (test-schedules.ts). */
   testSchedules: ScheduleEvent[];
+  /** assess-readiness's schedule (the plan's readiness.intervalMinutes) and its alarm's period in seconds (the same interval). */
+  readinessSchedule: string;
+  readinessAlarmPeriod: number;
 }
 
 export interface DeployOptions {
@@ -55,6 +58,8 @@ export function deploymentValues(plan: Plan, planSource: string, options: Deploy
     definition: stateMachineDefinition(options.root),
     roles: deploymentRoles(plan, ctx, { slackWebhookSecretArn: options.slackWebhookSecretArn }),
     testSchedules: testScheduleEvents(plan, options.testSchedulesEnabled === true),
+    readinessSchedule: rate(plan.readiness.intervalMinutes),
+    readinessAlarmPeriod: plan.readiness.intervalMinutes * 60,
   };
 }
 

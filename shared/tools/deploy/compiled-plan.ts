@@ -2,15 +2,25 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadPlanFile } from '../../plan/load.ts';
+import type { IamContext } from '../../components/definition.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { startActionStatements } from './component-iam.ts';
 import { COMPILED_PLAN_FORMAT, type CompiledPlan } from '../../runtime/plan.ts';
 
 /** Where packaging writes the compiled plan, relative to the service root (PLAN_FILE in the functions). */
 export const COMPILED_PLAN_PATH = '.dr-autopilot/plan.json';
 
-/** A validated plan (defaults applied) as the functions read it: no YAML parser or schema at run time. */
+/** ARNs with the partition and account left as `${AWS::Partition}` / `${AWS::AccountId}`, for the run time to fill in. */
+export function placeholderIamContext(regions: Plan['regions']): IamContext {
+  return { regions, arn: (service, region, resource, withAccount = true) => `arn:\${AWS::Partition}:${service}:${region}:${withAccount ? '${AWS::AccountId}' : ''}:${resource}` };
+}
+
+/**
+ * A validated plan (defaults applied) as the functions read it: no YAML parser or schema at run time;
+ * with the recovery role's statements (start-action's, as deployed) for readiness to simulate.
+ */
 export function compiledPlanOf(plan: Plan, source: string): CompiledPlan {
-  return { format: COMPILED_PLAN_FORMAT, source, plan };
+  return { format: COMPILED_PLAN_FORMAT, source, plan, recoveryRole: { statements: startActionStatements(plan, placeholderIamContext(plan.regions)) } };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { verifyStatements } from '../../checks/iam.ts';
 import type { IamContext, IamStatement } from '../../components/definition.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { checkActionStatements, startActionStatements } from './component-iam.ts';
+import { checkActionStatements, readinessStatements, startActionStatements } from './component-iam.ts';
 
 /** An AWS::IAM::Role resource, as it goes into serverless.yml's resources. */
 export interface RoleResource {
@@ -98,6 +98,19 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
     SummariseRunRole: role('summarise-run', stateTableAccess('Query', 'GetItem'), ctx),
     LoadComponentRole: role('load-component', [], ctx),
     RequestConfirmationRole: role('request-confirmation', internalTopicPublish, ctx),
+    // Readiness reads what each component's readiness facet reads, the topics' subscribers, and simulates
+    // the recovery role's permissions; it keeps its latest result in the state table and tells operations of a change.
+    AssessReadinessRole: role(
+      'assess-readiness',
+      [
+        ...readinessStatements(plan, ctx),
+        { Effect: 'Allow', Action: ['sns:ListSubscriptionsByTopic'], Resource: [{ Ref: 'InternalTopic' }, { Ref: 'ExternalTopic' }] },
+        { Effect: 'Allow', Action: ['iam:SimulatePrincipalPolicy'], Resource: [{ 'Fn::GetAtt': ['StartActionRole', 'Arn'] }] },
+        ...stateTableAccess('GetItem', 'PutItem'),
+        ...internalTopicPublish,
+      ],
+      ctx,
+    ),
     StartRecoveryRole: role('start-recovery', [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] }], ctx),
   };
 }

@@ -2,7 +2,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { Fault } from './simulator/world.ts';
 
-export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'route53', 'route53-recovery-cluster', 's3', 'ssm', 'backup', 'ecs', 'autoscaling', 'elasticache', 'lambda', 'sns'];
+export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'route53', 'route53-recovery-cluster', 's3', 'ssm', 'backup', 'ecs', 'autoscaling', 'elasticache', 'lambda', 'sns', 'ec2', 'iam', 'service-quotas'];
 /** Services whose control plane is in one region, which `control-plane-down:SERVICE` can take away (Route 53: us-east-1). */
 export const SINGLE_REGION_CONTROL_PLANES = ['route53'];
 

@@ -5,11 +5,12 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IamContext, OneWayRun } from '../../../shared/components/definition.ts';
 import { loadOneWay, oneWayTypes } from '../../../shared/components/load.ts';
+import { loadReadinessProbe } from '../../../shared/components/readiness.ts';
 import { COMPONENT_TYPES, componentTypeNames, definitionOf } from '../../../shared/components/registry.ts';
 
 /**
  * One home per component type: every folder of shared/components/ that holds a recover.ts is a
- * registered type, and every registered type has every facet (params, oneWay, iam, recover, services
+ * registered type, and every registered type has every facet (params, oneWay, iam, recover, readiness, services
  * the drill simulates) and a test of its recovery.
  */
 
@@ -118,6 +119,20 @@ describe('the component type registry', () => {
       expect(typeof risk.database).toBe('boolean');
       // Something must be said: a lag to read, or a note on what is at risk instead.
       expect(risk.lagMetric !== null || (risk.note ?? '') !== '').toBe(true);
+    });
+
+    it('readiness: a facet for this type (readiness.ts, loaded by path) and the IAM its reads need', async () => {
+      // Prepare
+      const { component, regions } = example(type);
+      const definition = definitionOf(type);
+      // Act
+      const probe = await loadReadinessProbe(type);
+      const statements = definition.iam.readiness(definition.params.parse(component.params), iamContext(regions));
+      // Assess: the facet is the type's own; its reads are read-only (a type with nothing to read, manual, needs none).
+      expect(probe.type).toBe(type);
+      expect(typeof probe.assess).toBe('function');
+      for (const st of statements) for (const action of st.Action) expect(action).toMatch(/^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]+$/);
+      expect(statements.length === 0).toBe(type === 'manual');
     });
 
     it('loadOneWay (the Lambda side) gives the registry\'s own oneWay facet', async () => {

@@ -98,7 +98,7 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
       expect(issues).toEqual([
         {
           path: 'owner',
-          message: 'unknown key "owner"; allowed here: apiVersion, name, description, regions, rtoClasses, rpoClasses, tiers, components, scenarios, stakeholders, databaseAccess, verification, testProgramme, safety',
+          message: 'unknown key "owner"; allowed here: apiVersion, name, description, regions, rtoClasses, rpoClasses, tiers, components, scenarios, stakeholders, databaseAccess, verification, testProgramme, readiness, safety',
         },
       ]);
     });

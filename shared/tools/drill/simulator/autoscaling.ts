@@ -5,6 +5,7 @@ import {
   type DescribeAutoScalingGroupsCommandInput,
   type UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
+import { LAUNCH_TEMPLATE_INSTANCE_TYPE, launchTemplateOf } from './ec2.ts';
 import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
@@ -24,7 +25,9 @@ export const AUTOSCALING_DURATIONS: DurationTable = {
 
 /**
  * A group of the secondary region, seeded at 0/0/max (pilot light: max is the plan's maxSize, else its
- * desiredCapacity). Raising the desired capacity launches the missing instances at once, in parallel:
+ * desiredCapacity), launching from its own launch template, version $Default (ec2.ts launchTemplateOf:
+ * LAUNCH_TEMPLATE_INSTANCE_TYPE instances).
+ * Raising the desired capacity launches the missing instances at once, in parallel:
  * each is Pending for 'autoscaling.instance-launch', then InService and Healthy. A lower desired capacity
  * removes the newest instances at once (their Terminating phase is not modeled). With the `fail` fault
  * no instance ever gets into service: each is Pending for the launch time, then Terminating and Unhealthy
@@ -95,10 +98,13 @@ export function simulateAutoScaling(world: World): SimulatedService {
       AvailabilityZones: ['a', 'b', 'c'].map((z) => `${g.region}${z}`),
       HealthCheckType: 'EC2',
       HealthCheckGracePeriod: 300,
+      LaunchTemplate: launchTemplateOf(g.name),
       CreatedTime: new Date(g.createdAt),
       Instances: g.instances.map((i) => ({
         InstanceId: i.id,
-        InstanceType: 'm5.large',
+        InstanceType: LAUNCH_TEMPLATE_INSTANCE_TYPE,
+        // An instance shows the version it was launched from (assumption: the number, where the group says $Default).
+        LaunchTemplate: { ...launchTemplateOf(g.name), Version: '1' },
         AvailabilityZone: i.zone,
         ...lifecycle(g, i),
         ProtectedFromScaleIn: false,

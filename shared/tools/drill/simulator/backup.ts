@@ -59,7 +59,8 @@ const uuid = (seed: string) => createHash('sha256').update(seed).digest('hex').s
 /**
  * AWS Backup in the secondary region. Each backup-restore component's vault holds 30 daily COMPLETED
  * recovery points of its resourceArn (copied from the primary region), the newest 3 h before the seeding
- * time. A restore job is PENDING for 'backup.restore-pending', then RUNNING (PercentDone rising) until
+ * time. With the `stale-backup` drift on the component (from when it is first seen) its newest point is `hours`
+ * old: the component's points all shift with it, a day apart as before. A restore job is PENDING for 'backup.restore-pending', then RUNNING (PercentDone rising) until
  * 'backup.efs-restore' (EFS; 'backup.restore' otherwise) after its creation, then COMPLETED with
  * CreatedResourceArn (a new EFS file system unless the metadata names one with newFileSystem "false").
  * The same IdempotencyToken returns the same RestoreJobId and starts nothing. With the `fail` fault on the
@@ -90,6 +91,19 @@ export function simulateBackup(world: World): SimulatedService {
     world.own('backup', region, name, c.id);
   }
 
+  /** Components whose `stale-backup` drift has been applied. */
+  const staled = new Set<string>();
+  /** The `stale-backup` drifts not applied yet: the component's newest point is made `hours` old now, the others shifted with it. */
+  function applyDrifts(): void {
+    for (const d of world.drifts('stale-backup')) {
+      const points = [...vaults.values()].flatMap((v) => v.points).filter((p) => p.component === d.component);
+      if (staled.has(d.component) || points.length === 0) continue;
+      staled.add(d.component);
+      const shift = world.now() - d.hours * HOUR - Math.max(...points.map((p) => p.createdAt));
+      for (const p of points) p.createdAt += shift;
+    }
+  }
+
   const notFound = (what: string) => awsError('ResourceNotFoundException', what, 400);
   const invalid = (what: string) => awsError('InvalidParameterValueException', what, 400);
 
@@ -114,6 +128,7 @@ export function simulateBackup(world: World): SimulatedService {
 
   refuseOthers(SIM, stub);
   answer<ListRecoveryPointsByBackupVaultCommandInput, unknown>(world, SIM, stub, ListRecoveryPointsByBackupVaultCommand, (input, region) => {
+    applyDrifts();
     const vault = vaultIn(region, input.BackupVaultName);
     const size = input.MaxResults ?? DEFAULT_PAGE;
     if (!Number.isInteger(size) || size < 1 || size > 1000) throw invalid('MaxResults must be between 1 and 1000');
@@ -144,6 +159,7 @@ export function simulateBackup(world: World): SimulatedService {
   answer<StartRestoreJobCommandInput, unknown>(world, SIM, stub, StartRestoreJobCommand, (input, region) => {
     const metadata = input.Metadata;
     if (!input.RecoveryPointArn || !metadata) throw awsError('MissingParameterValueException', 'RecoveryPointArn and Metadata are required', 400);
+    applyDrifts();
     const point = [...vaults.values()].filter((v) => v.region === region).flatMap((v) => v.points).find((p) => p.arn === input.RecoveryPointArn);
     // Which of ResourceNotFoundException / InvalidParameterValueException AWS returns for an unknown point is undocumented (§5 lists both).
     if (!point) throw notFound(`Recovery point ${input.RecoveryPointArn} in ${region} does not exist`);
@@ -187,21 +203,24 @@ export function simulateBackup(world: World): SimulatedService {
   return {
     service: SIM.service,
     restore: () => stub.restore(),
-    snapshot: () => ({
-      vaults: Object.fromEntries([...vaults.values()].map((v) => [v.name, {
-        region: v.region,
-        recoveryPoints: v.points.length,
-        newest: v.points.length ? iso(Math.max(...v.points.map((p) => p.createdAt))) : null,
-        oldest: v.points.length ? iso(Math.min(...v.points.map((p) => p.createdAt))) : null,
-      }])),
-      restoreJobs: Object.fromEntries([...jobs.values()].map((j) => {
-        const { status, percentDone, endedAt } = stateOf(j);
-        const ended = status === 'COMPLETED' || status === 'FAILED';
-        return [j.id, {
-          region: j.region, recoveryPointArn: j.point.arn, status, percentDone, createdAt: iso(j.createdAt),
-          completedAt: ended ? iso(endedAt) : null, createdResourceArn: status === 'COMPLETED' ? j.createdResourceArn : null,
-        }];
-      })),
-    }),
+    snapshot: () => {
+      applyDrifts();
+      return {
+        vaults: Object.fromEntries([...vaults.values()].map((v) => [v.name, {
+          region: v.region,
+          recoveryPoints: v.points.length,
+          newest: v.points.length ? iso(Math.max(...v.points.map((p) => p.createdAt))) : null,
+          oldest: v.points.length ? iso(Math.min(...v.points.map((p) => p.createdAt))) : null,
+        }])),
+        restoreJobs: Object.fromEntries([...jobs.values()].map((j) => {
+          const { status, percentDone, endedAt } = stateOf(j);
+          const ended = status === 'COMPLETED' || status === 'FAILED';
+          return [j.id, {
+            region: j.region, recoveryPointArn: j.point.arn, status, percentDone, createdAt: iso(j.createdAt),
+            completedAt: ended ? iso(endedAt) : null, createdResourceArn: status === 'COMPLETED' ? j.createdResourceArn : null,
+          }];
+        })),
+      };
+    },
   };
 }

@@ -7,6 +7,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { simulateClient } from './intercept.ts';
+import type { ComponentOf } from '../../../plan/schema.ts';
 import { instanceKey, rdsStateOf } from './rds.ts';
 import { s3DurationMs, s3ReplicationRule } from './s3.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
@@ -57,9 +58,9 @@ export function replicaLagAt(instanceId: string, minute: number): number {
  *   as -1, "replication is currently not active"
  *   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_MySQL.Replication.ReadReplicas.Monitor.html).
  */
-export function replicaLagAfterCut(instanceId: string, engine: string, cutAt: number, t: number): number {
+export function replicaLagAfterCut(instanceId: string, engine: string, cutAt: number, t: number, lagAtCut = replicaLagAt(instanceId, Math.floor(cutAt / 60_000))): number {
   if (/^(mysql|mariadb)/.test(engine)) return -1;
-  return replicaLagAt(instanceId, Math.floor(cutAt / 60_000)) + Math.max(0, t - cutAt) / 1000;
+  return lagAtCut + Math.max(0, t - cutAt) / 1000;
 }
 
 /**
@@ -78,6 +79,11 @@ export function auroraGlobalLagAt(clusterId: string, minute: number): number {
  * replica's source down (replicaLagAfterCut); AWS/RDS AuroraGlobalDBReplicationLag of a global database's
  * secondary cluster (auroraLagSeries); and the AWS/S3 replication metrics of the simulated buckets' rules
  * (S3_REPLICATION_METRICS). Any other metric answers Complete with no datapoints.
+ *
+ * The `replica-lag` drift (readiness, before any incident) sets the lag of its component's metric: the
+ * rds-replica-promotion replica's ReplicaLag reads `seconds` (and after a cut grows from there), the
+ * aurora-global-failover target's AuroraGlobalDBReplicationLag `seconds` × 1000 ms, an s3-failover pair's
+ * ReplicationLatency (primary to replica bucket) `seconds`, at every datapoint.
  */
 export function simulateCloudWatch(world: World): SimulatedService {
   const stub = simulateClient(CloudWatchClient);
@@ -87,17 +93,20 @@ export function simulateCloudWatch(world: World): SimulatedService {
    * starts), its engine, and when its source stopped sending changes (`cutAt`): the incident, when it took the
    * source down (its databases stopped, or its region unreachable); never with the primary-writable fault.
    */
-  function lagSeries(region: string, id: string): { from: number; until: number; engine: string; cutAt: number } | undefined {
+  function lagSeries(region: string, id: string): { from: number; until: number; engine: string; cutAt: number; driftSeconds?: number } | undefined {
     const rds = rdsStateOf(world);
     const db = rds?.instances.get(instanceKey(region, id));
     if (!db?.source) return undefined;
     const source = [...(rds?.instances.values() ?? [])].find((d) => d.arn === db.source);
     const incident = world.incidentAt;
     const cut = incident !== undefined && (source?.down || world.regionDown(db.source.split(':')[3] ?? '', incident)) ? incident : Infinity;
-    return { from: db.createdAt, until: db.promotion?.at ?? Infinity, engine: db.engine, cutAt: cut };
+    const drift = world.drifted('replica-lag', world.ownerOf('rds', region, id));
+    return { from: db.createdAt, until: db.promotion?.at ?? Infinity, engine: db.engine, cutAt: cut, ...(drift ? { driftSeconds: drift.seconds } : {}) };
   }
-  const lagValue = (id: string, series: { engine: string; cutAt: number }, t: number) =>
-    (t >= series.cutAt ? replicaLagAfterCut(id, series.engine, series.cutAt, t) : replicaLagAt(id, Math.floor(t / 60_000)));
+  const lagValue = (id: string, series: { engine: string; cutAt: number; driftSeconds?: number }, t: number) => {
+    const before = (at: number) => series.driftSeconds ?? replicaLagAt(id, Math.floor(at / 60_000));
+    return t >= series.cutAt ? replicaLagAfterCut(id, series.engine, series.cutAt, t, before(series.cutAt)) : before(t);
+  };
 
   /**
    * An Aurora global database's secondary cluster (its DBClusterIdentifier, asked in its region): its
@@ -106,16 +115,24 @@ export function simulateCloudWatch(world: World): SimulatedService {
    * documented (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-monitoring.html
    * lists the metric only): assumed missing from the incident on, when it took the primary down.
    */
-  function auroraLagSeries(region: string, clusterId: string): { until: number } | undefined {
+  function auroraLagSeries(region: string, clusterId: string): { until: number; driftMs?: number } | undefined {
     for (const g of rdsStateOf(world)?.globals.values() ?? []) {
       const arn = g.members.find((m) => m.split(':')[3] === region && m.endsWith(`:cluster:${clusterId}`));
       const seededWriter = g.members[0]; // the primary region's cluster: a writer, no lag
       if (!arn || arn === seededWriter) continue;
       const promoted = g.started.find((x) => x.to === arn)?.at ?? Infinity;
       const cut = world.incidentAt !== undefined && world.primaryDown ? world.incidentAt : Infinity;
-      return { until: Math.min(promoted, cut) };
+      const drift = world.drifted('replica-lag', g.component);
+      return { until: Math.min(promoted, cut), ...(drift ? { driftMs: drift.seconds * 1000 } : {}) };
     }
     return undefined;
+  }
+
+  /** The `replica-lag` drift of the s3-failover component replicating `source` to `destination`, in seconds. */
+  function s3LatencyDrift(source: string, destination: string): number | undefined {
+    const pair = world.plan.components.find((c): c is ComponentOf<'s3-failover'> =>
+      c.type === 's3-failover' && c.params.primaryBucket === source && c.params.replicaBucket === destination);
+    return world.drifted('replica-lag', pair?.id)?.seconds;
   }
 
   const delayMs = (key: 'cloudwatch.rds-metric-delay' | 'cloudwatch.s3-replication-metric-delay') =>
@@ -129,7 +146,9 @@ export function simulateCloudWatch(world: World): SimulatedService {
     const base = { Id: query.Id, Label: query.Label ?? metric.MetricName, StatusCode: 'Complete' as const, Messages: [] };
     const rule = s3ReplicationRule(world, dim('SourceBucket'), dim('DestinationBucket'), dim('RuleId'));
     if (!rule || rule.destinationRegion !== region || !input.StartTime || !input.EndTime) return { ...base, Timestamps: [], Values: [] };
-    const value = metric.MetricName === 'ReplicationLatency' ? s3DurationMs(world, 's3.replication-latency', rule.component) / 1000 : S3_REPLICATION_METRICS.pendingOperations;
+    const value = metric.MetricName === 'ReplicationLatency'
+      ? s3LatencyDrift(dim('SourceBucket'), dim('DestinationBucket')) ?? s3DurationMs(world, 's3.replication-latency', rule.component) / 1000
+      : S3_REPLICATION_METRICS.pendingOperations;
     const period = Math.max(60, query.MetricStat?.Period ?? 60) * 1000;
     const readable = world.now() - delayMs('cloudwatch.s3-replication-metric-delay');
     const times: number[] = [];
@@ -157,7 +176,7 @@ export function simulateCloudWatch(world: World): SimulatedService {
       if (t > readable) continue;
       // ReplicaLag after the cut: the period's largest value, at its end (the metric grows through it).
       if (replica && t >= replica.from && t < replica.until) points.push({ t, v: lagValue(id, replica, t + period > replica.cutAt ? t + period : t) });
-      if (aurora && t < aurora.until) points.push({ t, v: auroraGlobalLagAt(id, Math.floor(t / 60_000)) });
+      if (aurora && t < aurora.until) points.push({ t, v: aurora.driftMs ?? auroraGlobalLagAt(id, Math.floor(t / 60_000)) });
     }
     if (input.ScanBy !== 'TimestampAscending') points.reverse(); // default: newest first
     return { ...base, Timestamps: points.map((p) => new Date(p.t)), Values: points.map((p) => p.v) };

@@ -1,4 +1,7 @@
-import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type DescribeServicesCommandInput, type UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, UpdateServiceCommand,
+  type DescribeServicesCommandInput, type DescribeTaskDefinitionCommandInput, type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
 import { simulateClient } from './intercept.ts';
 import type { ComponentOf } from '../../../plan/schema.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
@@ -52,11 +55,28 @@ const key = (region: string, cluster: string, service: string) => `${region}:${c
 const nameOf = (nameOrArn: string) => nameOrArn.split('/').at(-1) ?? nameOrArn;
 const clusterArn = (region: string, cluster: string) => `arn:aws:ecs:${region}:${ACCOUNT}:cluster/${cluster}`;
 const serviceArn = (region: string, cluster: string, service: string) => `arn:aws:ecs:${region}:${ACCOUNT}:service/${cluster}/${service}`;
+const taskDefinitionArn = (region: string, family: string, revision: number) => `arn:aws:ecs:${region}:${ACCOUNT}:task-definition/${family}:${revision}`;
+
+/**
+ * Each service's task definition: family = the service's name, revision 1, ACTIVE, Fargate-sized at
+ * 1 vCPU / 2 GB (cpu '1024', memory '2048': assumption, no figure in the plan), one container whose image is
+ * the service's repository in the recovery region's ECR (`ACCOUNT.dkr.ecr.SECONDARY.amazonaws.com/SERVICE:live`:
+ * a replicated repository); with the `image-in-primary` drift on the component, in the primary region's ECR.
+ */
+interface TaskDefinition {
+  region: string;
+  family: string;
+  revision: number;
+  component: string;
+  registeredAt: number;
+}
 
 export function simulateEcs(world: World): SimulatedService {
   const stub = simulateClient(ECSClient);
   const clusters = new Set<string>();
   const services = new Map<string, EcsService>();
+  /** Task definitions by `region:family:revision`. */
+  const taskDefinitions = new Map<string, TaskDefinition>();
   let deployments = 0;
   const deploymentId = () => `ecs-svc/${String(++deployments).padStart(19, '0')}`;
 
@@ -67,6 +87,7 @@ export function simulateEcs(world: World): SimulatedService {
     clusters.add(`${region}:${cluster}`);
     services.set(key(region, cluster, service), { region, cluster, name: service, component: c.id, from: 0, to: 0, since: world.now(), batchMs: 0, deploymentId: deploymentId() });
     world.own('ecs', region, `${cluster}/${service}`, c.id);
+    taskDefinitions.set(`${region}:${service}:1`, { region, family: service, revision: 1, component: c.id, registeredAt: world.now() });
   }
 
   function counts(s: EcsService): Counts {
@@ -101,6 +122,7 @@ export function simulateEcs(world: World): SimulatedService {
       runningCount: n.running,
       pendingCount: n.pending,
       launchType: 'FARGATE',
+      taskDefinition: taskDefinitionArn(s.region, s.name, 1),
       deployments: [
         {
           id: s.deploymentId,
@@ -109,6 +131,7 @@ export function simulateEcs(world: World): SimulatedService {
           runningCount: n.running,
           pendingCount: n.pending,
           failedTasks: n.failed,
+          taskDefinition: taskDefinitionArn(s.region, s.name, 1),
           rolloutState: n.rolloutState,
           rolloutStateReason: n.reason,
           createdAt: created,
@@ -150,6 +173,38 @@ export function simulateEcs(world: World): SimulatedService {
       Object.assign(s, { from: running, to: input.desiredCount, since: world.now(), batchMs: world.durationMs('ecs.task-start', s.component) });
     }
     return { service: describe(s) };
+  });
+
+  /**
+   * A task definition is named by its full ARN, `family:revision` or `family` (its latest ACTIVE revision)
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html). An unknown one
+   * is a ClientException "Unable to describe task definition." (ECS's wording: the API reference lists only the
+   * error; the message is as the AWS CLI shows it).
+   */
+  answer<DescribeTaskDefinitionCommandInput, unknown>(world, SIM, stub, DescribeTaskDefinitionCommand, (input, region) => {
+    const [family = '', revision] = nameOf(input.taskDefinition ?? '').split(':');
+    const td = revision === undefined
+      ? [...taskDefinitions.values()].filter((t) => t.region === region && t.family === family).sort((a, b) => b.revision - a.revision)[0]
+      : taskDefinitions.get(`${region}:${family}:${revision}`);
+    if (!td) throw awsError('ClientException', 'Unable to describe task definition.', 400);
+    const registry = world.drifted('image-in-primary', td.component) ? world.primary : td.region;
+    return {
+      taskDefinition: {
+        taskDefinitionArn: taskDefinitionArn(td.region, td.family, td.revision),
+        family: td.family,
+        revision: td.revision,
+        status: 'ACTIVE',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        compatibilities: ['EC2', 'FARGATE'],
+        cpu: '1024',
+        memory: '2048',
+        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`,
+        containerDefinitions: [{ name: td.family, image: `${ACCOUNT}.dkr.ecr.${registry}.amazonaws.com/${td.family}:live`, essential: true, portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }] }],
+        registeredAt: new Date(td.registeredAt),
+      },
+      tags: [],
+    };
   });
 
   return {

@@ -30,6 +30,8 @@ export const ELASTICACHE_DURATIONS: DurationTable = {
  * does not list them) for 'elasticache.global-failover', then the roles are swapped.
  * With the `fail` fault the failover is accepted, goes through the same transition and then rolls back:
  * the group settles `available` with the roles unchanged.
+ * With the `replica-missing` drift (readiness) the secondary replication group has left the datastore: only
+ * the primary member remains.
  */
 interface Member {
   id: string;
@@ -76,6 +78,9 @@ export function simulateElastiCache(world: World): SimulatedService {
   function find(id: string | undefined): GlobalGroup {
     const g = id === undefined ? undefined : groups.get(id);
     if (!g) throw awsError('GlobalReplicationGroupNotFoundFault', `GlobalReplicationGroup ${id ?? ''} not found.`, 404);
+    // The `replica-missing` drift (from when it is seen): the plan's secondary left the datastore, unless it is the primary by now.
+    const c = world.plan.components.find((x): x is ComponentOf<'elasticache-global-failover'> => x.id === g.component && x.type === 'elasticache-global-failover');
+    if (c && world.drifted('replica-missing', c.id)) g.members = g.members.filter((m) => m.id !== c.params.secondaryReplicationGroupId || m.role === 'primary');
     return g;
   }
 
@@ -106,7 +111,7 @@ export function simulateElastiCache(world: World): SimulatedService {
 
   refuseOthers(SIM, stub);
   answer<DescribeGlobalReplicationGroupsCommandInput, unknown>(world, SIM, stub, DescribeGlobalReplicationGroupsCommand, (input) => {
-    const chosen = input.GlobalReplicationGroupId === undefined ? [...groups.values()] : [find(input.GlobalReplicationGroupId)];
+    const chosen = input.GlobalReplicationGroupId === undefined ? [...groups.keys()].map(find) : [find(input.GlobalReplicationGroupId)];
     return { GlobalReplicationGroups: chosen.map((g) => describe(g, input.ShowMemberInfo === true)) };
   });
   answer<FailoverGlobalReplicationGroupCommandInput, unknown>(world, SIM, stub, FailoverGlobalReplicationGroupCommand, (input) => {
@@ -132,7 +137,7 @@ export function simulateElastiCache(world: World): SimulatedService {
     restore: () => stub.restore(),
     snapshot: () => {
       const out: Record<string, unknown> = {};
-      for (const g of groups.values()) {
+      for (const g of [...groups.keys()].map(find)) {
         const d = describe(g, true);
         out[g.id] = {
           status: d.Status,

@@ -4,9 +4,11 @@ import type { Plan } from '../../../plan/schema.ts';
 import { AUTOSCALING_DURATIONS, simulateAutoScaling } from './autoscaling.ts';
 import { BACKUP_DURATIONS, simulateBackup } from './backup.ts';
 import { CLOUDWATCH_DURATIONS, simulateCloudWatch } from './cloudwatch.ts';
+import { simulateEc2 } from './ec2.ts';
 import { ECS_DURATIONS, simulateEcs } from './ecs.ts';
 import { ELASTICACHE_DURATIONS, simulateElastiCache } from './elasticache.ts';
 import { HTTP_DURATIONS } from './http.ts';
+import { simulateIam } from './iam.ts';
 import { LAMBDA_DURATIONS, simulateLambda } from './lambda.ts';
 import { RDS_DURATIONS, simulateRds } from './rds.ts';
 import { ROUTE53_DURATIONS, simulateRoute53 } from './route53.ts';
@@ -14,6 +16,7 @@ import { ROUTE53_RECOVERY_CLUSTER_DURATIONS, simulateRoute53RecoveryCluster } fr
 import { S3_DURATIONS, simulateS3 } from './s3.ts';
 import { simulateSns } from './sns.ts';
 import { abortSignalTimeoutOnTheClock } from './service.ts';
+import { simulateServiceQuotas } from './service-quotas.ts';
 import { SSM_DURATIONS, simulateSsm } from './ssm.ts';
 import { World, type DurationTable, type Fault } from './world.ts';
 
@@ -117,6 +120,10 @@ export function installSimulatedAccount(
     simulateAutoScaling(world),
     simulateElastiCache(world),
     simulateLambda(world),
+    // Read by readiness only (launch templates, quotas, the recovery role's permissions).
+    simulateEc2(world),
+    simulateServiceQuotas(world),
+    simulateIam(world),
     sns,
   ];
   return {

@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, InvokeCommand, LambdaClient, type GetFunctionCommandInput, type InvokeCommandInput } from '@aws-sdk/client-lambda';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Uint8ArrayBlobAdapter } from '@smithy/core/serde';
 import { simulateClient } from './intercept.ts';
@@ -42,11 +42,19 @@ export const LAMBDA_DURATIONS: DurationTable = {
  *   retrying a throttled write as its SDK would. Assumed configured as the README recommends: no
  *   asynchronous retries by Lambda (MaximumRetryAttempts 0), so a failed event runs once.
  * - DryRun: answers 204.
+ *
+ * GetFunction answers each function's configuration: Active, last update Successful, runtime nodejs22.x
+ * (assumption: the customer's runtime is not in the plan). With the `function-missing` drift on the component the
+ * function does not exist: every call naming it is ResourceNotFoundException ("Function not found: ARN", as Lambda
+ * words it).
  */
 interface LambdaFunction {
   region: string;
   name: string;
+  /** Its account: the plan's ARN's when it names the function by ARN, else the simulator's. */
+  account: string;
   component: string;
+  createdAt: number;
   invocations: { at: string; invocationType: string; durationMs: number; functionError: string | null; idempotencyKey: string | null }[];
 }
 
@@ -77,7 +85,8 @@ export function simulateLambda(world: World): SimulatedService {
   for (const c of world.plan.components.filter((x): x is ComponentOf<'lambda-invoke'> => x.type === 'lambda-invoke')) {
     const region = world.plan.regions[c.params.region];
     const name = functionNameOf(c.params.functionName);
-    functions.set(`${region}:${name}`, { region, name, component: c.id, invocations: [] });
+    const account = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):function:/.exec(c.params.functionName)?.[1] ?? ACCOUNT;
+    functions.set(`${region}:${name}`, { region, name, account, component: c.id, createdAt: world.now(), invocations: [] });
     world.own('lambda', region, name, c.id);
   }
 
@@ -130,11 +139,39 @@ export function simulateLambda(world: World): SimulatedService {
     });
   }
 
-  refuseOthers(SIM, stub);
-  answer<InvokeCommandInput, unknown>(world, SIM, stub, InvokeCommand, async (input, region) => {
-    const name = functionNameOf(input.FunctionName ?? '');
+  const functionArn = (fn: LambdaFunction) => `arn:aws:lambda:${fn.region}:${fn.account}:function:${fn.name}`;
+  /** The function a call names, in the client's region; ResourceNotFoundException when there is none (or its component has the `function-missing` drift). */
+  function functionIn(region: string, nameOrArn: string | undefined): LambdaFunction {
+    const name = functionNameOf(nameOrArn ?? '');
     const fn = functions.get(`${region}:${name}`);
-    if (!fn) throw awsError('ResourceNotFoundException', `Function not found: arn:aws:lambda:${region}:${ACCOUNT}:function:${name}`, 404);
+    if (!fn || world.drifted('function-missing', fn.component)) throw awsError('ResourceNotFoundException', `Function not found: arn:aws:lambda:${region}:${ACCOUNT}:function:${name}`, 404);
+    return fn;
+  }
+  refuseOthers(SIM, stub);
+  answer<GetFunctionCommandInput, unknown>(world, SIM, stub, GetFunctionCommand, (input, region) => {
+    const fn = functionIn(region, input.FunctionName);
+    return {
+      Configuration: {
+        FunctionName: fn.name,
+        FunctionArn: functionArn(fn),
+        Runtime: 'nodejs22.x',
+        Role: `arn:aws:iam::${fn.account}:role/${fn.name}-role`,
+        Handler: 'index.handler',
+        CodeSize: 4096,
+        Timeout: 900,
+        MemorySize: 512,
+        LastModified: new Date(fn.createdAt).toISOString().replace('Z', '+0000'),
+        Version: '$LATEST',
+        State: 'Active',
+        LastUpdateStatus: 'Successful',
+        PackageType: 'Zip',
+        Architectures: ['arm64'],
+      },
+      Code: { RepositoryType: 'S3', Location: `https://awslambda-${fn.region}-tasks.s3.${fn.region}.amazonaws.com/snapshots/${fn.account}/${fn.name}` },
+    };
+  });
+  answer<InvokeCommandInput, unknown>(world, SIM, stub, InvokeCommand, async (input, region) => {
+    const fn = functionIn(region, input.FunctionName);
     let event: unknown;
     try {
       event = JSON.parse(text(input.Payload) || '{}');

@@ -43,6 +43,7 @@ const SIM: ServiceSimulation = { service: 'rds', throttleError: 'Throttling' };
 /** Every seeded instance's security group (the application's). */
 const DEFAULT_GROUP = 'sg-0simulated';
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** Seeded resources exist "since long ago": older than any retention window, independent of when the world is built. */
 const LONG_AGO = 0;
 
@@ -73,13 +74,17 @@ interface Instance {
   /** Its VPC security groups, and a change to them (ModifyDBInstance) applied once it is over. */
   groups: string[];
   groupChange?: Operation & { groups: string[] };
+  /** The rds-point-in-time-restore component this instance is the source of (its `stale-backup` drift). */
+  pitrOf?: string;
 }
 
 /** Replicated automated backups (cross-region PITR source), by ARN. */
-interface Backups { arn: string; region: string; instanceId: string; engine: string; retention: number }
+interface Backups { arn: string; region: string; instanceId: string; engine: string; retention: number; pitrOf?: string }
 
 interface GlobalDb {
   id: string; component: string; members: string[]; writer: string;
+  /** The plan's target cluster (its `replica-missing` drift removes it). */
+  target: string;
   /** Every failover or switchover started: when, and toward which member (CloudWatch's lag series end there). */
   started: { at: number; to: string }[];
   /** The old writer after a failover with data loss, until it resynchronises (never, in a drill). */
@@ -96,8 +101,34 @@ export interface RdsState {
 }
 
 const states = new WeakMap<World, RdsState>();
-/** The world's RDS resources (for CloudWatch's RDS metrics); undefined when RDS is not simulated. */
-export const rdsStateOf = (world: World) => states.get(world);
+
+/**
+ * The `replica-missing` drift, applied when first seen (a drift may be added to a running world's faults: the
+ * readiness function's test does): the rds-replica-promotion replica is deleted (its primary stays, without
+ * it), the aurora-global-failover target is removed from its global database (unless it is the writer).
+ */
+function applyDrifts(world: World, s: RdsState): void {
+  for (const d of world.drifts('replica-missing')) {
+    const c = world.plan.components.find((x) => x.id === d.component);
+    if (c?.type === 'rds-replica-promotion') {
+      const key = instanceKey(world.secondary, c.params.replicaDbInstanceIdentifier);
+      const replica = s.instances.get(key);
+      if (!replica?.source) continue;
+      s.instances.delete(key);
+      for (const db of s.instances.values()) db.replicas = db.replicas.filter((arn) => arn !== replica.arn);
+    } else if (c?.type === 'aurora-global-failover') {
+      const g = s.globals.get(c.params.globalClusterIdentifier);
+      if (g && g.writer !== g.target) g.members = g.members.filter((m) => m !== g.target);
+    }
+  }
+}
+
+/** The world's RDS resources (for CloudWatch's RDS metrics), drifts applied; undefined when RDS is not simulated. */
+export function rdsStateOf(world: World): RdsState | undefined {
+  const s = states.get(world);
+  if (s) applyDrifts(world, s);
+  return s;
+}
 export const instanceKey = (region: string, id: string) => `${region}/${id}`;
 
 function seed(world: World): RdsState {
@@ -130,15 +161,15 @@ function seed(world: World): RdsState {
     } else if (c.type === 'rds-point-in-time-restore') {
       const p = c.params;
       const region = world.plan.regions[p.region];
-      if (p.sourceDbInstanceIdentifier) add(region, p.sourceDbInstanceIdentifier, { retention: p.retentionDays });
+      if (p.sourceDbInstanceIdentifier) add(region, p.sourceDbInstanceIdentifier, { retention: p.retentionDays }).pitrOf = c.id;
       const arn = p.sourceDbInstanceAutomatedBackupsArn;
-      if (arn) s.backups.set(arn, { arn, region, instanceId: `${p.targetDbInstanceIdentifier}-source`, engine: 'postgres', retention: p.retentionDays });
+      if (arn) s.backups.set(arn, { arn, region, instanceId: `${p.targetDbInstanceIdentifier}-source`, engine: 'postgres', retention: p.retentionDays, pitrOf: c.id });
       world.own('rds', region, p.targetDbInstanceIdentifier, c.id);
       group(region, ...(p.vpcSecurityGroupIds ?? []));
     } else if (c.type === 'aurora-global-failover') {
       const { globalClusterIdentifier: id, targetDbClusterArn: target } = c.params;
       const writer = `arn:aws:rds:${world.primary}:${account}:cluster:${id}-${world.primary}`;
-      const g = s.globals.get(id) ?? { id, component: c.id, members: [writer], writer, started: [] };
+      const g = s.globals.get(id) ?? { id, component: c.id, members: [writer], writer, target, started: [] };
       if (!g.members.includes(target)) g.members.push(target);
       s.globals.set(id, g);
     }
@@ -154,15 +185,30 @@ const throwError = (error: Error): never => {
 export function simulateRds(world: World): SimulatedService {
   const s = seed(world);
   states.set(world, s);
-  const stub = simulateClient(RDSClient);
+  const client = simulateClient(RDSClient);
+  // Every command sees the drifts added so far.
+  const stub: typeof client = {
+    ...client,
+    on: (Command) => ({
+      callsFake: (fake) => client.on(Command).callsFake((...args) => {
+        applyDrifts(world, s);
+        return fake(...args);
+      }),
+    }),
+  };
   const account = planAccount(world.plan, '123456789012');
   /**
    * The restorable window: the retention period back from now, up to the latest restorable time, which
-   * trails the source's last log upload (`logsUntil`, now while it ships logs) by the upload lag.
+   * trails the source's last log upload (`logsUntil`, now while it ships logs) by the upload lag. A source
+   * with the `stale-backup` drift (`staleHours`) has shipped no log for that long: its latest restorable time
+   * is no later than that many hours ago.
    */
-  const window = (retention: number, createdAt: number, now: number, logsUntil = now) => ({
+  const window = (retention: number, createdAt: number, now: number, logsUntil = now, staleHours?: number) => ({
     EarliestTime: new Date(Math.max(createdAt, now - retention * DAY_MS)),
-    LatestTime: new Date(Math.max(createdAt, Math.min(now, logsUntil) - world.durationMs('rds.latest-restorable-time-lag'))),
+    LatestTime: new Date(Math.max(createdAt, Math.min(
+      Math.min(now, logsUntil) - world.durationMs('rds.latest-restorable-time-lag'),
+      staleHours === undefined ? Infinity : now - staleHours * HOUR_MS,
+    ))),
   });
   /**
    * When replicated backups stop receiving logs: at the incident, when it took their source region (the
@@ -171,6 +217,8 @@ export function simulateRds(world: World): SimulatedService {
    */
   const logsUntil = (b: Backups): number | undefined =>
     world.primaryDown && world.incidentAt !== undefined && b.region !== world.primary ? world.incidentAt : undefined;
+  /** The `stale-backup` drift of the point-in-time restore a source serves: no log shipped for that many hours. */
+  const staleHours = (source: { pitrOf?: string }) => world.drifted('stale-backup', source.pitrOf)?.hours;
   const find = (region: string, idOrArn: string | undefined) =>
     [...s.instances.values()].find((d) => d.region === region && (d.id === idOrArn || d.arn === idOrArn));
 
@@ -201,7 +249,7 @@ export function simulateRds(world: World): SimulatedService {
       BackupRetentionPeriod: retention, ReadReplicaDBInstanceIdentifiers: replicas,
       ...(source ? { ReadReplicaSourceDBInstanceIdentifier: source } : {}),
       ...(source && status === 'available' ? { StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }] } : {}),
-      ...(restorable ? { LatestRestorableTime: window(retention, db.createdAt, now).LatestTime } : {}),
+      ...(restorable ? { LatestRestorableTime: window(retention, db.createdAt, now, now, staleHours(db)).LatestTime } : {}),
       ...(up ? { Endpoint: { Address: `${db.id}.csimulated0.${db.region}.rds.amazonaws.com`, Port: 5432 } } : {}),
       // Only `active` is documented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_VpcSecurityGroupMembership.html):
       // the old groups show until a change is applied, then the new ones.
@@ -318,14 +366,14 @@ export function simulateRds(world: World): SimulatedService {
   });
   answer(world, SIM, stub, DescribeDBInstanceAutomatedBackupsCommand, (input: DescribeDBInstanceAutomatedBackupsCommandInput, region) => {
     const now = world.now();
-    const entry = (arn: string, id: string, engine: string, status: string, retention: number, since: number, logsEnd?: number): DBInstanceAutomatedBackup => ({
+    const entry = (arn: string, id: string, engine: string, status: string, retention: number, since: number, logsEnd?: number, staleHours?: number): DBInstanceAutomatedBackup => ({
       DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: id, Region: region, Engine: engine, Status: status,
-      BackupRetentionPeriod: retention, RestoreWindow: window(retention, since, now, logsEnd),
+      BackupRetentionPeriod: retention, RestoreWindow: window(retention, since, now, logsEnd, staleHours),
     });
     const own = [...s.instances.values()].filter((d) => d.region === region && view(d, now).LatestRestorableTime)
-      .map((d) => entry(`arn:aws:rds:${region}:${account}:auto-backup:ab-${d.id}`, d.id, d.engine, 'active', retentionOf(d, now), d.createdAt));
+      .map((d) => entry(`arn:aws:rds:${region}:${account}:auto-backup:ab-${d.id}`, d.id, d.engine, 'active', retentionOf(d, now), d.createdAt, undefined, staleHours(d)));
     const replicated = [...s.backups.values()].filter((b) => b.region === region)
-      .map((b) => entry(b.arn, b.instanceId, b.engine, 'replicating', b.retention, LONG_AGO, logsUntil(b)));
+      .map((b) => entry(b.arn, b.instanceId, b.engine, 'replicating', b.retention, LONG_AGO, logsUntil(b), staleHours(b)));
     const wanted = [...own, ...replicated].filter((b) =>
       (!input.DBInstanceAutomatedBackupsArn || b.DBInstanceAutomatedBackupsArn === input.DBInstanceAutomatedBackupsArn) &&
       (!input.DBInstanceIdentifier || b.DBInstanceIdentifier === input.DBInstanceIdentifier));
@@ -346,13 +394,13 @@ export function simulateRds(world: World): SimulatedService {
     const db = backups ? undefined : find(region, input.SourceDBInstanceIdentifier);
     const source = backups
       ? { ...backups, createdAt: LONG_AGO, logsUntil: logsUntil(backups) }
-      : db && { engine: db.engine, retention: retentionOf(db, now), createdAt: db.createdAt, logsUntil: undefined };
+      : db && { engine: db.engine, retention: retentionOf(db, now), createdAt: db.createdAt, logsUntil: undefined, pitrOf: db.pitrOf };
     if (!source) throw notFound(input.SourceDBInstanceIdentifier ?? '');
     if (source.retention === 0) throw awsError('PointInTimeRestoreNotEnabledFault', `Source ${input.SourceDBInstanceIdentifier} has BackupRetentionPeriod 0.`);
     if (find(region, target)) throw awsError('DBInstanceAlreadyExistsFault', `DB instance ${target} already exists.`);
     if (input.VpcSecurityGroupIds) checkGroupsExist(region, input.VpcSecurityGroupIds);
     // UseLatestRestorableTime and the bound on RestoreTime follow the window, frozen for replicated backups cut off by the outage.
-    const { EarliestTime, LatestTime } = window(source.retention, source.createdAt, now, source.logsUntil);
+    const { EarliestTime, LatestTime } = window(source.retention, source.createdAt, now, source.logsUntil, staleHours(source));
     const time = input.RestoreTime ?? LatestTime;
     if (time > LatestTime || time < EarliestTime) {
       // The exact error is undocumented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceToPointInTime.html):
@@ -399,6 +447,7 @@ export function simulateRds(world: World): SimulatedService {
     service: SIM.service,
     restore: () => stub.restore(),
     snapshot: () => {
+      applyDrifts(world, s);
       const now = world.now();
       const instances: Record<string, Record<string, unknown>> = {};
       for (const db of s.instances.values()) {

@@ -210,9 +210,27 @@ export function simulateRoute53(world: World): SimulatedService {
     return check;
   };
   const insync = (ch: RecordChange, now: number) => now >= ch.at + ch.ms;
+  /**
+   * The `no-health-check` drifts not applied yet (readiness; a drift may be added to a running world): the
+   * component's PRIMARY failover record loses its health check (the check itself remains), as an edit outside
+   * Route 53's change batches would; DNS then keeps answering PRIMARY whatever its endpoint does.
+   */
+  const detached = new Set<string>();
+  function applyDrifts(): void {
+    for (const d of world.drifts('no-health-check')) {
+      const c = world.plan.components.find((x): x is ComponentOf<'route53-failover'> => x.id === d.component && x.type === 'route53-failover');
+      if (!c || detached.has(c.id)) continue;
+      detached.add(c.id);
+      const zone = zones.get(c.params.hostedZoneId);
+      const primary = zone?.initial.find((r) => norm(r.Name) === norm(c.params.recordName) && r.Type === c.params.recordType && r.Failover === 'PRIMARY');
+      if (primary) delete primary.HealthCheckId;
+    }
+  }
   /** The records as the control plane lists them (every change), or as DNS serves them (changes in sync). */
-  const records = (zone: Zone, now: number, served: boolean) =>
-    apply(zone.initial, changes.filter((ch) => ch.zone === zone.id && (!served || insync(ch, now))).flatMap((ch) => ch.changes));
+  const records = (zone: Zone, now: number, served: boolean) => {
+    applyDrifts();
+    return apply(zone.initial, changes.filter((ch) => ch.zone === zone.id && (!served || insync(ch, now))).flatMap((ch) => ch.changes));
+  };
   const healthCheck = (c: Check): HealthCheck => ({ Id: c.id, CallerReference: `dr-drill-${c.id}`, HealthCheckConfig: { ...c.config }, HealthCheckVersion: c.version });
 
   /** What an authoritative server answers: failover and other routing records pick the first healthy one (primary first). */

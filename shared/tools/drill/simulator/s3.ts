@@ -184,19 +184,44 @@ function seedHistory(bucket: Bucket, prefix: string, t: number, archived: boolea
   put('logs/app.log', damage + MINUTE, 'log#truncated', 0);
 }
 
-interface S3State { buckets: Map<string, Bucket> }
+interface S3State {
+  buckets: Map<string, Bucket>;
+  /** Components whose `replication-off` drift has been applied. */
+  drifted: Set<string>;
+}
 const states = new WeakMap<World, S3State>();
+
+/**
+ * The `replication-off` drifts not applied yet (a drift may be added to a running world): an s3-failover
+ * component's primary bucket loses its replication configuration, an s3-version-restore component's bucket has
+ * its versioning suspended (its versions stay). Done once, as the change would be.
+ */
+function applyDrifts(world: World, state: S3State): void {
+  for (const d of world.drifts('replication-off')) {
+    if (state.drifted.has(d.component)) continue;
+    state.drifted.add(d.component);
+    const c = world.plan.components.find((x) => x.id === d.component);
+    if (c?.type === 's3-failover') {
+      const primary = state.buckets.get(c.params.primaryBucket);
+      if (primary) primary.replication = undefined;
+    } else if (c?.type === 's3-version-restore') {
+      const bucket = state.buckets.get(c.params.bucket);
+      if (bucket) bucket.versioning = 'Suspended';
+    }
+  }
+}
 
 function stateOf(world: World): S3State {
   const state = states.get(world);
   if (!state) throw new Error('simulator: S3 is not simulated in this world (call simulateS3 or installSimulatedAccount first)');
+  applyDrifts(world, state);
   return state;
 }
 
 /** An Enabled replication rule of the simulated account, by its CloudWatch dimensions; undefined when there is none. */
 export function s3ReplicationRule(world: World, sourceBucket: string, destinationBucket: string, ruleId: string):
   { sourceRegion: string; destinationRegion: string; component: string | undefined } | undefined {
-  const buckets = states.get(world)?.buckets;
+  const buckets = states.has(world) ? stateOf(world).buckets : undefined;
   const source = buckets?.get(sourceBucket);
   const destination = buckets?.get(destinationBucket);
   const rule = source?.replication?.Rules.find((r) => r.ID === ruleId && r.Status === 'Enabled' && r.Destination?.Bucket === `arn:aws:s3:::${destinationBucket}`);
@@ -343,7 +368,8 @@ function newBucket(name: string, region: string, encryption: Bucket['encryption'
  * the pair's rule). Each s3-version-restore bucket (in its params.region) gets the object history of
  * seedHistory; a bucket only restored is SSE-S3 (the AWS default) and has no replication configuration.
  * Every bucket is versioned and has all four Block Public Access settings on (the default for new buckets
- * since April 2023). A request from a client in another region is answered PermanentRedirect (301); an
+ * since April 2023). The `replication-off` drift (readiness): on an s3-failover component, its primary bucket has no
+ * replication configuration (removed); on an s3-version-restore component, its bucket's versioning is Suspended. A request from a client in another region is answered PermanentRedirect (301); an
  * unknown bucket NoSuchBucket (404); HeadObject answers without a body (NotFound, "301").
  *
  * Objects: HeadObject and GetObject (ChecksumSHA256 and ChecksumType with ChecksumMode ENABLED, for objects
@@ -356,7 +382,8 @@ export function simulateS3(world: World): SimulatedService {
   const stub = simulateClient(S3Client);
   const account = planAccount(world.plan);
   const buckets = new Map<string, Bucket>();
-  states.set(world, { buckets });
+  const state: S3State = { buckets, drifted: new Set() };
+  states.set(world, state);
   const seededAt = world.now();
   const add = (name: string, region: string, component: string, kms: boolean) => {
     const key = `arn:aws:kms:${region}:${account}:key/${digest(name).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/, '$1-$2-$3-$4-$5')}`;
@@ -386,6 +413,7 @@ export function simulateS3(world: World): SimulatedService {
   }
 
   function bucketIn(name: string | undefined, region: string): Bucket {
+    applyDrifts(world, state);
     const bucket = buckets.get(name ?? '');
     if (!bucket) throw s3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: name ?? '' });
     if (bucket.region !== region) {
@@ -633,7 +661,7 @@ export function simulateS3(world: World): SimulatedService {
     service: SIM.service,
     restore: () => stub.restore(),
     snapshot: () => ({
-      buckets: Object.fromEntries([...buckets.values()].map((b) => [b.name, {
+      buckets: Object.fromEntries([...stateOf(world).buckets.values()].map((b) => [b.name, {
         region: b.region,
         versioning: b.versioning ?? null,
         encryption: b.encryption?.SSEAlgorithm ?? null,

@@ -9,7 +9,7 @@ type CommandClass = new (input: any) => any;
 
 /** How one service of the simulated account is wired: its throttle error and its commands. */
 export interface ServiceSimulation {
-  /** Service key used by `--inject throttle:SERVICE:N` (rds, cloudwatch, route53, route53-recovery-cluster, s3, ssm, backup, ecs, autoscaling, elasticache, lambda, sns, sfn). */
+  /** Service key used by `--inject throttle:SERVICE:N` (rds, cloudwatch, route53, route53-recovery-cluster, s3, ssm, backup, ecs, autoscaling, elasticache, lambda, sns, ec2, iam, service-quotas, sfn). */
   service: string;
   /** The error name AWS throttles this service with (each simulator cites its source). */
   throttleError: string;

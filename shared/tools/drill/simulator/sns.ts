@@ -1,4 +1,8 @@
-import { PublishCommand, SNSClient, type MessageAttributeValue, type PublishCommandInput } from '@aws-sdk/client-sns';
+import { createHash } from 'node:crypto';
+import {
+  ListSubscriptionsByTopicCommand, PublishCommand, SNSClient,
+  type ListSubscriptionsByTopicCommandInput, type MessageAttributeValue, type PublishCommandInput,
+} from '@aws-sdk/client-sns';
 import { simulateClient } from './intercept.ts';
 import { answer, refuseOthers, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, type World } from './world.ts';
@@ -23,6 +27,18 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:[A-Za-z0
 
 const invalid = (what: string) => awsError('InvalidParameterException', `Invalid parameter: ${what}`, 400);
 
+/** A UUID-shaped subscription id derived from the topic and the endpoint. */
+const subscriptionId = (seed: string) => {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/** The simulated subscribers of every topic. */
+const SUBSCRIBERS = [
+  { Protocol: 'email', Endpoint: 'dr-oncall@example.com' },
+  { Protocol: 'https', Endpoint: 'https://hooks.example.com/dr-autopilot' },
+] as const;
+
 function attributeValue(a: MessageAttributeValue): string {
   if (a.StringValue !== undefined) return a.StringValue;
   return a.BinaryValue ? Buffer.from(a.BinaryValue).toString('base64') : '';
@@ -35,6 +51,12 @@ function attributeValue(a: MessageAttributeValue): string {
  * missing or empty Message and one over 256 KB (InvalidParameterException; the last wording is
  * unconfirmed; the limits are in https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). Answers a
  * MessageId (deterministic within a drill).
+ *
+ * ListSubscriptionsByTopic: every well-formed topic has two confirmed subscriptions (assumption: an on-call
+ * mailbox by email and a chat webhook by https), SubscriptionArn = TOPIC_ARN:UUID, in one page. With the
+ * `unconfirmed` drift for a topic ('internal': its name ends in `-internal`; 'external': in `-external`) both are
+ * still PendingConfirmation: that is their SubscriptionArn until confirmed
+ * (https://docs.aws.amazon.com/sns/latest/api/API_Subscription.html; the API shows "PendingConfirmation").
  */
 export function simulateSns(world: World): SimulatedService & { published(): PublishedMessage[] } {
   const stub = simulateClient(SNSClient);
@@ -52,6 +74,22 @@ export function simulateSns(world: World): SimulatedService & { published(): Pub
     const attributes = Object.fromEntries(Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, attributeValue(v)]));
     published.push({ at: new Date(world.now()).toISOString(), topicArn, subject, message: input.Message, attributes });
     return { MessageId: `00000000-0000-4000-8000-${published.length.toString(16).padStart(12, '0')}` };
+  });
+
+  answer<ListSubscriptionsByTopicCommandInput, unknown>(world, SIM, stub, ListSubscriptionsByTopicCommand, (input) => {
+    const topicArn = input.TopicArn ?? '';
+    if (!TOPIC_ARN.test(topicArn)) throw invalid('TopicArn');
+    const name = topicArn.slice(topicArn.lastIndexOf(':') + 1);
+    const pending = world.drifts('unconfirmed').some((d) => name.endsWith(`-${d.topic}`));
+    return {
+      Subscriptions: SUBSCRIBERS.map((s) => ({
+        SubscriptionArn: pending ? 'PendingConfirmation' : `${topicArn}:${subscriptionId(`${topicArn} ${s.Protocol} ${s.Endpoint}`)}`,
+        Owner: topicArn.split(':')[4],
+        Protocol: s.Protocol,
+        Endpoint: s.Endpoint,
+        TopicArn: topicArn,
+      })),
+    };
   });
 
   return {

@@ -40,7 +40,36 @@ export type Fault =
    * A hosted zone the plan names is private (associated with VPCs) rather than public: Route 53 then refuses
    * TestDNSAnswer for it (simulator/route53.ts); its records still resolve inside its VPCs.
    */
-  | { kind: 'private-zone'; hostedZoneId: string };
+  | { kind: 'private-zone'; hostedZoneId: string }
+  /** Drift: the account no longer matches what the plan needs (readiness, `dr-autopilot readiness --drift`). */
+  | { kind: 'drift'; drift: Drift };
+
+/**
+ * How the simulated account drifted from what the plan needs, before any incident (`--drift`): each kind
+ * names the component whose resources drifted (or the topic, or the action); the simulators answer
+ * the readiness reads accordingly.
+ */
+export type Drift =
+  /** rds-replica-promotion: the replica is gone; aurora-global-failover: the target left the global cluster; elasticache-global-failover: the secondary left the datastore. */
+  | { kind: 'replica-missing'; component: string }
+  /** rds-replica-promotion / aurora-global-failover: the replication lag metric reads `seconds`; s3-failover: ReplicationLatency does. */
+  | { kind: 'replica-lag'; component: string; seconds: number }
+  /** backup-restore: the newest recovery point is `hours` old; rds-point-in-time-restore: the latest restorable time is. */
+  | { kind: 'stale-backup'; component: string; hours: number }
+  /** s3-failover: the primary bucket's replication configuration is removed; s3-version-restore: versioning is suspended. */
+  | { kind: 'replication-off'; component: string }
+  /** route53-failover: the PRIMARY failover record lost its health check. */
+  | { kind: 'no-health-check'; component: string }
+  /** ecs-scale: the service's task definition pulls its image from the primary region's ECR. */
+  | { kind: 'image-in-primary'; component: string }
+  /** ecs-scale (Fargate vCPU) / ec2-asg-scale (standard On-Demand vCPU): the recovery region's quota is `value`. */
+  | { kind: 'quota'; component: string; value: number }
+  /** lambda-invoke: the function does not exist. */
+  | { kind: 'function-missing'; component: string }
+  /** The topic's subscriptions are all pending confirmation. */
+  | { kind: 'unconfirmed'; topic: 'internal' | 'external' }
+  /** IAM policy simulation denies this action to the recovery role (e.g. rds:PromoteReadReplica). */
+  | { kind: 'denied'; action: string };
 
 export interface SimulatedCall {
   at: string;
@@ -130,6 +159,16 @@ export class World {
    */
   regionDown(region: string, at: number = this.now()): boolean {
     return this.regionOutage && region === this.primary && (this.incidentAt === undefined || at >= this.incidentAt);
+  }
+
+  /** The drifts of a kind (readiness reads), narrowed to that kind. */
+  drifts<K extends Drift['kind']>(kind: K): Extract<Drift, { kind: K }>[] {
+    return this.faults.flatMap((f) => (f.kind === 'drift' && f.drift.kind === kind ? [f.drift as Extract<Drift, { kind: K }>] : []));
+  }
+
+  /** The drift of a kind on a component, if any. */
+  drifted<K extends Exclude<Drift['kind'], 'unconfirmed' | 'denied'>>(kind: K, component: string | undefined): Extract<Drift, { kind: K }> | undefined {
+    return component === undefined ? undefined : this.drifts(kind).find((d) => 'component' in d && d.component === component);
   }
 
   /** True when the service's control plane is injected down (`--inject control-plane-down:SERVICE`). */

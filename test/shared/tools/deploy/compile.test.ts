@@ -8,7 +8,7 @@ import { loadPlanFile } from '../../../../shared/plan/load.ts';
 import type { Plan } from '../../../../shared/plan/schema.ts';
 import { COMPILED_PLAN_FORMAT } from '../../../../shared/runtime/plan.ts';
 import { compileDeployment, deploymentValues } from '../../../../shared/tools/deploy/compile.ts';
-import { renderRoles } from './render-roles.ts';
+import { renderRoles, renderStatement } from './render-roles.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const EXAMPLE = 'examples/dataset-platform.plan.yml';
@@ -62,6 +62,9 @@ describe('deploymentValues (what serverless.yml reads from the plan)', () => {
       planName: 'dataset-platform',
       secondaryRegion: 'ap-northeast-3',
       triggerAlarms: ['dataset-platform-tokyo-region-down', 'dataset-platform-core-db-down', 'dataset-platform-dataset-bucket-errors'],
+      // Readiness every 30 minutes (the plan's default), its alarm over the same interval.
+      readinessSchedule: 'rate(30 minutes)',
+      readinessAlarmPeriod: 1800,
     });
     // The test programme's schedules: disabled unless the deployment turns them on (test-schedules.test.ts).
     expect(testSchedules.map((e) => [e.schedule.input.scenario, e.schedule.enabled])).toEqual([['database-failure', false], ['storage-failure', false], ['region-outage', false]]);
@@ -114,7 +117,15 @@ describe('compileDeployment (the package-time step)', () => {
     const values = await compileDeployment(SECOND, { root: ROOT, compiledPlanOut: out });
     // Assess
     expect(values.planName).toBe('web-shop');
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ format: COMPILED_PLAN_FORMAT, source: SECOND, plan: await loadPlanFile(path.join(ROOT, SECOND)) });
+    const compiled = JSON.parse(readFileSync(out, 'utf8')) as { recoveryRole: { statements: Parameters<typeof renderStatement>[0][] } };
+    expect(compiled).toEqual({ format: COMPILED_PLAN_FORMAT, source: SECOND, plan: await loadPlanFile(path.join(ROOT, SECOND)), recoveryRole: { statements: expect.any(Array) } });
+    // With the recovery role's statements for readiness to simulate: the deployed start-action role's (golden),
+    // without its log and idempotency-record statements; partition and account left as placeholders.
+    const startAction = golden('second-shape').split('\n## ').find((section) => section.startsWith('StartActionRole '))!.split('\n').slice(1).filter((line) => line !== '');
+    expect(startAction[0]).toMatch(/^logs:CreateLogStream /);
+    expect(startAction.at(-1)).toMatch(/^dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem dynamodb:DeleteItem /);
+    expect(compiled.recoveryRole.statements.map(renderStatement)).toEqual(startAction.slice(1, -1));
+    expect(compiled.recoveryRole.statements.at(-1)).toEqual({ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: '*' });
   });
 
   it('refuses an invalid plan with every problem, as dr-autopilot validate reports them, and writes nothing', async () => {

@@ -1,0 +1,65 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { AwsClients } from '../aws/clients.ts';
+import { readReplicationLag } from '../aws/replica-lag.ts';
+import type { LagMetricSpec } from '../components/definition.ts';
+import type { ReadinessFinding, ReadinessStatus } from './types.ts';
+
+/** Builders of findings and the readings most types share (replication lag, age of the newest copy). */
+
+export const finding = (check: string, status: ReadinessStatus, detail: string): ReadinessFinding => ({ check, status, detail });
+
+/** AWS errors that mean the resource a precondition names does not exist. */
+const NOT_FOUND = /NotFound|NoSuch|DoesNotExist|ResourceNotFound/;
+const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized/;
+
+/**
+ * A read that failed, as a finding: a resource that is not there is not-ready (the recovery would fail
+ * on it); access denied is not-ready too (the automation's roles carry the same read actions, so the
+ * recovery would be refused as well); anything else (throttling, a timeout) is at-risk: unknown, not
+ * known bad.
+ */
+export function readFailure(check: string, what: string, error: unknown): ReadinessFinding {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  if (NOT_FOUND.test(name)) return finding(check, 'not-ready', `${what} not found (${name}): create it in the recovery region, or correct the plan`);
+  if (ACCESS_DENIED.test(name)) return finding(check, 'not-ready', `${what}: access denied (${name}): the automation's role lacks a read it needs; redeploy from this plan`);
+  return finding(check, 'at-risk', `${what}: could not be read (${name}: ${message.slice(0, 200)}); readiness unknown until it answers`);
+}
+
+/** Runs a read; its failure becomes a finding (readFailure) instead of an exception. */
+export async function reading<T>(check: string, what: string, read: () => Promise<T>): Promise<{ value: T } | { failed: ReadinessFinding }> {
+  try {
+    return { value: await read() };
+  } catch (error) {
+    return { failed: readFailure(check, what, error) };
+  }
+}
+
+const minutes = (seconds: number) => (seconds < 120 ? `${Math.round(seconds)} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`);
+export const duration = minutes;
+
+/**
+ * How old the newest copy of the data is (replica lag, a recovery point's age, a restorable time's age)
+ * (`what` then its age, e.g. "newest recovery point 3.0 h old", "ReplicaLag 3 s") against the component's RPO: above it, a recovery now would lose more than the plan allows (at-risk);
+ * without an RPO class the age is only reported.
+ */
+export function ageFinding(check: string, what: string, ageSeconds: number, rpoSeconds: number | null, suffix = ' old'): ReadinessFinding {
+  const age = `${what} ${minutes(ageSeconds)}${suffix}`;
+  if (rpoSeconds === null) return finding(check, 'ready', `${age} (no RPO class)`);
+  if (ageSeconds > rpoSeconds) return finding(check, 'at-risk', `${age}, above the RPO of ${minutes(rpoSeconds)}: a recovery now would lose more than the plan allows`);
+  return finding(check, 'ready', `${age}, within the RPO of ${minutes(rpoSeconds)}`);
+}
+
+/** The replication lag a failover now would lose, read as the approval gate reads it (shared/aws/replica-lag.ts). */
+export async function lagFinding(
+  deps: { clients: AwsClients; logger: Pick<Logger, 'warn'>; now: Date; region: string },
+  metric: LagMetricSpec,
+  rpoSeconds: number | null,
+): Promise<{ finding: ReadinessFinding; seconds: number | null }> {
+  const lag = await readReplicationLag(deps.clients.get(CloudWatchClient, deps.region), deps.logger, deps.now, metric);
+  if (lag.seconds === null) {
+    return { finding: finding('replication-lag', 'at-risk', `${metric.metricName} unknown (${lag.reason ?? 'no data'}): the data a failover would lose cannot be measured`), seconds: null };
+  }
+  return { finding: ageFinding('replication-lag', metric.metricName, lag.seconds, rpoSeconds, ''), seconds: lag.seconds };
+}
