@@ -40,6 +40,8 @@ export interface RenderOptions {
 /** Free text from the run (reasons, error messages, operator names) is kept to one short line. */
 const MAX_VALUE_CHARS = 300;
 const MAX_REASON_CHARS = 1000;
+/** The report's s3:// location; its console URL is never cut (a cut link leads nowhere: stages.ts lets through only short one-token https URLs). */
+const MAX_URI_CHARS = 1000;
 
 /** Slack mrkdwn (what Chatbot's client-markdown becomes in Slack) escapes only these three. */
 const escapeChat = (value: unknown): string => String(value).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
@@ -135,6 +137,9 @@ export function internalView(facts: NoticeFacts, language: Language, timeZone = 
     reason: text(internal.reason ?? words.unknown, MAX_REASON_CHARS),
     finishedAt: time(internal.finishedAt),
     duration: duration === null ? words.unknown : formatMinutes(duration, language),
+    /** The final notices' report line: the console page and s3:// location, or why it was not written. */
+    reportLink: internal.report && 'url' in internal.report ? { url: internal.report.url, uri: text(internal.report.uri, MAX_URI_CHARS) } : false,
+    reportError: internal.report && 'error' in internal.report ? text(internal.report.error) || words.unknown : false,
   };
 }
 

@@ -142,7 +142,15 @@ export interface InternalFacts {
   outcome: RunSummaryOutput['outcome'] | null;
   reason: string | null;
   finishedAt: string | null;
+  /**
+   * The final stages: the run's report in S3 (Summarise Run's `report`): its console page and s3://
+   * location, or why writing it failed; null when there is none (no bucket) or it was malformed.
+   * Internal only: the link is for the operator, never for an external notice.
+   */
+  report: ReportFact | null;
 }
+
+export type ReportFact = { url: string; uri: string } | { error: string };
 
 /** The external status word (templates' words.status). */
 export type ExternalStatus = 'recovering' | 'restored' | 'continuing' | 'assessing';
@@ -313,7 +321,30 @@ const emptyInternal = (): InternalFacts => ({
   outcome: null,
   reason: null,
   finishedAt: null,
+  report: null,
 });
+
+/** Longer than this is not a console link (and would crowd the notice): treated as absent. */
+const MAX_URL_CHARS = 2048;
+
+/** An https URL of one token (printable ASCII, no space, `"`, `<` or `>`: as the console link is encoded), or null. */
+function httpsUrl(v: unknown): string | null {
+  if (typeof v !== 'string' || v.length > MAX_URL_CHARS || !/^https:\/\/[\x21\x23-\x3b\x3d\x3f-\x7e]+$/i.test(v)) return null;
+  try {
+    return new URL(v).protocol === 'https:' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The summary's `report`, read leniently: a link (https url and a uri), else a failure (error text), else null. */
+function reportOf(v: unknown): ReportFact | null {
+  if (!isObject(v)) return null;
+  const url = httpsUrl(v.url);
+  if (url !== null && typeof v.uri === 'string' && v.uri.trim() !== '') return { url, uri: v.uri };
+  if (typeof v.error === 'string') return { error: v.error };
+  return null;
+}
 
 /** A plan has a handful of tiers; anything beyond this is not a progress figure. */
 const MAX_TIERS = 1000;
@@ -476,6 +507,7 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
       outcome: summary.outcome,
       reason: str(summary.reason) || null,
       finishedAt: isoOrNull(summary.finishedAt),
+      report: reportOf((summary as { report?: unknown }).report),
     } satisfies Partial<InternalFacts>);
     const started = isoOrNull(run.incidentStartedAt);
     const restoredAt = stage === 'run-completed' ? (isoOrNull(summary.finishedAt) ?? at) : null;

@@ -180,6 +180,17 @@ export interface RunSummary {
  * status, not their observations and details, so it stays within Step Functions' 256 KiB whatever the
  * plan's size. The full summary is built from the state table (shared/run/tiers.ts summariseRun).
  */
-export type RunSummaryOutput = Omit<RunSummary, 'components' | 'checks'> & { components: ComponentOutcome[]; checks: CheckOutcomeRef[] };
+export type RunSummaryOutput = Omit<RunSummary, 'components' | 'checks'> & {
+  components: ComponentOutcome[];
+  checks: CheckOutcomeRef[];
+  /**
+   * Where the run's report (JSON, Markdown and HTML) was written (REPORT_BUCKET): absent when no bucket
+   * is configured; `error` when writing it failed (the run's outcome does not depend on it).
+   */
+  report?: RunReportLink;
+};
+
+/** The run's report in S3: `uri` (s3://bucket/prefix/) and `url`, the report.html object in the S3 console. */
+export type RunReportLink = { uri: string; url: string } | { error: string };
 
 export type { Json };

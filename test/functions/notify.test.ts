@@ -108,6 +108,21 @@ describe('functions/notify', () => {
     ]);
   });
 
+  it('run-finished with the report Summarise Run wrote: the internal notices link it, the external ones do not (strict redaction)', async () => {
+    vi.setSystemTime(minutesAfter(311));
+    const report = {
+      uri: 's3://dr-autopilot-prod-reports/reports/dataset-platform/run-1/',
+      url: 'https://ap-northeast-3.console.aws.amazon.com/s3/object/dr-autopilot-prod-reports?region=ap-northeast-3&prefix=reports%2Fdataset-platform%2Frun-1%2Freport.html',
+    };
+    await handler({ stage: 'run-finished', summary: { ...(await completedSummary()), report }, executionId: state.run.executionId }, context);
+    const sent = publishes();
+    expect(sent.map((p) => p.TopicArn)).toEqual([INTERNAL_TOPIC, INTERNAL_TOPIC, EXTERNAL_TOPIC, EXTERNAL_TOPIC]);
+    const descriptions = sent.slice(0, 2).map((p) => (JSON.parse(p.Message!) as { content: { description: string } }).content.description.split('\n')[1]);
+    const line = `${report.url.replace('&', '&amp;')} (${report.uri})`;
+    expect(descriptions).toEqual([`*レポート:* ${line}`, `*Report:* ${line}`]);
+    for (const p of sent.slice(2)) expect(p.Message).not.toMatch(/https?:|s3:/);
+  });
+
   it('approval-needed: the decision-pending notice never carries the task token', async () => {
     const event = { stage: 'approval-needed', run: state.run, tiers: state.tiers, approval: state.approval, taskToken: TOKEN } as never;
     const out = await handler(event, context);

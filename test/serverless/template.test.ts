@@ -206,6 +206,24 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     });
   });
 
+  it('keeps run reports in a private, versioned, encrypted, TLS-only bucket that Summarise Run writes under reports/', () => {
+    const bucket = resources.ReportBucket!;
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(bucket.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    const tls = (resources.ReportBucketPolicy!.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    expect(tls).toEqual([expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+    expect(resources.SummariseRunLambdaFunction!.Properties.Environment).toEqual({ Variables: expect.objectContaining({ REPORT_BUCKET: { Ref: 'ReportBucket' } }) });
+    expect(statementsOf(resources.SummariseRunRole!).slice(1)).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/reports/*']] }],
+    });
+  });
+
   it('alarms on the state machine\'s own failed and timed-out executions', () => {
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
     const metrics = alarms.map((a) => a.Properties.MetricName);
@@ -249,8 +267,12 @@ describe('serverless.yml, packaged offline (osls package)', () => {
       expect(statementsOf(resources[role]!).flatMap(actions), role).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
     const table = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
-    // The summary reads the components' full results from the state table.
-    expect(statementsOf(resources.SummariseRunRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:GetItem'], Resource: [table] }]);
+    // The summary reads the components' full results from the state table, and writes the run's report under reports/.
+    expect(statementsOf(resources.SummariseRunRole!).slice(1)).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:GetItem'], Resource: [table] },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/reports/*']] }] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }], Condition: { StringLike: { 's3:prefix': 'reports/*' } } },
+    ]);
     expect(statementsOf(resources.PrepareRunRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], Resource: [table] }]);
     expect(statementsOf(resources.RecordComponentRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table] }]);
     expect(statementsOf(resources.ReleaseLockRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: [table] }]);

@@ -91,6 +91,12 @@ The tier does not count as recovered and later tiers do not start.
       subject: '[dr-autopilot][{{severity}}] Recovery completed: {{scenario}} ({{plan}}) in {{duration}}',
       title: ':white_check_mark: Recovery completed: {{scenarioName}} in {{duration}}',
       description: `*Plan:* {{plan}} | *Scenario:* {{scenario}} ({{mode}}) | *Severity:* {{severity}}
+{{#reportLink}}
+*Report:* {{url}} ({{uri}})
+{{/reportLink}}
+{{#reportError}}
+*Report:* not written ({{reportError}})
+{{/reportError}}
 *Incident start:* {{startedAt}} | *Finished:* {{finishedAt}}
 *RTO per tier:*
 {{#tiers}}
@@ -115,6 +121,12 @@ The tier does not count as recovered and later tiers do not start.
       subject: '[dr-autopilot][{{severity}}] Recovery FAILED: {{scenario}} ({{plan}})',
       title: ':red_circle: [{{severity}}] Recovery failed: {{scenarioName}}',
       description: `*Plan:* {{plan}} | *Scenario:* {{scenario}} ({{mode}}) | *Severity:* {{severity}}
+{{#reportLink}}
+*Report:* {{url}} ({{uri}})
+{{/reportLink}}
+{{#reportError}}
+*Report:* not written ({{reportError}})
+{{/reportError}}
 *Why:* {{reason}}
 {{#components}}
 • {{id}} ({{type}}, {{tier}}) failed{{#error}}: {{name}}: {{message}}{{/error}}
@@ -143,6 +155,12 @@ The tier does not count as recovered and later tiers do not start.
       subject: '[dr-autopilot][{{severity}}] Recovery aborted: {{scenario}} ({{plan}})',
       title: ':octagonal_sign: [{{severity}}] Recovery aborted: {{scenarioName}}',
       description: `*Plan:* {{plan}} | *Scenario:* {{scenario}} ({{mode}}) | *Severity:* {{severity}}
+{{#reportLink}}
+*Report:* {{url}} ({{uri}})
+{{/reportLink}}
+{{#reportError}}
+*Report:* not written ({{reportError}})
+{{/reportError}}
 *Why:* {{reason}}
 The run stopped before its next one-way step.
 {{#tiers}}

@@ -92,6 +92,12 @@ export const ja: TemplateSet = {
       subject: '[dr-autopilot][{{severity}}] 災害復旧完了: {{scenario}} ({{plan}}) 所要 {{duration}}',
       title: ':white_check_mark: 災害復旧が完了しました: {{scenarioName}}（所要 {{duration}}）',
       description: `*計画:* {{plan}} | *シナリオ:* {{scenario}}（{{mode}}） | *重大度:* {{severity}}
+{{#reportLink}}
+*レポート:* {{url}} ({{uri}})
+{{/reportLink}}
+{{#reportError}}
+*レポート:* 作成できませんでした（{{reportError}}）
+{{/reportError}}
 *障害発生:* {{startedAt}} | *完了:* {{finishedAt}}
 *階層ごとの RTO:*
 {{#tiers}}
@@ -116,6 +122,12 @@ export const ja: TemplateSet = {
       subject: '[dr-autopilot][{{severity}}] 災害復旧失敗: {{scenario}} ({{plan}})',
       title: ':red_circle: [{{severity}}] 災害復旧に失敗しました: {{scenarioName}}',
       description: `*計画:* {{plan}} | *シナリオ:* {{scenario}}（{{mode}}） | *重大度:* {{severity}}
+{{#reportLink}}
+*レポート:* {{url}} ({{uri}})
+{{/reportLink}}
+{{#reportError}}
+*レポート:* 作成できませんでした（{{reportError}}）
+{{/reportError}}
 *理由:* {{reason}}
 {{#components}}
 • {{id}}（{{type}}、{{tier}}）: 失敗{{#error}}: {{name}}: {{message}}{{/error}}
@@ -144,6 +156,12 @@ export const ja: TemplateSet = {
       subject: '[dr-autopilot][{{severity}}] 災害復旧中止: {{scenario}} ({{plan}})',
       title: ':octagonal_sign: [{{severity}}] 災害復旧を中止しました: {{scenarioName}}',
       description: `*計画:* {{plan}} | *シナリオ:* {{scenario}}（{{mode}}） | *重大度:* {{severity}}
+{{#reportLink}}
+*レポート:* {{url}} ({{uri}})
+{{/reportLink}}
+{{#reportError}}
+*レポート:* 作成できませんでした（{{reportError}}）
+{{/reportError}}
 *理由:* {{reason}}
 実行は次の取り消せない手順の前で停止しました。
 {{#tiers}}

@@ -15,7 +15,11 @@ export interface InternalTemplate {
   subject: string;
   /** Chatbot content.title. */
   title: string;
-  /** Chatbot content.description. */
+  /**
+   * Chatbot content.description. The final stages' (run-completed, run-failed, run-aborted) end with
+   * the report line: `{{#reportLink}}` (`{{url}}`, the S3 console page; `{{uri}}`, s3://…) or
+   * `{{#reportError}}` (why it was not written); neither when the run wrote no report.
+   */
   description: string;
   /** Chatbot content.nextSteps, one template per step. */
   nextSteps: string[];

@@ -95,7 +95,17 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
     WriteManifestRole: role('write-manifest', [...primarySecrets, ...stateTableAccess('PutItem', 'Query'), ...vpcAccess], ctx),
     RecordTierRole: role('record-tier', [], ctx),
     // The components' full results are in the state table (the run's state carries their outcomes only).
-    SummariseRunRole: role('summarise-run', stateTableAccess('Query', 'GetItem'), ctx),
+    // ...and writes the run's report and the plan's trend under reports/ in the report bucket (reads the trend;
+    // ListBucket only so that a trend not yet written reads as NoSuchKey, not AccessDenied).
+    SummariseRunRole: role(
+      'summarise-run',
+      [
+        ...stateTableAccess('Query', 'GetItem'),
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/reports/*']] }] },
+        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }], Condition: { StringLike: { 's3:prefix': 'reports/*' } } },
+      ],
+      ctx,
+    ),
     LoadComponentRole: role('load-component', [], ctx),
     RequestConfirmationRole: role('request-confirmation', internalTopicPublish, ctx),
     // Readiness reads what each component's readiness facet reads, the topics' subscribers, and simulates

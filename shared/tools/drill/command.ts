@@ -1,6 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError, PlanValidationError } from '../../errors.ts';
+import { trendEntry, withRun } from '../../report/trend.ts';
+import type { TrendEntry } from '../../report/types.ts';
 import { loadPlanFile } from '../../plan/load.ts';
 import { parseInject } from './inject.ts';
 import { DEFAULT_DURATIONS } from './simulator/index.ts';
@@ -73,6 +75,30 @@ async function readEvent(file: string): Promise<unknown> {
   }
 }
 
+/** Where drills write their reports by default, one folder per drill. */
+const DRILL_REPORTS = 'drill-reports';
+
+/** The trend entries of the plan's earlier drills in drill-reports/ (unreadable or foreign reports are skipped). */
+async function earlierDrills(plan: string, except: string): Promise<TrendEntry[]> {
+  let folders: string[];
+  try {
+    folders = await readdir(DRILL_REPORTS);
+  } catch {
+    return [];
+  }
+  const entries: TrendEntry[] = [];
+  for (const folder of folders) {
+    if (path.join(DRILL_REPORTS, folder) === except) continue;
+    try {
+      const earlier = JSON.parse(await readFile(path.join(DRILL_REPORTS, folder, 'report.json'), 'utf8')) as DrillReport;
+      if (earlier.plan === plan && earlier.outcome !== 'ignored' && Array.isArray(earlier.tiers) && Array.isArray(earlier.rpo)) entries.push(trendEntry(earlier));
+    } catch {
+      // Not a drill report (or half written): not part of the trend.
+    }
+  }
+  return entries;
+}
+
 /**
  * `dr-autopilot drill`: returns the exit code (0 recovered or ignored, 1 failed or aborted, 2 bad input).
  * Bad input is found before anything runs.
@@ -117,7 +143,9 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
     }
     throw error;
   }
-  const dir = flags.reportDir ?? path.join('drill-reports', report.startedAt.replace(/[:.]/g, '-'));
+  const dir = flags.reportDir ?? path.join(DRILL_REPORTS, report.startedAt.replace(/[:.]/g, '-'));
+  // The trend: this plan's earlier drills in drill-reports/ (the default place only: a --report-dir is on its own).
+  if (flags.reportDir === undefined) report.trend = withRun(await earlierDrills(report.plan, dir), report);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(path.join(dir, 'report.md'), renderMarkdown(report));

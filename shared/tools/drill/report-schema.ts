@@ -99,6 +99,21 @@ export const drillReportSchema = z
     faults: z.array(z.string().min(1)),
     /** Each simulated service's resources at the end, by service. */
     finalState: z.record(z.string(), z.unknown()),
+    /** Where Summarise Run wrote the run's report in the (simulated) report bucket: as deployed runs do. */
+    runReport: z.union([z.strictObject({ uri: z.string().startsWith('s3://'), url: z.url() }), z.strictObject({ error: z.string().min(1) })]).optional(),
+    /** The plan's earlier runs and this one, newest first: RTO and RPO achieved against the targets. */
+    trend: z
+      .array(
+        z.strictObject({
+          startedAt: instant,
+          scenario: z.string().min(1),
+          mode: z.enum(['drill', 'run']),
+          outcome: z.enum(['recovered', 'failed', 'aborted', 'ignored']),
+          tiers: z.array(z.strictObject({ id: z.string().min(1), rtoTargetMinutes: z.number().int().positive(), achievedMinutes: minutes.nullable(), met: z.boolean().nullable() })),
+          rpo: z.array(z.strictObject({ dataClass: z.string().min(1), targetMinutes: z.number().int().positive(), measuredMinutes: minutes.nullable(), met: z.boolean().nullable() })),
+        }),
+      )
+      .optional(),
     /** The incident's executions, the first first (more than one when a failed run was resumed). */
     executions: z
       .array(

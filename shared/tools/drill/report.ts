@@ -1,25 +1,10 @@
-import type { CheckResult } from '../../checks/types.ts';
 import type { LimitUse } from './limits.ts';
-import type { ComponentResult, RpoResult, RunSummary, TierResult } from '../../run/types.ts';
+import type { RunReport } from '../../report/types.ts';
+import type { RunReportLink } from '../../run/types.ts';
 
-/** report.json: the contract in README.md#offline-drill ("Report"), plus what the drill adds. */
-export interface DrillReport {
-  plan: string;
-  scenario: string;
+/** report.json of a drill: a run's report (shared/report/types.ts) plus what the simulation knows. */
+export interface DrillReport extends RunReport {
   mode: 'drill';
-  outcome: 'recovered' | 'failed' | 'aborted' | 'ignored';
-  reason: string | null;
-  startedAt: string;
-  finishedAt: string;
-  tiers: (Pick<TierResult, 'id' | 'order' | 'rtoTargetMinutes' | 'achievedMinutes' | 'met' | 'status' | 'startedAt' | 'finishedAt'>)[];
-  components: (Pick<ComponentResult, 'id' | 'tier' | 'type' | 'status' | 'startedAt' | 'finishedAt' | 'attempts' | 'error'> & {
-    lastStatus: string | null;
-    retries: { state: string; error: string; at: string }[];
-  })[];
-  /** RPO per data class, measured from the recovered data (the run summary's). */
-  rpo: RpoResult[];
-  /** Every integrity check: each component's, then the final verification's. */
-  checks: CheckResult[];
   notifications: { stage: string; audience: string; language: string; channel: string; subject: string; body: string }[];
   stateTransitions: number;
   /**
@@ -33,7 +18,7 @@ export interface DrillReport {
   /** Each simulated resource's state at the end. */
   finalState: Record<string, unknown>;
   /** The incident's executions, the first first (more than one when a failed run was resumed). */
+  /** Where Summarise Run wrote the run's report (JSON, Markdown, HTML) in the (simulated) report bucket, as a deployed run does. */
+  runReport?: RunReportLink;
   executions?: { name: string; resumeOf: string | null; outcome: 'recovered' | 'failed' | 'aborted'; reason: string | null; startedAt: string; finishedAt: string }[];
-  /** The approval gate of the last execution. */
-  approval?: RunSummary['approval'];
 }

@@ -14,7 +14,7 @@ import { scenarioForAlarm } from '../../plan/recovery-order.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { alarmEvent, normaliseTimestamp } from '../../run/input.ts';
 import { summariseRun } from '../../run/tiers.ts';
-import type { ActionRecord, ApprovalState, ComponentTask, RunState, RunSummary, RunSummaryOutput } from '../../run/types.ts';
+import type { ActionRecord, ApprovalState, ComponentTask, RunReportLink, RunState, RunSummary, RunSummaryOutput } from '../../run/types.ts';
 import { recordedResults } from '../../state/run-records.ts';
 import { packagedPlan } from '../../runtime/plan.ts';
 import { preloadPlanModules } from '../local/preload.ts';
@@ -23,6 +23,8 @@ import type { DrillReport } from './report.ts';
 import { parseChatbotMessage, readableMessage } from '../../notify/chatbot.ts';
 import { simulatedFetch } from './simulator/http.ts';
 import { DEFAULT_DURATIONS, installSimulatedAccount } from './simulator/index.ts';
+import { DRILL_REPORT_BUCKET } from './simulator/s3.ts';
+import { reportComponent, reportTier } from '../../report/build.ts';
 import { seedS3ObjectChecks } from './simulator/s3.ts';
 import type { DurationTable, Fault } from './simulator/world.ts';
 
@@ -120,6 +122,8 @@ interface ExecutionRecord {
   finishedAt: string;
   /** Its use of Step Functions' limits (largest state payload, history events). */
   limits: LimitUse;
+  /** Where Summarise Run wrote the run's report (the simulated report bucket). */
+  report?: RunReportLink | undefined;
 }
 
 /** Answers to the approval gate: the `--inject approve|approve:force|reject|approval-timeout` fault, approve by default. */
@@ -154,6 +158,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   // An external notice that would carry an identifier fails the drill's notify task loudly instead of being scrubbed.
   process.env.NOTICE_STRICT_REDACTION = 'true';
   process.env.AWS_REGION = REGION_OF_AUTOMATION(plan);
+  // Summarise Run writes the run's report and trend as deployed, into the simulated report bucket.
+  process.env.REPORT_BUCKET = DRILL_REPORT_BUCKET;
   try {
     await packagedPlan(); // read before the clock is faked; cached, so the file can go
     await preloadPlanModules(plan);
@@ -350,7 +356,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
             const recorded = await holdingClock(() => recordedResults(stateDeps, input.run.executionId));
             summary = summariseRun(input, new Date(output.finishedAt), recorded);
           }
-          return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString(), limits: limits.use };
+          return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString(), limits: limits.use, report: summarised?.report };
         };
 
         const executionArn = (name: string) => `arn:aws:states:${REGION_OF_AUTOMATION(plan)}:000000000000:execution:dr-autopilot-local:${name}`;
@@ -417,27 +423,19 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           startedAt: summary.startedAt,
           finishedAt,
           approval: summary.approval,
-          tiers: summary.tiers.map(({ id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end }) => ({
-            id, order, rtoTargetMinutes, achievedMinutes, met, status, startedAt, finishedAt: end,
-          })),
+          tiers: summary.tiers.map(reportTier),
           components: summary.components.map((c) => {
             const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
-            return {
-              id: c.id,
-              tier: c.tier,
-              type: c.type,
-              status: c.status,
-              startedAt: c.startedAt,
-              finishedAt: c.finishedAt,
+            return reportComponent(c, {
               // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
               attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
-              error: c.error,
               lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
               retries: retries.get(c.id) ?? [],
-            };
+            });
           }),
           checks: summary.checks,
           rpo: summary.rpo,
+          ...(last.report ? { runReport: last.report } : {}),
         };
       } finally {
         account.restore();
@@ -447,7 +445,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     routed.restore();
     await database?.stop();
     await dynamodb.stop();
-    for (const key of ['PLAN_FILE', 'STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED', 'EXTERNAL_TOPIC_ARN', 'NOTICE_STRICT_REDACTION'] as const) {
+    for (const key of ['PLAN_FILE', 'STATE_TABLE_NAME', 'POWERTOOLS_IDEMPOTENCY_DISABLED', 'EXTERNAL_TOPIC_ARN', 'NOTICE_STRICT_REDACTION', 'REPORT_BUCKET'] as const) {
       if (env[key] === undefined) delete process.env[key];
       else process.env[key] = env[key];
     }

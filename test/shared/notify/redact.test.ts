@@ -59,6 +59,9 @@ function leakify<T>(value: T, leaks: string[], keep: ReadonlySet<string>): T {
 /** The tokens a leak is made of: none may appear in an external notice. */
 const tokensOf = (leaks: string[]) => [...new Set(leaks.flatMap((l) => [l, ...l.split(/[\s()]+/)]).filter((t) => t.length >= 6))];
 
+/** The S3 console page of a run's report.html (shared/report/store.ts consoleUrl): the internal notices' link. */
+const REPORT_URL = 'https://ap-northeast-3.console.aws.amazon.com/s3/object/dr-autopilot-prod-reports?region=ap-northeast-3&prefix=reports%2Fdataset-platform%2Frun-1%2Freport.html';
+
 let plan: Plan;
 let state: RunState;
 let summaries: { completed: RunSummary; failed: RunSummary; aborted: RunSummary };
@@ -75,9 +78,10 @@ function allFacts(s: RunState, sums: typeof summaries, leaks: string[]): NoticeF
     noticeFacts('approval-needed', { run, approval: leakify(s.approval, leaks, keep), tiers }, { now, plan }),
     noticeFacts('tier-recovered', { run, tier: leakify(recovered.results.tiers, leaks, keep), tiers, progress: { done: 1, total: 4 } }, { now, plan }),
     noticeFacts('component-failed', { run, components: leakify(failed.results.components, leaks, new Set(['outcome', 'status'])) }, { now, plan }),
-    noticeFacts('run-completed', { summary: leakify(sums.completed, leaks, keep) }, { now: minutesAfter(311), plan }),
-    noticeFacts('run-failed', { summary: leakify(sums.failed, leaks, keep), executionId: leaks[0] }, { now, plan }),
-    noticeFacts('run-aborted', { summary: leakify(sums.aborted, leaks, keep) }, { now, plan }),
+    // The final notices' report (internal only): a console link with a leaky location, or a leaky failure.
+    noticeFacts('run-completed', { summary: { ...leakify(sums.completed, leaks, keep), report: { uri: leaks[0]!, url: REPORT_URL } } }, { now: minutesAfter(311), plan }),
+    noticeFacts('run-failed', { summary: { ...leakify(sums.failed, leaks, keep), report: { error: leaks[1 % leaks.length]! } }, executionId: leaks[0] }, { now, plan }),
+    noticeFacts('run-aborted', { summary: { ...leakify(sums.aborted, leaks, keep), report: { uri: leaks[2 % leaks.length]!, url: REPORT_URL } } }, { now, plan }),
   ];
 }
 
@@ -150,6 +154,7 @@ describe('shared/notify/redact', () => {
             externalNotices += 1;
             for (const text of [n.subject, n.body, n.message]) {
               expect(findLeaks(text)).toEqual([]);
+              expect(text).not.toContain('console.aws.amazon.com');
               for (const token of tokens) expect(text).not.toContain(token);
             }
             expect(n.redacted).toEqual([]);
@@ -170,6 +175,8 @@ describe('shared/notify/redact', () => {
             expect(n.subject.length).toBeLessThan(100);
             expect(n.subject).not.toMatch(/[\r\n]/);
             expect(JSON.parse(n.message)).toMatchObject({ version: '1.0', source: 'custom' });
+            // Near the top (after the plan line), so a long description cut to Chatbot's limit keeps it.
+            if (facts.internal.report) expect(n.chat!.content.description).toMatch(/\n\*(?:Report|レポート):\* [^\n]+\n/);
           }
         }
       }),

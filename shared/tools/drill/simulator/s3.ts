@@ -353,6 +353,12 @@ export function seedS3ObjectChecks(world: World): { check: string; bucket: strin
   return seeded;
 }
 
+/**
+ * The drill's stand-in for the deployment's report bucket (serverless.yml ReportBucket, REPORT_BUCKET): in
+ * the secondary region, where dr-autopilot runs. Not part of the recovered system, so not in the snapshot.
+ */
+export const DRILL_REPORT_BUCKET = 'dr-autopilot-drill-reports';
+
 /** A new simulated bucket: versioned, Block Public Access on (the S3 default for new buckets since April 2023), SSE-S3 unless given. */
 function newBucket(name: string, region: string, encryption: Bucket['encryption']): Bucket {
   const block: PublicAccessBlockConfiguration = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
@@ -402,6 +408,7 @@ export function simulateS3(world: World): SimulatedService {
   const rpoChecks = [...world.plan.components.flatMap((c) => c.checks), ...world.plan.verification.checks]
     .filter((c): c is Extract<typeof c, { type: 's3-replication-rpo' }> => c.type === 's3-replication-rpo');
   const ruleId = (from: string, to: string, fallback: string) => rpoChecks.find((c) => c.sourceBucket === from && c.destinationBucket === to)?.ruleId ?? fallback;
+  buckets.set(DRILL_REPORT_BUCKET, newBucket(DRILL_REPORT_BUCKET, world.secondary, undefined));
   for (const c of world.plan.components.filter((x): x is ComponentOf<'s3-failover'> => x.type === 's3-failover')) {
     const { primaryBucket, replicaBucket } = c.params;
     replicate(add(primaryBucket, world.primary, c.id, true), replicaBucket, ruleId(primaryBucket, replicaBucket, 'replicate-to-secondary'));
@@ -661,7 +668,7 @@ export function simulateS3(world: World): SimulatedService {
     service: SIM.service,
     restore: () => stub.restore(),
     snapshot: () => ({
-      buckets: Object.fromEntries([...stateOf(world).buckets.values()].map((b) => [b.name, {
+      buckets: Object.fromEntries([...stateOf(world).buckets.values()].filter((b) => b.name !== DRILL_REPORT_BUCKET).map((b) => [b.name, {
         region: b.region,
         versioning: b.versioning ?? null,
         encryption: b.encryption?.SSEAlgorithm ?? null,
