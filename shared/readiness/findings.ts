@@ -27,12 +27,25 @@ export function readFailure(check: string, what: string, error: unknown): Readin
   return finding(check, 'at-risk', `${what}: could not be read (${name}: ${message.slice(0, 200)}); readiness unknown until it answers`);
 }
 
-/** Runs a read; its failure becomes a finding (readFailure) instead of an exception. */
-export async function reading<T>(check: string, what: string, read: () => Promise<T>): Promise<{ value: T } | { failed: ReadinessFinding }> {
+/**
+ * How long one read may take: the SDK's own timeouts allow a black-holed endpoint a minute and more
+ * (3 attempts of 20 s, shared/aws/clients.ts), and an assessment reads every component; a read that
+ * has not answered by then is unknown (at risk), and the assessment goes on.
+ */
+export const READ_TIMEOUT_MS = 10_000;
+
+/** Runs a read; its failure, or no answer within READ_TIMEOUT_MS, becomes a finding (readFailure) instead of an exception. */
+export async function reading<T>(check: string, what: string, read: () => Promise<T>, timeoutMs = READ_TIMEOUT_MS): Promise<{ value: T } | { failed: ReadinessFinding }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { name: 'TimeoutError' })), timeoutMs);
+  });
   try {
-    return { value: await read() };
+    return { value: await Promise.race([read(), late]) };
   } catch (error) {
     return { failed: readFailure(check, what, error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

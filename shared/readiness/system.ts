@@ -8,6 +8,8 @@ import type { ReadinessFinding } from './types.ts';
 
 /** IAM is global; its API (a control plane) is in us-east-1. Read before an outage only. */
 export const IAM_REGION = 'us-east-1';
+/** IAM simulations in flight at once. */
+const IAM_CONCURRENCY = 4;
 /** Pages of subscriptions read per topic (100 each). */
 const MAX_SUBSCRIPTION_PAGES = 10;
 
@@ -78,19 +80,26 @@ export async function roleFindings(clients: AwsClients, roleArn: string | undefi
   if (!statements) return [finding('automation-role', 'at-risk', 'the packaged plan carries no recovery role statements (compiled by an older version): re-package to simulate them')];
   const denied: string[] = [];
   let simulated = 0;
-  for (const st of statements) {
+  const simulate = (st: IamStatement) => {
     const resources = [st.Resource].flat().filter((r): r is string => typeof r === 'string' && r !== '').map((r) => resolveArn(r, roleArn));
-    const read = await reading('automation-role', `role ${roleArn}`, async () =>
+    return reading('automation-role', `role ${roleArn}`, async () =>
       (await clients.get(IAMClient, IAM_REGION).send(new SimulatePrincipalPolicyCommand({
         PolicySourceArn: roleArn,
         ActionNames: st.Action,
         ResourceArns: resources,
         ...(st.Condition ? { ContextEntries: contextEntries(st.Condition) } : {}),
       }))).EvaluationResults ?? []);
-    if ('failed' in read) return [read.failed];
-    simulated += st.Action.length;
-    for (const r of read.value) {
-      if (r.EvalDecision !== 'allowed') denied.push(`${r.EvalActionName ?? '?'} on ${r.EvalResourceName ?? '*'} (${r.EvalDecision ?? '?'})`);
+  };
+  // A few at once: a plan of hundreds of components must not take one read's timeout per statement in turn.
+  for (let i = 0; i < statements.length; i += IAM_CONCURRENCY) {
+    const batch = statements.slice(i, i + IAM_CONCURRENCY);
+    const reads = await Promise.all(batch.map(simulate));
+    for (const [j, read] of reads.entries()) {
+      if ('failed' in read) return [read.failed];
+      simulated += batch[j]!.Action.length;
+      for (const r of read.value) {
+        if (r.EvalDecision !== 'allowed') denied.push(`${r.EvalActionName ?? '?'} on ${r.EvalResourceName ?? '*'} (${r.EvalDecision ?? '?'})`);
+      }
     }
   }
   if (denied.length > 0) {

@@ -55,7 +55,7 @@ function trendLines(r: RunReport): string[] {
   ];
 }
 
-/** report.md: per tier RTO target vs achieved, per component start/end/attempts/outcome, a Mermaid gantt, the trend. */
+/** The Markdown report: per tier RTO target vs achieved, per component start/end/attempts/outcome, a Mermaid gantt, the trend. */
 export function renderReportMarkdown(r: RunReport, extras: ReportExtras = runExtras(r)): string {
   const lines = [
     `# ${r.mode === 'drill' ? 'Drill' : 'Run'} report: ${title(r, ' / ')}`,
@@ -105,7 +105,7 @@ export function renderReportMarkdown(r: RunReport, extras: ReportExtras = runExt
   return `${lines.join('\n')}\n`;
 }
 
-/** The trend as an HTML table (the same cells as report.md's). */
+/** The trend as an HTML table (the same cells as the Markdown table). */
 function trendHtml(r: RunReport): string {
   const md = trendLines(r);
   if (md.length === 0) return '';
@@ -114,7 +114,7 @@ function trendHtml(r: RunReport): string {
   return `<h2>${esc(heading.replace(/^## /, ''))}</h2>\n<table>${row(header, 'th')}${rows.map((l) => row(l, 'td')).join('')}</table>\n`;
 }
 
-/** report.html: a self-contained timeline (inline SVG and CSS, no network). */
+/** The HTML report: a self-contained timeline (inline SVG and CSS, no network). */
 export function renderReportHtml(r: RunReport, extras: ReportExtras = runExtras(r)): string {
   const t0 = Date.parse(r.startedAt);
   const end = Math.max(Date.parse(r.finishedAt), ...r.components.map((c) => (c.finishedAt ? Date.parse(c.finishedAt) : t0)));

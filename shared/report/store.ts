@@ -48,7 +48,7 @@ async function readTrend(s3: S3Client, bucket: string, plan: string, logger: Pic
 }
 
 /**
- * Writes the run's report.json, report.md and report.html with the trend of the plan's runs (this one
+ * Writes the run's report (JSON, Markdown, HTML) with the trend of the plan's runs (this one
  * first), then the trend itself. Same keys for the same execution: a retried write replaces, never
  * duplicates. Never throws: a report that cannot be written is `{ error }` (the run's outcome does not
  * depend on it), logged.

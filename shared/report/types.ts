@@ -4,7 +4,7 @@ import type { ComponentResult, RpoResult, RunSummary, TierResult } from '../run/
 /**
  * report.json of a run: the contract in README.md#offline-drill ("Report"). A deployed run's report
  * (mode `run`, written to S3 by Summarise Run) and a drill's (mode `drill`, which adds what the
- * simulation knows: shared/tools/drill/report.ts) share it, and report.md/.html render both
+ * simulation knows: shared/tools/drill/report.ts) share it, and shared/report/render.ts renders both as Markdown and HTML
  * (shared/report/render.ts).
  */
 export interface RunReport {

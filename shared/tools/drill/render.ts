@@ -18,8 +18,8 @@ function drillExtras(r: DrillReport): ReportExtras {
   };
 }
 
-/** report.md of a drill (shared/report/render.ts with the drill's extras). */
+/** The Markdown report of a drill (shared/report/render.ts with the drill's extras). */
 export const renderMarkdown = (r: DrillReport): string => renderReportMarkdown(r, drillExtras(r));
 
-/** report.html of a drill. */
+/** The HTML report of a drill. */
 export const renderHtml = (r: DrillReport): string => renderReportHtml(r, drillExtras(r));

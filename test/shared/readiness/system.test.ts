@@ -289,21 +289,22 @@ describe('system readiness', () => {
     });
 
     it('is not ready when the role does not exist or the simulation is refused; at risk when throttled', async () => {
-      iam.on(SimulatePrincipalPolicyCommand)
-        .rejectsOnce(new NoSuchEntityException({ message: 'The role with name dr-autopilot-start-action cannot be found.', $metadata: { httpStatusCode: 404 } }))
-        .rejectsOnce(awsError('AccessDenied', 'not authorized to perform: iam:SimulatePrincipalPolicy'))
-        .rejectsOnce(awsError('Throttling', 'Rate exceeded'));
-      expect(await roleFindings(createAwsClients(), ROLE, packagedStatements(plan))).toEqual([
+      const findingsWhen = async (error: Error) => {
+        iam.reset();
+        iam.on(SimulatePrincipalPolicyCommand).rejects(error);
+        return roleFindings(createAwsClients(), ROLE, packagedStatements(plan));
+      };
+      expect(await findingsWhen(new NoSuchEntityException({ message: 'The role with name dr-autopilot-start-action cannot be found.', $metadata: { httpStatusCode: 404 } }))).toEqual([
         { check: 'automation-role', status: 'not-ready', detail: `role ${ROLE} not found (NoSuchEntityException): create it in the recovery region, or correct the plan` },
       ]);
-      expect(await roleFindings(createAwsClients(), ROLE, packagedStatements(plan))).toEqual([
+      expect(await findingsWhen(awsError('AccessDenied', 'not authorized to perform: iam:SimulatePrincipalPolicy'))).toEqual([
         { check: 'automation-role', status: 'not-ready', detail: `role ${ROLE}: access denied (AccessDenied): the automation's role lacks a read it needs; redeploy from this plan` },
       ]);
-      expect(await roleFindings(createAwsClients(), ROLE, packagedStatements(plan))).toEqual([
+      expect(await findingsWhen(awsError('Throttling', 'Rate exceeded'))).toEqual([
         { check: 'automation-role', status: 'at-risk', detail: `role ${ROLE}: could not be read (Throttling: Rate exceeded); readiness unknown until it answers` },
       ]);
-      // A failed simulation ends the reading: one call each.
-      expect(iam).toHaveReceivedCommandTimes(SimulatePrincipalPolicyCommand, 3);
+      // A failed simulation ends the reading after its batch of four: no further statements are simulated.
+      expect(iam).toHaveReceivedCommandTimes(SimulatePrincipalPolicyCommand, 4);
     });
   });
 });
