@@ -73,6 +73,7 @@ function view(plan: Plan, lang: DocLanguage, report: LatestReport | undefined) {
     hasTests: plan.testProgramme.length > 0,
     cooldown: Mustache.render(w.cooldown!, plan.safety),
     approvalTimeout: Mustache.render(w.approvalTimeout!, plan.safety),
+    readiness: Mustache.render(w.readiness!, plan.readiness),
     report: report && {
       scenario: report.scenario, outcome: report.outcome, reason: report.reason ?? '', startedAt: report.startedAt, finishedAt: report.finishedAt,
       tiers: report.tiers.map((t) => ({ id: t.id, target: t.rtoTargetMinutes, achieved: t.achievedMinutes ?? '—', met: t.met ? w.met : w.notMet })),
@@ -204,6 +205,8 @@ const TEMPLATE = `# {{w.title}}: {{name}}
 {{^hasTests}}
 {{w.noTests}}
 {{/hasTests}}
+
+{{readiness}}
 
 ## {{w.results}}
 

@@ -93,6 +93,11 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
       expect(issues).toEqual([{ path: 'components.2.params.secondaryTarget', message: 'required when mode is record' }]);
     });
 
+    it('refuses a readiness interval under 5 minutes, naming the field', () => {
+      const issues = issuesAfter((raw) => (raw.readiness = { intervalMinutes: 2 }));
+      expect(issues).toEqual([{ path: 'readiness.intervalMinutes', message: expect.stringContaining('must be at least 5') }]);
+    });
+
     it('reports an unknown top-level key at its own path with the allowed keys', () => {
       const issues = issuesAfter((raw) => (raw.owner = 'platform-team'));
       expect(issues).toEqual([

@@ -128,7 +128,9 @@ export function abortSignalTimeoutOnTheClock(): () => void {
   const original = AbortSignal.timeout.bind(AbortSignal);
   AbortSignal.timeout = (ms: number): AbortSignal => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+    // As Node's own AbortSignal.timeout: the timer does not keep the process alive (a CLI ends when its work is done).
+    (timer as { unref?: () => void }).unref?.();
     return controller.signal;
   };
   return () => {

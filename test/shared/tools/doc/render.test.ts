@@ -27,6 +27,17 @@ describe('the plan as the DR plan document (dr-autopilot doc)', () => {
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+  it('states how often readiness is assessed (the plan\'s readiness.intervalMinutes), in both languages', () => {
+    // Prepare
+    const hourly = { ...plan, readiness: { intervalMinutes: 60 } };
+    // Act
+    const en = renderPlanDocument(hourly, 'en');
+    const ja = renderPlanDocument(hourly, 'ja');
+    // Assess
+    expect(en).toContain('is assessed in the recovery region every 60 min; operations are told when it changes');
+    expect(ja).toContain('復旧リージョンで 60 分ごとに評価し');
+  });
+
   it('states every objective, tier in order, component with its procedure and checks, scenario and audience of the plan', () => {
     // Act
     const doc = renderPlanDocument(plan, 'en');
