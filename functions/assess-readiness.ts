@@ -7,6 +7,7 @@ import { assessReadiness } from '../shared/readiness/assess.ts';
 import { publishReadiness, type ReadinessOutcome } from '../shared/readiness/publish.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan, packagedRecoveryStatements } from '../shared/runtime/plan.ts';
+import { readActiveRegion } from '../shared/state/active-region.ts';
 import { stateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
 const clients = createAwsClients();
@@ -23,6 +24,7 @@ const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPAC
  */
 export const handler = lambdaHandler(unknown(), async (): Promise<ReadinessOutcome> => {
   const plan = await packagedPlan();
+  const state = { ddb, tableName: stateTableName() };
   const report = await assessReadiness(plan, {
     clients,
     logger,
@@ -30,9 +32,10 @@ export const handler = lambdaHandler(unknown(), async (): Promise<ReadinessOutco
     topics: { internal: process.env.INTERNAL_TOPIC_ARN, external: process.env.EXTERNAL_TOPIC_ARN },
     automationRoleArn: process.env.START_ACTION_ROLE_ARN,
     recoveryStatements: await packagedRecoveryStatements(),
+    activeRegion: await readActiveRegion(state, plan.name),
   });
   try {
-    return await publishReadiness({ state: { ddb, tableName: stateTableName() }, sns, internalTopicArn: process.env.INTERNAL_TOPIC_ARN, metrics, logger }, report);
+    return await publishReadiness({ state, sns, internalTopicArn: process.env.INTERNAL_TOPIC_ARN, metrics, logger }, report);
   } finally {
     // The metrics go out with this invocation's log (EMF) even when the notice failed.
     metrics.publishStoredMetrics();

@@ -5,9 +5,10 @@ import { loadRecoveryAction } from '../components/recovery.ts';
 import { recoveryOrder } from '../plan/recovery-order.ts';
 import type { IamStatement } from '../components/definition.ts';
 import type { Component, Plan } from '../plan/schema.ts';
+import type { ActiveRegion } from '../state/active-region.ts';
 import { finding } from './findings.ts';
 import { quotaVerdict } from './quota.ts';
-import { roleFindings, topicFindings } from './system.ts';
+import { activeRegionFinding, roleFindings, topicFindings } from './system.ts';
 import { worstStatus, type QuotaNeed, type ReadinessFinding, type ReadinessStatus } from './types.ts';
 
 /** Components read at once: each reads a few AWS APIs; more would only meet throttling. */
@@ -70,6 +71,8 @@ export interface ReadinessDeps {
   automationRoleArn?: string | undefined;
   /** That role's statements as packaged (CompiledPlan.recoveryRole; placeholders for partition and account). */
   recoveryStatements?: IamStatement[] | null | undefined;
+  /** Where the system runs now, from the state table (null: no recovery has moved it). */
+  activeRegion?: ActiveRegion | null;
 }
 
 async function assessComponent(plan: Plan, component: Component, tier: string, deps: ReadinessDeps): Promise<ComponentReadinessResult> {
@@ -170,6 +173,7 @@ export async function assessReadiness(plan: Plan, deps: ReadinessDeps): Promise<
     results.push(...(await Promise.all(batch.map((c) => assessComponent(plan, c, tierOf.get(c.id) ?? '', deps)))));
   }
   const system = [
+    activeRegionFinding(plan, deps.activeRegion ?? null),
     ...sharedQuotas(plan.regions.secondary, results),
     ...(await topicFindings(deps.clients, plan.regions.secondary, plan, deps.topics)),
     ...(await roleFindings(deps.clients, deps.automationRoleArn, deps.recoveryStatements)),

@@ -3,6 +3,7 @@ import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns'
 import type { AwsClients } from '../aws/clients.ts';
 import type { IamStatement } from '../components/definition.ts';
 import type { Plan } from '../plan/schema.ts';
+import type { ActiveRegion } from '../state/active-region.ts';
 import { finding, reading } from './findings.ts';
 import type { ReadinessFinding } from './types.ts';
 
@@ -106,4 +107,19 @@ export async function roleFindings(clients: AwsClients, roleArn: string | undefi
     return [finding('automation-role', 'not-ready', `the recovery role ${roleArn} may not: ${denied.slice(0, 10).join('; ')}${denied.length > 10 ? ` and ${denied.length - 10} more` : ''}: redeploy from this plan, or remove what denies it`)];
   }
   return [finding('automation-role', 'ready', `the recovery role ${roleArn} may do all ${simulated} action(s) the recovery needs (IAM policy simulation)`)];
+}
+
+/**
+ * Which way the plan can fail over now: while its system runs in the plan's secondary region (a
+ * recovery moved it there: shared/state/active-region.ts), the plan's failover has nowhere to go.
+ */
+export function activeRegionFinding(plan: Plan, active: ActiveRegion | null): ReadinessFinding {
+  const { primary, secondary } = plan.regions;
+  if (!active || active.region === primary) {
+    return finding('active-region', 'ready', `the plan's primary region ${primary} is active${active ? ` (since ${active.since}, scenario ${active.scenario})` : ' (no recovery has moved it)'}`);
+  }
+  if (active.region === secondary) {
+    return finding('active-region', 'not-ready', `${secondary} has been active since ${active.since} (scenario ${active.scenario}, ${active.executionId}): this plan's failover has nowhere to go; rebuild protection toward ${primary} and fail back before relying on it`);
+  }
+  return finding('active-region', 'at-risk', `the state table says ${active.region} is active, a region this plan does not name (${primary}, ${secondary})`);
 }

@@ -11,6 +11,7 @@
  * | database manifest | `manifest#<plan>#<component>` | the time it was taken | checks/postgres/manifest.ts |
  * | Powertools idempotency record | `idempotency#<step>` | Powertools' hash of the key | runtime/idempotency.ts |
  * | the plan's latest readiness | `readiness#<plan>` | `latest` | readiness/record.ts |
+ * | the region the plan's system runs in now | `active#<plan>` | `region` | state/active-region.ts |
  */
 export const KEY_PREFIX = {
   lock: 'lock#',
@@ -21,6 +22,7 @@ export const KEY_PREFIX = {
   manifest: 'manifest#',
   idempotency: 'idempotency#',
   readiness: 'readiness#',
+  active: 'active#',
 } as const;
 
 export const lockKey = (plan: string) => ({ id: `${KEY_PREFIX.lock}${plan}`, sk: 'lock' });
@@ -33,3 +35,5 @@ export const manifestKey = (plan: string, component: string) => `${KEY_PREFIX.ma
 export const idempotencyPartition = (step: string) => `${KEY_PREFIX.idempotency}${step}`;
 /** The plan's latest readiness assessment (one item, overwritten each time). */
 export const readinessKey = (plan: string) => ({ id: `${KEY_PREFIX.readiness}${plan}`, sk: 'latest' });
+/** Which of the plan's regions its system runs in now (written when a run moved it). */
+export const activeRegionKey = (plan: string) => ({ id: `${KEY_PREFIX.active}${plan}`, sk: 'region' });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadinessOutcome } from '../../shared/readiness/publish.ts';
 import { readReadinessRecord } from '../../shared/readiness/record.ts';
+import { writeActiveRegion } from '../../shared/state/active-region.ts';
 import { installSimulatedAccount, type SimulatedAccount } from '../../shared/tools/drill/simulator/index.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
 import { compiledExamplePlan, loadExamplePlan } from '../shared/run/fixtures.ts';
@@ -74,6 +75,10 @@ describe('functions/assess-readiness', () => {
       const emf = fn.lines().filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(emf.map((m) => [m.ReadinessNotReady, m.plan, m.service])).toEqual([[0, 'dataset-platform', 'dr-autopilot'], [dropped.notReady, 'dataset-platform', 'dr-autopilot'], [dropped.notReady, 'dataset-platform', 'dr-autopilot']]);
       expect((await readReadinessRecord({ ddb: local.ddb, tableName: local.tableName }, 'dataset-platform'))?.status).toBe('not-ready');
+      // A recovery that moved the system to the secondary (Summarise Run's record) is reported at the next assessment.
+      await writeActiveRegion({ ddb: local.ddb, tableName: local.tableName }, 'dataset-platform', { region: 'ap-northeast-3', since: '2026-12-05T03:00:00.000Z', executionId: 'arn:aws:states:ap-northeast-3:123456789012:execution:f:run-1', scenario: 'region-outage' });
+      const moved = await fn.module({}, context);
+      expect(moved.changes).toContainEqual({ item: 'system:active-region', from: 'ready', to: 'not-ready' });
       // Read-only: not one call that changes the simulated account.
       expect(account.world.calls.filter((c) => !/^(Describe|Get|List|Simulate|Publish)/.test(c.command))).toEqual([]);
     } finally {

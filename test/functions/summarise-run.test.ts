@@ -6,7 +6,8 @@ import { recordComponentResult, recordRunStart } from '../../shared/state/run-re
 import { recordTier } from '../../shared/run/tiers.ts';
 import type { RunState } from '../../shared/run/types.ts';
 import { outcomeOf } from '../../shared/run/component-outcome.ts';
-import { consoleStart, EXECUTION_ID, exampleRun, failedResult, recoveredResult, silentLogger } from '../shared/run/fixtures.ts';
+import { consoleStart, EXECUTION_ID, exampleRun, failedResult, recoveredResult, silentLogger, tierComponents } from '../shared/run/fixtures.ts';
+import { readActiveRegion } from '../../shared/state/active-region.ts';
 import { startDynalite, useStateTable, type LocalDynamo } from '../support/dynalite.ts';
 import { awsError, lambdaContext } from './lambda.ts';
 
@@ -66,6 +67,22 @@ describe('functions/summarise-run', () => {
     const summary = await handler(done, context);
     expect(summary).toMatchObject({ scenario: 'database-failure', outcome: 'recovered', reason: null, finishedAt: '2026-11-29T02:00:00.000Z' });
     expect(summary.tiers).toEqual([expect.objectContaining({ id: 'tier-1', achievedMinutes: 12, met: true })]);
+  });
+
+  it('records the secondary region as active after a recovery that failed DNS over, not after one that recovered a database in place', async () => {
+    // Prepare: the database-failure run (no route53-failover), then a region outage with every tier recovered.
+    const table = { ddb: local.ddb, tableName: local.tableName };
+    const inPlace = recordTier(state, [recoveredResult(state.tiers[0]!.components[0]!, '2026-11-29T01:05:00.000Z', '2026-11-29T01:17:00.000Z')]);
+    let outage = await exampleRun(consoleStart({ scenario: 'region-outage' }));
+    for (let i = 0; i < outage.tierCount; i++) outage = recordTier(outage, tierComponents(outage, i).map((c) => recoveredResult(c, '2026-11-29T01:05:00.000Z', '2026-11-29T01:40:00.000Z')));
+    // Act
+    await handler(inPlace, context);
+    const afterInPlace = await readActiveRegion(table, 'dataset-platform');
+    const summary = await handler(outage, context);
+    // Assess
+    expect(afterInPlace).toBeNull();
+    expect(summary.outcome).toBe('recovered');
+    expect(await readActiveRegion(table, 'dataset-platform')).toEqual({ region: 'ap-northeast-3', since: '2026-11-29T02:00:00.000Z', executionId: EXECUTION_ID, scenario: 'region-outage' });
   });
 
   it('summarises a failed run with the reason', async () => {

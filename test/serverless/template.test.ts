@@ -267,9 +267,10 @@ describe('serverless.yml, packaged offline (osls package)', () => {
       expect(statementsOf(resources[role]!).flatMap(actions), role).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
     const table = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
-    // The summary reads the components' full results from the state table, and writes the run's report under reports/.
+    // The summary reads the components' full results from the state table (and records the active region
+    // after a recovery that moved the system), and writes the run's report under reports/.
     expect(statementsOf(resources.SummariseRunRole!).slice(1)).toEqual([
-      { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:GetItem'], Resource: [table] },
+      { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [table] },
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/reports/*']] }] },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }], Condition: { StringLike: { 's3:prefix': 'reports/*' } } },
     ]);

@@ -100,7 +100,8 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
     SummariseRunRole: role(
       'summarise-run',
       [
-        ...stateTableAccess('Query', 'GetItem'),
+        // PutItem: the active region after a recovery that moved the system (state/active-region.ts).
+        ...stateTableAccess('Query', 'GetItem', 'PutItem'),
         { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/reports/*']] }] },
         { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }], Condition: { StringLike: { 's3:prefix': 'reports/*' } } },
       ],

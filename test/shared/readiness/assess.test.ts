@@ -147,8 +147,9 @@ describe('assessReadiness', () => {
       expect(c.findings.length, c.id).toBeGreaterThan(0);
       for (const f of c.findings) expect(f.status, `${c.id}: ${f.detail}`).toBe('ready');
     }
-    // The three ECS services share the Fargate On-Demand quota: their needs summed. The batch group alone draws on the EC2 one: no system finding.
+    // Nothing has moved the system; the three ECS services share the Fargate On-Demand quota: their needs summed. The batch group alone draws on the EC2 one: no system finding.
     expect(report.system).toEqual([
+      { check: 'active-region', status: 'ready', detail: 'the plan\'s primary region ap-northeast-1 is active (no recovery has moved it)' },
       {
         check: 'service-quota',
         status: 'ready',
@@ -292,7 +293,7 @@ describe('assessReadiness', () => {
       ['web-application', 'ready', { serviceCode: 'fargate', quotaCode: 'L-3032A538', name: 'Fargate On-Demand vCPU resource count', need: 4, because: '4 tasks × 1 vCPU', value: 8 }],
       ['report-generation', 'ready', { serviceCode: 'fargate', quotaCode: 'L-3032A538', name: 'Fargate On-Demand vCPU resource count', need: 2, because: '2 tasks × 1 vCPU', value: 8 }],
     ]);
-    expect(report.system[0]).toEqual({
+    expect(report.system[1]).toEqual({
       check: 'service-quota',
       status: 'not-ready',
       detail: 'quota Fargate On-Demand vCPU resource count in ap-northeast-3 is 8; the scale-up needs 9 (authentication 3 + web-application 4 + report-generation 2): request an increase (Service Quotas fargate L-3032A538)',

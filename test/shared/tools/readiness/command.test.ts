@@ -15,7 +15,7 @@ describe('dr-autopilot readiness (offline, against the simulated account)', () =
     const report = JSON.parse(run.out.join('\n')) as ReadinessReport;
     expect(report.components.filter((c) => c.status !== 'ready').map((c) => [c.id, c.findings])).toEqual([]);
     // The three ECS services' needs of the region's Fargate quota, summed; the recovery role's packaged statements, simulated.
-    expect(report.system.map((f) => [f.check, f.status])).toEqual([['service-quota', 'ready'], ['topic-subscribers', 'ready'], ['topic-subscribers', 'ready'], ['automation-role', 'ready']]);
+    expect(report.system.map((f) => [f.check, f.status])).toEqual([['active-region', 'ready'], ['service-quota', 'ready'], ['topic-subscribers', 'ready'], ['topic-subscribers', 'ready'], ['automation-role', 'ready']]);
     expect(report.system.at(-1)?.detail).toBe('the recovery role arn:aws:iam::123456789012:role/dr-autopilot-prod-start-action may do all 34 action(s) the recovery needs (IAM policy simulation)');
     expect(report.forecast.rto.flatMap((s) => s.tiers.map((t) => t.status)).filter((status) => status !== 'ready')).toEqual([]);
     expect(report.forecast.rpo.map((r) => [r.rpoClass, r.status])).toEqual([['transaction', 'ready'], ['user', 'ready'], ['system', 'ready']]);
@@ -35,6 +35,7 @@ describe('dr-autopilot readiness (offline, against the simulated account)', () =
       detail: 'record www.shop.example.org A in zone Z0SHOPEXAMPLE42 is rewritten through Route 53\'s control plane (us-east-1) during the outage; failover records with health checks (mode health-check or routing-control) flip without it',
     }]]]);
     expect(report.system).toEqual([
+      { check: 'active-region', status: 'ready', detail: 'the plan\'s primary region eu-west-1 is active (no recovery has moved it)' },
       { check: 'topic-subscribers', status: 'ready', detail: 'the internal topic has 2 confirmed subscriber(s) (email, https)' },
       { check: 'automation-role', status: 'ready', detail: 'the recovery role arn:aws:iam::210987654321:role/dr-autopilot-prod-start-action may do all 20 action(s) the recovery needs (IAM policy simulation)' },
     ]);
