@@ -22,7 +22,7 @@ export interface ComponentReadinessResult {
   findings: ReadinessFinding[];
   /** What a recovery now would lose, in seconds, as read; null when not read. */
   dataAtRiskSeconds: number | null;
-  /** How long its recovery takes (the plan's expectedSeconds, else the type's typical duration). */
+  /** How long its recovery takes: the plan's expectedSeconds, else the type's estimate (a manual step: its timeout), else its first-check time. */
   recoverySeconds: number;
   /** The service quota its scale-up draws on, as read. */
   quota?: QuotaNeed & { value: number };
@@ -104,7 +104,7 @@ async function assessComponent(plan: Plan, component: Component, tier: string, d
     status: worstStatus(findings.map((f) => f.status)),
     findings,
     dataAtRiskSeconds,
-    recoverySeconds: component.expectedSeconds ?? action.defaultExpectedSeconds,
+    recoverySeconds: component.expectedSeconds ?? probe.recoverySeconds?.(component as never) ?? action.defaultExpectedSeconds,
     measuresDataAtRisk: probe.measuresDataAtRisk,
     ...(quota ? { quota } : {}),
   };

@@ -19,7 +19,7 @@ export function renderReadiness(report: ReadinessReport, options: { verbose?: bo
   }
   lines.push('', 'system:');
   for (const f of report.system) lines.push(`  ${MARK[f.status].padEnd(9)} ${f.check}: ${f.detail}`);
-  lines.push('', 'RTO forecast (from the run\'s start; detection and approval not counted):');
+  lines.push('', 'RTO forecast (from the run\'s start; detection and approval not counted; a manual step counts its timeout):');
   for (const s of report.forecast.rto) {
     lines.push(`  ${s.scenario}: ${s.tiers.map((t) => `${t.id} ${t.forecastMinutes}/${t.targetMinutes} min ${t.status === 'ready' ? 'ok' : MARK[t.status]}`).join(', ')}`);
   }

@@ -66,6 +66,11 @@ export interface ReadinessProbe<T extends ComponentType = ComponentType> {
    * components measure nothing is "not measurable", not "unknown".
    */
   measuresDataAtRisk: boolean;
+  /**
+   * How long the component's recovery takes, for the RTO forecast, when the plan gives no
+   * expectedSeconds and the type's first-check time says nothing of it (an operator's step).
+   */
+  recoverySeconds?(component: ComponentOf<T>): number;
   assess(ctx: ReadinessContext<T>): Promise<ComponentReadiness>;
 }
 

@@ -5,6 +5,8 @@ import type { ReadinessProbe } from '../../readiness/types.ts';
 export const readiness: ReadinessProbe<'manual'> = {
   type: 'manual',
   measuresDataAtRisk: false,
+  // A person's time is not known ahead: the forecast takes the most the run allows the step (its timeout).
+  recoverySeconds: (component) => component.timeoutMinutes * 60,
   assess(ctx) {
     const url = ctx.component.params.runbookUrl;
     return Promise.resolve({

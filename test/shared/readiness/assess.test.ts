@@ -114,9 +114,9 @@ const COMPONENTS: [string, string, string, number | null, number][] = [
   ['report-generation', 'ecs-scale', 'tier-3', null, 120],
   ['monitoring', 'lambda-invoke', 'tier-3', null, 5],
   ['backup-system', 'backup-restore', 'tier-3', 7200, 3600],
-  ['development-environment', 'manual', 'tier-4', null, 1],
-  ['test-environment', 'manual', 'tier-4', null, 1],
-  ['documentation-system', 'manual', 'tier-4', null, 1],
+  ['development-environment', 'manual', 'tier-4', null, 43_200],
+  ['test-environment', 'manual', 'tier-4', null, 43_200],
+  ['documentation-system', 'manual', 'tier-4', null, 43_200],
 ];
 
 describe('assessReadiness', () => {
@@ -170,7 +170,7 @@ describe('assessReadiness', () => {
           { id: 'tier-1', targetMinutes: 240, forecastMinutes: 9, status: 'ready', why: 'within the 240 min target' },
           { id: 'tier-2', targetMinutes: 480, forecastMinutes: 12, status: 'ready', why: 'within the 480 min target' },
           { id: 'tier-3', targetMinutes: 480, forecastMinutes: 72, status: 'ready', why: 'within the 480 min target' },
-          { id: 'tier-4', targetMinutes: 1440, forecastMinutes: 73, status: 'ready', why: 'within the 1440 min target' },
+          { id: 'tier-4', targetMinutes: 1440, forecastMinutes: 792, status: 'ready', why: 'within the 1440 min target' },
         ],
       },
       { scenario: 'database-failure', tiers: [{ id: 'tier-1', targetMinutes: 240, forecastMinutes: 9, status: 'ready', why: 'within the 240 min target' }] },
@@ -223,7 +223,7 @@ describe('assessReadiness', () => {
         { id: 'tier-1', targetMinutes: 240, forecastMinutes: 9, status: 'ready', why: 'within the 240 min target' },
         { id: 'tier-2', targetMinutes: 480, forecastMinutes: 12, status: 'not-ready', why: 'would fail: batch-processing not ready' },
         { id: 'tier-3', targetMinutes: 480, forecastMinutes: 72, status: 'not-ready', why: 'waits for tier-2, which would fail' },
-        { id: 'tier-4', targetMinutes: 1440, forecastMinutes: 73, status: 'not-ready', why: 'waits for tier-2, which would fail' },
+        { id: 'tier-4', targetMinutes: 1440, forecastMinutes: 792, status: 'not-ready', why: 'waits for tier-2, which would fail' },
       ],
     });
     // Scenarios that do not recover the batch group are not held back by it.
@@ -244,7 +244,8 @@ describe('assessReadiness', () => {
     const report = await assessReadiness(slow, deps(slow));
     expect(report.forecast.rto[0]!.tiers.slice(2)).toEqual([
       { id: 'tier-3', targetMinutes: 480, forecastMinutes: 512, status: 'at-risk', why: '512 min exceeds the 480 min target' },
-      { id: 'tier-4', targetMinutes: 1440, forecastMinutes: 513, status: 'ready', why: 'within the 1440 min target' },
+      // The manual steps of tier 4 count their timeout (720 min): 512 + 720.
+      { id: 'tier-4', targetMinutes: 1440, forecastMinutes: 1232, status: 'ready', why: 'within the 1440 min target' },
     ]);
     expect(report.status).toBe('at-risk');
   });

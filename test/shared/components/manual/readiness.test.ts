@@ -34,3 +34,14 @@ describe('manual readiness', () => {
     ]);
   });
 });
+
+describe('manual readiness: the RTO forecast', () => {
+  it('counts an operator\'s step at its timeout, the most the run allows it', () => {
+    // Prepare
+    const component = { id: 'runbook', name: 'Runbook', type: 'manual' as const, timeoutMinutes: 90, checkIntervalSeconds: 30, checks: [], params: { instructions: 'Do it.' } };
+    // Act
+    const seconds = readiness.recoverySeconds?.(component as never);
+    // Assess
+    expect(seconds).toBe(5_400);
+  });
+});
