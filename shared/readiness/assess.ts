@@ -69,7 +69,7 @@ export interface ReadinessDeps {
   topics: { internal?: string | undefined; external?: string | undefined };
   /** The role of the function that starts recoveries (START_ACTION_ROLE_ARN), whose permissions are simulated. */
   automationRoleArn?: string | undefined;
-  /** That role's statements as packaged (CompiledPlan.recoveryRole; placeholders for partition and account). */
+  /** That role's statements as packaged (CompiledPlan.recoveryRole; partition and account filled in at run time). */
   recoveryStatements?: IamStatement[] | null | undefined;
   /** Where the system runs now, from the state table (null: no recovery has moved it). */
   activeRegion?: ActiveRegion | null;

@@ -11,7 +11,7 @@ import { COMPILED_PLAN_FORMAT, type CompiledPlan } from '../../runtime/plan.ts';
 export const COMPILED_PLAN_PATH = '.dr-autopilot/plan.json';
 
 /** ARNs with the partition and account left as `${AWS::Partition}` / `${AWS::AccountId}`, for the run time to fill in. */
-export function placeholderIamContext(regions: Plan['regions']): IamContext {
+export function deferredAccountIamContext(regions: Plan['regions']): IamContext {
   return { regions, arn: (service, region, resource, withAccount = true) => `arn:\${AWS::Partition}:${service}:${region}:${withAccount ? '${AWS::AccountId}' : ''}:${resource}` };
 }
 
@@ -20,7 +20,7 @@ export function placeholderIamContext(regions: Plan['regions']): IamContext {
  * with the recovery role's statements (start-action's, as deployed) for readiness to simulate.
  */
 export function compiledPlanOf(plan: Plan, source: string): CompiledPlan {
-  return { format: COMPILED_PLAN_FORMAT, source, plan, recoveryRole: { statements: startActionStatements(plan, placeholderIamContext(plan.regions)) } };
+  return { format: COMPILED_PLAN_FORMAT, source, plan, recoveryRole: { statements: startActionStatements(plan, deferredAccountIamContext(plan.regions)) } };
 }
 
 /**

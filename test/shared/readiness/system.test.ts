@@ -40,7 +40,7 @@ const simulate = (denied: (action: string, resource: string) => boolean = () => 
     }))),
   }));
 
-/** The recovery role's statements as packaging puts them in the compiled plan (placeholders for partition and account). */
+/** The recovery role's statements as packaging puts them in the compiled plan (partition and account left for the run time). */
 const packagedStatements = (p: Plan) => compiledPlanOf(p, 'plan.yml').recoveryRole?.statements ?? null;
 
 describe('system readiness', () => {
@@ -165,7 +165,7 @@ describe('system readiness', () => {
       expect(iam).not.toHaveReceivedCommand(SimulatePrincipalPolicyCommand);
     });
 
-    it('simulates exactly the statements given, their placeholders filled from the role ARN', async () => {
+    it('simulates exactly the statements given, partition and account filled from the role ARN', async () => {
       simulate();
       const findings = await roleFindings(createAwsClients(), ROLE, [{ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: ['arn:${AWS::Partition}:lambda:ap-northeast-3:${AWS::AccountId}:function:f'] }]);
       expect(findings).toEqual([

@@ -120,7 +120,7 @@ describe('compileDeployment (the package-time step)', () => {
     const compiled = JSON.parse(readFileSync(out, 'utf8')) as { recoveryRole: { statements: Parameters<typeof renderStatement>[0][] } };
     expect(compiled).toEqual({ format: COMPILED_PLAN_FORMAT, source: SECOND, plan: await loadPlanFile(path.join(ROOT, SECOND)), recoveryRole: { statements: expect.any(Array) } });
     // With the recovery role's statements for readiness to simulate: the deployed start-action role's (golden),
-    // without its log and idempotency-record statements; partition and account left as placeholders.
+    // without its log and idempotency-record statements; partition and account left for the run time.
     const startAction = golden('second-shape').split('\n## ').find((section) => section.startsWith('StartActionRole '))!.split('\n').slice(1).filter((line) => line !== '');
     expect(startAction[0]).toMatch(/^logs:CreateLogStream /);
     expect(startAction.at(-1)).toMatch(/^dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem dynamodb:DeleteItem /);
