@@ -38,6 +38,10 @@ export async function readinessCommand(flags: ReadinessFlags, io: { out: (line: 
         automationRoleArn: `arn:aws:iam::${planAccount(plan)}:role/dr-autopilot-prod-start-action`,
         // What packaging puts in the compiled plan (the deployed function reads it there).
         recoveryStatements: compiledPlanOf(plan, flags.plan).recoveryRole?.statements,
+        // The state table's record (Summarise Run writes it after a recovery that moved the system).
+        activeRegion: drifts.some((d) => d.kind === 'active-secondary')
+          ? { region: plan.regions.secondary, since: new Date().toISOString(), executionId: 'dr-autopilot readiness --drift active-secondary', scenario: '(drift)' }
+          : null,
       });
     } finally {
       account.restore();

@@ -3,7 +3,7 @@ import type { ComponentType, Plan } from '../../plan/schema.ts';
 import type { Drift } from '../drill/simulator/world.ts';
 
 /** Each drift kind, the component types it applies to (none: it names no component), and its form. */
-const KINDS: Record<Exclude<Drift['kind'], 'unconfirmed' | 'denied'>, { types: ComponentType[]; form: string; says: string }> = {
+const KINDS: Record<Exclude<Drift['kind'], 'unconfirmed' | 'denied' | 'active-secondary'>, { types: ComponentType[]; form: string; says: string }> = {
   'replica-missing': { types: ['rds-replica-promotion', 'aurora-global-failover', 'elasticache-global-failover'], form: 'replica-missing:COMPONENT', says: 'the replica / secondary member is gone' },
   'replica-lag': { types: ['rds-replica-promotion', 'aurora-global-failover', 's3-failover'], form: 'replica-lag:COMPONENT:SECONDS', says: 'the replication lag (or S3 ReplicationLatency) reads SECONDS' },
   'stale-backup': { types: ['backup-restore', 'rds-point-in-time-restore'], form: 'stale-backup:COMPONENT:HOURS', says: 'the newest recovery point / latest restorable time is HOURS old' },
@@ -18,6 +18,7 @@ export const DRIFT_HELP = [
   ...Object.values(KINDS).map((k) => `${k.form.padEnd(34)} ${k.says} (${k.types.join(', ')})`),
   `${'unconfirmed:internal|external'.padEnd(34)} the topic's subscriptions are all pending confirmation`,
   `${'denied:ACTION'.padEnd(34)} IAM denies ACTION (e.g. rds:PromoteReadReplica) to the recovery role`,
+  `${'active-secondary'.padEnd(34)} the state table says a recovery moved the system to the secondary region`,
 ].join('\n');
 
 /** Parses one `--drift` spec against the plan, or throws InvalidInputError naming the problem and the forms. */
@@ -27,6 +28,10 @@ export function parseDrift(spec: string, plan: Plan): Drift {
   if (kind === 'unconfirmed') {
     if ((a !== 'internal' && a !== 'external') || b !== undefined) throw bad('unconfirmed takes internal or external');
     return { kind, topic: a };
+  }
+  if (kind === 'active-secondary') {
+    if (a !== undefined) throw bad('active-secondary takes no arguments');
+    return { kind };
   }
   if (kind === 'denied') {
     // denied:rds:PromoteReadReplica: the action itself holds a colon.

@@ -69,7 +69,9 @@ export type Drift =
   /** The topic's subscriptions are all pending confirmation. */
   | { kind: 'unconfirmed'; topic: 'internal' | 'external' }
   /** IAM policy simulation denies this action to the recovery role (e.g. rds:PromoteReadReplica). */
-  | { kind: 'denied'; action: string };
+  | { kind: 'denied'; action: string }
+  /** The state table records the plan's secondary region as active (a recovery moved the system there); no simulator reads it. */
+  | { kind: 'active-secondary' };
 
 export interface SimulatedCall {
   at: string;
@@ -167,7 +169,7 @@ export class World {
   }
 
   /** The drift of a kind on a component, if any. */
-  drifted<K extends Exclude<Drift['kind'], 'unconfirmed' | 'denied'>>(kind: K, component: string | undefined): Extract<Drift, { kind: K }> | undefined {
+  drifted<K extends Exclude<Drift['kind'], 'unconfirmed' | 'denied' | 'active-secondary'>>(kind: K, component: string | undefined): Extract<Drift, { kind: K }> | undefined {
     return component === undefined ? undefined : this.drifts(kind).find((d) => 'component' in d && d.component === component);
   }
 

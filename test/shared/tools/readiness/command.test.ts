@@ -90,6 +90,7 @@ describe('dr-autopilot readiness (offline, against the simulated account)', () =
 
   it.each([
     ['unconfirmed:external', 'topic-subscribers', 'the external topic has no confirmed subscriber (2 pending confirmation)'],
+    ['active-secondary', 'active-region', 'ap-northeast-3 has been active since'],
     ['denied:rds:PromoteReadReplica', 'automation-role', 'rds:PromoteReadReplica on arn:aws:rds:ap-northeast-3:123456789012:db:dataset-db-osaka (explicitDeny)'],
   ])('--drift %s: the system check %s is not ready', async (drift, check, detail) => {
     // Act

@@ -22,6 +22,7 @@ describe('--drift specs', () => {
     ['function-missing:monitoring', { kind: 'function-missing', component: 'monitoring' }],
     ['unconfirmed:external', { kind: 'unconfirmed', topic: 'external' }],
     ['denied:rds:PromoteReadReplica', { kind: 'denied', action: 'rds:PromoteReadReplica' }],
+    ['active-secondary', { kind: 'active-secondary' }],
   ])('%s', (spec, drift) => {
     // Act
     const parsed = parseDrift(spec, plan);
@@ -40,6 +41,7 @@ describe('--drift specs', () => {
     ['stale-backup:backup-system:1:2', 'too many parts'],
     ['unconfirmed:everyone', 'unconfirmed takes internal or external'],
     ['denied:PromoteReadReplica', 'ACTION must be an IAM action such as rds:PromoteReadReplica'],
+    ['active-secondary:ap-northeast-3', 'active-secondary takes no arguments'],
   ])('%s is refused: %s', (spec, why) => {
     // Act
     const parse = () => parseDrift(spec, plan);
