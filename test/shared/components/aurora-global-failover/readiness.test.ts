@@ -1,13 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeGlobalClustersCommand, GlobalClusterNotFoundFault, RDSClient, type GlobalCluster } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/aurora-global-failover/readiness.ts';
 import { component as componentSchema, type ComponentOf } from '../../../../shared/plan/schema.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY } from '../../../support/action-context.ts';
+import { awsError, lagData, readinessDeps } from '../../../support/readiness.ts';
 
 const rds = mockClient(RDSClient);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -35,16 +33,9 @@ const globalCluster = (over: Partial<GlobalCluster> = {}, osakaWrites = false): 
   ...over,
 });
 /** AuroraGlobalDBReplicationLag is in milliseconds. */
-const lagData = (points: [string, number][]): GetMetricDataCommandOutput => ({
-  $metadata: {},
-  MetricDataResults: [{ Id: 'replicaLag', StatusCode: 'Complete', Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v) }],
-});
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 const context = (rpoSeconds: number | null = 900): ReadinessContext<'aurora-global-failover'> => ({
   component,
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: NOW,
   rpoSeconds,
 });

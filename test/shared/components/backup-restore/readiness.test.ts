@@ -1,11 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand, ResourceNotFoundException, type RecoveryPointByBackupVault } from '@aws-sdk/client-backup';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/backup-restore/readiness.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, readinessDeps } from '../../../support/readiness.ts';
 
 const backup = mockClient(BackupClient);
 
@@ -23,13 +22,10 @@ const point = (hoursAgo: number, Status: RecoveryPointByBackupVault['Status'] = 
   Status,
   CreationDate: new Date(NOW.getTime() - hoursAgo * HOUR_MS),
 });
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 /** The example plan's backup system (RPO class system: 24 h). */
 const context = async (rpoSeconds: number | null = 86_400): Promise<ReadinessContext<'backup-restore'>> => ({
   component: await exampleComponent('backup-restore', 'backup-system'),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: NOW,
   rpoSeconds,
 });

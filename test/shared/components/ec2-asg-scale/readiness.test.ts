@@ -1,13 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client, type ResponseLaunchTemplateData } from '@aws-sdk/client-ec2';
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/ec2-asg-scale/readiness.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, readinessDeps } from '../../../support/readiness.ts';
 
 const asg = mockClient(AutoScalingClient);
 const ec2 = mockClient(EC2Client);
@@ -33,13 +32,10 @@ const group = (over: Partial<AutoScalingGroup> = {}): AutoScalingGroup => ({
 const version = (data: ResponseLaunchTemplateData = { ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.xlarge' }) => ({
   LaunchTemplateVersions: [{ LaunchTemplateId: 'lt-0123456789abcdef0', LaunchTemplateName: 'dataset-batch', VersionNumber: 3, LaunchTemplateData: data }],
 });
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 /** The example plan's batch processing (desired 2, max 6). */
 const context = async (): Promise<ReadinessContext<'ec2-asg-scale'>> => ({
   component: await exampleComponent('ec2-asg-scale', 'batch-processing'),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: new Date('2026-11-29T01:00:00.000Z'),
   rpoSeconds: null,
 });

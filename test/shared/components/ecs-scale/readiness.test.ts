@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   ClusterNotFoundException,
   DescribeServicesCommand,
@@ -11,10 +10,10 @@ import {
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/ecs-scale/readiness.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, readinessDeps } from '../../../support/readiness.ts';
 
 const ecs = mockClient(ECSClient);
 const quotas = mockClient(ServiceQuotasClient);
@@ -38,13 +37,10 @@ const taskDefinition = (over: Partial<TaskDefinition> = {}, containers: Containe
   { name: 'auth', image: OSAKA_IMAGE },
   { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable' },
 ]): TaskDefinition => ({ taskDefinitionArn: TASK_DEFINITION, status: 'ACTIVE', cpu: '1024', memory: '2048', containerDefinitions: containers, ...over });
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 /** The example plan's authentication service (3 tasks). */
 const context = async (): Promise<ReadinessContext<'ecs-scale'>> => ({
   component: await exampleComponent('ecs-scale', 'authentication'),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: new Date('2026-11-29T01:00:00.000Z'),
   rpoSeconds: null,
 });

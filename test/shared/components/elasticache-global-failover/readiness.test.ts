@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   DescribeGlobalReplicationGroupsCommand,
   ElastiCacheClient,
@@ -8,10 +7,10 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/elasticache-global-failover/readiness.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, readinessDeps } from '../../../support/readiness.ts';
 
 const elasticache = mockClient(ElastiCacheClient);
 
@@ -30,12 +29,9 @@ const osaka = (over: Partial<GlobalReplicationGroupMember> = {}): GlobalReplicat
 const datastore = (over: Partial<GlobalReplicationGroup> = {}) => ({
   GlobalReplicationGroups: [{ GlobalReplicationGroupId: GLOBAL, Status: 'available', Members: [tokyo, osaka()], ...over }],
 });
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 const context = async (): Promise<ReadinessContext<'elasticache-global-failover'>> => ({
   component: await exampleComponent('elasticache-global-failover', 'cache-server'),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: new Date('2026-11-29T01:00:00.000Z'),
   rpoSeconds: null,
 });

@@ -1,12 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { GetFunctionCommand, LambdaClient, ResourceNotFoundException, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/lambda-invoke/readiness.ts';
 import type { ComponentOf } from '../../../../shared/plan/schema.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, readinessDeps } from '../../../support/readiness.ts';
 
 const lambda = mockClient(LambdaClient);
 
@@ -15,14 +14,11 @@ const WHAT = `function ${FUNCTION} in ap-northeast-3`;
 const configuration = (over: Partial<FunctionConfiguration> = {}) => ({
   Configuration: { FunctionName: FUNCTION, State: 'Active', LastUpdateStatus: 'Successful', ...over } as FunctionConfiguration,
 });
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 type Params = ComponentOf<'lambda-invoke'>['params'];
 /** The example plan's monitoring step (region secondary). */
 const context = async (params: Partial<Params> = {}): Promise<ReadinessContext<'lambda-invoke'>> => ({
   component: await exampleComponent('lambda-invoke', 'monitoring', params),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: new Date('2026-11-29T01:00:00.000Z'),
   rpoSeconds: null,
 });

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   DBInstanceAutomatedBackupNotFoundFault,
   DescribeDBInstanceAutomatedBackupsCommand,
@@ -9,11 +8,10 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/rds-point-in-time-restore/readiness.ts';
 import { component as componentSchema, type ComponentOf } from '../../../../shared/plan/schema.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY } from '../../../support/action-context.ts';
+import { awsError, readinessDeps } from '../../../support/readiness.ts';
 
 const rds = mockClient(RDSClient);
 
@@ -46,12 +44,9 @@ const backups = (over: Partial<DBInstanceAutomatedBackup> = {}): DBInstanceAutom
   RestoreWindow: { EarliestTime: ago(7 * DAY_MS + 3_600_000), LatestTime: ago(10 * 60_000) },
   ...over,
 });
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 const context = (c = component(), rpoSeconds: number | null = 900): ReadinessContext<'rds-point-in-time-restore'> => ({
   component: c,
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: NOW,
   rpoSeconds,
 });

@@ -1,12 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DBInstanceNotFoundFault, DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/rds-replica-promotion/readiness.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, lagData, readinessDeps } from '../../../support/readiness.ts';
 
 const rds = mockClient(RDSClient);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -22,17 +21,10 @@ const replica = (over: Partial<DBInstance> = {}): DBInstance => ({
   ReadReplicaSourceDBInstanceIdentifier: SOURCE_ARN,
   ...over,
 });
-const lagData = (points: [string, number][]): GetMetricDataCommandOutput => ({
-  $metadata: {},
-  MetricDataResults: [{ Id: 'replicaLag', StatusCode: 'Complete', Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v) }],
-});
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 /** The example plan's core database (RPO class transaction: 15 min). */
 const context = async (rpoSeconds: number | null = 900): Promise<ReadinessContext<'rds-replica-promotion'>> => ({
   component: await exampleComponent('rds-replica-promotion', 'core-database'),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: NOW,
   rpoSeconds,
 });

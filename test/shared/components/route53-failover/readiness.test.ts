@@ -1,12 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { ListResourceRecordSetsCommand, NoSuchHostedZone, Route53Client, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/route53-failover/readiness.ts';
 import type { ComponentOf } from '../../../../shared/plan/schema.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, readinessDeps } from '../../../support/readiness.ts';
 
 const r53 = mockClient(Route53Client);
 
@@ -29,14 +28,11 @@ const record = (failover: 'PRIMARY' | 'SECONDARY' | undefined, over: Partial<Res
 const pair = (primary: Partial<ResourceRecordSet> = { HealthCheckId: PRIMARY_CHECK }, secondary: Partial<ResourceRecordSet> = { HealthCheckId: SECONDARY_CHECK }) => ({
   ResourceRecordSets: [record('PRIMARY', primary), record('SECONDARY', secondary)],
 });
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 type Params = ComponentOf<'route53-failover'>['params'];
 /** The example plan's API record (mode routing-control), with `params` merged. */
 const context = async (params: Partial<Params> = {}): Promise<ReadinessContext<'route53-failover'>> => ({
   component: await exampleComponent('route53-failover', 'api-gateway', params),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: NOW,
   rpoSeconds: null,
 });

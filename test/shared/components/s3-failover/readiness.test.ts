@@ -1,12 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetBucketReplicationCommand, GetBucketVersioningCommand, NoSuchBucket, S3Client, type ReplicationRule } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/s3-failover/readiness.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, lagData, readinessDeps } from '../../../support/readiness.ts';
 
 const s3 = mockClient(S3Client);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -24,17 +23,10 @@ const rule = (over: Partial<ReplicationRule> = {}): ReplicationRule => ({
   ...over,
 });
 const replication = (...rules: ReplicationRule[]) => ({ ReplicationConfiguration: { Role: 'arn:aws:iam::123456789012:role/s3-replication', Rules: rules } });
-const lagData = (points: [string, number][]): GetMetricDataCommandOutput => ({
-  $metadata: {},
-  MetricDataResults: [{ Id: 'replicaLag', StatusCode: 'Complete', Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v) }],
-});
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 /** The example plan's dataset storage (RPO class user: 60 min). */
 const context = async (rpoSeconds: number | null = 3600): Promise<ReadinessContext<'s3-failover'>> => ({
   component: await exampleComponent('s3-failover', 'dataset-storage'),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: NOW,
   rpoSeconds,
 });

@@ -1,24 +1,20 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { GetBucketVersioningCommand, NoSuchBucket, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../shared/aws/clients.ts';
 import { readiness } from '../../../../shared/components/s3-version-restore/readiness.ts';
 import type { ComponentOf } from '../../../../shared/plan/schema.ts';
 import type { ReadinessContext } from '../../../../shared/readiness/types.ts';
-import { PRIMARY, SECONDARY, exampleComponent } from '../../../support/action-context.ts';
+import { exampleComponent } from '../../../support/action-context.ts';
+import { awsError, readinessDeps } from '../../../support/readiness.ts';
 
 const s3 = mockClient(S3Client);
 
 const BUCKET = 'dataset-platform-datasets-tokyo';
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 type Params = ComponentOf<'s3-version-restore'>['params'];
 /** The example plan's dataset restore (region primary). */
 const context = async (params: Partial<Params> = {}): Promise<ReadinessContext<'s3-version-restore'>> => ({
   component: await exampleComponent('s3-version-restore', 'dataset-restore', params),
-  regions: { primary: PRIMARY, secondary: SECONDARY },
-  clients: createAwsClients(),
-  logger: new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' }),
+  ...readinessDeps(),
   now: new Date('2026-11-29T01:00:00.000Z'),
   rpoSeconds: 3600,
 });
