@@ -2,7 +2,7 @@ import { object } from 'zod/mini';
 import { componentTask } from '../shared/run/component-task.ts';
 import { componentRef, runContext } from '../shared/run/task-schemas.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
-import { runPlan } from '../shared/runtime/plan.ts';
+import { runPlan, runReversedComponents } from '../shared/runtime/plan.ts';
 
 /** Load Component Definition's input: `$.run` and the Map item (`{ id, type, tier }`). */
 export const loadComponentInput = object({ run: runContext, component: componentRef });
@@ -13,7 +13,9 @@ export const loadComponentInput = object({ run: runContext, component: component
  * does not carry their definitions. Reads a file; changes nothing.
  */
 export const handler = lambdaHandler(loadComponentInput, async ({ run, component }) => {
-  const task = componentTask(await runPlan(run), run.scenario, component.id);
+  // A run in the reverse direction (re-protect or failback after a recovery) reads the component as packaging reversed it.
+  const reversed = run.direction === 'reverse' ? await runReversedComponents(run) : undefined;
+  const task = componentTask(await runPlan(run), run.scenario, component.id, reversed);
   logger.debug('Component definition loaded', { component: task.id, type: task.type, checks: task.checks.length });
   return task;
 });

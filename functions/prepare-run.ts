@@ -2,6 +2,7 @@ import { oneWayTypes } from '../shared/components/load.ts';
 import { layOutRun, prepareInput, withStartRequest } from '../shared/run/prepare.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
+import { readActiveRegion } from '../shared/state/active-region.ts';
 import { loadIncident, recordRunStart } from '../shared/state/run-records.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
@@ -19,7 +20,9 @@ export const handler = lambdaHandler(prepareInput, async (input) => {
   const deps = { ddb, tableName: stateTableName(), now: () => new Date(), logger };
   const { resumeOf } = prepared.request;
   const previous = resumeOf === undefined ? undefined : await loadIncident(deps, resumeOf);
-  const state = layOutRun(plan, prepared, previous, await oneWayTypes(plan.components.map((c) => c.type)));
+  // Where the system runs now decides the run's direction (a failback runs the plan in reverse).
+  const active = await readActiveRegion(deps, plan.name);
+  const state = layOutRun(plan, prepared, previous, await oneWayTypes(plan.components.map((c) => c.type)), active?.region ?? null);
   const { run } = state;
   await recordRunStart(deps, {
     incidentId: run.incidentId,
@@ -35,6 +38,8 @@ export const handler = lambdaHandler(prepareInput, async (input) => {
     incident: run.incidentId,
     plan: run.plan,
     scenario: run.scenario,
+    stage: run.stage,
+    direction: run.direction,
     trigger: run.trigger.kind,
     tiers: state.tiers.map((t) => `${t.id}:${t.components.length}`),
     carriedOver: state.carried.map((c) => c.id),

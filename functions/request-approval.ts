@@ -3,7 +3,7 @@ import { createAwsClients, clientConfig } from '../shared/aws/clients.ts';
 import { approvalRequest, requestApproval } from '../shared/run/approval.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { componentTask } from '../shared/run/component-task.ts';
-import { runPlan } from '../shared/runtime/plan.ts';
+import { runPlan, runReversedComponents } from '../shared/runtime/plan.ts';
 
 const sns = new SNSClient(clientConfig(SNSClient));
 const clients = createAwsClients();
@@ -18,8 +18,9 @@ export const handler = lambdaHandler(approvalRequest, async (event) => {
   if (!topicArn) throw new Error('INTERNAL_TOPIC_ARN is not set');
   // The one-way components' definitions and the RPO targets come from the packaged plan.
   const plan = await runPlan(event.run);
+  const reversed = event.run.direction === 'reverse' ? await runReversedComponents(event.run) : undefined;
   const result = await requestApproval(
-    { sns, clients, logger, now: () => new Date(), rpoClasses: plan.rpoClasses, componentTask: (id) => componentTask(plan, event.run.scenario, id) },
+    { sns, clients, logger, now: () => new Date(), rpoClasses: plan.rpoClasses, componentTask: (id) => componentTask(plan, event.run.scenario, id, reversed) },
     topicArn,
     event,
   );

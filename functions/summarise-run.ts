@@ -17,13 +17,13 @@ const s3 = new S3Client(clientConfig(S3Client));
  * observations, for the measured RPO) are read from the state table. With REPORT_BUCKET, the run's
  * report (JSON, Markdown and HTML, with the plan's RTO/RPO trend) goes there and the output's
  * `report` says where, for the final notice; a report that cannot be written never fails the run.
- * A recovery that moved the system to the secondary region records it (shared/state/active-region.ts).
+ * A run that moved the system to the other region (a failover, a failback) records it (shared/state/active-region.ts).
  */
 export const handler = lambdaHandler(runState, async (event) => {
   const recorded = await recordedResults({ ddb, tableName: stateTableName(), now: () => new Date(), logger }, event.run.executionId);
   const summary = summariseRun(event, new Date(), recorded);
   logger.info('Run finished', { outcome: summary.outcome, reason: summary.reason });
-  const active = activeRegionAfter(summary, event.run.regions);
+  const active = activeRegionAfter(summary, event.run);
   if (active) {
     await writeActiveRegion({ ddb, tableName: stateTableName() }, event.run.plan, { region: active, since: summary.finishedAt, executionId: event.run.executionId, scenario: event.run.scenario });
   }

@@ -55,7 +55,7 @@ export async function benchManifestSample(): Promise<{ objects: number; ms: numb
     const ctx: CheckContext = {
       run: {
         executionId, incidentId: executionId, resumeOf: null, plan: plan.name, scenario: 'bench', scenarioName: 'bench', mode: 'unplanned', severity: 'low',
-        trigger: { kind: 'console', by: 'bench', reason: 'bench' }, incidentStartedAt: new Date().toISOString(), regions: plan.regions,
+        trigger: { kind: 'console', by: 'bench', reason: 'bench' }, incidentStartedAt: new Date().toISOString(), stage: 'recover', direction: 'forward', movesActiveRegion: false, regions: plan.regions,
       },
       component: null, clients: createAwsClients(), logger, now: new Date(), postgres: null, fetch: globalThis.fetch,
       state: { ddb: stateDocumentClient(new DynamoDBClient({ region })), tableName: 'bench', now: () => new Date(), logger },

@@ -115,6 +115,11 @@ export const database = z.strictObject({
   primarySecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
   /** Secret of the database after recovery (the promoted replica, the restored instance), in the secondary region. */
   recoverySecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+  /**
+   * Secret of the replica a re-protect builds in the primary region (a new instance: its endpoint is not the
+   * old primary's): what a failback's checks connect to. Default: primarySecretArn.
+   */
+  reprotectSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN').optional(),
   /** Tables whose row count and checksum are taken on the primary and compared after recovery. */
   criticalTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be schema.table in lower case')).min(1),
   /** At least a minute: the writer runs on an EventBridge schedule (at most once a minute). */

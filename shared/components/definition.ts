@@ -2,7 +2,7 @@ import type { z } from 'zod';
 
 /**
  * What one component type is, facet by facet. Each type is one folder under shared/components/
- * (params.ts, recover.ts, readiness.ts, one-way.ts, iam.ts, index.ts) and one line in shared/components/registry.ts;
+ * (params.ts, recover.ts, readiness.ts, one-way.ts, iam.ts, reverse.ts, index.ts, and reprotect.ts where it re-protects) and one line in shared/components/registry.ts;
  * test/shared/components/registry.test.ts proves every registered type has every facet.
  *
  * This file imports nothing of the plan schema (shared/plan/schema.ts builds the component union from
@@ -41,6 +41,11 @@ export interface IamFacet<P> {
   startOnly: readonly string[];
   /** What the type's readiness facet (readiness.ts) reads: read-only actions on the named resources. */
   readiness(params: P, ctx: IamContext): IamStatement[];
+  /**
+   * What its re-protect action (reprotect.ts) needs, for types that re-protect (definition `reprotects`), in
+   * the direction it runs in (params reversed and ctx's regions swapped for `reverse`).
+   */
+  reprotect?(params: P, ctx: IamContext, direction: 'forward' | 'reverse'): IamStatement[];
 }
 
 /** What the run knows when it words an approval request. */
@@ -81,6 +86,13 @@ export interface OneWayStep<P> {
   forceCannotFenceFirst?(component: { id: string; params: P }): boolean;
 }
 
+/**
+ * A component as it runs in the other direction (a failback, or a re-protect after a recovery moved the
+ * system): its params with the two regions' roles swapped, or why it cannot run so (what the plan must
+ * add, or why the type has nothing to do in that direction).
+ */
+export type Reversal<P> = { params: P } | { unsupported: string };
+
 /** A component type, facet by facet (its `recover.ts` is loaded by path: shared/components/recovery.ts). */
 export interface ComponentTypeDefinition<T extends string, S extends z.ZodType> {
   type: T;
@@ -91,6 +103,18 @@ export interface ComponentTypeDefinition<T extends string, S extends z.ZodType> 
   iam: IamFacet<z.output<S>>;
   /** The AWS services its recovery calls (SDK client package names: rds, route-53…); each has a simulator in the drill. */
   services: readonly string[];
+  /**
+   * The component's params in the reverse direction (reverse.ts): the plan's secondary is the run's
+   * primary, and the resource the recovery made the writer is the one protected. Pure: packaging
+   * compiles every component's reversal into the compiled plan (shared/plan/direction.ts).
+   */
+  reverse(component: { id: string; params: z.output<S> }): Reversal<z.output<S>>;
+  /**
+   * Whether the type rebuilds protection in a re-protect stage (it then has reprotect.ts, loaded by path:
+   * shared/components/reprotection.ts): a replica of the new writer, reverse replication. False for
+   * types whose protection needs no rebuilding, or that the plan owner's own tooling rebuilds.
+   */
+  reprotects: boolean;
 }
 
 /** Keeps the literal type and the params type of a definition (registry lines stay one line each). */

@@ -8,7 +8,13 @@ export type JsonObject = { [key: string]: Json };
 /** Everything an action needs, passed in: no globals, so tests and the drill control it fully. */
 export interface ActionContext<T extends ComponentType = ComponentType> {
   component: ComponentOf<T>;
+  /** The run's regions: `primary` is where the system ran as the run started (the plan's secondary in the reverse direction). */
   regions: { primary: string; secondary: string };
+  /**
+   * reverse: the run goes from the plan's secondary back to its primary (re-protect or failback after a
+   * recovery) and the component's params are its reversal (shared/components/<type>/reverse.ts).
+   */
+  direction: 'forward' | 'reverse';
   /** planned: the primary is healthy (switchover, no data loss); unplanned: failover. */
   mode: 'planned' | 'unplanned';
   /** When the incident started (the run's start): RTO is measured from here, restore points chosen before it. */

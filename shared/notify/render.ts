@@ -229,15 +229,16 @@ export function renderExternal(
 
 /**
  * Every notice of a stage: for each audience that hears of the stage, one per language it reads.
- * Internal audiences hear of every stage; external ones only of the stages marked `external`. A
- * component-failed stage with no failed component makes no notice.
+ * Internal audiences hear of every stage; external ones only of the stages marked `external`, and never
+ * of a re-protect or failback (planned work on a running system: the team announces a planned failback
+ * itself, ahead of time). A component-failed stage with no failed component makes no notice.
  */
 export function renderNotices(facts: NoticeFacts, audiences: readonly Audience[], options: RenderOptions = {}): Notice[] {
   if (facts.stage === 'component-failed' && facts.internal.components.length === 0) return [];
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const notices: Notice[] = [];
   for (const audience of audiences) {
-    if (audience.kind === 'external' && !STAGE_DEFINITIONS[facts.stage].external) continue;
+    if (audience.kind === 'external' && (!STAGE_DEFINITIONS[facts.stage].external || facts.run.stage !== 'recover')) continue;
     for (const language of audience.languages?.length ? audience.languages : (['ja', 'en'] as const)) {
       const base = { stage: facts.stage, audience: audience.id, kind: audience.kind, topic: audience.topic, language, severity: facts.severity, scenario: facts.run.scenario };
       if (audience.kind === 'internal') {

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors.ts';
 import { recoveryOrder } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { RunTrigger } from '../run/input.ts';
-import type { ApprovalState, CheckOutcomeRef, ComponentOutcome, RpoResult, RunContext, RunSummaryOutput, TierResult, TierTask } from '../run/types.ts';
+import type { ApprovalState, CheckOutcomeRef, ComponentOutcome, RpoResult, RunContext, RunStage, RunSummaryOutput, TierResult, TierTask } from '../run/types.ts';
 import { assessSeverity, isSeverity, type Severity } from './severity.ts';
 import { addMinutes, MAX_PLAUSIBLE_MINUTES, minutesBetween } from './text.ts';
 
@@ -104,6 +104,8 @@ export interface RunFacts {
   incidentStartedAt: string;
   trigger: RunTrigger | null;
   regions: { primary: string; secondary: string } | null;
+  /** The scenario's stage: a re-protect or failback is planned work on a running system, told to internal audiences only. */
+  stage: RunStage;
 }
 
 export interface TierFact {
@@ -269,8 +271,11 @@ function runFacts(run: RunContext, plan: Plan | undefined): RunFacts {
     incidentStartedAt: str(run.incidentStartedAt),
     trigger: isObject(run.trigger) ? run.trigger : null,
     regions: isObject(run.regions) ? { primary: str(run.regions.primary), secondary: str(run.regions.secondary) } : null,
+    stage: stageOf(run.stage) ?? planScenario(plan, scenario)?.stage ?? 'recover',
   };
 }
+
+const stageOf = (value: unknown): RunStage | undefined => (value === 'recover' || value === 'reprotect' || value === 'failback' ? value : undefined);
 
 function summaryRunFacts(summary: RunSummaryOutput, plan: Plan | undefined): RunFacts {
   const scenario = str(summary.scenario);
@@ -286,6 +291,7 @@ function summaryRunFacts(summary: RunSummaryOutput, plan: Plan | undefined): Run
     incidentStartedAt: str(summary.startedAt),
     trigger: isObject(summary.trigger) ? summary.trigger : null,
     regions,
+    stage: planScenario(plan, scenario)?.stage ?? 'recover',
   };
 }
 

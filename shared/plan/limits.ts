@@ -2,6 +2,7 @@ import type { PlanIssue } from '../errors.ts';
 import { COMPONENT_TYPES } from '../components/registry.ts';
 import { componentTask } from '../run/component-task.ts';
 import { prepareRun } from '../run/prepare.ts';
+import { reversedComponents } from './direction.ts';
 import { summaryOutput } from '../run/tiers.ts';
 import type { ComponentOutcome, ComponentRef } from '../run/types.ts';
 import type { CheckResult } from '../checks/result.ts';
@@ -57,10 +58,13 @@ export function largestStateEstimate(plan: Plan, scenario: string): { bytes: num
     },
     undefined,
     oneWay,
+    // A failback runs only while the system runs in the secondary; a re-protect is estimated there too (its components reversed).
+    plan.scenarios.find((s) => s.id === scenario)?.stage === 'recover' ? null : plan.regions.secondary,
   );
+  const reversed = state.run.direction === 'reverse' ? reversedComponents(plan) : undefined;
   const outcomes = state.tiers.map((t) => t.components.map((c) => generousOutcome(c, t.id)));
   const checks = [
-    ...state.tiers.flatMap((t) => t.components.flatMap((c) => componentTask(plan, scenario, c.id).checks.map((k) => generousCheck(c.id, k.name ?? k.type, k.type)))),
+    ...state.tiers.flatMap((t) => t.components.flatMap((c) => componentTask(plan, scenario, c.id, reversed).checks.map((k) => generousCheck(c.id, k.name ?? k.type, k.type)))),
     ...state.verification.checks.map((k) => generousCheck('', k.name ?? k.type, k.type)),
   ];
   const candidates: { bytes: number; at: string }[] = [
@@ -96,7 +100,7 @@ export function largestStateEstimate(plan: Plan, scenario: string): { bytes: num
     },
     // A component's branch after its checks ran: its definition, its action and its checks' results.
     ...state.tiers.flatMap((t) => t.components.map((c) => {
-      const task = componentTask(plan, scenario, c.id);
+      const task = componentTask(plan, scenario, c.id, reversed);
       const action = { startedAt: ISO, deadline: ISO, done: true, nextCheckSeconds: 999, status: LONG, state: { a: LONG }, observations: { a: LONG }, attempts: 99, polls: 999, awaitingConfirmation: false };
       return { at: `Verify Component (output, ${c.id})`, bytes: payloadBytes({ run: state.run, component: task, approval: state.approval, action, verification: { checks: task.checks.map((k) => generousCheck(c.id, k.name ?? k.type, k.type)) } }) };
     })),

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { PlanValidationError, type PlanIssue } from '../errors.ts';
 import { plan as planSchema, type Plan } from './schema.ts';
 import { crossReferenceIssues, planReferences } from './cross-references.ts';
+import { stageIssues } from './direction.ts';
 import { limitIssues } from './limits.ts';
 
 export type { PlanIssue };
@@ -140,6 +141,9 @@ export function parsePlan(text: string, file = 'plan'): Plan {
   if (parsed.success) {
     const issues = crossReferenceIssues(parsed.data);
     if (issues.length > 0) throw new PlanValidationError(file, issues);
+    // Re-protect and failback scenarios run the components in the reverse direction (references hold: they can be laid out).
+    const stages = stageIssues(parsed.data);
+    if (stages.length > 0) throw new PlanValidationError(file, stages);
     // Only a plan whose references hold can be laid out as a run and measured.
     const limits = limitIssues(parsed.data);
     if (limits.length > 0) throw new PlanValidationError(file, limits);

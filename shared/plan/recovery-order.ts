@@ -62,3 +62,15 @@ export function recoveryOrder(plan: Plan, scenarioId: string): RecoveryOrder {
     .filter((tier) => tier.components.length > 0);
   return { scenario, tiers };
 }
+
+/**
+ * Whether a recovered run of the scenario moves the system to the other region (plan
+ * `scenarios[].movesActiveRegion`, defaulted): a failback does, a re-protect never does, a recovery does
+ * when it fails traffic over (it recovers a route53-failover component).
+ */
+export function movesActiveRegion(plan: Plan, scenario: Scenario): boolean {
+  if (scenario.stage === 'reprotect') return false;
+  if (scenario.stage === 'failback') return true;
+  if (scenario.movesActiveRegion !== undefined) return scenario.movesActiveRegion;
+  return recoveryOrder(plan, scenario.id).tiers.some((t) => t.components.some((c) => c.type === 'route53-failover'));
+}

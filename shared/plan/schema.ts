@@ -69,6 +69,22 @@ export const scenario = z.strictObject({
   description: z.string().optional(),
   /** planned: the primary is healthy (switchover, no data loss); unplanned: it is not (failover). */
   mode: z.enum(['planned', 'unplanned']),
+  /**
+   * What the run does (README "Re-protect and failback"):
+   * - `recover` (default): moves what the scenario lists from the primary region to the secondary; refused
+   *   while the system runs in the secondary (a failback comes first).
+   * - `reprotect`: rebuilds protection from the region the system runs in toward the other (a replica of
+   *   the promoted database, reverse replication); planned, changes nothing the application uses.
+   * - `failback`: runs the plan in the reverse direction, back to the primary region; only while the
+   *   system runs in the secondary. The state table holds which region that is (`active#<plan>`).
+   */
+  stage: z.enum(['recover', 'reprotect', 'failback']).default('recover'),
+  /**
+   * A recovered run of this scenario moves the system to the other region (the state table records it).
+   * Default: a failback does; a recovery does when it fails traffic over (it has a route53-failover
+   * component); a re-protect never does.
+   */
+  movesActiveRegion: z.boolean().optional(),
   severity: z.enum(['critical', 'high', 'medium', 'low']),
   /** Whole tiers to recover. */
   tiers: z.array(id).default([]),

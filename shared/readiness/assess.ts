@@ -128,9 +128,13 @@ function sharedQuotas(region: string, results: ComponentReadinessResult[]): Read
   });
 }
 
-/** Each scenario's tiers in order, with the cumulative recovery time against each tier's RTO target. */
+/**
+ * Each recovery scenario's tiers in order, with the cumulative recovery time against each tier's RTO target.
+ * Re-protect and failback scenarios are left out: readiness reads the forward direction's preconditions,
+ * and those stages run after a recovery, in the other direction.
+ */
 function rtoForecast(plan: Plan, byId: Map<string, ComponentReadinessResult>): { scenario: string; tiers: TierForecast[] }[] {
-  return plan.scenarios.map((scenario) => {
+  return plan.scenarios.filter((s) => s.stage === 'recover').map((scenario) => {
     let elapsedSeconds = 0;
     let blockedBy: string | undefined;
     const tiers = recoveryOrder(plan, scenario.id).tiers.map((tier): TierForecast => {

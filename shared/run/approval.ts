@@ -10,6 +10,7 @@ import { approvalFields, runContext, tierTask } from './task-schemas.ts';
 import { typed } from './task-input.ts';
 import type { ApprovalState, ComponentTask, RunContext, TierTask } from './types.ts';
 import './schema-messages.ts';
+import { automationRegion } from './regions.ts';
 
 /**
  * The approval task's input (Request Recovery Approval's Payload): `$.run`, `$.tiers`, `$.approval`
@@ -214,7 +215,7 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
   }
   const operation = run.mode === 'planned' ? 'planned switchover' : 'unplanned failover';
   const token = quoted(taskToken);
-  const answer = `--region ${run.regions.secondary} --token ${token}`;
+  const answer = `--region ${automationRegion(run)} --token ${token}`;
   const head = [
     `Approval needed before a one-way recovery step of ${run.plan}.`,
     `Scenario: ${run.scenario} - ${oneLine(run.scenarioName)} (${operation}, severity ${run.severity})`,

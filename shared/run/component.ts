@@ -2,13 +2,15 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { int, nonnegative, object, optional, type output } from 'zod/mini';
 import { loadRecoveryAction } from '../components/recovery.ts';
-import type { ActionContext, ActionProgress } from '../components/types.ts';
+import { loadReprotectAction } from '../components/reprotection.ts';
+import type { ActionContext, ActionProgress, RecoveryAction } from '../components/types.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { ActionTimedOutError } from '../errors.ts';
 import { assertTriggerStillAlarming } from './alarm-guard.ts';
 import { actionRecord, approvalDecision, componentTask, runContext } from './task-schemas.ts';
 import type { ActionRecord, ComponentTask, RunContext } from './types.ts';
 import './schema-messages.ts';
+import { automationRegion } from './regions.ts';
 
 export interface Deps {
   clients: AwsClients;
@@ -41,6 +43,7 @@ function context(deps: Deps, run: RunContext, component: ComponentTask, approval
   return {
     component,
     regions: run.regions,
+    direction: run.direction,
     mode: run.mode,
     incidentStartedAt: new Date(run.incidentStartedAt),
     now: deps.now(),
@@ -50,12 +53,16 @@ function context(deps: Deps, run: RunContext, component: ComponentTask, approval
     // Anti-flapping: an alarm-started run re-reads its trigger alarm right before each one-way command.
     beforeOneWay: async (step) => {
       if (run.trigger.kind === 'alarm') {
-        await assertTriggerStillAlarming(deps.clients.get(CloudWatchClient, run.regions.secondary), run.trigger.by, `${step} of ${component.id} (${component.type})`, deps.logger);
+        await assertTriggerStillAlarming(deps.clients.get(CloudWatchClient, automationRegion(run)), run.trigger.by, `${step} of ${component.id} (${component.type})`, deps.logger);
       }
       await deps.holdLock?.(run);
     },
   };
 }
+
+/** What the run does to the component: a re-protect stage rebuilds its protection, any other recovers it (in the run's direction). */
+const actionOf = (run: RunContext, type: ComponentTask['type']): Promise<RecoveryAction> =>
+  run.stage === 'reprotect' ? loadReprotectAction(type) : loadRecoveryAction(type);
 
 /** Polling interval bounds: never busy-loop (at least 1 s), never sleep more than an hour. */
 const clamp = (seconds: number) => Math.min(3600, Math.max(1, Math.round(seconds)));
@@ -86,13 +93,14 @@ function record(progress: ActionProgress, base: Pick<ActionRecord, 'startedAt' |
 export async function startComponent(deps: Deps, input: StartInput): Promise<ActionRecord> {
   const { run, component } = input;
   const ctx = context(deps, run, component, input.approval);
-  const action = await loadRecoveryAction(component.type);
+  const action = await actionOf(run, component.type);
   const progress = await action.start(ctx as never);
   const now = ctx.now;
   const deadline = new Date(now.getTime() + component.timeoutMinutes * 60_000).toISOString();
   // First check: when the operation is expected to be done (or sooner, when the action says so),
   // never after the deadline (a plan may expect longer than it allows).
-  const firstCheck = component.expectedSeconds ?? action.defaultExpectedSeconds;
+  // The plan's expectedSeconds is the recovery's; a re-protect does other work, so its action's own default applies.
+  const firstCheck = (run.stage === 'reprotect' ? undefined : component.expectedSeconds) ?? action.defaultExpectedSeconds;
   const nextCheckSeconds = progress.done ? 0 : boundedByDeadline(Math.min(progress.nextCheckSeconds, firstCheck) || firstCheck, deadline, now);
   return record(
     { ...progress, nextCheckSeconds },
@@ -110,7 +118,7 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
 export async function checkComponent(deps: Deps, input: CheckInput): Promise<ActionRecord> {
   const { run, component, action: previous } = input;
   const ctx = context(deps, run, component, input.approval);
-  const progress = await (await loadRecoveryAction(component.type)).check(ctx as never, previous.state);
+  const progress = await (await actionOf(run, component.type)).check(ctx as never, previous.state);
   const base = { startedAt: previous.startedAt, deadline: previous.deadline, attempts: previous.attempts, polls: previous.polls + 1 };
   if (!progress.done && ctx.now.getTime() >= Date.parse(previous.deadline)) {
     throw new ActionTimedOutError(

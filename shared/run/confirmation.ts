@@ -3,6 +3,7 @@ import { literal, looseObject, minLength, object, optional, string, type output 
 import { componentFields, runContext } from './task-schemas.ts';
 import { typed } from './task-input.ts';
 import type { ComponentTask } from './types.ts';
+import { automationRegion } from './regions.ts';
 
 /** A manual step: the only component that waits for a confirmation. */
 type ManualTask = Extract<ComponentTask, { type: 'manual' }>;
@@ -35,9 +36,9 @@ export async function requestConfirmation(sns: SNSClient, topicArn: string, requ
     component.params.instructions,
     ...(component.params.runbookUrl ? [`Runbook: ${component.params.runbookUrl}`] : []),
     '',
-    // The state machine runs in the secondary region; the operator's default region may be the primary.
-    `When done:  npx dr-autopilot approve --region ${run.regions.secondary} --token '${taskToken}'`,
-    `If it cannot be done:  npx dr-autopilot reject --region ${run.regions.secondary} --token '${taskToken}' --reason '…'`,
+    // The state machine runs where it is deployed (the plan's secondary region); the operator's default region may be another.
+    `When done:  npx dr-autopilot approve --region ${automationRegion(run)} --token '${taskToken}'`,
+    `If it cannot be done:  npx dr-autopilot reject --region ${automationRegion(run)} --token '${taskToken}' --reason '…'`,
     `Without an answer by ${deadline} the step counts as failed.`,
   ];
   const out = await sns.send(

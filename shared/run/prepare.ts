@@ -1,14 +1,14 @@
 import { minLength, object, refine, string, unknown, type output } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
-import { findScenario, recoveryOrder, scenarioForAlarm } from '../plan/recovery-order.ts';
-import type { Plan } from '../plan/schema.ts';
+import { findScenario, movesActiveRegion, recoveryOrder, scenarioForAlarm } from '../plan/recovery-order.ts';
+import type { Plan, Scenario } from '../plan/schema.ts';
 import type { IncidentRecord } from '../state/run-records.ts';
 import { parseExecutionInput, type StartRequest } from './input.ts';
 import { parseTaskInput } from './task-input.ts';
 import './schema-messages.ts';
 import { outcomeOf } from './component-outcome.ts';
 import { inScenario } from './component-task.ts';
-import type { ApprovalState, ComponentOutcome, RunState, TierTask } from './types.ts';
+import type { ApprovalState, ComponentOutcome, RunDirection, RunState, TierTask } from './types.ts';
 
 /** The state machine's own TimeoutSeconds: after it an execution is surely over, so its lock may be taken over. */
 export const EXECUTION_TIMEOUT_SECONDS = 172_800;
@@ -58,8 +58,41 @@ export function withStartRequest({ input, executionId, executionStartedAt }: out
  * `oneWayTypes`: the plan's component types whose recovery is a one-way step (shared/components/load.ts
  * `oneWayTypes`), loaded by the caller so this stays synchronous; the approval gate stops before them.
  */
-export function prepareRun(plan: Plan, input: PrepareInput, previous: PreviousIncident | undefined, oneWayTypes: ReadonlySet<string>): RunState {
-  return layOutRun(plan, withStartRequest(parseTaskInput(prepareInput, input)), previous, oneWayTypes);
+export function prepareRun(
+  plan: Plan,
+  input: PrepareInput,
+  previous: PreviousIncident | undefined,
+  oneWayTypes: ReadonlySet<string>,
+  activeRegion: string | null = null,
+): RunState {
+  return layOutRun(plan, withStartRequest(parseTaskInput(prepareInput, input)), previous, oneWayTypes, activeRegion);
+}
+
+/**
+ * The run's direction from where the system runs now (the state table's active region; null: the plan's
+ * primary). A recovery starts from the primary and a failback from the secondary; anything else is
+ * refused before any change (InvalidInputError naming `scenario`). A re-protect protects wherever the
+ * system runs.
+ */
+export function runDirection(plan: Plan, scenario: Scenario, activeRegion: string | null): RunDirection {
+  const active = activeRegion ?? plan.regions.primary;
+  if (active !== plan.regions.primary && active !== plan.regions.secondary) {
+    throw new InvalidInputError(`scenario: the state table says the system runs in ${active}, which is neither region of plan "${plan.name}"; correct or delete its active-region record (README "Re-protect and failback")`, { field: 'scenario' });
+  }
+  const reverse = active === plan.regions.secondary;
+  const others = (stage: Scenario['stage']) => plan.scenarios.filter((s) => s.stage === stage).map((s) => s.id);
+  if (scenario.stage === 'recover' && reverse) {
+    const failbacks = others('failback');
+    throw new InvalidInputError(
+      `scenario: "${scenario.id}" recovers from ${plan.regions.primary}, and the system runs in ${plan.regions.secondary} since a recovery moved it there; ` +
+        (failbacks.length ? `fail back first (scenario ${failbacks.join(' or ')})` : 'add a failback scenario (stage failback) to the plan and run it first'),
+      { field: 'scenario' },
+    );
+  }
+  if (scenario.stage === 'failback' && !reverse) {
+    throw new InvalidInputError(`scenario: "${scenario.id}" fails back to ${plan.regions.primary}, where the system already runs (no recovery moved it to ${plan.regions.secondary})`, { field: 'scenario' });
+  }
+  return reverse ? 'reverse' : 'forward';
 }
 
 /** prepareRun for an input parsed already (the prepare-run function parses it at the edge). */
@@ -68,6 +101,7 @@ export function layOutRun(
   { request, executionId, executionStartedAt }: PreparedInput,
   previous: PreviousIncident | undefined,
   oneWayTypes: ReadonlySet<string>,
+  activeRegion: string | null = null,
 ): RunState {
   let scenarioId = request.scenario;
   if (request.alarmName) {
@@ -80,6 +114,7 @@ export function layOutRun(
     scenarioId = triggered.id;
   }
   const scenario = findScenario(plan, scenarioId ?? '');
+  const direction = runDirection(plan, scenario, activeRegion);
   const order = recoveryOrder(plan, scenario.id);
   const executionStart = Date.parse(executionStartedAt);
   let startedAt = new Date(executionStart).toISOString();
@@ -141,7 +176,10 @@ export function layOutRun(
       severity: scenario.severity,
       trigger: request.trigger,
       incidentStartedAt: startedAt,
-      regions: plan.regions,
+      regions: direction === 'reverse' ? { primary: plan.regions.secondary, secondary: plan.regions.primary } : plan.regions,
+      stage: scenario.stage,
+      direction,
+      movesActiveRegion: movesActiveRegion(plan, scenario),
     },
     tiers,
     tierIndex: 0,
@@ -149,8 +187,10 @@ export function layOutRun(
     approval,
     lock: {
       cooldownMinutes: plan.safety.cooldownMinutes,
-      // A resume continues the same incident: the cooldown between incidents does not apply to it.
-      ignoreCooldown: request.ignoreCooldown === true || request.resumeOf !== undefined,
+      // A resume continues the same incident: the cooldown between incidents does not apply to it. Nor
+      // to a re-protect or failback: planned, started by a person (never an alarm), so not a flap; the
+      // run that follows a failback is held by the cooldown, as after any recovery.
+      ignoreCooldown: request.ignoreCooldown === true || request.resumeOf !== undefined || scenario.stage !== 'recover',
       expiresAt: new Date(executionStart + EXECUTION_TIMEOUT_SECONDS * 1000).toISOString(),
     },
     carried,

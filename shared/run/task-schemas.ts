@@ -34,6 +34,9 @@ export const runContext = typed<RunContext>()(
     trigger: looseObject({ kind: zEnum(['console', 'alarm']), by: string(), reason: string(), alarmArn: optional(string()) }),
     incidentStartedAt: isoTime,
     regions: looseObject({ primary: nonEmpty, secondary: nonEmpty }),
+    stage: zEnum(['recover', 'reprotect', 'failback']),
+    direction: zEnum(['forward', 'reverse']),
+    movesActiveRegion: boolean(),
   }),
 );
 

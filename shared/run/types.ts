@@ -20,8 +20,21 @@ export interface RunContext {
   trigger: RunTrigger;
   /** The incident's start (the alarm's state change, or the console's incidentStartedAt or start): RTO is measured from here. */
   incidentStartedAt: string;
+  /**
+   * The run's regions: `primary` is where the system runs as the run starts, `secondary` the other. In
+   * the forward direction the plan's; in the reverse direction (the system runs in the plan's secondary) swapped.
+   */
   regions: { primary: string; secondary: string };
+  /** The scenario's stage (plan `scenarios[].stage`): recover, reprotect or failback. */
+  stage: RunStage;
+  /** reverse: the system ran in the plan's secondary region as the run started; its components run reversed (shared/plan/direction.ts). */
+  direction: RunDirection;
+  /** A recovered run moves the system to `regions.secondary` (the state table records it). */
+  movesActiveRegion: boolean;
 }
+
+export type RunStage = 'recover' | 'reprotect' | 'failback';
+export type RunDirection = 'forward' | 'reverse';
 
 /** A component as the state machine carries it: the plan's definition plus its tier and timeout in seconds. */
 export type ComponentTask = Component & { tier: string; timeoutSeconds: number };

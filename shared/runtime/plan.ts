@@ -19,7 +19,16 @@ export interface CompiledPlan {
    * readiness simulates them (shared/readiness/system.ts) without carrying the types' IAM facets.
    */
   recoveryRole?: { statements: IamStatement[] };
+  /**
+   * Every component as it runs in the reverse direction (a re-protect or failback while the system runs in
+   * the secondary region), as packaging reversed it (shared/plan/direction.ts), by component id.
+   */
+  reversed?: ReversedComponents;
 }
+
+/** A component's params (and database block, secrets swapped) in the reverse direction, or why it cannot run so. */
+export type ComponentReversal = { params: Record<string, unknown>; database?: Record<string, unknown> } | { unsupported: string };
+export type ReversedComponents = Record<string, ComponentReversal>;
 
 const REPACKAGE = 're-package (npm run package) so the functions get the compiled plan';
 
@@ -53,19 +62,28 @@ async function readCompiled(file: string): Promise<CompiledPlan> {
   return compiled as CompiledPlan;
 }
 
+/** The compiled plan's path: PLAN_FILE, relative to the function's root. */
+function packagedPlanFile(): string {
+  return path.resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), process.env.PLAN_FILE ?? '.dr-autopilot/plan.json');
+}
+
 /** Per resolved PLAN_FILE: a process that points PLAN_FILE elsewhere (the drill, tests) gets that plan. */
-const loaded = new Map<string, Promise<Plan>>();
+const loaded = new Map<string, Promise<CompiledPlan>>();
 
 /**
  * The plan packaged with the functions (PLAN_FILE, relative to the function's root). Read once per
  * container; a plan that cannot be read fails every run at its first state.
  */
-export function packagedPlan(): Promise<Plan> {
-  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
-  const file = path.resolve(root, process.env.PLAN_FILE ?? '.dr-autopilot/plan.json');
+export async function packagedPlan(): Promise<Plan> {
+  return (await packagedCompiledPlan()).plan;
+}
+
+/** The whole compiled plan packaged with the functions, read once per container (packagedPlan). */
+function packagedCompiledPlan(): Promise<CompiledPlan> {
+  const file = packagedPlanFile();
   const cached = loaded.get(file);
   if (cached) return cached;
-  const loading = readCompiledPlan(file);
+  const loading = readCompiled(file);
   loaded.set(file, loading);
   // A plan that failed to load is read again next time (unless another load replaced it meanwhile).
   loading.catch(() => {
@@ -87,9 +105,22 @@ export async function runPlan(run: { plan: string }): Promise<Plan> {
   return plan;
 }
 
+/**
+ * The packaged reversal of the run's plan (CompiledPlan.reversed): what a run in the reverse direction
+ * reads its components from. A compiled plan without it was packaged before re-protect and failback
+ * existed: PlanValidationError, terminal (re-package).
+ */
+export async function runReversedComponents(run: { plan: string }): Promise<ReversedComponents> {
+  await runPlan(run);
+  const reversed = (await packagedCompiledPlan()).reversed;
+  if (typeof reversed !== 'object' || reversed === null) {
+    throw new PlanValidationError(packagedPlanFile(), [{ path: 'reversed', message: `the compiled plan has no reversed components, which a run in the reverse direction needs; ${REPACKAGE}` }]);
+  }
+  return reversed;
+}
+
 /** The packaged recovery role's statements (CompiledPlan.recoveryRole), or null when the compiled plan has none (or not as a list). */
 export async function packagedRecoveryStatements(): Promise<IamStatement[] | null> {
-  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
-  const statements = (await readCompiled(path.resolve(root, process.env.PLAN_FILE ?? '.dr-autopilot/plan.json'))).recoveryRole?.statements;
+  const statements = (await packagedCompiledPlan()).recoveryRole?.statements;
   return Array.isArray(statements) ? statements : null;
 }

@@ -1,13 +1,14 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RunSummary } from '../run/types.ts';
+import type { RunContext, RunSummary } from '../run/types.ts';
 import { activeRegionKey } from './keys.ts';
 import type { StateDeps } from './table.ts';
 
 /**
  * Which region the plan's system runs in now, held in the state table (`active#<plan>` / `region`):
  * a recovery that moved the system to the plan's secondary region says so, so that readiness reports
- * that protection now runs the other way (and, with re-protect and failback, which way the plan runs).
- * No record: the plan's primary (nothing has moved it).
+ * that protection now runs the other way, and Prepare Run knows which way the plan runs (a failback
+ * runs it in reverse; shared/run/prepare.ts runDirection). No record: the plan's primary (nothing has
+ * moved it). A failback writes the plan's primary back.
  */
 export interface ActiveRegion {
   region: string;
@@ -17,13 +18,13 @@ export interface ActiveRegion {
 }
 
 /**
- * The region a recovered run left the system in, or null when it did not move it: a run moved it when
- * it recovered, and recovered a route53-failover component (traffic now goes to the secondary region).
- * A run that recovered a database or a bucket in place left the system where it was.
+ * The region a run left the system in, or null when it did not move it: a recovered run of a scenario
+ * that moves the system (RunContext.movesActiveRegion: a failback, or a recovery that fails traffic
+ * over) moved it to the run's secondary region, which in a failback is the plan's primary. A run that
+ * recovered a database or a bucket in place, a re-protect, or a run that did not recover, left it where it was.
  */
-export function activeRegionAfter(summary: Pick<RunSummary, 'outcome' | 'components'>, regions: { secondary: string }): string | null {
-  if (summary.outcome !== 'recovered') return null;
-  return summary.components.some((c) => c.type === 'route53-failover' && c.status === 'recovered') ? regions.secondary : null;
+export function activeRegionAfter(summary: Pick<RunSummary, 'outcome'>, run: Pick<RunContext, 'movesActiveRegion' | 'regions'>): string | null {
+  return summary.outcome === 'recovered' && run.movesActiveRegion ? run.regions.secondary : null;
 }
 
 export async function readActiveRegion(deps: Pick<StateDeps, 'ddb' | 'tableName'>, plan: string): Promise<ActiveRegion | null> {

@@ -26,6 +26,8 @@ const ONE_WAY = [
   'sns:Publish',
   'rds:StopDBInstance',
   'rds:ModifyDBInstance',
+  'rds:CreateDBInstanceReadReplica',
+  's3:PutReplicationConfiguration',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
@@ -257,10 +259,15 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     expect(JSON.stringify(fence.Resource)).toContain(':rds:ap-northeast-1:');
     expect(JSON.stringify(fence.Resource)).toContain('db:dataset-db"');
     // check-action reads; of the one-way actions it keeps what a check may have to do: batched S3 version
-    // restore, fencing the old primary and the promotion that follows a fence; plus its idempotency records.
+    // restore, fencing the old primary and the promotion that follows a fence (in both directions: the failback's
+    // too), and the re-protect's creations (a check creates the replica or adds the replication rule once the source
+    // is ready, passing the replication role); plus its idempotency records.
     const checkActions = statementsOf(resources.CheckActionRole!).flatMap(actions);
-    expect(checkActions.filter((a) => ONE_WAY.includes(a)).sort()).toEqual(
-      ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'rds:ModifyDBInstance', 'rds:PromoteReadReplica', 'rds:StopDBInstance', 's3:PutObject'].sort(),
+    expect([...new Set(checkActions.filter((a) => ONE_WAY.includes(a)))].sort()).toEqual(
+      [
+        'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'iam:PassRole', 'rds:CreateDBInstanceReadReplica', 'rds:ModifyDBInstance', 'rds:PromoteReadReplica',
+        'rds:StopDBInstance', 's3:PutObject', 's3:PutReplicationConfiguration',
+      ].sort(),
     );
     // Functions that call no AWS API get log permissions only; the state table's users only what they do there.
     for (const role of ['RecordTierRole', 'LoadComponentRole']) {

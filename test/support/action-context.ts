@@ -28,6 +28,7 @@ export function actionContext<T extends ComponentType>(
   return {
     component,
     regions: { primary: PRIMARY, secondary: SECONDARY },
+    direction: 'forward',
     mode: 'unplanned',
     incidentStartedAt: INCIDENT,
     now: new Date(INCIDENT.getTime() + 5 * 60_000),

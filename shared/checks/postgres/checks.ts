@@ -23,7 +23,10 @@ async function onRecoveredDatabase(ctx: CheckContext, check: DatabaseCheck): Pro
     return { status: 'failed', detail: `${who} has no \`database\` (recoverySecretArn, criticalTables…): a PostgreSQL check needs one` };
   }
   if (!ctx.postgres) return { status: 'skipped', detail: 'no database connection in this run (drill without --with-postgres)' };
-  const sql = await ctx.postgres(component.database.recoverySecretArn);
+  // The database the run leaves the system writing to: the recovered one; in a re-protect, the one it
+  // protects (the run's primary: the promoted database when the run is in the reverse direction).
+  const secret = ctx.run.stage === 'reprotect' ? component.database.primarySecretArn : component.database.recoverySecretArn;
+  const sql = await ctx.postgres(secret);
   try {
     return await check(sql, component.database, component);
   } finally {

@@ -12,6 +12,8 @@ export const iam: IamFacet<Params> = {
     { Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [arn('rds', regions.primary, 'cluster:*')] },
   ],
   startOnly: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
+  // reprotect.ts: reads the global cluster's members (sends nothing).
+  reprotect: (p, { arn }) => [{ Effect: 'Allow', Action: ['rds:DescribeGlobalClusters'], Resource: [arn('rds', '', `global-cluster:${p.globalClusterIdentifier}`)] }],
   // Readiness: the global cluster's members (readiness.ts) and the replication lag.
   readiness: (p, { arn }) => [
     { Effect: 'Allow', Action: ['rds:DescribeGlobalClusters'], Resource: [arn('rds', '', `global-cluster:${p.globalClusterIdentifier}`)] },

@@ -2,6 +2,7 @@ import { defineComponentType } from '../definition.ts';
 import { iam } from './iam.ts';
 import { oneWay } from './one-way.ts';
 import { params } from './params.ts';
+import { reverse } from './reverse.ts';
 
 export const auroraGlobalFailover = defineComponentType({
   type: 'aurora-global-failover',
@@ -9,4 +10,6 @@ export const auroraGlobalFailover = defineComponentType({
   oneWay,
   iam,
   services: ['rds'],
+  reverse,
+  reprotects: true,
 });

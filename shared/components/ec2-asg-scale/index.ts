@@ -2,6 +2,7 @@ import { defineComponentType } from '../definition.ts';
 import { iam } from './iam.ts';
 import { oneWay } from './one-way.ts';
 import { params } from './params.ts';
+import { reverse } from './reverse.ts';
 
 export const ec2AsgScale = defineComponentType({
   type: 'ec2-asg-scale',
@@ -9,4 +10,6 @@ export const ec2AsgScale = defineComponentType({
   oneWay,
   iam,
   services: ['auto-scaling'],
+  reverse,
+  reprotects: false,
 });

@@ -2,6 +2,7 @@ import { defineComponentType } from '../definition.ts';
 import { iam } from './iam.ts';
 import { oneWay } from './one-way.ts';
 import { params } from './params.ts';
+import { reverse } from './reverse.ts';
 
 export const ecsScale = defineComponentType({
   type: 'ecs-scale',
@@ -9,4 +10,6 @@ export const ecsScale = defineComponentType({
   oneWay,
   iam,
   services: ['ecs'],
+  reverse,
+  reprotects: false,
 });

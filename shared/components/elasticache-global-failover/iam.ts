@@ -10,6 +10,10 @@ export const iam: IamFacet<Params> = {
     },
   ],
   startOnly: ['elasticache:FailoverGlobalReplicationGroup'],
+  // reprotect.ts: reads the global datastore's members (sends nothing).
+  reprotect: (p, { arn }) => [
+    { Effect: 'Allow', Action: ['elasticache:DescribeGlobalReplicationGroups'], Resource: [arn('elasticache', '', `globalreplicationgroup:${p.globalReplicationGroupId}`)] },
+  ],
   readiness: (p, { arn }) => [
     { Effect: 'Allow', Action: ['elasticache:DescribeGlobalReplicationGroups'], Resource: [arn('elasticache', '', `globalreplicationgroup:${p.globalReplicationGroupId}`)] },
   ],

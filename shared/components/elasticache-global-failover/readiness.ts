@@ -24,7 +24,7 @@ export const readiness: ReadinessProbe<'elasticache-global-failover'> = {
     findings.push(status === 'available' ? finding('global-datastore', 'ready', `${what} is available`) : finding('global-datastore', 'at-risk', `${what} is ${status}`));
     const member = group.Members?.find((m) => m.ReplicationGroupId === p.secondaryReplicationGroupId);
     if (!member) findings.push(finding('secondary-member', 'not-ready', `${p.secondaryReplicationGroupId} is not a member of ${what}: add the recovery region's replication group`));
-    else if (member.Role === 'PRIMARY') findings.push(finding('secondary-member', 'not-ready', `${p.secondaryReplicationGroupId} is already the primary of ${what}: re-protect toward the other region first`));
+    else if (member.Role?.toUpperCase() === 'PRIMARY') findings.push(finding('secondary-member', 'not-ready', `${p.secondaryReplicationGroupId} is already the primary of ${what}: re-protect toward the other region first`));
     else if (member.Status !== 'associated') findings.push(finding('secondary-member', 'at-risk', `${p.secondaryReplicationGroupId} is ${member.Status ?? 'unknown'} in ${what}, not associated`));
     else findings.push(finding('secondary-member', 'ready', `${p.secondaryReplicationGroupId} (${member.ReplicationGroupRegion ?? ctx.regions.secondary}) is an associated secondary`));
     return { findings, dataAtRiskSeconds: null };

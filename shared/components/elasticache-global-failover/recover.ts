@@ -60,7 +60,8 @@ function assess(ctx: Ctx, group: GlobalReplicationGroup): Assessment {
   }
   const transitioning = isTransitional(group.Status) || members.some((m) => isTransitional(m.Status));
   return {
-    promoted: member.Role === 'primary',
+    // AWS's examples show PRIMARY/SECONDARY, its reference says "primary or secondary": either case.
+    promoted: member.Role?.toLowerCase() === 'primary',
     transitioning,
     status: `${target} is ${member.Role ?? 'of unknown role'}; global datastore ${group.Status ?? 'status not reported'}${transitioning ? ', in transition' : ''}`,
     role: member.Role ?? null,

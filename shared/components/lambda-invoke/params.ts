@@ -19,6 +19,8 @@ export const params = z
     region: regionRole.default('secondary'),
     functionName: nonEmpty,
     payload: z.record(z.string(), z.unknown()).default({}),
+    /** The payload when the plan runs in the reverse direction (a failback); without it the step cannot run so. */
+    failbackPayload: z.record(z.string(), z.unknown()).optional(),
     /**
      * `sync` (default): a RequestResponse invoke, done when the function returns — for a step that
      *   answers well within the LambdaClient's 60 s request timeout (shared/aws/clients.ts).

@@ -2,6 +2,7 @@ import { defineComponentType } from '../definition.ts';
 import { iam } from './iam.ts';
 import { oneWay } from './one-way.ts';
 import { params } from './params.ts';
+import { reverse } from './reverse.ts';
 
 export const manual = defineComponentType({
   type: 'manual',
@@ -10,4 +11,6 @@ export const manual = defineComponentType({
   iam,
   // None: a person does the step (request-confirmation asks for it, through the state machine).
   services: [],
+  reverse,
+  reprotects: false,
 });

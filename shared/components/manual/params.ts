@@ -5,6 +5,8 @@ import { nonEmpty } from '../../plan/fields.ts';
 export const params = z.strictObject({
   /** What the operator must do before confirming, shown in the request. */
   instructions: nonEmpty,
+  /** What the operator does when the plan runs in the reverse direction (a failback). Without it the step cannot run so. */
+  failbackInstructions: nonEmpty.optional(),
   /** Runbook link shown with the instructions. */
   runbookUrl: z.url().optional(),
 });

@@ -2,6 +2,7 @@ import { defineComponentType } from '../definition.ts';
 import { iam } from './iam.ts';
 import { oneWay } from './one-way.ts';
 import { params } from './params.ts';
+import { reverse } from './reverse.ts';
 
 export const rdsPointInTimeRestore = defineComponentType({
   type: 'rds-point-in-time-restore',
@@ -9,4 +10,6 @@ export const rdsPointInTimeRestore = defineComponentType({
   oneWay,
   iam,
   services: ['rds'],
+  reverse,
+  reprotects: false,
 });

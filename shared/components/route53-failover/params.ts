@@ -54,6 +54,10 @@ export const params = z
     setIdentifier: nonEmpty.optional(),
     /** What TestDNSAnswer must return once failed over (optional in routing-control mode: the states are then the proof). */
     expectedAnswer: z.array(nonEmpty).min(1).optional(),
+    /** Failback: what TestDNSAnswer must return once traffic is back on the primary (record mode: required to fail back). */
+    primaryAnswer: z.array(nonEmpty).min(1).optional(),
+    /** record mode, failback: what the record is set back to. Without it a record-mode component cannot run in the reverse direction. */
+    primaryTarget: recordTarget.optional(),
   })
   .superRefine((p, ctx) => {
     // `=== undefined`: an empty value is reported by its own schema ("must not be empty"), not twice.

@@ -15,6 +15,14 @@ export const iam: IamFacet<Params> = {
     },
   ],
   startOnly: ['ssm:PutParameter'],
+  // reprotect.ts: the destination's versioning, the source's replication rules (kept, one added), and passing the role to S3.
+  reprotect: (p, { arn }) => [
+    { Effect: 'Allow', Action: ['s3:GetBucketVersioning'], Resource: [arn('s3', '', p.replicaBucket, false)] },
+    { Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:PutReplicationConfiguration'], Resource: [arn('s3', '', p.primaryBucket, false)] },
+    ...(p.reprotect
+      ? [{ Effect: 'Allow' as const, Action: ['iam:PassRole'], Resource: [p.reprotect.replicationRoleArn], Condition: { StringEquals: { 'iam:PassedToService': 's3.amazonaws.com' } } }]
+      : []),
+  ],
   readiness: (p, { arn }) => [
     { Effect: 'Allow', Action: ['s3:GetReplicationConfiguration'], Resource: [arn('s3', '', p.primaryBucket, false)] },
     { Effect: 'Allow', Action: ['s3:GetBucketVersioning'], Resource: [arn('s3', '', p.replicaBucket, false)] },

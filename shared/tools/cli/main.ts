@@ -147,7 +147,13 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
     .option('--report-dir <dir>', 'where to write report.json, report.md, report.html (default drill-reports/<start time>/)')
     .option('--json', 'print report.json instead of progress lines')
     .option('--with-postgres', "run the plan's replicated database component against a real local PostgreSQL primary + standby (its checks and measured RPO)")
-    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean; withPostgres?: boolean }) => {
+    .option(
+      '--then <id>',
+      'after the drilled scenario, run this re-protect or failback scenario in the same simulated account, the primary region back (repeatable, in order)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean; withPostgres?: boolean; then: string[] }) => {
       // Loaded only for `drill`: approve, reject and validate never load the simulator, the local
       // state machine or their libraries (an operator answering an approval needs none of them).
       const { drillCommand } = await import('../drill/command.ts');

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { reversedComponents } from '../../plan/direction.ts';
 import { loadPlanFile } from '../../plan/load.ts';
 import type { IamContext } from '../../components/definition.ts';
 import type { Plan } from '../../plan/schema.ts';
@@ -20,7 +21,13 @@ export function deferredAccountIamContext(regions: Plan['regions']): IamContext 
  * with the recovery role's statements (start-action's, as deployed) for readiness to simulate.
  */
 export function compiledPlanOf(plan: Plan, source: string): CompiledPlan {
-  return { format: COMPILED_PLAN_FORMAT, source, plan, recoveryRole: { statements: startActionStatements(plan, deferredAccountIamContext(plan.regions)) } };
+  return {
+    format: COMPILED_PLAN_FORMAT,
+    source,
+    plan,
+    recoveryRole: { statements: startActionStatements(plan, deferredAccountIamContext(plan.regions)) },
+    reversed: reversedComponents(plan),
+  };
 }
 
 /**

@@ -65,6 +65,7 @@ function view(plan: Plan, lang: DocLanguage, report: LatestReport | undefined) {
       recovers: recoveryOrder(plan, s.id).tiers.map((t) => `${t.id} (${t.components.map((c) => c.id).join(', ')})`).join(' → '),
       approval: (s.approval.required ?? s.mode === 'unplanned') ? w.required : w.notRequired,
       alarms: s.triggers.alarms.join(', '),
+      stage: s.stage === 'reprotect' ? Mustache.render(w.reprotectStage!, plan.regions) : s.stage === 'failback' ? Mustache.render(w.failbackStage!, plan.regions) : '',
     })),
     verification: plan.verification.checks.map((k) => ({ name: k.name ?? k.type, type: k.type, advisory: k.advisory === true })),
     hasVerification: plan.verification.checks.length > 0,
@@ -160,7 +161,9 @@ const TEMPLATE = `# {{w.title}}: {{name}}
 
 {{#description}}{{description}}
 
-{{/description}}{{w.mode}}: {{mode}} · {{w.severity}}: {{severity}} · {{w.approval}}: {{approval}}
+{{/description}}{{#stage}}{{stage}}
+
+{{/stage}}{{w.mode}}: {{mode}} · {{w.severity}}: {{severity}} · {{w.approval}}: {{approval}}
 
 {{w.components}}: {{recovers}}
 

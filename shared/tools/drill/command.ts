@@ -11,7 +11,7 @@ import { renderHtml, renderMarkdown } from './render.ts';
 import type { DrillReport } from './report.ts';
 import { recoveryOrder } from '../../plan/recovery-order.ts';
 import { LiveView } from './live-view.ts';
-import { drillStart, runDrill, type ProgressStep } from './run-drill.ts';
+import { drillStart, followUpScenarios, runDrill, type ProgressStep } from './run-drill.ts';
 
 export interface DrillFlags {
   plan: string;
@@ -24,6 +24,8 @@ export interface DrillFlags {
   json?: boolean;
   /** Run the replicated database component against a real local PostgreSQL pair. */
   withPostgres?: boolean;
+  /** Re-protect and failback scenarios to run after the drilled one (`--then`, in order). */
+  then?: string[];
 }
 
 export interface DrillIo {
@@ -111,6 +113,7 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
     const durations = parseDurations(flags.duration ?? []);
     const event = flags.event === undefined ? undefined : await readEvent(flags.event);
     const start = drillStart({ plan, scenario: flags.scenario, event });
+    followUpScenarios(plan, flags.then);
     const live =
       io.tty && !flags.json && !('ignored' in start)
         ? new LiveView(
@@ -127,6 +130,7 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
         faults,
         durations,
         withPostgres: flags.withPostgres === true,
+        then: flags.then ?? [],
         onProgress: flags.json ? undefined : live ? (step) => live.update(step) : (step) => io.out(progressLine(step)),
       });
     } finally {
@@ -165,7 +169,14 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
       io.out(`  Checks: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
       for (const c of report.checks.filter((x) => x.status === 'failed')) io.out(`    FAILED ${c.component ?? 'system'} ${c.name}${c.advisory ? ' (advisory)' : ''}: ${c.detail}`);
     }
+    for (const f of report.followUps ?? []) {
+      io.out(`${f.outcome.toUpperCase()}: then ${f.scenario} (${f.stage})${f.reason ? ` — ${f.reason}` : ''}`);
+      for (const c of f.components) io.out(`  ${c.id}: ${c.status}${c.lastStatus ? ` — ${c.lastStatus}` : ''}`);
+      for (const c of f.checks.filter((x) => x.status === 'failed')) io.out(`    FAILED ${c.component ?? 'system'} ${c.name}${c.advisory ? ' (advisory)' : ''}: ${c.detail}`);
+    }
     io.out(`Report: ${path.join(dir, 'report.md')} (also report.json, report.html)`);
   }
-  return report.outcome === 'recovered' || report.outcome === 'ignored' ? 0 : 1;
+  // Every --then run asked for must have recovered too (one that did not ends the list).
+  const followedUp = (report.followUps ?? []).length === (flags.then ?? []).length && (report.followUps ?? []).every((f) => f.outcome === 'recovered');
+  return (report.outcome === 'recovered' || report.outcome === 'ignored') && (followedUp || report.outcome === 'ignored') ? 0 : 1;
 }

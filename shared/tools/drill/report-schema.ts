@@ -127,6 +127,23 @@ export const drillReportSchema = z
         }),
       )
       .optional(),
+    /** `--then`: the re-protect and failback runs after the drilled one, in order. */
+    followUps: z
+      .array(
+        z.strictObject({
+          scenario: z.string().min(1),
+          stage: z.enum(['reprotect', 'failback']),
+          execution: z.string().min(1),
+          outcome: z.enum(['recovered', 'failed', 'aborted']),
+          reason: z.string().min(1).nullable(),
+          startedAt: instant,
+          finishedAt: instant,
+          tiers: z.array(drillTierSchema),
+          components: z.array(drillComponentSchema),
+          checks: z.array(drillCheckSchema),
+        }),
+      )
+      .optional(),
     /** The approval gate: whether the run needed one and how it was answered. */
     approval: z
       .strictObject({

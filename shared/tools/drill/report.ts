@@ -21,4 +21,20 @@ export interface DrillReport extends RunReport {
   /** Where Summarise Run wrote the run's report (JSON, Markdown, HTML) in the (simulated) report bucket, as a deployed run does. */
   runReport?: RunReportLink;
   executions?: { name: string; resumeOf: string | null; outcome: 'recovered' | 'failed' | 'aborted'; reason: string | null; startedAt: string; finishedAt: string }[];
+  /** `--then`: the re-protect and failback runs after the drilled one, in order (one that did not recover ends the list). */
+  followUps?: DrillFollowUp[];
+}
+
+/** One `--then` run: a re-protect or failback of the plan, in the same simulated account. */
+export interface DrillFollowUp {
+  scenario: string;
+  stage: 'reprotect' | 'failback';
+  execution: string;
+  outcome: 'recovered' | 'failed' | 'aborted';
+  reason: string | null;
+  startedAt: string;
+  finishedAt: string;
+  tiers: RunReport['tiers'];
+  components: RunReport['components'];
+  checks: RunReport['checks'];
 }

@@ -19,7 +19,7 @@ import { recordedResults } from '../../state/run-records.ts';
 import { packagedPlan } from '../../runtime/plan.ts';
 import { preloadPlanModules } from '../local/preload.ts';
 import { writeTempCompiledPlan } from '../deploy/compiled-plan.ts';
-import type { DrillReport } from './report.ts';
+import type { DrillFollowUp, DrillReport } from './report.ts';
 import { parseChatbotMessage, readableMessage } from '../../notify/chatbot.ts';
 import { simulatedFetch } from './simulator/http.ts';
 import { DEFAULT_DURATIONS, installSimulatedAccount } from './simulator/index.ts';
@@ -45,6 +45,27 @@ export interface DrillOptions {
   withPostgres?: boolean;
   /** Called for every progress step (simulated time, tier, component, state, status). */
   onProgress?: (step: ProgressStep) => void;
+  /**
+   * `--then`: re-protect and failback scenarios run after the drilled one, in order, in the same simulated
+   * account (a region outage ends first: region.back-after-recovery), each a planned console start. A
+   * follow-up that does not recover stops the ones after it.
+   */
+  then?: string[];
+}
+
+/** The `--then` scenarios, checked against the plan before anything runs: each a re-protect or failback scenario. */
+export function followUpScenarios(plan: Plan, then: readonly string[] = []): Plan['scenarios'] {
+  return then.map((id) => {
+    const scenario = plan.scenarios.find((s) => s.id === id);
+    const staged = plan.scenarios.filter((s) => s.stage !== 'recover').map((s) => s.id);
+    if (!scenario || scenario.stage === 'recover') {
+      throw new InvalidInputError(
+        `--then: ${scenario ? `"${id}" is a recovery` : `unknown scenario "${id}"`}; --then runs re-protect and failback scenarios after the drilled one: ${staged.join(', ') || 'the plan has none (stage reprotect or failback)'}`,
+        { field: 'then' },
+      );
+    }
+    return scenario;
+  });
 }
 
 export interface ProgressStep {
@@ -126,6 +147,25 @@ interface ExecutionRecord {
   report?: RunReportLink | undefined;
 }
 
+/** A follow-up's part of the report: its outcome, tiers, components and checks. */
+function followUpOf(scenario: Plan['scenarios'][number], run: ExecutionRecord, lastStatus: Map<string, string>, retries: Map<string, { state: string; error: string; at: string }[]>): DrillFollowUp {
+  const summary = run.summary;
+  return {
+    scenario: scenario.id,
+    stage: scenario.stage as DrillFollowUp['stage'],
+    execution: run.name,
+    outcome: summary?.outcome ?? 'failed',
+    reason: summary ? summary.reason : run.reason,
+    startedAt: summary?.startedAt ?? run.startedAt,
+    finishedAt: summary?.finishedAt ?? run.finishedAt,
+    tiers: summary?.tiers.map(reportTier) ?? [],
+    components: (summary?.components ?? []).map((c) =>
+      reportComponent(c, { attempts: c.status === 'not-started' ? 0 : c.attempts, lastStatus: lastStatus.get(c.id) ?? c.lastStatus, retries: retries.get(c.id) ?? [] }),
+    ),
+    checks: summary?.checks ?? [],
+  };
+}
+
 /** Answers to the approval gate: the `--inject approve|approve:force|reject|approval-timeout` fault, approve by default. */
 function approvalAnswer(faults: Fault[]): Extract<Fault, { kind: 'approval' }>['answer'] {
   const answers = faults.filter((f): f is Extract<Fault, { kind: 'approval' }> => f.kind === 'approval');
@@ -147,6 +187,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   }
   const answer = approvalAnswer(options.faults ?? []);
   const resume = (options.faults ?? []).some((f) => f.kind === 'resume');
+  const followUps = followUpScenarios(plan, options.then);
 
   const env = { ...process.env };
   // The handlers read the plan as packaged: compiled to JSON (the same compile as packaging), in a
@@ -378,6 +419,33 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           last = await runExecution(input, `${firstName}-resume`, executionArn(last.name));
           executions.push(last);
         }
+        // The drilled run's components, before a follow-up's progress reuses the per-component maps.
+        const components = last.summary?.components.map((c) => {
+          const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
+          return reportComponent(c, {
+            // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
+            attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
+            lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
+            retries: retries.get(c.id) ?? [],
+          });
+        });
+        const stages: DrillFollowUp[] = [];
+        if (followUps.length > 0 && last.summary?.outcome === 'recovered') {
+          // The primary region answers again some time after the recovery; then the operators re-protect and fail back.
+          if (account.world.regionOutage) {
+            await new Promise((resolve) => setTimeout(resolve, account.world.durationMs('region.back-after-recovery')));
+            account.world.endRegionOutage();
+            options.onProgress?.({ at: new Date().toISOString(), elapsedSeconds: Math.round((Date.now() - t0) / 1000), state: 'Region Back', status: `${plan.regions.primary} answers again` });
+          }
+          for (const [i, scenario] of followUps.entries()) {
+            retries.clear();
+            lastStatus.clear();
+            const input = { scenario: scenario.id, mode: 'planned', reason: `offline drill: ${scenario.stage} after ${start.scenario}`, requestedBy: 'dr-autopilot drill' };
+            const run = await runExecution(input, `${firstName}-then-${i + 1}-${scenario.id}`, null);
+            stages.push(followUpOf(scenario, run, lastStatus, retries));
+            if (run.summary?.outcome !== 'recovered') break;
+          }
+        }
         const finishedAt = new Date().toISOString();
         const notifications = account.published().map((p) => ({
           stage: p.attributes.stage ?? 'unknown',
@@ -424,18 +492,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           finishedAt,
           approval: summary.approval,
           tiers: summary.tiers.map(reportTier),
-          components: summary.components.map((c) => {
-            const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
-            return reportComponent(c, {
-              // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
-              attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
-              lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
-              retries: retries.get(c.id) ?? [],
-            });
-          }),
+          components: components ?? [],
           checks: summary.checks,
           rpo: summary.rpo,
           ...(last.report ? { runReport: last.report } : {}),
+          ...(followUps.length > 0 ? { followUps: stages } : {}),
         };
       } finally {
         account.restore();

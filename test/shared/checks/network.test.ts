@@ -31,7 +31,7 @@ function checkContext(fetch: typeof globalThis.fetch = () => Promise.reject(new 
   return {
     run: {
       executionId, incidentId: executionId, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), regions: { primary: 'ap-northeast-1', secondary: 'ap-northeast-3' },
+      severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward', movesActiveRegion: false, regions: { primary: 'ap-northeast-1', secondary: 'ap-northeast-3' },
     },
     component: null, clients: createAwsClients(), logger, now: new Date(INCIDENT.getTime() + 3600_000), postgres: null, fetch,
     state: { ddb: stateDocumentClient(new DynamoDBClient({ region: 'ap-northeast-3' })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },

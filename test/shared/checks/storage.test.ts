@@ -40,7 +40,7 @@ function checkContext(overrides: Partial<RunContext> = {}): CheckContext {
   const run: RunContext = {
     executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage',
     mode: 'unplanned', severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(),
-    regions: { primary: PRIMARY, secondary: SECONDARY }, ...overrides,
+    regions: { primary: PRIMARY, secondary: SECONDARY }, stage: 'recover', direction: 'forward', movesActiveRegion: false, ...overrides,
   };
   return {
     run, component: null, clients: createAwsClients(), logger, now: new Date(INCIDENT.getTime() + 3600_000), postgres: null,

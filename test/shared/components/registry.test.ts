@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { IamContext, OneWayRun } from '../../../shared/components/definition.ts';
 import { loadOneWay, oneWayTypes } from '../../../shared/components/load.ts';
 import { loadReadinessProbe } from '../../../shared/components/readiness.ts';
+import { loadReprotectAction } from '../../../shared/components/reprotection.ts';
 import { COMPONENT_TYPES, componentTypeNames, definitionOf } from '../../../shared/components/registry.ts';
 
 /**
@@ -168,11 +169,45 @@ describe('the component type registry', () => {
       expect(typeof mod.recover?.check).toBe('function');
     });
 
-    it('services: exactly the SDK clients its recovery imports, each simulated by the drill', () => {
+    it('reverse: the example component in the reverse direction (params its own schema accepts), or what is missing, named', () => {
+      // Prepare
+      const { component } = example(type);
+      const definition = definitionOf(type);
+      // Act
+      const reversal = definition.reverse({ id: component.id, params: definition.params.parse(component.params) });
+      // Assess
+      if ('unsupported' in reversal) {
+        expect(reversal.unsupported).toMatch(/^(add params\.|[a-z].* leave it out of the failback|health-check mode)/);
+        return;
+      }
+      expect(definition.params.safeParse(reversal.params).error).toBeUndefined();
+      expect(reversal.params).not.toEqual(definition.params.parse(component.params));
+    });
+
+    it('reprotect: a reprotect.ts with its action and IAM facet exactly when the type re-protects, and a test of it', async () => {
+      // Prepare
+      const definition = definitionOf(type);
+      const file = path.join(COMPONENTS, type, 'reprotect.ts');
+      // Act
+      const exists = existsSync(file);
+      // Assess
+      expect(exists, `${type}: reprotects ${definition.reprotects}, reprotect.ts ${exists ? 'present' : 'absent'}`).toBe(definition.reprotects);
+      expect(typeof definition.iam.reprotect === 'function').toBe(definition.reprotects);
+      if (!exists) {
+        await expect(loadReprotectAction(type)).rejects.toMatchObject({ name: 'UnexpectedStateError', message: expect.stringContaining('does not re-protect') });
+        return;
+      }
+      const action = await loadReprotectAction(type);
+      expect(action.type).toBe(type);
+      expect(existsSync(path.join(ROOT, 'test/shared/components', type, 'reprotect.test.ts')), `missing test/shared/components/${type}/reprotect.test.ts`).toBe(true);
+    });
+
+    it('services: exactly the SDK clients its recovery and re-protect import, each simulated by the drill', () => {
       // Prepare
       const { services } = definitionOf(type);
       // Act
-      const imported = sdkClients(path.join(COMPONENTS, type, 'recover.ts'));
+      const reprotect = path.join(COMPONENTS, type, 'reprotect.ts');
+      const imported = new Set([...sdkClients(path.join(COMPONENTS, type, 'recover.ts')), ...(existsSync(reprotect) ? sdkClients(reprotect) : [])]);
       // Assess
       expect([...services].toSorted()).toEqual([...imported].toSorted());
       for (const service of services) {

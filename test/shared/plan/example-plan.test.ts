@@ -68,9 +68,14 @@ describe('examples/dataset-platform.plan.yml encodes the seed plan', () => {
     expect(rpo('backup-system')).toBe('system');
   });
 
-  it('has the three test scenarios of section 5.1 with their alarm triggers', () => {
-    const scenarios = plan.scenarios.map((s) => ({ id: s.id, mode: s.mode, tiers: s.tiers, components: s.components, alarms: s.triggers.alarms }));
-    expect(scenarios).toEqual([
+  it('has the three test scenarios of section 5.1 with their alarm triggers, then re-protect and failback (sections 3.2, 6)', () => {
+    const scenarios = plan.scenarios.map((s) => ({ id: s.id, stage: s.stage, mode: s.mode, tiers: s.tiers, components: s.components, alarms: s.triggers.alarms }));
+    expect(scenarios.filter((s) => s.stage !== 'recover')).toEqual([
+      // after a recovery moved the system to Osaka: protection toward Tokyo, then the planned return
+      { id: 'reprotect', stage: 'reprotect', mode: 'planned', tiers: [], components: ['core-database', 'dataset-storage', 'cache-server'], alarms: [] },
+      { id: 'failback', stage: 'failback', mode: 'planned', tiers: [], components: ['core-database', 'api-gateway', 'dataset-storage', 'cache-server'], alarms: [] },
+    ]);
+    expect(scenarios.filter((s) => s.stage === 'recover').map(({ stage: _stage, ...s }) => s)).toEqual([
       // primary region stopped → automatic failover of every system
       { id: 'region-outage', mode: 'unplanned', tiers: ['tier-1', 'tier-2', 'tier-3', 'tier-4'], components: [], alarms: ['dataset-platform-tokyo-region-down'] },
       // primary DB stopped → switch to the replica

@@ -101,7 +101,7 @@ describe('recoveryOrder', () => {
       name: 'InvalidInputError',
       retryable: false,
       details: { field: 'scenario' },
-      message: 'scenario: unknown scenario "meteor-strike"; the plan "dataset-platform" has region-outage, database-failure, storage-failure',
+      message: 'scenario: unknown scenario "meteor-strike"; the plan "dataset-platform" has region-outage, database-failure, storage-failure, reprotect, failback',
     });
     expect(() => findScenario(plan, '')).toThrow(InvalidInputError);
   });

@@ -128,7 +128,7 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
       expect(issues).toEqual([
         {
           path: 'components.0.params.backupRetentionDays',
-          message: 'unknown key "backupRetentionDays"; allowed here: primaryDbInstanceIdentifier, replicaDbInstanceIdentifier, backupRetentionPeriod, fencing',
+          message: 'unknown key "backupRetentionDays"; allowed here: primaryDbInstanceIdentifier, replicaDbInstanceIdentifier, backupRetentionPeriod, fencing, reverseFencing, reprotect',
         },
         {
           path: 'components.0.rpoclass',
@@ -172,8 +172,8 @@ describe('parsePlan rejects a broken plan with the exact field and a helpful mes
         raw.scenarios.push(copy, copy);
       });
       expect(issues).toEqual([
-        { path: 'scenarios.3.id', message: 'duplicate id "database-failure" (also at scenarios.1)' },
-        { path: 'scenarios.4.id', message: 'duplicate id "database-failure" (also at scenarios.1)' },
+        { path: 'scenarios.5.id', message: 'duplicate id "database-failure" (also at scenarios.1)' },
+        { path: 'scenarios.6.id', message: 'duplicate id "database-failure" (also at scenarios.1)' },
       ]);
     });
 

@@ -18,12 +18,16 @@ const ROLE = 'arn:aws:iam::123456789012:role/dr-autopilot-start-action';
 const REPLICA_ARN = 'arn:aws:rds:ap-northeast-3:123456789012:db:dataset-db-osaka';
 /** The role the example plan's backup-system passes to AWS Backup for its restore job. */
 const BACKUP_ROLE = 'arn:aws:iam::123456789012:role/dataset-platform-backup-restore';
+/** The role dataset-storage's re-protect passes to S3 for the replication rule it adds. */
+const S3_REPLICATION_ROLE = 'arn:aws:iam::123456789012:role/dataset-platform-s3-replication';
 /**
  * Statements and actions of the example plan's recovery role as packaged: every component's iam.statements,
- * and the re-read of the trigger alarms (cloudwatch:DescribeAlarms on '*': the plan has trigger alarms).
+ * those of the reverse direction and the re-protect for the components its re-protect and failback
+ * scenarios list (each statement once), and the re-read of the trigger alarms (cloudwatch:DescribeAlarms
+ * on '*': the plan has trigger alarms).
  */
-const STATEMENTS = 21;
-const ACTIONS = 34;
+const STATEMENTS = 36;
+const ACTIONS = 59;
 
 const confirmed = (topic: string, protocol: string, n: number): Subscription => ({
   SubscriptionArn: `${topic}:0000000${n}-aaaa-bbbb-cccc-dddddddddddd`, TopicArn: topic, Protocol: protocol, Endpoint: `${protocol}-${n}`, Owner: '123456789012',
@@ -218,8 +222,9 @@ describe('system readiness', () => {
       expect(findings).toHaveLength(1);
       expect(findings[0]!.status).toBe('not-ready');
       expect(findings[0]!.detail).toMatch(new RegExp(`^the recovery role ${ROLE} may not: rds:DescribeDBInstances on ${REPLICA_ARN} \\(implicitDeny\\); `));
-      // 38 results: 34 actions, and the ElastiCache and routing-control statements hold two actions on two resources each (+4).
-      expect(findings[0]!.detail).toMatch(/ and 28 more: redeploy from this plan, or remove what denies it$/);
+      // 73 results: an action on several resources is one result per resource (the routing controls, ElastiCache, the
+      // re-protect's RDS and S3 reads, the replica creation on five RDS resources).
+      expect(findings[0]!.detail).toMatch(/ and 63 more: redeploy from this plan, or remove what denies it$/);
       // The last statement simulated is the trigger alarms' re-read.
       expect(iam.commandCalls(SimulatePrincipalPolicyCommand).at(-1)!.args[0].input).toEqual({ PolicySourceArn: ROLE, ActionNames: ['cloudwatch:DescribeAlarms'], ResourceArns: ['*'] });
       expect(findings[0]!.detail.split('; ')).toHaveLength(10);
@@ -232,23 +237,32 @@ describe('system readiness', () => {
       await roleFindings(createAwsClients(), ROLE, packagedStatements(plan));
       // Assess
       const inputs = iam.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input);
-      expect(inputs.filter((input) => input.ActionNames?.includes('iam:PassRole'))).toEqual([{
-        PolicySourceArn: ROLE,
-        ActionNames: ['iam:PassRole'],
-        ResourceArns: [BACKUP_ROLE],
-        ContextEntries: [{ ContextKeyName: 'iam:PassedToService', ContextKeyValues: ['backup.amazonaws.com'], ContextKeyType: 'string' }],
-      }]);
-      // Only that statement has a condition: no other simulation carries a context.
-      expect(inputs.filter((input) => 'ContextEntries' in input)).toHaveLength(1);
+      expect(inputs.filter((input) => input.ActionNames?.includes('iam:PassRole'))).toEqual([
+        {
+          PolicySourceArn: ROLE,
+          ActionNames: ['iam:PassRole'],
+          ResourceArns: [S3_REPLICATION_ROLE],
+          ContextEntries: [{ ContextKeyName: 'iam:PassedToService', ContextKeyValues: ['s3.amazonaws.com'], ContextKeyType: 'string' }],
+        },
+        {
+          PolicySourceArn: ROLE,
+          ActionNames: ['iam:PassRole'],
+          ResourceArns: [BACKUP_ROLE],
+          ContextEntries: [{ ContextKeyName: 'iam:PassedToService', ContextKeyValues: ['backup.amazonaws.com'], ContextKeyType: 'string' }],
+        },
+      ]);
+      // Only those statements have a condition: no other simulation carries a context.
+      expect(inputs.filter((input) => 'ContextEntries' in input)).toHaveLength(2);
     });
 
     it('is ready when IAM allows PassRole only under its condition, which the simulation supplies', async () => {
+      const PASSED_TO: Record<string, string> = { [BACKUP_ROLE]: 'backup.amazonaws.com', [S3_REPLICATION_ROLE]: 's3.amazonaws.com' };
       // Prepare: as IAM evaluates a role whose PassRole is conditioned on iam:PassedToService: a request without the key is an implicit deny.
       iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => ({
         EvaluationResults: (input.ActionNames ?? []).map((action) => ({
           EvalActionName: action,
           EvalResourceName: input.ResourceArns?.[0] ?? '*',
-          EvalDecision: action !== 'iam:PassRole' || input.ContextEntries?.some((e) => e.ContextKeyName === 'iam:PassedToService' && e.ContextKeyValues?.[0] === 'backup.amazonaws.com')
+          EvalDecision: action !== 'iam:PassRole' || input.ContextEntries?.some((e) => e.ContextKeyName === 'iam:PassedToService' && e.ContextKeyValues?.[0] === PASSED_TO[input.ResourceArns?.[0] ?? ''])
             ? 'allowed'
             : 'implicitDeny',
         })),
@@ -285,7 +299,8 @@ describe('system readiness', () => {
           { ContextKeyName: 'iam:AssociatedResourceARN', ContextKeyValues: ['arn:aws:elasticfilesystem:*'], ContextKeyType: 'string' },
         ],
       });
-      expect(iam.commandCalls(SimulatePrincipalPolicyCommand).filter((c) => 'ContextEntries' in c.args[0].input)).toHaveLength(1);
+      // The other conditioned statement (dataset-storage's PassRole to S3) keeps its own.
+      expect(iam.commandCalls(SimulatePrincipalPolicyCommand).filter((c) => 'ContextEntries' in c.args[0].input)).toHaveLength(2);
     });
 
     it('is not ready when the role does not exist or the simulation is refused; at risk when throttled', async () => {

@@ -1,4 +1,5 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
+import { GetBucketReplicationCommand, GetBucketVersioningCommand, PutBucketReplicationCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../shared/aws/clients.ts';
@@ -7,7 +8,9 @@ import { recordComponent } from '../../../shared/run/component-outcome.ts';
 import { checkComponent, startComponent, startInput, type Deps } from '../../../shared/run/component.ts';
 import { parseTaskInput } from '../../../shared/run/task-input.ts';
 import type { ActionRecord, ComponentTask, RunState } from '../../../shared/run/types.ts';
-import { componentOf, exampleRun, silentLogger } from './fixtures.ts';
+import { componentOf, consoleStart, exampleRun, loadExamplePlan, silentLogger } from './fixtures.ts';
+import { componentTask } from '../../../shared/run/component-task.ts';
+import { reversedComponents } from '../../../shared/plan/direction.ts';
 
 const ecs = mockClient(ECSClient);
 const NOW = new Date('2026-11-29T01:05:00.000Z');
@@ -125,6 +128,44 @@ describe('run/component', () => {
       await expect(startComponent(deps(), { run: state.run, component: auth })).rejects.toMatchObject({ name: 'ResourceNotFoundError' });
       // The start function parses its input at the edge (lambdaHandler): a task input without a component stops there.
       await expect(Promise.resolve().then(() => startComponent(deps(), parseTaskInput(startInput, { run: state.run })))).rejects.toBeInstanceOf(InvalidInputError);
+    });
+  });
+
+  describe('a re-protect run', () => {
+    const s3 = mockClient(S3Client);
+    afterEach(() => s3.reset());
+
+    it('runs the component\'s re-protect action (reversed, in the run\'s regions) and checks first when that action expects, not at the plan\'s recovery estimate', async () => {
+      // Prepare: the system runs in Osaka; the re-protect of dataset-storage, reversed by packaging.
+      const plan = await loadExamplePlan();
+      const reprotect = await exampleRun(consoleStart({ scenario: 'reprotect', mode: 'planned' }));
+      const run = { ...reprotect.run, stage: 'reprotect' as const, direction: 'reverse' as const, regions: { primary: 'ap-northeast-3', secondary: 'ap-northeast-1' } };
+      // The plan's recovery estimate (10 s) would make the first check sooner than the re-protect action's own (30 s).
+      const component = { ...componentTask(plan, 'reprotect', 'dataset-storage', reversedComponents(plan)), expectedSeconds: 10 };
+      s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+      s3.on(GetBucketReplicationCommand).rejects(Object.assign(new Error('The replication configuration was not found'), { name: 'ReplicationConfigurationNotFoundError' }));
+      s3.on(PutBucketReplicationCommand).resolves({});
+      // Act
+      const action = await startComponent(deps(), { run, component });
+      // Assess: the Osaka bucket now replicates to Tokyo; no recovery command (the SSM parameter) was sent.
+      expect(s3).toHaveReceivedCommandWith(GetBucketVersioningCommand, { Bucket: 'dataset-platform-datasets-tokyo' });
+      expect(s3).toHaveReceivedCommandExactlyOnceWith(PutBucketReplicationCommand, {
+        Bucket: 'dataset-platform-datasets-osaka',
+        ReplicationConfiguration: {
+          Role: 'arn:aws:iam::123456789012:role/dataset-platform-s3-replication',
+          Rules: [{ ID: 'dr-autopilot-reprotect', Priority: 1, Status: 'Enabled', Filter: { Prefix: '' }, DeleteMarkerReplication: { Status: 'Enabled' }, Destination: { Bucket: 'arn:aws:s3:::dataset-platform-datasets-tokyo' } }],
+        },
+      });
+      expect(action).toMatchObject({ done: false, nextCheckSeconds: 30, status: 'rule dr-autopilot-reprotect added: dataset-platform-datasets-osaka → dataset-platform-datasets-tokyo (0 other rule(s) kept)' });
+    });
+
+    it('refuses a type that does not re-protect', async () => {
+      const reprotect = await exampleRun(consoleStart({ scenario: 'reprotect', mode: 'planned' }));
+      await expect(startComponent(deps(), { run: { ...reprotect.run, stage: 'reprotect' }, component: auth })).rejects.toMatchObject({
+        name: 'UnexpectedStateError',
+        message: 'component type "ecs-scale" does not re-protect: no shared/components/ecs-scale/reprotect.ts',
+      });
+      expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 0);
     });
   });
 

@@ -80,6 +80,10 @@ describe('prepareRun', () => {
       trigger: { kind: 'console', by: 'oncall@example.com', reason: 'Tokyo unavailable since 09:40 JST' },
       incidentStartedAt: EXECUTION_START,
       regions: { primary: 'ap-northeast-1', secondary: 'ap-northeast-3' },
+      stage: 'recover',
+      direction: 'forward',
+      // It fails traffic over (api-gateway, route53-failover): a recovered run moves the system to Osaka.
+      movesActiveRegion: true,
     });
     expect(state).toMatchObject({ tierIndex: 0, tierCount: 4, status: 'running', results: { tiers: [], components: [] } });
   });
@@ -197,6 +201,53 @@ describe('prepareRun', () => {
       expect(() => prepareRun(plan, { input: consoleStart({ resumeOf: arn }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, previous, oneWay)).toThrow(
         /scenario: the run to resume recovered "database-failure"/,
       );
+    });
+  });
+
+  describe('the run\'s direction, from where the system runs now (the state table\'s active region)', () => {
+    const start = (scenario: string, active: string | null) =>
+      prepareRun(plan, { input: consoleStart({ scenario, mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay, active);
+
+    it('a failback while the system runs in Osaka runs in reverse: the regions swapped, and a recovered run moves it back', () => {
+      // Act
+      const state = start('failback', 'ap-northeast-3');
+      // Assess
+      expect(state.run).toMatchObject({ stage: 'failback', direction: 'reverse', movesActiveRegion: true, regions: { primary: 'ap-northeast-3', secondary: 'ap-northeast-1' } });
+      expect(state.tiers.map((t) => [t.id, t.components.map((c) => c.id)])).toEqual([['tier-1', ['core-database', 'api-gateway']], ['tier-2', ['dataset-storage', 'cache-server']]]);
+      // Planned: the one-way promotion needs no approval; started by a person, it is not held by the cooldown.
+      expect(state.approval).toMatchObject({ required: false, oneWayComponents: ['core-database'] });
+      expect(state.lock.ignoreCooldown).toBe(true);
+    });
+
+    it('a re-protect runs from where the system runs, moves nothing and is not held by the cooldown', () => {
+      expect(start('reprotect', 'ap-northeast-3').run).toMatchObject({ stage: 'reprotect', direction: 'reverse', movesActiveRegion: false, regions: { primary: 'ap-northeast-3', secondary: 'ap-northeast-1' } });
+      expect(start('reprotect', null).run).toMatchObject({ direction: 'forward', regions: { primary: 'ap-northeast-1', secondary: 'ap-northeast-3' } });
+      expect(start('reprotect', 'ap-northeast-1').lock.ignoreCooldown).toBe(true);
+    });
+
+    it('refuses a recovery while the system runs in Osaka, and a failback while it runs in Tokyo, naming scenario and the way out', () => {
+      const refused = (scenario: string, active: string | null) => {
+        try {
+          start(scenario, active);
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidInputError);
+          return { message: (error as Error).message, details: (error as InvalidInputError).details };
+        }
+        throw new Error(`${scenario} accepted with ${active}`);
+      };
+      expect(refused('region-outage', 'ap-northeast-3')).toEqual({
+        message: 'scenario: "region-outage" recovers from ap-northeast-1, and the system runs in ap-northeast-3 since a recovery moved it there; fail back first (scenario failback)',
+        details: { field: 'scenario' },
+      });
+      expect(refused('database-failure', 'ap-northeast-3').message).toMatch(/fail back first \(scenario failback\)$/);
+      expect(refused('failback', null).message).toBe('scenario: "failback" fails back to ap-northeast-1, where the system already runs (no recovery moved it to ap-northeast-3)');
+      expect(refused('failback', 'ap-northeast-1').details).toEqual({ field: 'scenario' });
+      expect(refused('reprotect', 'us-west-2').message).toMatch(/^scenario: the state table says the system runs in us-west-2, which is neither region of plan "dataset-platform"/);
+    });
+
+    it('a recovery while the system runs in Tokyo is forward, as without a record', () => {
+      expect(start('region-outage', 'ap-northeast-1').run).toMatchObject({ stage: 'recover', direction: 'forward', movesActiveRegion: true });
+      expect(start('database-failure', null).run).toMatchObject({ direction: 'forward', movesActiveRegion: false });
     });
   });
 });

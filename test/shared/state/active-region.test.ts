@@ -3,9 +3,8 @@ import { activeRegionAfter, readActiveRegion, writeActiveRegion } from '../../..
 import { activeRegionKey } from '../../../shared/state/keys.ts';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.ts';
 
-const regions = { secondary: 'ap-northeast-3' };
-const dns = { type: 'route53-failover', status: 'recovered' } as const;
-const db = { type: 'rds-replica-promotion', status: 'recovered' } as const;
+const forward = { primary: 'ap-northeast-1', secondary: 'ap-northeast-3' };
+const reverse = { primary: 'ap-northeast-3', secondary: 'ap-northeast-1' };
 
 describe('the active region in the state table', () => {
   let local: LocalDynamo;
@@ -15,14 +14,15 @@ describe('the active region in the state table', () => {
   afterAll(() => local.stop());
 
   it.each([
-    ['a recovered run that failed DNS over', 'recovered', [db, dns], 'ap-northeast-3'],
-    ['a recovered run that recovered a database in place', 'recovered', [db], null],
-    ['a failed run, even with DNS failed over', 'failed', [db, dns], null],
-    ['an aborted run', 'aborted', [], null],
-    ['a recovered run whose DNS component did not run', 'recovered', [db, { ...dns, status: 'not-started' }], null],
-  ] as const)('%s moves it to %s', (_what, outcome, components, expected) => {
+    ['a recovered failover (a scenario that moves the system)', 'recovered', true, forward, 'ap-northeast-3'],
+    ['a recovered failback (run in reverse: its secondary is the plan\'s primary)', 'recovered', true, reverse, 'ap-northeast-1'],
+    ['a recovered run of a scenario that recovers in place (database failure)', 'recovered', false, forward, null],
+    ['a recovered re-protect', 'recovered', false, reverse, null],
+    ['a failed failover', 'failed', true, forward, null],
+    ['an aborted failback', 'aborted', true, reverse, null],
+  ] as const)('%s leaves it at %s', (_what, outcome, movesActiveRegion, regions, expected) => {
     // Act
-    const active = activeRegionAfter({ outcome, components: components as never }, regions);
+    const active = activeRegionAfter({ outcome }, { movesActiveRegion, regions });
     // Assess
     expect(active).toBe(expected);
   });

@@ -19,6 +19,13 @@ export const ELASTICACHE_DURATIONS: DurationTable = {
     seconds: 60,
     source: 'FailoverGlobalReplicationGroup RTO ≈ 1 min, RPO generally < 1 s: AWS disaster-recovery workshop, ElastiCache Global Datastore; https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_FailoverGlobalReplicationGroup.html',
   },
+  'elasticache.global-resync': {
+    seconds: 900,
+    source: 'assumption: the old primary of a failover its Region could not take part in is a secondary once the Region is back ' +
+      '("The secondary region will become primary, and all other clusters will become secondary": API_FailoverGlobalReplicationGroup; "The current primary cluster ' +
+      'in primary region will become secondary", ElastiCache User Guide, Promoting the secondary cluster to primary) and must then copy the primary\'s whole dataset, ' +
+      'as a secondary being added does (member status "Associating"); no figure is published: 15 min assumed, from the end of the outage',
+  },
 };
 
 /**
@@ -32,6 +39,13 @@ export const ELASTICACHE_DURATIONS: DurationTable = {
  * the group settles `available` with the roles unchanged.
  * With the `replica-missing` drift (readiness) the secondary replication group has left the datastore: only
  * the primary member remains.
+ *
+ * A failover that ends while the old primary's Region is down (the drill's region outage) still makes it a secondary,
+ * as AWS documents (every other cluster becomes secondary); it shows `associated` while its Region is down (what AWS
+ * reports then is undocumented; an assumption that also keeps a recovery from waiting on the lost Region). Once the
+ * outage ended (World.endRegionOutage) it resynchronises from the new primary: `associating` (the documented status of
+ * a cluster "in the process of being associated to the global datastore"), the group `modifying` (as while a secondary
+ * is added), for elasticache.global-resync; then `associated`. The outage never ended: no resync at all.
  */
 interface Member {
   id: string;
@@ -44,6 +58,8 @@ interface GlobalGroup {
   component: string;
   members: Member[];
   failover?: { to: string; since: number; ms: number };
+  /** The old primary of a failover that ended (`from`) while its Region was down: it resynchronises once the outage ended. */
+  rejoin?: { member: string; from: number };
 }
 
 export function simulateElastiCache(world: World): SimulatedService {
@@ -57,7 +73,8 @@ export function simulateElastiCache(world: World): SimulatedService {
       id,
       component: c.id,
       members: [
-        { id: `${suffix}-${world.primary}`, region: world.primary, role: 'primary' },
+        // The plan names the primary-region group when it runs in reverse (re-protect, failback); otherwise a name of ours.
+        { id: c.params.primaryReplicationGroupId ?? `${suffix}-${world.primary}`, region: world.primary, role: 'primary' },
         { id: secondaryReplicationGroupId, region: world.secondary, role: 'secondary' },
       ],
     });
@@ -68,11 +85,28 @@ export function simulateElastiCache(world: World): SimulatedService {
   /** Applies a failover whose time is up (roles swapped, or unchanged when it fails); true while one is under way. */
   function modifying(g: GlobalGroup): boolean {
     if (!g.failover) return false;
-    if (world.now() < g.failover.since + g.failover.ms) return true;
+    const end = g.failover.since + g.failover.ms;
+    if (world.now() < end) return true;
     const to = g.failover.to;
-    if (!world.failing(g.component)) for (const m of g.members) m.role = m.id === to ? 'primary' : 'secondary';
+    if (!world.failing(g.component)) {
+      const old = g.members.find((m) => m.role === 'primary' && m.id !== to);
+      for (const m of g.members) m.role = m.id === to ? 'primary' : 'secondary';
+      if (old && world.regionDown(old.region, end)) g.rejoin = { member: old.id, from: end };
+    }
     g.failover = undefined;
     return false;
+  }
+
+  /** The member resynchronising now (after the outage ended, for elasticache.global-resync), if any; a finished resync is cleared. */
+  function resyncing(g: GlobalGroup): string | undefined {
+    const ended = world.outageEndedAt;
+    if (!g.rejoin || ended === undefined) return undefined;
+    const start = Math.max(ended, g.rejoin.from);
+    const now = world.now();
+    if (now < start) return undefined;
+    if (now < start + world.durationMs('elasticache.global-resync', g.component)) return g.rejoin.member;
+    g.rejoin = undefined;
+    return undefined;
   }
 
   function find(id: string | undefined): GlobalGroup {
@@ -86,10 +120,11 @@ export function simulateElastiCache(world: World): SimulatedService {
 
   function describe(g: GlobalGroup, showMembers: boolean) {
     const busy = modifying(g);
+    const rejoining = resyncing(g);
     return {
       GlobalReplicationGroupId: g.id,
       GlobalReplicationGroupDescription: `simulated global datastore of ${g.component}`,
-      Status: busy ? 'modifying' : 'available',
+      Status: busy || rejoining ? 'modifying' : 'available',
       CacheNodeType: 'cache.r6g.large',
       Engine: 'redis',
       EngineVersion: '7.1',
@@ -102,7 +137,7 @@ export function simulateElastiCache(world: World): SimulatedService {
               ReplicationGroupRegion: m.region,
               Role: m.role,
               AutomaticFailover: 'enabled',
-              Status: busy ? 'failing-over' : 'associated',
+              Status: busy ? 'failing-over' : m.id === rejoining ? 'associating' : 'associated',
             })),
           }
         : {}),
@@ -129,6 +164,8 @@ export function simulateElastiCache(world: World): SimulatedService {
       throw awsError('InvalidParameterValueException', `Replication group ${target.id} is already the primary of ${g.id}.`, 400);
     }
     g.failover = { to: target.id, since: world.now(), ms: world.durationMs('elasticache.global-failover', g.component) };
+    // "Promotion is allowed anytime, even if other modifications are in progress" (ElastiCache User Guide): a resync under way is superseded.
+    g.rejoin = undefined;
     return { GlobalReplicationGroup: describe(g, true) };
   });
 

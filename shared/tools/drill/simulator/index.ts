@@ -39,6 +39,11 @@ export const OPERATOR_DURATIONS: DurationTable = {
     seconds: 30 * 60,
     source: 'assumption: 30 min for an operator to carry out a documented manual step and confirm it',
   },
+  'region.back-after-recovery': {
+    seconds: 2 * 3600,
+    source:
+      'assumption: a drill with --then has the primary region answer again 2 h after the recovery ended (AWS publishes no figure: regional events last from minutes to hours); the re-protect starts then',
+  },
 };
 
 /** Every simulated operation's duration, with its source; `--duration KEY=SECONDS` overrides one. */

@@ -1,11 +1,11 @@
 import {
-  DescribeDBClustersCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand,
+  CreateDBInstanceReadReplicaCommand, DescribeDBClustersCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand, ModifyDBInstanceCommand, PromoteReadReplicaCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand,
   StopDBInstanceCommand, SwitchoverGlobalClusterCommand,
-  type DBCluster, type DBInstance, type DBInstanceAutomatedBackup, type DescribeDBClustersCommandInput, type DescribeDBInstanceAutomatedBackupsCommandInput,
+  type CreateDBInstanceReadReplicaCommandInput, type DBCluster, type DBInstance, type DBInstanceAutomatedBackup, type DescribeDBClustersCommandInput, type DescribeDBInstanceAutomatedBackupsCommandInput,
   type DescribeDBInstancesCommandInput, type DescribeGlobalClustersCommandInput, type FailoverGlobalClusterCommandInput, type FailoverStatus,
   type GlobalCluster, type ModifyDBInstanceCommandInput, type PromoteReadReplicaCommandInput, type RestoreDBInstanceToPointInTimeCommandInput,
-  type StopDBInstanceCommandInput, type SwitchoverGlobalClusterCommandInput,
+  type StopDBInstanceCommandInput, type SwitchoverGlobalClusterCommandInput, type Tag,
 } from '@aws-sdk/client-rds';
 import { simulateClient } from './intercept.ts';
 import { answer, refuseOthers, unanswered, type ServiceSimulation, type SimulatedService } from './service.ts';
@@ -34,6 +34,15 @@ export const RDS_DURATIONS: DurationTable = {
   'rds.stop-instance': { seconds: 300, source:
     'assumption: RDS User Guide (USER_StopInstance): stopping shuts down the engine, detaches the storage and terminates the host, "can take several minutes", ' +
     'and "in some cases, a large amount of time" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html); no figure published, 5 min assumed' },
+  'rds.create-read-replica': { seconds: 2700, source:
+    'assumption: CreateDBInstanceReadReplica "takes a DB snapshot of your source DB instance and begins replication" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Create.html); ' +
+    'a cross-Region replica is built from that snapshot copied to its Region (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html); no figure is published ' +
+    '(it depends on the volume size): 45 min assumed (`creating`)' },
+  'rds.aurora-global-resync': { seconds: 1800, source:
+    'assumption: after a global failover with data loss (FailoverGlobalCluster AllowDataLoss, available since Aug 2023: AWS Database Blog "Introducing – Aurora Global Database Failover") ' +
+    'Aurora rebuilds the old primary cluster as a secondary once its Region is available again (Aurora User Guide, aurora-global-database-disaster-recovery; ' +
+    'its exact wording not verified: the stored copy predates the feature); it shows SynchronizationStatus pending-resync until then ' +
+    '(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_GlobalClusterMember.html). Rebuilding copies the cluster volume across Regions, no figure published: 30 min assumed, from the end of the outage' },
   'rds.modify-security-groups': { seconds: 30, source:
     'assumption: RDS User Guide (Overview.DBInstance.Modifying): security-group changes are applied "asynchronously, as soon as possible", with no downtime ' +
     '(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html gives no figure); 30 s assumed' },
@@ -42,6 +51,8 @@ export const RDS_DURATIONS: DurationTable = {
 const SIM: ServiceSimulation = { service: 'rds', throttleError: 'Throttling' };
 /** Every seeded instance's security group (the application's). */
 const DEFAULT_GROUP = 'sg-0simulated';
+/** Every seeded instance's class. */
+const DEFAULT_CLASS = 'db.r6g.large';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** Seeded resources exist "since long ago": older than any retention window, independent of when the world is built. */
@@ -62,12 +73,21 @@ interface Promotion extends Operation { retention: number; backupMs: number; reb
 const promotionEnd = (p: Promotion) => p.at + p.ms + p.backupMs + p.rebootMs;
 
 interface Instance {
-  id: string; region: string; arn: string; engine: string; createdAt: number; retention: number; replicas: string[];
-  /** The primary's ARN while a read replica. */
+  id: string; region: string; arn: string; engine: string; createdAt: number; retention: number;
+  /** Its read replicas' ARNs (shown by identifier when in its own Region, by ARN when in another, as RDS lists them). */
+  replicas: string[];
+  /** The primary's ARN while a read replica (shown by identifier when in the replica's own Region). */
   source?: string;
   promotion?: Promotion;
-  /** Stopped by the drill's incident (the old primary of a replica promotion). */
+  /** Stopped by the drill's incident (the old primary of a replica promotion): back, available, once the outage ended (World.endRegionOutage). */
   down?: boolean;
+  /** CreateDBInstanceReadReplica: `creating` until it is over, then `available` (`failed` with the fail fault). */
+  creation?: Operation;
+  /** What CreateDBInstanceReadReplica set (DBInstanceClass, DBSubnetGroupName, KmsKeyId, Tags); the defaults otherwise. */
+  instanceClass?: string;
+  subnetGroup?: string;
+  kmsKeyId?: string;
+  tags?: Tag[];
   restore?: Operation & { restoredTo: string };
   /** StopDBInstance: `stopping` until it is over, then `stopped`. */
   stop?: Operation;
@@ -87,8 +107,13 @@ interface GlobalDb {
   target: string;
   /** Every failover or switchover started: when, and toward which member (CloudWatch's lag series end there). */
   started: { at: number; to: string }[];
-  /** The old writer after a failover with data loss, until it resynchronises (never, in a drill). */
+  /**
+   * The old writer after a failover with data loss (SynchronizationStatus pending-resync), from `resyncFrom` (when
+   * the failover ended): Aurora rebuilds it as a secondary once its Region is back, rds.aurora-global-resync after
+   * the end of the outage (World.endRegionOutage), then it is connected. The outage never ended: pending-resync for good.
+   */
   resyncing?: string;
+  resyncFrom?: number;
   op?: Operation & { lossy: boolean; from: string; to: string };
 }
 
@@ -157,7 +182,9 @@ function seed(world: World): RdsState {
       primary.replicas.push(replica.arn);
       world.own('rds', world.secondary, replica.id, c.id);
       world.own('rds', world.primary, primary.id, c.id); // its fencing (stop, isolation) is slowed with the component
-      group(world.primary, ...(p.fencing.isolationSecurityGroupIds ?? []));
+      // The groups the plan names for the reverse direction: the re-protect replica's (primary region), the promoted instance's isolation (secondary).
+      group(world.primary, ...(p.fencing.isolationSecurityGroupIds ?? []), ...(p.reprotect?.vpcSecurityGroupIds ?? []));
+      group(world.secondary, ...(p.reverseFencing?.isolationSecurityGroupIds ?? []));
     } else if (c.type === 'rds-point-in-time-restore') {
       const p = c.params;
       const region = world.plan.regions[p.region];
@@ -168,7 +195,8 @@ function seed(world: World): RdsState {
       group(region, ...(p.vpcSecurityGroupIds ?? []));
     } else if (c.type === 'aurora-global-failover') {
       const { globalClusterIdentifier: id, targetDbClusterArn: target } = c.params;
-      const writer = `arn:aws:rds:${world.primary}:${account}:cluster:${id}-${world.primary}`;
+      // The primary-region cluster: the plan's primaryDbClusterArn, else named after the global database.
+      const writer = c.params.primaryDbClusterArn ?? `arn:aws:rds:${world.primary}:${account}:cluster:${id}-${world.primary}`;
       const g = s.globals.get(id) ?? { id, component: c.id, members: [writer], writer, target, started: [] };
       if (!g.members.includes(target)) g.members.push(target);
       s.globals.set(id, g);
@@ -214,20 +242,26 @@ export function simulateRds(world: World): SimulatedService {
    * When replicated backups stop receiving logs: at the incident, when it took their source region (the
    * other region: the primary, for backups replicated into the secondary) down; no more logs arrive
    * from an unreachable region (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html).
+   * Once the outage ended (World.endRegionOutage) they arrive again (assumption: the source ships as before).
    */
   const logsUntil = (b: Backups): number | undefined =>
-    world.primaryDown && world.incidentAt !== undefined && b.region !== world.primary ? world.incidentAt : undefined;
+    world.primaryDown && world.incidentAt !== undefined && b.region !== world.primary && !world.outageOver() ? world.incidentAt : undefined;
   /** The `stale-backup` drift of the point-in-time restore a source serves: no log shipped for that many hours. */
   const staleHours = (source: { pitrOf?: string }) => world.drifted('stale-backup', source.pitrOf)?.hours;
   const find = (region: string, idOrArn: string | undefined) =>
     [...s.instances.values()].find((d) => d.region === region && (d.id === idOrArn || d.arn === idOrArn));
 
+  /** How RDS names another instance: by identifier in the same Region, by ARN in another (cross-Region replicas). */
+  const nameFrom = (region: string, d: { id: string; region: string; arn: string }) => (d.region === region ? d.id : d.arn);
+
   /** The instance as DescribeDBInstances shows it now. */
   function view(db: Instance, now: number): DBInstance {
-    let status = db.down ? 'stopped' : 'available';
+    // The incident's stopped primary comes back, up, when the outage ends: nothing fenced it (a split-brain risk).
+    let status = db.down && !world.outageOver(now) ? 'stopped' : 'available';
     let source = db.source;
     let retention = db.retention;
     if (db.restore) status = !over(db.restore, now) ? 'creating' : db.restore.fails ? 'restore-error' : 'available';
+    if (db.creation) status = !over(db.creation, now) ? 'creating' : db.creation.fails ? 'failed' : 'available';
     const p = db.promotion;
     if (p) {
       const backedUp = p.at + p.ms + p.backupMs;
@@ -239,21 +273,26 @@ export function simulateRds(world: World): SimulatedService {
       }
     }
     if (db.stop) status = over(db.stop, now) ? 'stopped' : 'stopping';
-    const replicas = db.replicas.filter((arn) => [...s.instances.values()].some((r) => r.arn === arn && view(r, now).ReadReplicaSourceDBInstanceIdentifier));
+    const replicas = db.replicas.flatMap((arn) => [...s.instances.values()]
+      .filter((r) => r.arn === arn && view(r, now).ReadReplicaSourceDBInstanceIdentifier).map((r) => nameFrom(db.region, r)));
+    const sourceName = source === undefined ? undefined : nameFrom(db.region, { region: source.split(':')[3] ?? '', arn: source, id: source.slice(source.lastIndexOf(':') + 1) });
     const up = ['available', 'modifying', 'backing-up', 'rebooting'].includes(status);
     // A promoted replica can be restored to a point in time once the promotion (and its first backup) is over.
     const restorable = up && retention > 0 && (!p || now >= promotionEnd(p));
     return {
-      DBInstanceIdentifier: db.id, DBInstanceArn: db.arn, DBInstanceStatus: status, Engine: db.engine, DBInstanceClass: 'db.r6g.large',
+      DBInstanceIdentifier: db.id, DBInstanceArn: db.arn, DBInstanceStatus: status, Engine: db.engine, DBInstanceClass: db.instanceClass ?? DEFAULT_CLASS,
       ...(now >= db.createdAt ? { InstanceCreateTime: new Date(db.createdAt) } : {}),
       BackupRetentionPeriod: retention, ReadReplicaDBInstanceIdentifiers: replicas,
-      ...(source ? { ReadReplicaSourceDBInstanceIdentifier: source } : {}),
+      ...(sourceName ? { ReadReplicaSourceDBInstanceIdentifier: sourceName } : {}),
       ...(source && status === 'available' ? { StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }] } : {}),
       ...(restorable ? { LatestRestorableTime: window(retention, db.createdAt, now, now, staleHours(db)).LatestTime } : {}),
       ...(up ? { Endpoint: { Address: `${db.id}.csimulated0.${db.region}.rds.amazonaws.com`, Port: 5432 } } : {}),
       // Only `active` is documented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_VpcSecurityGroupMembership.html):
       // the old groups show until a change is applied, then the new ones.
       VpcSecurityGroups: groupsOf(db, now).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
+      ...(db.subnetGroup ? { DBSubnetGroup: { DBSubnetGroupName: db.subnetGroup } } : {}),
+      ...(db.kmsKeyId ? { StorageEncrypted: true, KmsKeyId: db.kmsKeyId } : {}),
+      ...(db.tags ? { TagList: db.tags } : {}),
     };
   }
   const groupsOf = (db: Instance, now: number) => (db.groupChange && over(db.groupChange, now) ? db.groupChange.groups : db.groups);
@@ -274,8 +313,14 @@ export function simulateRds(world: World): SimulatedService {
 
   function globalView(g: GlobalDb, now: number): GlobalCluster {
     if (g.op && over(g.op, now)) {
-      if (!g.op.fails) [g.writer, g.resyncing] = [g.op.to, g.op.lossy ? g.op.from : undefined];
+      if (!g.op.fails) [g.writer, g.resyncing, g.resyncFrom] = [g.op.to, g.op.lossy ? g.op.from : undefined, g.op.lossy ? g.op.at + g.op.ms : undefined];
       g.op = undefined;
+    }
+    // The old writer is rebuilt as a secondary once the outage ended: connected rds.aurora-global-resync after the
+    // later of that end and the failover's.
+    const ended = world.outageEndedAt;
+    if (g.resyncing && ended !== undefined && now >= Math.max(ended, g.resyncFrom ?? ended) + world.durationMs('rds.aurora-global-resync', g.component)) {
+      [g.resyncing, g.resyncFrom] = [undefined, undefined];
     }
     const op = g.op;
     const elapsed = op ? (now - op.at) / op.ms : 0;
@@ -364,6 +409,67 @@ export function simulateRds(world: World): SimulatedService {
     db.groupChange = { at: now, ms: world.durationMs('rds.modify-security-groups', world.ownerOf('rds', region, db.id)), fails: false, groups: [...new Set(groups)] };
     return { DBInstance: view(db, now) };
   });
+  /**
+   * CreateDBInstanceReadReplica (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html),
+   * answered in the replica's Region. SourceDBInstanceIdentifier is the source's identifier when it is in that Region,
+   * its ARN when it is in another: a plain identifier is looked up in the replica's Region only, so naming a source of
+   * another Region by it is DBInstanceNotFoundFault, as on AWS. Refused as RDS refuses it: InvalidParameterValue (an
+   * identifier RDS does not accept), DBInstanceAlreadyExistsFault (the identifier is taken in the Region),
+   * DBInstanceNotFoundFault (no such source), InvalidDBInstanceStateFault when the source is not available or has
+   * automated backups off ("must have automatic backups enabled, that is, its backup retention period must be greater
+   * than 0": the API reference; the message is the one RDS answers, as Terraform users report it), an unknown VPC
+   * security group (InvalidParameterValue, checkGroupsExist). The source may be a promoted former replica (a standalone
+   * instance once its promotion is over). The new instance is `creating` for rds.create-read-replica, then `available`
+   * (`failed` with the source component's fail fault; slowed with it); from the start it is a replica of the source
+   * (ReadReplicaSourceDBInstanceIdentifier) and the source lists it (ReadReplicaDBInstanceIdentifiers), by ARN across
+   * Regions. Its class is the source's unless DBInstanceClass; backups off (BackupRetentionPeriod 0), as a replica's.
+   * Not modelled: DB subnet groups (DBSubnetGroupName is shown, never checked: none is seeded, nor is
+   * DBSubnetGroupNotAllowedFault), encryption (the seeded instances are unencrypted; RDS refuses an encrypted replica
+   * of an unencrypted source and needs KmsKeyId for an encrypted source in another Region: neither is checked,
+   * KmsKeyId is only shown), the 15-replica limit. The SDK (@aws-sdk/middleware-sdk-rds) presigns a PreSignedUrl for
+   * an ARN of another Region; it is ignored. SourceRegion is not a member of this command in the SDK (3.1169); ignored.
+   */
+  answer(world, SIM, stub, CreateDBInstanceReadReplicaCommand, (input: CreateDBInstanceReadReplicaCommandInput, region) => {
+    const now = world.now();
+    const id = input.DBInstanceIdentifier ?? '';
+    const ref = input.SourceDBInstanceIdentifier ?? '';
+    if (!/^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}$/.test(id) || id.endsWith('-')) {
+      throw awsError('InvalidParameterValue', 'The parameter DBInstanceIdentifier is not a valid identifier. Identifiers must begin with a letter; ' +
+        'must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.');
+    }
+    if (find(region, id)) throw awsError('DBInstanceAlreadyExistsFault', `DB instance ${id} already exists.`);
+    const sourceRegion = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):\d{12}:db:[^:]+$/.exec(ref)?.[1] ?? region;
+    // assumption (undocumented): RDS reads the source in its own Region; when that Region does not answer, the call
+    // fails as a server-side error (InternalFailure, HTTP 500, one of the errors common to every AWS API:
+    // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/CommonErrors.html), which the SDK retries.
+    if (sourceRegion !== region && world.regionDown(sourceRegion, now)) {
+      throw awsError('InternalFailure', `The request processing has failed: the source DB instance's Region ${sourceRegion} did not answer.`, 500);
+    }
+    const source = find(sourceRegion, ref) ?? throwError(notFound(ref));
+    const current = view(source, now);
+    if (current.DBInstanceStatus !== 'available') throw awsError('InvalidDBInstanceStateFault', `Instance ${source.id} is not in available state (${current.DBInstanceStatus}).`);
+    if (!current.BackupRetentionPeriod) {
+      throw awsError('InvalidDBInstanceStateFault', 'Automated backups are not enabled for this database instance. To enable automated backups, ' +
+        'use ModifyDBInstance to set the backup retention period to a non-zero value.');
+    }
+    const groups = input.VpcSecurityGroupIds?.length ? [...new Set(input.VpcSecurityGroupIds)] : [DEFAULT_GROUP];
+    checkGroupsExist(region, groups);
+    const component = world.ownerOf('rds', sourceRegion, source.id);
+    const ms = world.durationMs('rds.create-read-replica', component);
+    const replica: Instance = {
+      id, region, arn: `arn:aws:rds:${region}:${account}:db:${id}`, engine: source.engine, createdAt: now + ms, retention: 0, replicas: [], source: source.arn, groups,
+      creation: { at: now, ms, fails: world.failing(component) },
+      ...(input.DBInstanceClass ?? source.instanceClass ? { instanceClass: input.DBInstanceClass ?? source.instanceClass } : {}),
+      ...(input.DBSubnetGroupName ? { subnetGroup: input.DBSubnetGroupName } : {}),
+      ...(input.KmsKeyId ? { kmsKeyId: input.KmsKeyId } : {}),
+      ...(input.Tags?.length ? { tags: input.Tags } : {}),
+    };
+    s.instances.set(instanceKey(region, id), replica);
+    source.replicas.push(replica.arn);
+    // Its fencing, promotion (a failback) and creation are slowed or failed with the source's component.
+    if (component) world.own('rds', region, id, component);
+    return { DBInstance: view(replica, now) };
+  });
   answer(world, SIM, stub, DescribeDBInstanceAutomatedBackupsCommand, (input: DescribeDBInstanceAutomatedBackupsCommandInput, region) => {
     const now = world.now();
     const entry = (arn: string, id: string, engine: string, status: string, retention: number, since: number, logsEnd?: number, staleHours?: number): DBInstanceAutomatedBackup => ({
@@ -426,10 +532,10 @@ export function simulateRds(world: World): SimulatedService {
    * "down" Aurora primary is its region not answering. In a region outage every call there already hangs
    * until the client gives up (service.ts); when only the databases are down (primaryDown without a region
    * outage) this call does the same (an assumption kept from the model above); with the primary-writable
-   * fault it answers, available.
+   * fault it answers, available; once the outage ended (World.endRegionOutage), too.
    */
   answer(world, SIM, stub, DescribeDBClustersCommand, async (input: DescribeDBClustersCommandInput, region, client, call) => {
-    if (region === world.primary && world.primaryDown) await unanswered(client, `DescribeDBClusters: the Aurora primary in ${region} did not answer`, call.abortSignal);
+    if (region === world.primary && world.primaryDown && !world.outageOver()) await unanswered(client, `DescribeDBClusters: the Aurora primary in ${region} did not answer`, call.abortSignal);
     const id = input.DBClusterIdentifier;
     const all = [...s.globals.values()].flatMap((g) => g.members.map((arn) => ({ arn, g })))
       .filter(({ arn }) => arn.split(':')[3] === region && (!id || arn === id || arn.endsWith(`:cluster:${id}`)));

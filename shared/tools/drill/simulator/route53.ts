@@ -113,8 +113,9 @@ export function simulateRoute53(world: World): SimulatedService {
       ],
     };
     zones.set(p.hostedZoneId, zone);
-    const primary = regionValue(c, world.primary, true);
-    const record = { Name: name, Type: p.recordType, TTL: 60, ResourceRecords: [{ Value: primary }] };
+    // What the plan says the primary answers (primaryAnswer, for a failback's TestDNSAnswer), else a value of ours.
+    const primary = p.primaryAnswer?.[0] ?? regionValue(c, world.primary, true);
+    const record = { Name: name, Type: p.recordType, TTL: 60, ResourceRecords: (p.primaryAnswer ?? [primary]).map((Value) => ({ Value })) };
     const secondary = (p.expectedAnswer ?? [regionValue(c, world.secondary, false)]).map((Value) => ({ Value }));
     const addCheck = (id: string, config: HealthCheckConfig, watches: Check['watches']) => {
       checks.set(id, { id, config, version: 1, effective: [{ from: 0, config }], watches });

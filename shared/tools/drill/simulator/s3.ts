@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import {
   CopyObjectCommand, DeleteObjectCommand, DeletePublicAccessBlockCommand, GetBucketEncryptionCommand, GetBucketReplicationCommand,
   GetBucketVersioningCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, ListObjectVersionsCommand, NoSuchBucket, NoSuchKey,
-  NotFound, ObjectNotInActiveTierError, PutBucketVersioningCommand, PutObjectCommand, PutPublicAccessBlockCommand, S3Client, S3ServiceException,
-  type CopyObjectCommandInput, type DeleteObjectCommandInput, type GetObjectCommandInput, type HeadObjectCommandInput, type ListObjectVersionsCommandInput,
-  type PublicAccessBlockConfiguration, type PutBucketVersioningCommandInput, type PutObjectCommandInput, type PutPublicAccessBlockCommandInput,
+  NotFound, ObjectNotInActiveTierError, PutBucketReplicationCommand, PutBucketVersioningCommand, PutObjectCommand, PutPublicAccessBlockCommand, S3Client,
+  S3ServiceException, type CopyObjectCommandInput, type DeleteObjectCommandInput, type GetObjectCommandInput, type HeadObjectCommandInput, type ListObjectVersionsCommandInput,
+  type PublicAccessBlockConfiguration, type PutBucketReplicationCommandInput, type PutBucketVersioningCommandInput, type PutObjectCommandInput, type PutPublicAccessBlockCommandInput,
   type ReplicationRule, type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { simulateClient } from './intercept.ts';
@@ -252,10 +252,22 @@ function writeEntry(bucket: Bucket, key: string, entry: Omit<Entry, 'versionId'>
 }
 
 /**
+ * Whether a replication rule applies to a key: its filter's prefix (Filter.Prefix, Filter.And.Prefix, or the rule's
+ * Prefix of the first schema version) starts the key; a rule filtering on tags matches none of the simulation's
+ * objects (they have no tags).
+ */
+function ruleApplies(rule: ReplicationRule, key: string): boolean {
+  const f = rule.Filter;
+  if (f?.Tag || f?.And?.Tags?.length) return false;
+  return key.startsWith(f?.Prefix ?? f?.And?.Prefix ?? rule.Prefix ?? '');
+}
+
+/**
  * Writes `count` dataset objects (deterministic content of 1–16 KiB, each with its SHA-256 checksum) under
  * `prefix` into a simulated bucket, dated over the hour up to `endAt` (the last one; default: 2 min before the
  * incident, or before now), and replicates each to the destination of every Enabled replication rule of the bucket
- * (one hop, as S3 does not chain replication), dated s3.replication-latency later. Returns the keys.
+ * that applies to its key (one hop, as S3 does not chain replication), dated s3.replication-latency later: the
+ * seeded rules and those PutBucketReplication set alike. Returns the keys.
  */
 export function seedObjects(world: World, bucketName: string, options: { count: number; prefix?: string; endAt?: number }): string[] {
   const { buckets } = stateOf(world);
@@ -264,10 +276,10 @@ export function seedObjects(world: World, bucketName: string, options: { count: 
   const prefix = options.prefix ?? 'datasets/';
   const endAt = options.endAt ?? (world.incidentAt ?? world.now()) - 2 * MINUTE;
   const latency = s3DurationMs(world, 's3.replication-latency', world.ownerOf('s3', bucket.region, bucket.name));
-  const destinations = (bucket.replication?.Rules ?? [])
-    .filter((r) => r.Status === 'Enabled')
+  const destinationsOf = (key: string) => [...new Set((bucket.replication?.Rules ?? [])
+    .filter((r) => r.Status === 'Enabled' && ruleApplies(r, key))
     .map((r) => buckets.get((r.Destination?.Bucket ?? '').replace(/^arn:aws[a-z-]*:s3:::/, '')))
-    .filter((b): b is Bucket => b !== undefined && b !== bucket);
+    .filter((b): b is Bucket => b !== undefined && b !== bucket))];
   const keys: string[] = [];
   for (let i = 0; i < options.count; i++) {
     const key = `${prefix}part-${String(i).padStart(5, '0')}.parquet`;
@@ -280,7 +292,7 @@ export function seedObjects(world: World, bucketName: string, options: { count: 
     };
     writeEntry(bucket, key, entry);
     // Assumption (not in AWS's documentation): a replica keeps the source's ETag and checksum; it is encrypted as its bucket says.
-    for (const destination of destinations) writeEntry(destination, key, { ...entry, lastModified: at + latency, sse: destination.encryption ?? SSE_S3 });
+    for (const destination of destinationsOf(key)) writeEntry(destination, key, { ...entry, lastModified: at + latency, sse: destination.encryption ?? SSE_S3 });
     keys.push(key);
   }
   return keys;
@@ -376,7 +388,8 @@ function newBucket(name: string, region: string, encryption: Bucket['encryption'
  * Every bucket is versioned and has all four Block Public Access settings on (the default for new buckets
  * since April 2023). The `replication-off` drift (readiness): on an s3-failover component, its primary bucket has no
  * replication configuration (removed); on an s3-version-restore component, its bucket's versioning is Suspended. A request from a client in another region is answered PermanentRedirect (301); an
- * unknown bucket NoSuchBucket (404); HeadObject answers without a body (NotFound, "301").
+ * unknown bucket NoSuchBucket (404); HeadObject answers without a body (NotFound, "301"). PutBucketReplication replaces a
+ * bucket's replication configuration (re-protect), with S3's checks; seedObjects replicates by it.
  *
  * Objects: HeadObject and GetObject (ChecksumSHA256 and ChecksumType with ChecksumMode ENABLED, for objects
  * written with one), PutObject (string or bytes; ChecksumSHA256 verified, BadDigest when wrong), DeleteObject
@@ -471,6 +484,47 @@ export function simulateS3(world: World): SimulatedService {
     const { replication } = bucketIn(input.Bucket, region);
     if (!replication) throw s3Error('ReplicationConfigurationNotFoundError', 'The replication configuration was not found', 404);
     return { ReplicationConfiguration: replication };
+  });
+  /**
+   * PutBucketReplication (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html) replaces the
+   * bucket's whole replication configuration. Refused as S3 refuses it: MalformedXML for what its schema requires
+   * (Role; at least one rule, each with a Status Enabled or Disabled and a Destination.Bucket; assumption: the
+   * schema's error, as for PutBucketVersioning); InvalidRequest "Versioning must be 'Enabled' on the bucket to apply a
+   * replication configuration" (source not versioned: S3 and moto answer so); a rule with a Filter (the current schema)
+   * needs a Priority and DeleteMarkerReplication (InvalidRequest "… must be specified for this version of Cross Region
+   * Replication configuration schema …", as S3 answers Terraform users); a destination that is not an S3 bucket ARN
+   * (InvalidArgument "Invalid bucket ARN."), is the source itself, does not exist ("Destination bucket must exist.") or
+   * is not versioned ("Destination bucket must have versioning enabled."), each InvalidRequest: S3's messages as
+   * Terraform users and S3-compatible servers report them (the same-bucket refusal is unconfirmed for AWS). A rule
+   * without ID gets one (S3 assigns it). From then on seedObjects replicates the bucket's writes by these rules (one
+   * hop); PutObject writes are not replicated (simulator limit). The Role is not checked (IAM is not consulted), nor
+   * is the destination's Region answering (S3 replicates asynchronously).
+   */
+  answer<PutBucketReplicationCommandInput, unknown>(world, SIM, stub, PutBucketReplicationCommand, (input, region) => {
+    const bucket = bucketIn(input.Bucket, region);
+    const config = input.ReplicationConfiguration;
+    const rules = config?.Rules ?? [];
+    if (!config?.Role || rules.length === 0 || rules.some((r) => !r.Destination?.Bucket || (r.Status !== 'Enabled' && r.Status !== 'Disabled'))) {
+      throw s3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+    }
+    if (bucket.versioning !== 'Enabled') throw s3Error('InvalidRequest', "Versioning must be 'Enabled' on the bucket to apply a replication configuration", 400);
+    const schemaNote = 'for this version of Cross Region Replication configuration schema. Please refer to S3 Developer Guide for more information.';
+    for (const rule of rules) {
+      if (rule.Filter !== undefined && rule.Priority === undefined) throw s3Error('InvalidRequest', `Priority must be specified ${schemaNote}`, 400);
+      if (rule.Filter !== undefined && !rule.DeleteMarkerReplication) throw s3Error('InvalidRequest', `DeleteMarkerReplication must be specified ${schemaNote}`, 400);
+      const arn = rule.Destination?.Bucket ?? '';
+      const name = /^arn:aws[a-z-]*:s3:::([^/]+)$/.exec(arn)?.[1];
+      if (!name) throw s3Error('InvalidArgument', 'Invalid bucket ARN.', 400, { ArgumentName: 'Bucket', ArgumentValue: arn });
+      if (name === bucket.name) throw s3Error('InvalidRequest', 'Destination bucket cannot be the same as the source bucket.', 400);
+      const destination = buckets.get(name);
+      if (!destination) throw s3Error('InvalidRequest', 'Destination bucket must exist.', 400);
+      if (destination.versioning !== 'Enabled') throw s3Error('InvalidRequest', 'Destination bucket must have versioning enabled.', 400);
+    }
+    bucket.replication = {
+      Role: config.Role,
+      Rules: rules.map((r, i) => ({ ...r, ID: r.ID ?? newVersionId(`${bucket.name}/replication-rule-${bucket.writes}-${i}`) })),
+    };
+    return {};
   });
 
   /** The entry a read names: VersionId's, else the current one; a delete marker or nothing → `missing()`. */

@@ -91,14 +91,16 @@ export class World {
   /** Resource key ("service:region:id") → the plan component it belongs to (for fail/slow faults). */
   private readonly owners = new Map<string, string>();
   private readonly throttleLeft = new Map<string, number>();
+  /** When the incident's outage ended (endRegionOutage); undefined while it lasts (the default: it never ends). */
+  private outageEnd: number | undefined;
 
   /** When the simulated incident began (ms), where a simulator dates damage (s3 object history). */
   readonly incidentAt: number | undefined;
   /** The drill's incident took the primary databases down (stopped), unless a `primary-writable` fault keeps them up. */
   readonly primaryDown: boolean;
   /**
-   * The incident is the loss of the whole primary region (not only its databases): from the incident on, every
-   * regional endpoint there is black-holed (regionDown). Only with primaryDown; default: with primaryDown.
+   * The incident is the loss of the whole primary region (not only its databases): from the incident on (until
+   * endRegionOutage), every regional endpoint there is black-holed (regionDown). Only with primaryDown; default: with primaryDown.
    */
   readonly regionOutage: boolean;
 
@@ -156,11 +158,31 @@ export class World {
 
   /**
    * Whether a region is down at `at` (default now): a region outage (regionOutage) takes the primary region down
-   * from the incident on — every call to its endpoints hangs until the client gives up (service.ts `answer`)
-   * and health checks of what runs there fail.
+   * from the incident on, until endRegionOutage ends it — every call to its endpoints hangs until the client
+   * gives up (service.ts `answer`) and health checks of what runs there fail.
    */
   regionDown(region: string, at: number = this.now()): boolean {
-    return this.regionOutage && region === this.primary && (this.incidentAt === undefined || at >= this.incidentAt);
+    return this.regionOutage && region === this.primary && (this.incidentAt === undefined || at >= this.incidentAt) && !this.outageOver(at);
+  }
+
+  /**
+   * The incident's outage is over from `at` on (default now): the primary region answers again (regionDown is
+   * false for times ≥ at), and what the incident took down there is back as the simulators model it (outageOver):
+   * an RDS primary the incident stopped (and nothing fenced) is available again, replicated backups receive logs
+   * again, a global database's old writer resynchronises as a secondary. Never called, the outage never ends.
+   */
+  endRegionOutage(at: number = this.now()): void {
+    this.outageEnd = at;
+  }
+
+  /** Whether the incident's outage has ended by `at` (default now): endRegionOutage was called for a time ≤ at. */
+  outageOver(at: number = this.now()): boolean {
+    return this.outageEnd !== undefined && at >= this.outageEnd;
+  }
+
+  /** When the incident's outage ended (endRegionOutage), if it has been ended. */
+  get outageEndedAt(): number | undefined {
+    return this.outageEnd;
   }
 
   /** The drifts of a kind (readiness reads), narrowed to that kind. */

@@ -222,6 +222,18 @@ describe('PostgreSQL checks: their own logic', () => {
       });
     });
 
+    it('in a re-protect, asks the database the system writes to (the run\'s primary), not the recovery target', async () => {
+      // Prepare
+      const db = fakeDatabase([[/pg_stat_replication/, [{ name: 'dataset-db-tokyo', client: '10.9.8.7', state: 'streaming', sync: 'async', lag: 0.5 }]]]);
+      const reprotect = { ...context(db), run: { ...run, stage: 'reprotect' as const } };
+      // Act
+      const outcome = await POSTGRES_CHECKS['postgres-replication'](reprotect, spec('postgres-replication'));
+      // Assess
+      expect(outcome.status).toBe('passed');
+      expect(db.connectedTo).toEqual(['arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dataset-db-primary-AbCdEf']);
+      expect(db.ended).toBe(1);
+    });
+
     it('says when the user cannot see the standbys\' state (needs pg_monitor)', async () => {
       const db = fakeDatabase([[/pg_stat_replication/, [{ name: null, client: null, state: null, sync: null, lag: null }]]]);
       const outcome = await POSTGRES_CHECKS['postgres-replication'](context(db), spec('postgres-replication', { minStandbys: 1 }));

@@ -36,7 +36,7 @@ describe('dr-autopilot validate', () => {
     // Assess
     expect(run).toEqual({
       code: 0,
-      out: [`${EXAMPLE}: valid plan "dataset-platform" (ap-northeast-1 -> ap-northeast-3): 4 tiers, 14 components, 3 scenarios`],
+      out: [`${EXAMPLE}: valid plan "dataset-platform" (ap-northeast-1 -> ap-northeast-3): 4 tiers, 14 components, 5 scenarios`],
       err: [],
     });
   });

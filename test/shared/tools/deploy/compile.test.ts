@@ -117,8 +117,11 @@ describe('compileDeployment (the package-time step)', () => {
     const values = await compileDeployment(SECOND, { root: ROOT, compiledPlanOut: out });
     // Assess
     expect(values.planName).toBe('web-shop');
-    const compiled = JSON.parse(readFileSync(out, 'utf8')) as { recoveryRole: { statements: Parameters<typeof renderStatement>[0][] } };
-    expect(compiled).toEqual({ format: COMPILED_PLAN_FORMAT, source: SECOND, plan: await loadPlanFile(path.join(ROOT, SECOND)), recoveryRole: { statements: expect.any(Array) } });
+    const compiled = JSON.parse(readFileSync(out, 'utf8')) as { recoveryRole: { statements: Parameters<typeof renderStatement>[0][] }; reversed: Record<string, unknown> };
+    expect(compiled).toEqual({ format: COMPILED_PLAN_FORMAT, source: SECOND, plan: await loadPlanFile(path.join(ROOT, SECOND)), recoveryRole: { statements: expect.any(Array) }, reversed: expect.any(Object) });
+    // Every component's reversal, for runs in the reverse direction: what the plan must add, where it cannot run so.
+    expect(Object.keys(compiled.reversed)).toEqual(['orders-db', 'ledger-db', 'order-workers', 'warm-caches', 'storefront-dns', 'catalogue-restore']);
+    expect(compiled.reversed['orders-db']).toEqual({ unsupported: 'aurora-global-failover: add params.primaryDbClusterArn: the primary-region cluster a failback makes the writer again' });
     // With the recovery role's statements for readiness to simulate: the deployed start-action role's (golden),
     // without its log and idempotency-record statements; partition and account left for the run time.
     const startAction = golden('second-shape').split('\n## ').find((section) => section.startsWith('StartActionRole '))!.split('\n').slice(1).filter((line) => line !== '');

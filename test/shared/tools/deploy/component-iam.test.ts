@@ -56,9 +56,19 @@ describe('component types\' IAM facets', () => {
     const start = startActionStatements(plan, ctx);
     const check = checkActionStatements(plan, ctx);
     // Assess
-    const expected = start.map((st) => ({ ...st, Action: st.Action.filter((a) => !startOnly.has(a)) })).filter((st) => st.Action.length > 0);
-    expect(check).toEqual(expected);
-    expect(check.flatMap((st) => st.Action).filter((a) => startOnly.has(a))).toEqual([]);
+    // Each check statement is a start statement on the same resources with start-only actions left out (of its own
+    // type: iam:PassRole is start-only for backup-restore's restore job, not for s3-failover's re-protect rule), and
+    // every start statement keeps its other actions in one.
+    const same = (a: (typeof start)[number], b: (typeof start)[number]) => JSON.stringify([a.Resource, a.Condition]) === JSON.stringify([b.Resource, b.Condition]);
+    for (const st of check) {
+      const from = start.filter((s) => same(s, st) && st.Action.every((a) => s.Action.includes(a)) && s.Action.every((a) => st.Action.includes(a) || startOnly.has(a)));
+      expect(from, JSON.stringify(st)).not.toEqual([]);
+    }
+    for (const st of start) {
+      const kept = st.Action.filter((a) => !startOnly.has(a));
+      if (kept.length > 0) expect(check.some((c) => same(c, st) && kept.every((a) => c.Action.includes(a))), JSON.stringify(st)).toBe(true);
+    }
+    expect(check.length).toBeLessThanOrEqual(start.length);
   });
 
   it('re-reads trigger alarms only for a plan that has some', async () => {

@@ -55,7 +55,9 @@ describe('the plan as the DR plan document (dr-autopilot doc)', () => {
     // One-way steps say they need approval; the others do not.
     expect(doc).toMatch(/### core-database:[^#]*\*\*One-way: needs approval in unplanned scenarios\.\*\*/);
     expect(doc).not.toMatch(/### authentication:[^#]*One-way/);
-    expect(doc).toContain('- postgres-replication (`postgres-replication`, advisory)');
+    expect(doc).toContain('- postgres-replication (`postgres-replication`, advisory; region-outage, database-failure, failback)');
+    // The re-protect and failback stages say which way they run.
+    expect(doc).toContain('### failback: Planned failback to Tokyo\n\nDatabase, traffic, dataset bucket and cache back to Tokyo, with no data loss.\n\nFailback: runs the plan in reverse, back to ap-northeast-1; only while the system runs in ap-northeast-3');
     for (const s of plan.scenarios) expect(doc).toContain(`### ${s.id}: ${s.name}`);
     expect(doc).toContain('Components: tier-1 (core-database)');
     expect(doc).toContain('| external | external | customers, vendors, regulators | ja, en |');

@@ -264,7 +264,7 @@ describe('dr-autopilot drill: bad input exits 2 before anything runs', () => {
     expect(run).toEqual({
       code: 2,
       out: [],
-      err: ['dr-autopilot drill: --scenario: unknown scenario "meteor-strike"; the plan has region-outage, database-failure, storage-failure'],
+      err: ['dr-autopilot drill: --scenario: unknown scenario "meteor-strike"; the plan has region-outage, database-failure, storage-failure, reprotect, failback'],
     });
   });
 

@@ -16,7 +16,7 @@ describe('dr-autopilot readiness (offline, against the simulated account)', () =
     expect(report.components.filter((c) => c.status !== 'ready').map((c) => [c.id, c.findings])).toEqual([]);
     // The three ECS services' needs of the region's Fargate quota, summed; the recovery role's packaged statements, simulated.
     expect(report.system.map((f) => [f.check, f.status])).toEqual([['active-region', 'ready'], ['service-quota', 'ready'], ['topic-subscribers', 'ready'], ['topic-subscribers', 'ready'], ['automation-role', 'ready']]);
-    expect(report.system.at(-1)?.detail).toBe('the recovery role arn:aws:iam::123456789012:role/dr-autopilot-prod-start-action may do all 34 action(s) the recovery needs (IAM policy simulation)');
+    expect(report.system.at(-1)?.detail).toBe('the recovery role arn:aws:iam::123456789012:role/dr-autopilot-prod-start-action may do all 59 action(s) the recovery needs (IAM policy simulation)');
     expect(report.forecast.rto.flatMap((s) => s.tiers.map((t) => t.status)).filter((status) => status !== 'ready')).toEqual([]);
     expect(report.forecast.rpo.map((r) => [r.rpoClass, r.status])).toEqual([['transaction', 'ready'], ['user', 'ready'], ['system', 'ready']]);
     expect(report.status).toBe('ready');

@@ -71,7 +71,7 @@ function checkContext(fetch: typeof globalThis.fetch = simulatedFetch(account!.w
   return {
     run: {
       executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: plan.name, scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'drill', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), regions: plan.regions,
+      severity: 'critical', trigger: { kind: 'console', by: 'drill', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward', movesActiveRegion: false, regions: plan.regions,
     },
     component: null, clients: createAwsClients(), logger, now: new Date(), postgres: null, fetch,
     state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },

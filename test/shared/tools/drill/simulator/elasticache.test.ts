@@ -13,15 +13,19 @@ import { drive, sleep } from '../../../../support/drive-action.ts';
 const START = new Date('2026-11-29T01:05:00.000Z');
 const GLOBAL = 'ldgnf-dataset-cache';
 const OSAKA = 'dataset-cache-osaka';
-const TOKYO = `dataset-cache-${PRIMARY}`;
+// The example plan names it (cache-server's primaryReplicationGroupId).
+const TOKYO = 'dataset-cache-tokyo';
 const FAILOVER = ELASTICACHE_DURATIONS['elasticache.global-failover']?.seconds ?? Number.NaN;
+const RESYNC = ELASTICACHE_DURATIONS['elasticache.global-resync']?.seconds ?? Number.NaN;
+/** The drill's region outage: the incident (10 min before START) took the primary region down. */
+const INCIDENT = new Date(START.getTime() - 10 * 60_000);
 
 let plan: Plan;
 let sim: SimulatedService | undefined;
 let world: World;
 
-function simulate(faults: Fault[] = []): World {
-  world = new World(plan, { durations: ELASTICACHE_DURATIONS, faults });
+function simulate(faults: Fault[] = [], outage = false): World {
+  world = new World(plan, { durations: ELASTICACHE_DURATIONS, faults, ...(outage ? { primaryDown: true, regionOutage: true, incidentAt: INCIDENT.getTime() } : {}) });
   sim = simulateElastiCache(world);
   return world;
 }
@@ -142,5 +146,84 @@ describe('simulated ElastiCache global datastore', () => {
     await expect(elasticacheGlobalFailover.start(ctx)).rejects.toMatchObject({ name: 'AwsThrottlingError' });
     await expect(elasticacheGlobalFailover.start(ctx)).resolves.toMatchObject({ done: false, state: { failoverRequested: true } });
     expect(failovers()).toHaveLength(1);
+  });
+
+  describe('the old primary after a failover during the region outage', () => {
+    const client = () => new ElastiCacheClient({ region: SECONDARY });
+    /** The group's status and each member's role and status, as DescribeGlobalReplicationGroups answers them. */
+    const described = async () => {
+      const group = (await client().send(new DescribeGlobalReplicationGroupsCommand({ GlobalReplicationGroupId: GLOBAL, ShowMemberInfo: true }))).GlobalReplicationGroups?.[0];
+      return { status: group?.Status, members: group?.Members?.map((m) => `${m.ReplicationGroupId} ${m.Role} ${m.Status}`) };
+    };
+
+    it('is a secondary, associated, while its region is down; once the outage ended it resynchronises (associating, the group modifying) for elasticache.global-resync, then is associated', async () => {
+      // Prepare: the failover during the outage, its region down.
+      simulate([], true);
+      await withVirtualClock(START, async () => {
+        await client().send(failoverToOsaka);
+        await sleep(FAILOVER);
+        // Act
+        const duringOutage = await described();
+        await sleep(3600);
+        const anHourLater = await described();
+        world.endRegionOutage();
+        const resyncing = await described();
+        await sleep(RESYNC - 1);
+        const stillResyncing = await described();
+        await sleep(1);
+        const resynced = await described();
+        // Assess
+        const settled = { status: 'available', members: [`${TOKYO} secondary associated`, `${OSAKA} primary associated`] };
+        expect(duringOutage).toEqual(settled);
+        expect(anHourLater).toEqual(settled);
+        expect(resyncing).toEqual({ status: 'modifying', members: [`${TOKYO} secondary associating`, `${OSAKA} primary associated`] });
+        expect(stillResyncing).toEqual(resyncing);
+        expect(resynced).toEqual(settled);
+        expect(datastore()).toEqual({ status: 'available', primary: OSAKA, members: members('secondary', 'primary', 'associated') });
+      });
+    });
+
+    it('the recovery finishes during the outage (nothing in transition); the outage ended before the failover did: the old primary took part, no resync', async () => {
+      simulate([], true);
+      const ctx = await cacheContext();
+      await withVirtualClock(START, async () => {
+        // Act
+        const run = await drive(elasticacheGlobalFailover, ctx);
+        // Assess
+        expect(run).toMatchObject({ seconds: FAILOVER, progress: { done: true, observations: { role: 'primary', globalStatus: 'available' } } });
+      });
+      sim?.restore();
+      simulate([], true);
+      await withVirtualClock(START, async () => {
+        await client().send(failoverToOsaka);
+        await sleep(FAILOVER / 2);
+        world.endRegionOutage();
+        await sleep(FAILOVER / 2);
+        // The region answered again before the failover ended: the old primary became a secondary with it.
+        expect(await described()).toEqual({ status: 'available', members: [`${TOKYO} secondary associated`, `${OSAKA} primary associated`] });
+      });
+    });
+
+    it('no resync without an outage (the old primary took part in the failover), nor when the outage never ends', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        await client().send(failoverToOsaka);
+        await sleep(FAILOVER);
+        world.endRegionOutage();
+        expect(await described()).toEqual({ status: 'available', members: [`${TOKYO} secondary associated`, `${OSAKA} primary associated`] });
+      });
+    });
+
+    it('a failover during the resync is accepted ("Promotion is allowed anytime") and ends it', async () => {
+      simulate([], true);
+      await withVirtualClock(START, async () => {
+        await client().send(failoverToOsaka);
+        await sleep(FAILOVER);
+        world.endRegionOutage();
+        await client().send(new FailoverGlobalReplicationGroupCommand({ GlobalReplicationGroupId: GLOBAL, PrimaryRegion: PRIMARY, PrimaryReplicationGroupId: TOKYO }));
+        await sleep(FAILOVER);
+        expect(await described()).toEqual({ status: 'available', members: [`${TOKYO} primary associated`, `${OSAKA} secondary associated`] });
+      });
+    });
   });
 });

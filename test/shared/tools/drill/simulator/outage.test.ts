@@ -1,7 +1,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { GetHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketVersioningCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clientConfig, CLIENT_TIMEOUTS, ROUTE53_REGION } from '../../../../../shared/aws/clients.ts';
@@ -161,11 +161,52 @@ describe('the drill\'s region outage: every endpoint of the primary region is bl
     }, { scenario: 'storage-failure' });
   });
 
+  it('endRegionOutage: from then on the primary region answers again (PutBucketVersioning on its bucket works); before it, it was down', async () => {
+    await onClock(async () => {
+      const world = account!.world;
+      const tokyo = new S3Client(clientConfig(S3Client, PRIMARY));
+      const suspend = () => tokyo.send(new PutBucketVersioningCommand({ Bucket: 'dataset-platform-datasets-tokyo', VersioningConfiguration: { Status: 'Suspended' } }));
+      // Prepare: down, as from the incident.
+      const during = await timed(suspend);
+      const endedAt = Date.now();
+      // Act
+      world.endRegionOutage();
+      const after = await Promise.all(Object.values(calls(PRIMARY)).map(timed));
+      const suspended = await timed(suspend);
+      // Assess
+      expect({ ms: during.ms, name: during.error?.name }).toEqual({ ms: blackHoled(), name: 'TimeoutError' });
+      // Answered at once (an AWS error is an answer: the parameter and the alarm live in the secondary region only).
+      expect(after.map((a) => [a.ms, a.error?.name === 'TimeoutError'])).toEqual([[0, false], [0, false], [0, false], [0, false]]);
+      expect(suspended).toEqual({ ms: 0, error: null });
+      expect(account!.snapshot().s3).toMatchObject({ buckets: { 'dataset-platform-datasets-tokyo': { versioning: 'Suspended' } } });
+      // The outage is history: down from the incident until its end, not after.
+      expect([INCIDENT.getTime(), endedAt - 1, endedAt, endedAt + 3600_000].map((t) => world.regionDown(PRIMARY, t))).toEqual([true, true, false, false]);
+      expect([world.outageOver(endedAt - 1), world.outageOver(endedAt), world.outageEndedAt]).toEqual([false, true, endedAt]);
+      expect(world.regionDown(SECONDARY)).toBe(false);
+    });
+  });
+
+  it('endRegionOutage at a later time: down until then; never called, the region stays down', async () => {
+    await onClock(async () => {
+      const world = account!.world;
+      world.endRegionOutage(START.getTime() + 60_000);
+      expect((await timed(calls(PRIMARY).ssm)).error?.name).toBe('TimeoutError');
+      await new Promise((resolve) => setTimeout(resolve, 60_000));
+      expect(await timed(calls(PRIMARY).ssm)).toMatchObject({ ms: 0, error: { name: 'ParameterNotFound' } });
+    });
+    account?.restore();
+    await onClock(async () => {
+      expect(account!.world.outageOver(START.getTime() + 30 * 86_400_000)).toBe(false);
+      expect(account!.world.regionDown(PRIMARY, START.getTime() + 30 * 86_400_000)).toBe(true);
+    });
+  });
+
   it('a region outage is an unplanned scenario that moves DNS away from the primary and acts on nothing in it', async () => {
     const second = await loadPlanFile(SECOND);
-    expect(Object.fromEntries(plan.scenarios.map((s) => [s.id, scenarioLosesPrimaryRegion(plan, s.id)]))).toEqual({
-      'region-outage': true, 'database-failure': false, 'storage-failure': false,
-    });
+    // Only the region outage loses the primary region (the plan's other scenarios, re-protect and failback among them, do not).
+    const losing = plan.scenarios.filter((s) => scenarioLosesPrimaryRegion(plan, s.id)).map((s) => s.id);
+    expect(losing).toEqual(['region-outage']);
+    expect(plan.scenarios.map((s) => s.id)).toEqual(expect.arrayContaining(['region-outage', 'database-failure', 'storage-failure']));
     expect(Object.fromEntries(second.scenarios.map((s) => [s.id, scenarioLosesPrimaryRegion(second, s.id)]))).toEqual({
       'planned-switchover': false, 'region-failover': true, 'catalogue-corruption': false,
     });

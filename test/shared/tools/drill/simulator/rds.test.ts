@@ -1,5 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  CreateDBInstanceReadReplicaCommand,
   DescribeDBClustersCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
@@ -664,6 +665,232 @@ describe('simulated RDS and CloudWatch', () => {
       const result = await withVirtualClock(START, () => drive(auroraGlobalFailover, () => ctxOf(aurora, 'unplanned', INCIDENT, true)));
       expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'available (forced)', writers: 1 });
       expect(sent('FailoverGlobalCluster')).toHaveLength(1);
+    });
+  });
+
+  describe('after the region outage: the old primary back, a replica of the promoted instance (re-protect), the Aurora old writer resynchronised', () => {
+    const TOKYO_DB = `arn:aws:rds:${PRIMARY}:123456789012:db:dataset-db`;
+    const OSAKA_DB = `arn:aws:rds:${SECONDARY}:123456789012:db:dataset-db-osaka`;
+    const REPLICA = `arn:aws:rds:${PRIMARY}:123456789012:db:dataset-db-tokyo`;
+    const describeIn = async (region: string, id: string) =>
+      (await new RDSClient({ region }).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
+    /** The region outage of the incident (10 min before START), the replica promoted with backups on (7 days), then the outage ended. */
+    async function promotedThenOutageEnded() {
+      await new RDSClient({ region: SECONDARY }).send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka', BackupRetentionPeriod: 7 }));
+      await sleep(promotionSeconds());
+      world.endRegionOutage();
+    }
+    const createReplica = (input: Partial<ConstructorParameters<typeof CreateDBInstanceReadReplicaCommand>[0]> = {}, region = PRIMARY) =>
+      new RDSClient({ region }).send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-tokyo', SourceDBInstanceIdentifier: OSAKA_DB, ...input }));
+
+    it('the old primary the incident stopped comes back available (nothing fenced it) and StopDBInstance fences it: stopping, then stopped', async () => {
+      // Prepare: the primary region is down from the incident; the replica promoted.
+      simulate([], plan, INCIDENT, true);
+      await withVirtualClock(START, async () => {
+        await promotedThenOutageEnded();
+        const tokyo = new RDSClient(clientConfig(RDSClient, PRIMARY));
+        // Act
+        const back = await describeIn(PRIMARY, 'dataset-db');
+        const stop = await tokyo.send(new StopDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db' }));
+        const stopping = (await describeIn(PRIMARY, 'dataset-db'))?.DBInstanceStatus;
+        await sleep(seconds('rds.stop-instance'));
+        const stopped = (await describeIn(PRIMARY, 'dataset-db'))?.DBInstanceStatus;
+        const cluster = await tokyo.send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO }));
+        // Assess: up and writable again, its replica promoted away (so nothing stops RDS stopping it).
+        expect(back).toMatchObject({ DBInstanceStatus: 'available', ReadReplicaDBInstanceIdentifiers: [], Endpoint: { Address: `dataset-db.csimulated0.${PRIMARY}.rds.amazonaws.com` } });
+        expect(stop.DBInstance?.DBInstanceStatus).toBe('stopping');
+        expect([stopping, stopped]).toEqual(['stopping', 'stopped']);
+        // The Aurora primary region answers again too.
+        expect(cluster.DBClusters?.[0]).toMatchObject({ DBClusterArn: TOKYO, Status: 'available' });
+        expect(world.calls.filter((c) => c.region === PRIMARY).map((c) => `${c.command} ${c.error ?? 'ok'}`))
+          .toEqual(['DescribeDBInstances ok', 'StopDBInstance ok', 'DescribeDBInstances ok', 'DescribeDBInstances ok', 'DescribeDBClusters ok']);
+      });
+    });
+
+    it('the outage never ended: the old primary stays stopped and its region does not answer, hours later', async () => {
+      simulate([], plan, INCIDENT, true);
+      await withVirtualClock(new Date(START.getTime() + 6 * 3600_000), async () => {
+        expect(world.regionDown(PRIMARY)).toBe(true);
+        expect(await errorOf(new RDSClient(clientConfig(RDSClient, PRIMARY)).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db' })))).toBe('TimeoutError');
+        expect(rdsState().instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'stopped' });
+      });
+    });
+
+    it('CreateDBInstanceReadReplica from the promoted instance into the primary region: creating for rds.create-read-replica, then an available replica both sides list', async () => {
+      // Prepare
+      simulate([], plan, INCIDENT, true);
+      await withVirtualClock(START, async () => {
+        await promotedThenOutageEnded();
+        const t0 = Date.now();
+        // Act
+        const created = await createReplica({
+          DBInstanceClass: 'db.r6g.xlarge', DBSubnetGroupName: 'dataset-platform-tokyo', VpcSecurityGroupIds: ['sg-0simulated'],
+          KmsKeyId: 'arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', Tags: [{ Key: 'dr-autopilot', Value: 're-protect' }],
+        });
+        const creating = await describeIn(PRIMARY, 'dataset-db-tokyo');
+        const sourceWhileCreating = await describeIn(SECONDARY, 'dataset-db-osaka');
+        await sleep(seconds('rds.create-read-replica') - 1);
+        const stillCreating = (await describeIn(PRIMARY, 'dataset-db-tokyo'))?.DBInstanceStatus;
+        await sleep(1);
+        const available = await describeIn(PRIMARY, 'dataset-db-tokyo');
+        const listed = await new RDSClient({ region: PRIMARY }).send(new DescribeDBInstancesCommand({}));
+        // Assess: the answer is the new instance, creating, a replica of the promoted one from the start.
+        expect(created.DBInstance).toMatchObject({
+          DBInstanceIdentifier: 'dataset-db-tokyo', DBInstanceArn: REPLICA, DBInstanceStatus: 'creating', Engine: 'postgres', DBInstanceClass: 'db.r6g.xlarge',
+          ReadReplicaSourceDBInstanceIdentifier: OSAKA_DB, BackupRetentionPeriod: 0, ReadReplicaDBInstanceIdentifiers: [],
+          VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }], DBSubnetGroup: { DBSubnetGroupName: 'dataset-platform-tokyo' },
+          StorageEncrypted: true, KmsKeyId: 'arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', TagList: [{ Key: 'dr-autopilot', Value: 're-protect' }],
+        });
+        expect(created.DBInstance?.Endpoint).toBeUndefined();
+        expect(creating).toMatchObject({ DBInstanceStatus: 'creating', ReadReplicaSourceDBInstanceIdentifier: OSAKA_DB });
+        expect(sourceWhileCreating).toMatchObject({ DBInstanceStatus: 'available', ReadReplicaDBInstanceIdentifiers: [REPLICA] });
+        expect(sourceWhileCreating?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+        expect(stillCreating).toBe('creating');
+        expect(available).toMatchObject({
+          DBInstanceStatus: 'available', ReadReplicaSourceDBInstanceIdentifier: OSAKA_DB, InstanceCreateTime: new Date(t0 + seconds('rds.create-read-replica') * 1000),
+          StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }], Endpoint: { Address: `dataset-db-tokyo.csimulated0.${PRIMARY}.rds.amazonaws.com`, Port: 5432 },
+        });
+        expect(listed.DBInstances?.map((d) => d.DBInstanceIdentifier)).toEqual(['dataset-db', 'dataset-db-tokyo']);
+        // Recorded as every call is, sent to the replica's region; the SDK presigned the source region's request.
+        expect(sent('CreateDBInstanceReadReplica')).toEqual([expect.objectContaining({
+          region: PRIMARY, input: expect.objectContaining({ DBInstanceIdentifier: 'dataset-db-tokyo', SourceDBInstanceIdentifier: OSAKA_DB, PreSignedUrl: expect.stringContaining(`rds.${SECONDARY}.amazonaws.com`) }),
+        })]);
+        // The promoted instance now has a replica: RDS can't stop it.
+        expect(await errorOf(new RDSClient({ region: SECONDARY }).send(new StopDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db-osaka' })))).toBe('InvalidDBInstanceStateFault');
+        expect(rdsState().instances[PRIMARY]?.['dataset-db-tokyo']).toMatchObject({ status: 'available', replicaOf: OSAKA_DB, backupRetentionPeriod: 0 });
+      });
+    });
+
+    it('a replica in the source\'s own region is named by identifier on both sides; defaults: the source\'s class, the default security group', async () => {
+      simulate();
+      await withVirtualClock(START, async () => {
+        const created = await createReplica({ DBInstanceIdentifier: 'reporting-db-reader', SourceDBInstanceIdentifier: 'reporting-db' }, SECONDARY);
+        expect(created.DBInstance).toMatchObject({
+          DBInstanceStatus: 'creating', ReadReplicaSourceDBInstanceIdentifier: 'reporting-db', DBInstanceClass: 'db.r6g.large',
+          VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }],
+        });
+        expect(created.DBInstance?.StorageEncrypted).toBeUndefined();
+        expect((await describeIn(SECONDARY, 'reporting-db'))?.ReadReplicaDBInstanceIdentifiers).toEqual(['reporting-db-reader']);
+        // The SDK presigns only for an ARN of another region.
+        expect(sent('CreateDBInstanceReadReplica')[0]?.input).not.toHaveProperty('PreSignedUrl');
+      });
+    });
+
+    it('answers AWS\'s errors: a plain identifier for a source in another region, an unknown source, a taken identifier, a source not available or without backups', async () => {
+      simulate([], plan, INCIDENT, true);
+      await withVirtualClock(START, async () => {
+        // Prepare: the outage ended; the replica is still a replica (backups off) until promoted.
+        world.endRegionOutage();
+        const refusal = (input: Parameters<typeof createReplica>[0], region?: string) => createReplica(input, region).then(() => null, (e: Error) => ({ name: e.name, message: e.message }));
+        // Act / Assess
+        expect(await refusal({ SourceDBInstanceIdentifier: 'dataset-db-osaka' })).toMatchObject({ name: 'DBInstanceNotFoundFault', message: 'DBInstance dataset-db-osaka not found.' });
+        expect(await refusal({ SourceDBInstanceIdentifier: `${OSAKA_DB}-nope` })).toMatchObject({ name: 'DBInstanceNotFoundFault' });
+        expect(await refusal({ DBInstanceIdentifier: 'dataset-db' })).toMatchObject({ name: 'DBInstanceAlreadyExistsFault', message: 'DB instance dataset-db already exists.' });
+        expect(await refusal({ DBInstanceIdentifier: 'dataset--db' })).toMatchObject({ name: 'InvalidParameterValue' });
+        expect(rdsState().instances[PRIMARY]?.['dataset-db-tokyo']).toBeUndefined();
+      });
+    });
+
+    it('refuses a source without automated backups and one not available (its promotion under way), then accepts it once promoted', async () => {
+      simulate([], plan, INCIDENT, true);
+      await withVirtualClock(START, async () => {
+        world.endRegionOutage();
+        const refusal = (input: Parameters<typeof createReplica>[0] = {}) => createReplica(input).then(() => null, (e: Error) => ({ name: e.name, message: e.message }));
+        // Act: a replica (backups off), then during its promotion, then promoted without backups, then an unknown security group.
+        const replicaSource = await refusal();
+        await new RDSClient({ region: SECONDARY }).send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'dataset-db-osaka', BackupRetentionPeriod: 0 }));
+        const promoting = await refusal();
+        await sleep(seconds('rds.promote-read-replica') + seconds('rds.promote-read-replica-reboot'));
+        const noBackups = await refusal();
+        // Assess
+        const backupsOff = {
+          name: 'InvalidDBInstanceStateFault',
+          message: 'Automated backups are not enabled for this database instance. To enable automated backups, use ModifyDBInstance to set the backup retention period to a non-zero value.',
+        };
+        expect(replicaSource).toEqual(backupsOff);
+        expect(promoting).toEqual({ name: 'InvalidDBInstanceStateFault', message: 'Instance dataset-db-osaka is not in available state (modifying).' });
+        expect(noBackups).toEqual(backupsOff);
+        expect(sent('CreateDBInstanceReadReplica')).toEqual([]);
+      });
+      sims.forEach((x) => x.restore());
+      simulate([], plan, INCIDENT, true);
+      await withVirtualClock(START, async () => {
+        await promotedThenOutageEnded();
+        expect(await errorOf(createReplica({ VpcSecurityGroupIds: ['sg-0123456789abcdef0'] }))).toBe('InvalidParameterValue');
+        expect(await errorOf(createReplica())).toBe('no error');
+        expect(await errorOf(createReplica())).toBe('DBInstanceAlreadyExistsFault');
+      });
+    });
+
+    it('the source\'s region still down: the call fails as a server error (InternalFailure, 500), which the SDK retries 3 times; a fail fault ends the replica failed', async () => {
+      // Prepare: a replica of the Tokyo primary asked for in Osaka while Tokyo is down.
+      simulate([], plan, INCIDENT, true);
+      await withVirtualClock(START, async () => {
+        const error = await createReplica({ DBInstanceIdentifier: 'dataset-db-copy', SourceDBInstanceIdentifier: TOKYO_DB }, SECONDARY).then(() => null, (e: Error & { $metadata?: { httpStatusCode?: number; attempts?: number } }) => e);
+        expect(error).toMatchObject({ name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500, attempts: 3 } });
+        expect(world.calls.map((c) => `${c.region} ${c.command} ${c.error ?? 'ok'}`)).toEqual(Array.from({ length: 3 }, () => `${SECONDARY} CreateDBInstanceReadReplica InternalFailure`));
+      });
+      sims.forEach((x) => x.restore());
+      simulate([{ kind: 'fail', component: 'core-database' }, { kind: 'slow', component: 'core-database', factor: 2 }], plan, INCIDENT, true);
+      await withVirtualClock(START, async () => {
+        // The fail fault fails the promotion too: create the replica from the Tokyo primary once its region is back.
+        world.endRegionOutage();
+        await createReplica({ DBInstanceIdentifier: 'dataset-db-copy', SourceDBInstanceIdentifier: TOKYO_DB }, SECONDARY).catch(() => undefined);
+        expect(await errorOf(createReplica({ DBInstanceIdentifier: 'dataset-db-copy', SourceDBInstanceIdentifier: TOKYO_DB }, SECONDARY))).toBe('DBInstanceAlreadyExistsFault');
+        await sleep(2 * seconds('rds.create-read-replica') - 1);
+        expect((await describeIn(SECONDARY, 'dataset-db-copy'))?.DBInstanceStatus).toBe('creating');
+        await sleep(1);
+        expect((await describeIn(SECONDARY, 'dataset-db-copy'))?.DBInstanceStatus).toBe('failed');
+      });
+    });
+
+    it('replicated automated backups receive logs again once the outage ended: their window moves with the clock', async () => {
+      simulate([], plan, INCIDENT, true);
+      const lag = seconds('rds.latest-restorable-time-lag') * 1000;
+      await withVirtualClock(START, async () => {
+        const latest = async () => (await new RDSClient({ region: SECONDARY }).send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceAutomatedBackupsArn: BACKUPS_ARN })))
+          .DBInstanceAutomatedBackups?.[0]?.RestoreWindow?.LatestTime;
+        const frozen = await latest();
+        world.endRegionOutage();
+        await sleep(3600);
+        expect([frozen, await latest()]).toEqual([new Date(INCIDENT.getTime() - lag), new Date(Date.now() - lag)]);
+      });
+    });
+
+    it('aurora: the primary-region cluster is the plan\'s primaryDbClusterArn when it names one', async () => {
+      const named = `arn:aws:rds:${PRIMARY}:123456789012:cluster:orders-tokyo`;
+      simulate([], { ...plan, components: plan.components.map((c) => (c.id === aurora.id ? { ...aurora, params: { ...aurora.params, primaryDbClusterArn: named } } : c)) as Component[] });
+      await withVirtualClock(START, async () => {
+        const gc = (await new RDSClient({ region: SECONDARY }).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'orders-global' }))).GlobalClusters?.[0];
+        expect(gc?.GlobalClusterMembers?.map((m) => [m.DBClusterArn, m.IsWriter])).toEqual([[named, true], [OSAKA, false]]);
+      });
+    });
+
+    it('aurora: the old writer of a failover with data loss is pending-resync until rds.aurora-global-resync after the outage ended, then a connected secondary', async () => {
+      // Prepare: the failover during the outage.
+      simulate([], plan, INCIDENT, true);
+      await withVirtualClock(START, async () => {
+        const rds = new RDSClient({ region: SECONDARY });
+        const members = async () => (await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'orders-global' }))).GlobalClusters?.[0]?.GlobalClusterMembers
+          ?.map((m) => ({ arn: m.DBClusterArn, writer: m.IsWriter, sync: m.SynchronizationStatus ?? null }));
+        await rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: OSAKA, AllowDataLoss: true }));
+        await sleep(seconds('rds.aurora-global-failover'));
+        // Act
+        const afterFailover = await members();
+        await sleep(3600);
+        const anHourLater = await members();
+        world.endRegionOutage();
+        await sleep(seconds('rds.aurora-global-resync') - 1);
+        const resyncing = await members();
+        await sleep(1);
+        const resynced = await members();
+        // Assess
+        const pending = [{ arn: TOKYO, writer: false, sync: 'pending-resync' }, { arn: OSAKA, writer: true, sync: null }];
+        expect(afterFailover).toEqual(pending);
+        expect(anHourLater).toEqual(pending);
+        expect(resyncing).toEqual(pending);
+        expect(resynced).toEqual([{ arn: TOKYO, writer: false, sync: 'connected' }, { arn: OSAKA, writer: true, sync: null }]);
+      });
     });
   });
 });

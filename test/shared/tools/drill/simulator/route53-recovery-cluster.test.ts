@@ -16,7 +16,8 @@ const START = new Date(INCIDENT.getTime() + 20 * 60_000);
 const ZONE = 'Z0EXAMPLE123ABC';
 const NAME = 'api.dataset-platform.example.com';
 const OSAKA = 'api-osaka.dataset-platform.example.com';
-const TOKYO = 'api-ap-northeast-1.dataset-platform.example.com';
+// The example plan's primaryAnswer: what the primary record answers.
+const TOKYO = 'api-tokyo.dataset-platform.example.com';
 const PANEL = 'arn:aws:route53-recovery-control::123456789012:controlpanel/8d5e2f4a6b7c4d1e9f0a1b2c3d4e5f60';
 const PRIMARY_RC = `${PANEL}/routingcontrol/3f9a1c2d4e5b6a70`;
 const SECONDARY_RC = `${PANEL}/routingcontrol/7b2c4e6f8a0d1e35`;

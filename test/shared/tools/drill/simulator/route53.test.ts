@@ -26,7 +26,8 @@ const ZONE = 'Z0EXAMPLE123ABC';
 const NAME = 'api.dataset-platform.example.com';
 const HEALTH_CHECK = '1d2f3a4b-7c1e-4c5d-9e8f-0a1b2c3d4e5f';
 const OSAKA = 'api-osaka.dataset-platform.example.com';
-const TOKYO = 'api-ap-northeast-1.dataset-platform.example.com';
+// The example plan's primaryAnswer: what the primary record answers.
+const TOKYO = 'api-tokyo.dataset-platform.example.com';
 const seconds = (key: string) => ROUTE53_DURATIONS[key]?.seconds ?? Number.NaN;
 const DETECTION = seconds('route53.health-check-detection');
 const errorOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (e: Error) => e.name);

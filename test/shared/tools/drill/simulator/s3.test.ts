@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
-  S3Client, CopyObjectCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3ServiceException,
-  type ListObjectVersionsCommandOutput,
+  S3Client, CopyObjectCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, HeadObjectCommand, ListObjectVersionsCommand, PutBucketReplicationCommand,
+  PutBucketVersioningCommand, PutObjectCommand, S3ServiceException, type ListObjectVersionsCommandOutput, type ReplicationRule,
 } from '@aws-sdk/client-s3';
 import { SSMClient, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recover as s3Failover } from '../../../../../shared/components/s3-failover/recover.ts';
 import { copySource, recover as s3VersionRestore } from '../../../../../shared/components/s3-version-restore/recover.ts';
-import { S3_DAMAGE_MINUTES_BEFORE_SEEDING, S3_DURATIONS, simulateS3 } from '../../../../../shared/tools/drill/simulator/s3.ts';
+import { S3_DAMAGE_MINUTES_BEFORE_SEEDING, S3_DURATIONS, seedObjects, simulateS3 } from '../../../../../shared/tools/drill/simulator/s3.ts';
 import type { SimulatedService } from '../../../../../shared/tools/drill/simulator/service.ts';
 import { SSM_DURATIONS, simulateSsm } from '../../../../../shared/tools/drill/simulator/ssm.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';
@@ -377,6 +377,74 @@ describe('simulated S3 and SSM', () => {
       const error = await onClock(() => rejection(s3VersionRestore.start(ctx)));
       expect(error).toMatchObject({ name: 'ActionFailedError', message: expect.stringContaining('archived') });
       expect(world.calls.filter((c) => c.error === 'ObjectNotInActiveTierError').length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('PutBucketReplication (re-protect: the bucket in use replicates back to the other one)', () => {
+    const ROLE = 'arn:aws:iam::123456789012:role/dataset-platform-reprotect';
+    const rule = (extra: Partial<ReplicationRule> = {}): ReplicationRule => ({
+      ID: 'dr-autopilot-reprotect', Priority: 1, Status: 'Enabled', Filter: { Prefix: 'datasets/' }, DeleteMarkerReplication: { Status: 'Enabled' },
+      Destination: { Bucket: `arn:aws:s3:::${TOKYO}`, StorageClass: 'STANDARD' }, ...extra,
+    });
+    const osaka = () => new S3Client({ region: SECONDARY });
+    /** `Role` null: sent without one. */
+    const put = (Rules: ReplicationRule[], Bucket = OSAKA, Role: string | null = ROLE) =>
+      osaka().send(new PutBucketReplicationCommand({ Bucket, ReplicationConfiguration: { Role: Role ?? undefined, Rules } }));
+
+    it('replaces the whole configuration, which GetBucketReplication returns; seedObjects then replicates the keys its rules select, one hop', async () => {
+      await onClock(async () => {
+        simulate();
+        // Act: the rule the seeded configuration had is gone; a second rule without an ID gets one.
+        await put([rule(), rule({ ID: undefined, Priority: 2, Filter: { Prefix: 'manifests/' }, Status: 'Disabled' })]);
+        const got = await osaka().send(new GetBucketReplicationCommand({ Bucket: OSAKA }));
+        const keys = seedObjects(world, OSAKA, { count: 2, prefix: 'datasets/reprotect/', endAt: START.getTime() });
+        const others = seedObjects(world, OSAKA, { count: 1, prefix: 'scratch/', endAt: START.getTime() });
+        // Assess
+        expect(got.ReplicationConfiguration).toEqual({
+          Role: ROLE,
+          Rules: [rule(), { ...rule({ Priority: 2, Filter: { Prefix: 'manifests/' }, Status: 'Disabled' }), ID: expect.stringMatching(/^[\w-]{32}$/) }],
+        });
+        expect(calls('PutBucketReplication')).toEqual([expect.objectContaining({ region: SECONDARY, input: expect.objectContaining({ Bucket: OSAKA }) })]);
+        const tokyo = snapshot().s3.buckets[TOKYO]?.objects ?? {};
+        const latency = (S3_DURATIONS['s3.replication-latency']?.seconds ?? NaN) * 1000;
+        expect(keys.map((k) => tokyo[k]?.[0]?.lastModified)).toEqual([START.getTime() - 30 * 60_000 + latency, START.getTime() + latency].map((t) => new Date(t).toISOString()));
+        expect(keys.map((k) => tokyo[k]?.[0]?.content)).toEqual(keys.map((k) => snapshot().s3.buckets[OSAKA]?.objects?.[k]?.[0]?.content));
+        expect(tokyo[others[0]!]).toBeUndefined();
+        expect(snapshot().s3.buckets[OSAKA]?.replicatesTo).toEqual([`arn:aws:s3:::${TOKYO}`, `arn:aws:s3:::${TOKYO}`]);
+        // One hop: what reached TOKYO is not sent back by TOKYO's own rule.
+        expect(Object.keys(snapshot().s3.buckets[OSAKA]?.objects ?? {}).filter((k) => k.startsWith('datasets/reprotect/'))).toEqual(keys);
+      });
+    });
+
+    it('answers S3\'s errors: no bucket, schema errors, versioning off at the source or the destination, a destination missing, the source itself, not a bucket ARN', async () => {
+      await onClock(async () => {
+        simulate();
+        const refusal = (p: Promise<unknown>) => p.then(() => null, (e: S3ServiceException) => ({ name: e.name, status: e.$metadata.httpStatusCode, message: e.message }));
+        // Act / Assess
+        expect(await refusal(put([rule()], 'dataset-platform-nope'))).toEqual({ name: 'NoSuchBucket', status: 404, message: 'The specified bucket does not exist' });
+        const malformed = { name: 'MalformedXML', status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema' };
+        expect(await refusal(put([rule()], OSAKA, null))).toEqual(malformed);
+        expect(await refusal(put([]))).toEqual(malformed);
+        expect(await refusal(put([rule({ Destination: undefined })]))).toEqual(malformed);
+        expect(await refusal(put([rule({ DeleteMarkerReplication: undefined })]))).toMatchObject({ name: 'InvalidRequest', message: expect.stringMatching(/^DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema/) });
+        expect(await refusal(put([rule({ Priority: undefined })]))).toMatchObject({ name: 'InvalidRequest', message: expect.stringMatching(/^Priority must be specified/) });
+        expect(await refusal(put([rule({ Destination: { Bucket: TOKYO } })]))).toMatchObject({ name: 'InvalidArgument', message: 'Invalid bucket ARN.' });
+        expect(await refusal(put([rule({ Destination: { Bucket: `arn:aws:s3:::${OSAKA}` } })]))).toMatchObject({ name: 'InvalidRequest', message: 'Destination bucket cannot be the same as the source bucket.' });
+        expect(await refusal(put([rule({ Destination: { Bucket: 'arn:aws:s3:::dataset-platform-nope' } })]))).toEqual({ name: 'InvalidRequest', status: 400, message: 'Destination bucket must exist.' });
+        await new S3Client({ region: PRIMARY }).send(new PutBucketVersioningCommand({ Bucket: TOKYO, VersioningConfiguration: { Status: 'Suspended' } }));
+        expect(await refusal(put([rule()]))).toEqual({ name: 'InvalidRequest', status: 400, message: 'Destination bucket must have versioning enabled.' });
+        await osaka().send(new PutBucketVersioningCommand({ Bucket: OSAKA, VersioningConfiguration: { Status: 'Suspended' } }));
+        expect(await refusal(put([rule()]))).toEqual({ name: 'InvalidRequest', status: 400, message: "Versioning must be 'Enabled' on the bucket to apply a replication configuration" });
+        // The rule of the first schema version (Prefix, no Filter) needs neither Priority nor DeleteMarkerReplication.
+        await osaka().send(new PutBucketVersioningCommand({ Bucket: OSAKA, VersioningConfiguration: { Status: 'Enabled' } }));
+        await new S3Client({ region: PRIMARY }).send(new PutBucketVersioningCommand({ Bucket: TOKYO, VersioningConfiguration: { Status: 'Enabled' } }));
+        expect(await refusal(put([{ ID: 'v1', Prefix: 'datasets/', Status: 'Enabled', Destination: { Bucket: `arn:aws:s3:::${TOKYO}` } }]))).toBeNull();
+        // Nothing refused changed the configuration.
+        expect((await osaka().send(new GetBucketReplicationCommand({ Bucket: OSAKA }))).ReplicationConfiguration?.Rules?.map((r) => r.ID)).toEqual(['v1']);
+        expect(world.calls.filter((c) => c.command === 'PutBucketReplication').map((c) => c.error ?? 'ok')).toEqual([
+          'NoSuchBucket', 'MalformedXML', 'MalformedXML', 'MalformedXML', 'InvalidRequest', 'InvalidRequest', 'InvalidArgument', 'InvalidRequest', 'InvalidRequest', 'InvalidRequest', 'InvalidRequest', 'ok',
+        ]);
+      });
     });
   });
 });

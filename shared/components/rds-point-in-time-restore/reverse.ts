@@ -1,0 +1,7 @@
+import type { Reversal } from '../definition.ts';
+import type { Params } from './params.ts';
+
+/** rds-point-in-time-restore does not run in the reverse direction (a failback): the reason says what to do instead. */
+export function reverse(_component: { id: string; params: Params }): Reversal<Params> {
+  return { unsupported: 'makes a new instance from backups, which does not run the other way: leave it out of the failback' };
+}
