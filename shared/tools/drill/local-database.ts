@@ -25,6 +25,12 @@ export interface DrillDatabase {
   connector: PostgresConnector;
   /** The simulated promotion of the replica was accepted: promote the real standby too. */
   promote(): void;
+  /** The re-protect replica's identifier (params.reprotect), or null. */
+  reprotectDbInstanceIdentifier: string | null;
+  /** The simulated re-protect replica was created: build a real streaming standby of the promoted one. */
+  reprotect(): void;
+  /** The simulated failback promotion of the re-protect replica was accepted: promote that standby. */
+  failback(): void;
   /** The newest heartbeat that reached the standby before the primary stopped (the real gap's start). */
   lastReplicatedHeartbeat: Date;
   stop(): Promise<void>;
@@ -82,13 +88,20 @@ export async function startDrillDatabase(plan: Plan, incidentAt: Date, state: St
       // The incident: the primary stops without a clean shutdown.
       await pair.primary.stop('immediate');
       let promoted: Promise<void> | undefined;
+      let reprotected: Promise<void> | undefined;
+      let failedBack: Promise<void> | undefined;
+      // The recovery secret reaches the promoted standby; the re-protect secret, the re-protect standby once made.
       const connector: PostgresConnector = async (secretArn) => {
-        if (secretArn !== database.recoverySecretArn) {
-          throw Object.assign(new Error(`connect ECONNREFUSED (the drill's primary of ${component.id} is down)`), { code: 'ECONNREFUSED', name: 'Error' });
+        if (secretArn === database.recoverySecretArn) {
+          await promoted;
+          return local(await holdingClock(() => pair.standby.connect()));
         }
-        await promoted;
-        const client = await holdingClock(() => pair.standby.connect());
-        return local(client);
+        if (secretArn === database.reprotectSecretArn && reprotected) {
+          await reprotected;
+          await failedBack;
+          return local(await holdingClock(() => pair.reprotected!.connect()));
+        }
+        throw Object.assign(new Error(`connect ECONNREFUSED (the drill's primary of ${component.id} is down)`), { code: 'ECONNREFUSED', name: 'Error' });
       };
       return {
         componentId: component.id,
@@ -96,6 +109,19 @@ export async function startDrillDatabase(plan: Plan, incidentAt: Date, state: St
         connector,
         promote() {
           promoted ??= holdingClock(() => pair.promote());
+        },
+        reprotectDbInstanceIdentifier: component.params.reprotect?.replicaDbInstanceIdentifier ?? null,
+        reprotect() {
+          reprotected ??= holdingClock(async () => {
+            await promoted;
+            await pair.reprotect();
+          });
+        },
+        failback() {
+          failedBack ??= holdingClock(async () => {
+            await reprotected;
+            await pair.promoteReprotected();
+          });
         },
         lastReplicatedHeartbeat: last,
         stop: () => pair.stop(),

@@ -247,7 +247,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         account.world.record = (call) => {
           record(call);
           const input = call.input as { DBInstanceIdentifier?: string };
-          if (call.command === 'PromoteReadReplica' && !call.error && input.DBInstanceIdentifier === db.replicaDbInstanceIdentifier) db.promote();
+          if (call.error) return;
+          if (call.command === 'PromoteReadReplica' && input.DBInstanceIdentifier === db.replicaDbInstanceIdentifier) db.promote();
+          // Re-protect: the new replica in the primary region is a real standby of the promoted one; a failback promotes it.
+          if (call.command === 'CreateDBInstanceReadReplica' && input.DBInstanceIdentifier === db.reprotectDbInstanceIdentifier) db.reprotect();
+          if (call.command === 'PromoteReadReplica' && input.DBInstanceIdentifier === db.reprotectDbInstanceIdentifier) db.failback();
         };
       }
       try {

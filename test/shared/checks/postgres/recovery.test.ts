@@ -261,4 +261,30 @@ describe('PostgreSQL checks on a promoted standby (real primary + streaming stan
       ],
     });
   });
+
+  it('re-protect: a streaming standby of the promoted database passes postgres-replication in a re-protect run; a failback promotes it with every row', async () => {
+    // Prepare: the re-protect's new replica (a standby of the promoted database), as CreateDBInstanceReadReplica makes one.
+    await pair.reprotect();
+    const REPROTECT_SECRET = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dataset-db-tokyo-replica-AbCdEf';
+    secretsManager.on(GetSecretValueCommand, { SecretId: REPROTECT_SECRET }).resolves({ SecretString: JSON.stringify(pair.secret('reprotected')) });
+    await promoted.end();
+    promoted = await pair.standby.connect();
+    const rows = Number((await promoted.query<{ n: string }>('SELECT count(*) AS n FROM public.transactions')).rows[0]?.n);
+    // The re-protect run goes the other way: its primary is the promoted database (the plan's recovery secret).
+    const reprotect = { ...contextFor(REPROTECT_SECRET), run: { ...run, stage: 'reprotect' as const, direction: 'reverse' as const } };
+    reprotect.component = { ...reprotect.component!, database: { ...component.database!, primarySecretArn: RECOVERY_SECRET, recoverySecretArn: REPROTECT_SECRET } };
+    // Act
+    const replication = await POSTGRES_CHECKS['postgres-replication'](reprotect, spec('postgres-replication'));
+    await pair.promoteReprotected();
+    const failback = await POSTGRES_CHECKS['postgres-writable'](contextFor(REPROTECT_SECRET), spec('postgres-writable'));
+    // Assess
+    expect(replication).toMatchObject({ status: 'passed', detail: '1 streaming standby(s) of the new primary (at least 1): reprotect_1', observations: { streaming: 1 } });
+    expect(failback.status).toBe('passed');
+    const back = await pair.reprotected!.connect();
+    try {
+      expect(Number((await back.query<{ n: string }>('SELECT count(*) AS n FROM public.transactions')).rows[0]?.n)).toBe(rows);
+    } finally {
+      await back.end();
+    }
+  });
 });

@@ -50,6 +50,23 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+describe('dr-autopilot drill --then: a recovery, its re-protect and its failback', () => {
+  it('exits 0 when every run recovered and prints each follow-up\'s outcome and components after the drilled run\'s summary', async () => {
+    // Prepare
+    const dir = reportDir();
+    // Act
+    const run = await cli('drill', '--plan', EXAMPLE, '--scenario', 'region-outage', '--then', 'reprotect', '--then', 'failback', '--report-dir', dir);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('+05:18:10 Region Back: ap-northeast-1 answers again');
+    const summary = run.out.slice(run.out.indexOf('RECOVERED: dataset-platform / region-outage'));
+    expect(summary.filter((l) => /^(RECOVERED|FAILED|ABORTED): then /.test(l))).toEqual(['RECOVERED: then reprotect (reprotect)', 'RECOVERED: then failback (failback)']);
+    expect(summary).toContain('  dataset-storage: recovered — /dataset-platform/storage/bucket is dataset-platform-datasets-tokyo');
+    expect(readReport(dir)).toMatchObject({ followUps: [{ scenario: 'reprotect', outcome: 'recovered' }, { scenario: 'failback', outcome: 'recovered' }] });
+    expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain('## Re-protect and failback\n\n### reprotect (reprotect): recovered');
+  });
+});
+
 describe('dr-autopilot drill: a recovered run', () => {
   let run: Run;
   let dir: string;
@@ -266,6 +283,20 @@ describe('dr-autopilot drill: bad input exits 2 before anything runs', () => {
       out: [],
       err: ['dr-autopilot drill: --scenario: unknown scenario "meteor-strike"; the plan has region-outage, database-failure, storage-failure, reprotect, failback'],
     });
+  });
+
+  it('a --then that is a recovery, naming the re-protect and failback scenarios; nothing is written', async () => {
+    // Prepare
+    const dir = reportDir();
+    // Act
+    const run = await cli('drill', '--plan', EXAMPLE, '--scenario', 'region-outage', '--then', 'reprotect', '--then', 'storage-failure', '--report-dir', dir);
+    // Assess
+    expect(run).toEqual({
+      code: 2,
+      out: [],
+      err: ['dr-autopilot drill: --then: "storage-failure" is a recovery; --then runs re-protect and failback scenarios after the drilled one: reprotect, failback'],
+    });
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('neither --scenario nor --event', async () => {

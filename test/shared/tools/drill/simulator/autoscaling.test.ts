@@ -60,6 +60,8 @@ describe('simulated EC2 Auto Scaling', () => {
     let midway: GroupSnapshot | undefined;
     const result = await withVirtualClock(START, async () => {
       const run = drive(ec2AsgScale, ctx);
+      // Sleep from the action's update on (on a busy machine its SDK I/O can outlast a clock jump; setImmediate is real).
+      while (updates().length === 0) await new Promise((resolve) => setImmediate(resolve));
       await sleep(LAUNCH - 1);
       midway = group();
       return run;

@@ -58,6 +58,9 @@ describe('simulated ECS', () => {
     const result = await withVirtualClock(START, async () => {
       const t0 = Date.now();
       const run = drive(ecsScale, ctx);
+      // The first sample follows the action's UpdateService (on a busy machine the SDK's I/O can take
+      // longer than a zero-length sleep; setImmediate is real and lets that I/O progress).
+      while (updates().length === 0) await new Promise((resolve) => setImmediate(resolve));
       // Sample the service as time passes (the action's checks run concurrently on the same clock).
       for (const at of [0, 35, 65, 90]) {
         await sleep(at - (Date.now() - t0) / 1000);
