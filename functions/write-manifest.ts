@@ -4,7 +4,7 @@ import { unknown } from 'zod/mini';
 import { perRegion } from '../shared/aws/clients.ts';
 import { postgresConnector } from '../shared/checks/postgres/connect.ts';
 import { manifestDue, storeManifest, takeManifest, tryLockManifest } from '../shared/checks/postgres/manifest.ts';
-import { forEachDatabase } from '../shared/checks/postgres/scheduled.ts';
+import { forEachDatabase, writerSecret, writingRegion } from '../shared/checks/postgres/scheduled.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
@@ -23,10 +23,12 @@ const ddb = createStateDocumentClient();
 export const handler = lambdaHandler(unknown(), async () => {
   const plan = await packagedPlan();
   const state = { ddb, tableName: stateTableName(), now: () => new Date(), logger };
+  // While a recovery has moved the system to the secondary region, the recovered database is the one to describe.
+  const region = await writingRegion(state, plan, logger);
   return forEachDatabase(plan, logger, 'Manifest', async (component, database): Promise<Record<string, Json>> => {
     const now = new Date();
     if (!(await manifestDue(state, plan.name, component.id, database.manifestIntervalMinutes, now))) return { taken: false, reason: 'not due' };
-    const sql = await connect(database.primarySecretArn);
+    const sql = await connect(writerSecret(plan, database, region));
     try {
       if (!(await tryLockManifest(sql))) return { taken: false, reason: 'another manifest of this database is being taken' };
       const manifest = await takeManifest(sql, database.criticalTables, now);

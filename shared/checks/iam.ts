@@ -1,4 +1,5 @@
 import type { IamContext, IamStatement } from '../components/definition.ts';
+import { recoveryOrder } from '../plan/recovery-order.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { CheckSpec } from './schema.ts';
 
@@ -14,9 +15,12 @@ function allChecks(plan: Plan): { check: CheckSpec; component: Plan['components'
 export function verifyStatements(plan: Plan, { arn }: IamContext): IamStatement[] {
   const statements: IamStatement[] = [];
   const secrets = new Set<string>();
+  // A failback recovers to the re-protect replica: its checks connect there (shared/plan/direction.ts).
+  const failedBack = new Set(plan.scenarios.filter((s) => s.stage === 'failback').flatMap((s) => recoveryOrder(plan, s.id).tiers.flatMap((t) => t.components.map((c) => c.id))));
   for (const { check, component } of allChecks(plan)) {
     if (check.type.startsWith('postgres-') || check.type === 'rpo-heartbeat') {
       if (component?.database) secrets.add(component.database.recoverySecretArn);
+      if (component?.database && failedBack.has(component.id)) secrets.add(component.database.reprotectSecretArn ?? component.database.primarySecretArn);
     } else if (check.type === 's3-bucket') {
       statements.push({
         Effect: 'Allow',

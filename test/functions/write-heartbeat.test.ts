@@ -13,6 +13,8 @@ import { compilePlan, writeCompiledPlan } from '../../shared/tools/deploy/compil
 import { startPostgres, type SingleServer } from '../../shared/tools/local/postgres.ts';
 import { EXAMPLE_PLAN_FILE } from '../shared/run/fixtures.ts';
 import { lambdaContext, withLogs } from './lambda.ts';
+import { writeActiveRegion } from '../../shared/state/active-region.ts';
+import { startDynalite } from '../support/dynalite.ts';
 
 const PRIMARY = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dataset-db-primary-AbCdEf';
 const DOWN = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:auth-db-primary-GhIjKl';
@@ -44,9 +46,9 @@ async function planWith(databases: Record<string, { primarySecretArn: string }>)
   return file;
 }
 
-/** The handler loaded with PLAN_FILE = `planFile`, with its logs captured. */
-function loadHandler(planFile: string) {
-  return withLogs({ PLAN_FILE: planFile, POWERTOOLS_LOG_LEVEL: 'INFO' }, async () => (await import('../../functions/write-heartbeat.ts')).handler as unknown as Handler);
+/** The handler loaded with PLAN_FILE = `planFile` (and `env`), with its logs captured. */
+function loadHandler(planFile: string, env: Record<string, string> = {}) {
+  return withLogs({ PLAN_FILE: planFile, POWERTOOLS_LOG_LEVEL: 'INFO', ...env }, async () => (await import('../../functions/write-heartbeat.ts')).handler as unknown as Handler);
 }
 
 async function refusedPort(): Promise<number> {
@@ -98,6 +100,32 @@ describe('functions/write-heartbeat', () => {
       expect(lines().join('\n')).not.toContain(server.secret().password);
     } finally {
       restore();
+    }
+  });
+
+  it('while a recovery has moved the system to Osaka (the state table\'s active region), writes to the recovered database', async () => {
+    // Prepare: the Tokyo primary is down; the recovered database is the test's server; the state table says Osaka.
+    const local = await startDynalite();
+    await writeActiveRegion(local, 'dataset-platform', { region: 'ap-northeast-3', since: '2026-11-29T02:00:00.000Z', executionId: 'run-1', scenario: 'region-outage' });
+    secretsManager.on(GetSecretValueCommand, { SecretId: RECOVERY }).resolves({ SecretString: JSON.stringify(server.secret()) });
+    await sql.query('DELETE FROM dr_autopilot.heartbeat');
+    const { module: handler, restore } = await loadHandler(await planWith({ 'core-database': { primarySecretArn: DOWN } }), {
+      AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+      STATE_TABLE_NAME: local.tableName,
+    });
+    secretsManager.resetHistory();
+    try {
+      // Act
+      const summary = await handler({}, context);
+      // Assess
+      expect(summary).toMatchObject({ succeeded: 1, failed: 0, results: [{ component: 'core-database', written: true }] });
+      const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM dr_autopilot.heartbeat');
+      expect(rows[0]?.n).toBe(1);
+      expect(secretsManager.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toContain(RECOVERY);
+      expect(secretsManager.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).not.toContain(DOWN);
+    } finally {
+      restore();
+      await local.stop();
     }
   });
 

@@ -299,12 +299,22 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     expect(resources.PrepareRunLambdaFunction!.Properties.Environment).toEqual({ Variables: expect.objectContaining({ STATE_TABLE_NAME: { Ref: 'StateTable' } }) });
   });
 
-  it('integrity: the checks read only what they check; the writers run on schedules in the VPC with the primaries\' secrets', () => {
+  it('integrity: the checks read only what they check; the writers run on schedules in the VPC with the secrets of where the system writes', () => {
     const verify = statementsOf(resources.VerifyComponentRole!).slice(1);
-    expect(verify).toContainEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:ap-northeast-3:123456789012:secret:dataset-platform/db-osaka-Ef34Gh'] });
+    // The recovered database's secret, and (core-database fails back) the re-protect replica's.
+    expect(verify).toContainEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: ['arn:aws:secretsmanager:ap-northeast-3:123456789012:secret:dataset-platform/db-osaka-Ef34Gh', 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dataset-platform/db-tokyo-replica-Ij56Kl'],
+    });
     expect(verify.flatMap(actions).filter((a) => ONE_WAY.includes(a))).toEqual([]);
+    // The writers follow the active region: the primary's secret, and the recovered database's after a recovery.
     const writeManifest = statementsOf(resources.WriteManifestRole!).slice(1);
-    expect(writeManifest).toContainEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dataset-platform/db-tokyo-Ab12Cd'] });
+    expect(writeManifest).toContainEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: ['arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dataset-platform/db-tokyo-Ab12Cd', 'arn:aws:secretsmanager:ap-northeast-3:123456789012:secret:dataset-platform/db-osaka-Ef34Gh'],
+    });
     expect(resources.VerifyComponentLambdaFunction!.Properties.VpcConfig).toEqual({ SecurityGroupIds: ['sg-0d1e2f3a4b5c6d7e8'], SubnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0a1b2c3d4e5f60729'] });
     const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule' && typeof r.Properties.ScheduleExpression === 'string').map((r) => r.Properties.ScheduleExpression);
     // The heartbeat and manifest writers, and readiness (its own test below).

@@ -2,6 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Json } from '../../components/types.ts';
 import { UnexpectedStateError } from '../../errors.ts';
 import type { Component, Plan } from '../../plan/schema.ts';
+import { readActiveRegion } from '../../state/active-region.ts';
+import type { StateDeps } from '../../state/table.ts';
 import type { DatabaseSpec } from '../schema.ts';
 
 /** What a scheduled writer (heartbeat, manifest) did for each database of the plan. */
@@ -47,3 +49,23 @@ export async function forEachDatabase(
   }
   return summary;
 }
+
+/**
+ * Where the system writes now, for the scheduled writers: the state table's active region (a recovery
+ * moved the system to the plan's secondary: heartbeats and manifests go to the recovered database, so a
+ * failback's RPO is measured too). A state table that cannot be read leaves them on the plan's primary
+ * (logged): the writers never stop for it.
+ */
+export async function writingRegion(deps: Pick<StateDeps, 'ddb' | 'tableName'> | null, plan: Plan, logger: Logger): Promise<string> {
+  if (!deps) return plan.regions.primary;
+  try {
+    return (await readActiveRegion(deps, plan.name))?.region ?? plan.regions.primary;
+  } catch (error) {
+    logger.warn('Active region not read: writing to the plan\'s primary', { errorName: error instanceof Error ? error.name : 'Error', errorMessage: error instanceof Error ? error.message : String(error) });
+    return plan.regions.primary;
+  }
+}
+
+/** The secret of the database the system writes to in `region`: the recovered one when that is the plan's secondary. */
+export const writerSecret = (plan: Plan, database: DatabaseSpec, region: string): string =>
+  region === plan.regions.secondary ? database.recoverySecretArn : database.primarySecretArn;

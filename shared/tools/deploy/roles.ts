@@ -59,8 +59,9 @@ export interface RoleOptions {
 /** One least-privilege role per function, named as serverless.yml's functions use them. */
 export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOptions = {}): Record<string, RoleResource> {
   const databases = plan.components.flatMap((c) => (c.database ? [c.database] : []));
-  const primarySecrets: IamStatement[] = databases.length
-    ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: databases.map((d) => d.primarySecretArn) }]
+  // The writers write where the system runs: the primaries, or the recovered databases after a recovery moved it.
+  const writerSecrets: IamStatement[] = databases.length
+    ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: databases.flatMap((d) => [d.primarySecretArn, d.recoverySecretArn]) }]
     : [];
   /** The VPC access the database functions need (AWS-managed policy actions, written out). */
   const vpcAccess: IamStatement[] = plan.databaseAccess
@@ -90,9 +91,9 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
     // the canary row of a database check (an SQL write, not an IAM action).
     VerifyComponentRole: role('verify-component', [...verify, ...stateTableAccess('Query', 'GetItem'), ...vpcAccess], ctx),
     VerifySystemRole: role('verify-system', [...verify, ...stateTableAccess('Query', 'GetItem'), ...vpcAccess], ctx),
-    // Heartbeats go to the primaries (their secrets only); manifests also into the state table.
-    WriteHeartbeatRole: role('write-heartbeat', [...primarySecrets, ...vpcAccess], ctx),
-    WriteManifestRole: role('write-manifest', [...primarySecrets, ...stateTableAccess('PutItem', 'Query'), ...vpcAccess], ctx),
+    // Heartbeats and manifests go where the system writes (the active region in the state table); manifests into the state table.
+    WriteHeartbeatRole: role('write-heartbeat', [...writerSecrets, ...stateTableAccess('GetItem'), ...vpcAccess], ctx),
+    WriteManifestRole: role('write-manifest', [...writerSecrets, ...stateTableAccess('PutItem', 'Query', 'GetItem'), ...vpcAccess], ctx),
     RecordTierRole: role('record-tier', [], ctx),
     // The components' full results are in the state table (the run's state carries their outcomes only).
     // ...and writes the run's report and the plan's trend under reports/ in the report bucket (reads the trend;
