@@ -119,7 +119,17 @@ export function activeRegionFinding(plan: Plan, active: ActiveRegion | null): Re
     return finding('active-region', 'ready', `the plan's primary region ${primary} is active${active ? ` (since ${active.since}, scenario ${active.scenario})` : ' (no recovery has moved it)'}`);
   }
   if (active.region === secondary) {
-    return finding('active-region', 'not-ready', `${secondary} has been active since ${active.since} (scenario ${active.scenario}, ${active.executionId}): this plan's failover has nowhere to go; rebuild protection toward ${primary} and fail back before relying on it`);
+    // The plan's own stages for it, by name (or that the plan has none yet).
+    const scenarios = (stage: 'reprotect' | 'failback') => {
+      const ids = plan.scenarios.filter((s) => s.stage === stage).map((s) => s.id);
+      return ids.length ? `scenario ${ids.join(' or ')}` : `add a scenario with stage ${stage}`;
+    };
+    return finding(
+      'active-region',
+      'not-ready',
+      `${secondary} has been active since ${active.since} (scenario ${active.scenario}, ${active.executionId}): this plan's failover has nowhere to go; ` +
+        `rebuild protection toward ${primary} (${scenarios('reprotect')}) and fail back (${scenarios('failback')}) before relying on it`,
+    );
   }
   return finding('active-region', 'at-risk', `the state table says ${active.region} is active, a region this plan does not name (${primary}, ${secondary})`);
 }

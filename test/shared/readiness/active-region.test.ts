@@ -26,8 +26,13 @@ describe('readiness: the active region', () => {
     expect(active).toEqual({
       check: 'active-region',
       status: 'not-ready',
-      detail: 'ap-northeast-3 has been active since 2026-11-29T02:00:00.000Z (scenario region-outage, arn:aws:states:ap-northeast-3:123456789012:execution:f:run-1): this plan\'s failover has nowhere to go; rebuild protection toward ap-northeast-1 and fail back before relying on it',
+      detail:
+        'ap-northeast-3 has been active since 2026-11-29T02:00:00.000Z (scenario region-outage, arn:aws:states:ap-northeast-3:123456789012:execution:f:run-1): this plan\'s failover has nowhere to go; ' +
+        'rebuild protection toward ap-northeast-1 (scenario reprotect) and fail back (scenario failback) before relying on it',
     });
+    // A plan without those stages is told to add them.
+    const bare = { ...plan, scenarios: plan.scenarios.filter((s) => s.stage === 'recover') };
+    expect(activeRegionFinding(bare, moved('ap-northeast-3')).detail).toMatch(/rebuild protection toward ap-northeast-1 \(add a scenario with stage reprotect\) and fail back \(add a scenario with stage failback\) before relying on it$/);
   });
 
   it('is at risk when the record names a region the plan does not', () => {
