@@ -77,6 +77,15 @@ async function readEvent(file: string): Promise<unknown> {
   }
 }
 
+/** Sends process.stdout's writes to stderr until the returned function restores it. */
+function divertStdoutToStderr(): () => void {
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (process.stderr.write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = write;
+  };
+}
+
 /** Where drills write their reports by default, one folder per drill. */
 const DRILL_REPORTS = 'drill-reports';
 
@@ -121,6 +130,9 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
             io.tty,
           )
         : undefined;
+    // --json: stdout carries the report alone. Whatever the run itself writes there (the functions'
+    // CloudWatch EMF metrics, a log level turned up) goes to stderr until the report is printed.
+    const restoreStdout = flags.json ? divertStdoutToStderr() : () => undefined;
     try {
       report = await runDrill({
         plan,
@@ -135,6 +147,7 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
       });
     } finally {
       live?.stop();
+      restoreStdout();
     }
   } catch (error) {
     if (error instanceof PlanValidationError) {

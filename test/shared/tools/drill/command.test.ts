@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -153,6 +154,22 @@ describe('dr-autopilot drill --json', () => {
     expect(printed).toEqual(readReport(dir));
     expect(printed).toMatchObject({ plan: 'web-shop', scenario: 'planned-switchover', outcome: 'recovered' });
     expect(drillReportSchema.safeParse(printed).success).toBe(true);
+  });
+
+  it('writes nothing else to stdout: a notice that cannot be published (its NoticeFailed metric, CloudWatch EMF) goes to stderr', async () => {
+    // Prepare: SNS refuses every publish of the run's first notices, so the notify function emits its metric.
+    // The command as a user runs it (its own process: stdout and stderr as the shell sees them).
+    const dir = reportDir();
+    // Act
+    const run = spawnSync(process.execPath, ['bin/dr-autopilot.mjs', 'drill', '--plan', EXAMPLE, '--scenario', 'database-failure', '--inject', 'throttle:sns:9', '--report-dir', dir, '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    // Assess: stdout is exactly one JSON document, the report; the metric went to stderr.
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(readReport(dir));
+    expect(run.stderr).toMatch(/"NoticeFailed":1/);
   });
 
   it('exits 1 for a failed run and still prints the report', async () => {
