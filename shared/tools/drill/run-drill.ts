@@ -147,8 +147,23 @@ interface ExecutionRecord {
   report?: RunReportLink | undefined;
 }
 
+type Retries = Map<string, { state: string; error: string; at: string }[]>;
+
+/** A run's components for the report, with what the event log saw of them: last status, retries, start attempts. */
+function reportComponents(summary: RunSummary | undefined, lastStatus: Map<string, string>, retries: Retries) {
+  return (summary?.components ?? []).map((c) => {
+    const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
+    return reportComponent(c, {
+      // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
+      attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
+      lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
+      retries: retries.get(c.id) ?? [],
+    });
+  });
+}
+
 /** A follow-up's part of the report: its outcome, tiers, components and checks. */
-function followUpOf(scenario: Plan['scenarios'][number], run: ExecutionRecord, lastStatus: Map<string, string>, retries: Map<string, { state: string; error: string; at: string }[]>): DrillFollowUp {
+function followUpOf(scenario: Plan['scenarios'][number], run: ExecutionRecord, lastStatus: Map<string, string>, retries: Retries): DrillFollowUp {
   const summary = run.summary;
   return {
     scenario: scenario.id,
@@ -159,9 +174,7 @@ function followUpOf(scenario: Plan['scenarios'][number], run: ExecutionRecord, l
     startedAt: summary?.startedAt ?? run.startedAt,
     finishedAt: summary?.finishedAt ?? run.finishedAt,
     tiers: summary?.tiers.map(reportTier) ?? [],
-    components: (summary?.components ?? []).map((c) =>
-      reportComponent(c, { attempts: c.status === 'not-started' ? 0 : c.attempts, lastStatus: lastStatus.get(c.id) ?? c.lastStatus, retries: retries.get(c.id) ?? [] }),
-    ),
+    components: reportComponents(summary, lastStatus, retries),
     checks: summary?.checks ?? [],
   };
 }
@@ -424,15 +437,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           executions.push(last);
         }
         // The drilled run's components, before a follow-up's progress reuses the per-component maps.
-        const components = last.summary?.components.map((c) => {
-          const startRetries = (retries.get(c.id) ?? []).filter((r) => r.state === 'Start Recovery Action').length;
-          return reportComponent(c, {
-            // Step Functions passes $$.State.RetryCount to the start task; locally the event log counts them.
-            attempts: c.status === 'not-started' ? 0 : Math.max(c.attempts, startRetries + 1),
-            lastStatus: lastStatus.get(c.id) ?? c.lastStatus,
-            retries: retries.get(c.id) ?? [],
-          });
-        });
+        const components = reportComponents(last.summary, lastStatus, retries);
         const stages: DrillFollowUp[] = [];
         if (followUps.length > 0 && last.summary?.outcome === 'recovered') {
           // The primary region answers again some time after the recovery; then the operators re-protect and fail back.
@@ -496,7 +501,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           finishedAt,
           approval: summary.approval,
           tiers: summary.tiers.map(reportTier),
-          components: components ?? [],
+          components,
           checks: summary.checks,
           rpo: summary.rpo,
           ...(last.report ? { runReport: last.report } : {}),
