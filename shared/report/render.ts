@@ -1,7 +1,9 @@
 import type { RunReport } from './types.ts';
 
 const hhmm = (iso: string | null) => (iso ? iso.slice(11, 19) : '—');
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text as HTML (element content and attribute values). */
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeHtml;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const yesNo = (met: boolean | null) => (met === null ? '—' : met ? 'yes' : '**no**');
 /** "plan / scenario"; an ignored event names no scenario. */
@@ -17,6 +19,8 @@ export interface ReportExtras {
   htmlTime: string;
   /** The timeline's title suffix ("simulated time" in a drill). */
   clock: string;
+  /** HTML sections after the timeline (already escaped). */
+  htmlSections?: string[];
 }
 
 /** A deployed run's extras: its time span and execution. */
@@ -156,6 +160,6 @@ ${trendHtml(r)}<h2>Timeline</h2>
 ${bars}
 ${targets}
 <text x="${left}" y="${height - 6}">+0</text><text x="${width - 80}" y="${height - 6}">+${Math.round(span / 60_000)} min</text>
-</svg></body></html>
+</svg>${(extras.htmlSections ?? []).join('\n')}</body></html>
 `;
 }

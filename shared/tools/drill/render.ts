@@ -1,6 +1,6 @@
 import { HISTORY_EVENTS_LIMIT, STATE_PAYLOAD_LIMIT_BYTES } from './limits.ts';
 import type { DrillReport } from './report.ts';
-import { renderReportHtml, renderReportMarkdown, type ReportExtras } from '../../report/render.ts';
+import { escapeHtml, renderReportHtml, renderReportMarkdown, type ReportExtras } from '../../report/render.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -25,6 +25,15 @@ function followUpSection(r: DrillReport): string[] {
   ];
 }
 
+/** The `--then` runs in the HTML report: each stage's outcome and its components' last status. */
+function followUpHtml(r: DrillReport): string {
+  const runs = (r.followUps ?? []).map((f) => {
+    const rows = f.components.map((c) => `<tr><td>${escapeHtml(c.id)}</td><td class="${escapeHtml(c.status)}">${escapeHtml(c.status)}</td><td>${escapeHtml(c.lastStatus ?? '')}</td></tr>`).join('');
+    return `<h3>${escapeHtml(`${f.scenario} (${f.stage})`)}: <span class="${escapeHtml(f.outcome)}">${escapeHtml(f.outcome)}</span></h3><p>${escapeHtml(`${f.startedAt} → ${f.finishedAt}${f.reason ? `: ${f.reason}` : ''}`)}</p><table><tr><th>component</th><th>status</th><th>last status</th></tr>${rows}</table>`;
+  });
+  return `<h2>Re-protect and failback</h2>\n${runs.join('\n')}`;
+}
+
 /** What a drill's report adds to a run's: simulated time, injected faults, Step Functions limits, the notices sent. */
 function drillExtras(r: DrillReport): ReportExtras {
   return {
@@ -38,6 +47,7 @@ function drillExtras(r: DrillReport): ReportExtras {
       ...(r.notifications.length ? [['', '## Notifications', '', ...r.notifications.map((n) => `- **${n.stage}** → ${n.audience} (${n.channel}): ${cell(n.subject)}`)]] : []),
     ],
     htmlTime: `Simulated time ${r.startedAt} → ${r.finishedAt} · ${r.stateTransitions} state transitions`,
+    htmlSections: r.followUps?.length ? [followUpHtml(r)] : [],
     clock: 'simulated time',
   };
 }

@@ -65,6 +65,9 @@ describe('dr-autopilot drill --then: a recovery, its re-protect and its failback
     expect(summary).toContain('  dataset-storage: recovered — /dataset-platform/storage/bucket is dataset-platform-datasets-tokyo');
     expect(readReport(dir)).toMatchObject({ followUps: [{ scenario: 'reprotect', outcome: 'recovered' }, { scenario: 'failback', outcome: 'recovered' }] });
     expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain('## Re-protect and failback\n\n### reprotect (reprotect): recovered');
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Re-protect and failback</h2>\n<h3>reprotect (reprotect): <span class="recovered">recovered</span></h3>');
+    expect(html).toContain('<tr><td>core-database</td><td class="recovered">recovered</td><td>replica dataset-db-tokyo in ap-northeast-1 is available');
   });
 });
 
