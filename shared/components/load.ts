@@ -1,4 +1,5 @@
 import { UnexpectedStateError } from '../errors.ts';
+import { importFacet } from './by-path.ts';
 import type { OneWayStep } from './definition.ts';
 
 /**
@@ -9,18 +10,9 @@ import type { OneWayStep } from './definition.ts';
  * one-way facets (SDK-free) and nothing else; ./recovery.ts brings the recovery actions.
  */
 
-/** A type name is a folder name: nothing that could point outside shared/components/. */
-const TYPE_NAME = /^[a-z][a-z0-9-]*$/;
-
 /** The type's one-way facet, or null when its recovery is not a one-way step; an unknown type is an UnexpectedStateError. */
 export async function loadOneWay(type: string): Promise<OneWayStep<unknown> | null> {
-  if (!TYPE_NAME.test(type)) throw new UnexpectedStateError(`unknown component type ${JSON.stringify(type)}`, { type });
-  let facet: { oneWay?: OneWayStep<unknown> | null };
-  try {
-    facet = (await import(`./${type}/one-way.ts`)) as { oneWay?: OneWayStep<unknown> | null };
-  } catch (error) {
-    throw new UnexpectedStateError(`unknown component type ${JSON.stringify(type)}: no shared/components/${type}/one-way.ts`, { type }, { cause: error });
-  }
+  const facet = await importFacet<{ oneWay?: OneWayStep<unknown> | null }>(type, 'one-way.ts', () => import(`./${type}/one-way.ts`));
   if (facet.oneWay === undefined) throw new UnexpectedStateError(`shared/components/${type}/one-way.ts exports no oneWay`, { type });
   return facet.oneWay;
 }

@@ -1,5 +1,6 @@
 import { UnexpectedStateError } from '../errors.ts';
 import type { ComponentType } from '../plan/schema.ts';
+import { importFacet } from './by-path.ts';
 import type { RecoveryAction } from './types.ts';
 
 /**
@@ -10,18 +11,9 @@ import type { RecoveryAction } from './types.ts';
  * bundle no recovery action.
  */
 
-/** A type name is a folder name: nothing that could point outside shared/components/. */
-const TYPE_NAME = /^[a-z][a-z0-9-]*$/;
-
 /** The type's recovery action; an unknown type is an UnexpectedStateError. */
 export async function loadRecoveryAction<T extends ComponentType>(type: T): Promise<RecoveryAction<T>> {
-  if (!TYPE_NAME.test(type)) throw new UnexpectedStateError(`unknown component type ${JSON.stringify(type)}`, { type });
-  let module: { recover?: RecoveryAction<T> };
-  try {
-    module = (await import(`./${type}/recover.ts`)) as { recover?: RecoveryAction<T> };
-  } catch (error) {
-    throw new UnexpectedStateError(`unknown component type ${JSON.stringify(type)}: no shared/components/${type}/recover.ts`, { type }, { cause: error });
-  }
+  const module = await importFacet<{ recover?: RecoveryAction<T> }>(type, 'recover.ts', () => import(`./${type}/recover.ts`));
   if (module.recover?.type !== type) throw new UnexpectedStateError(`shared/components/${type}/recover.ts does not export the recovery action of ${type}`, { type });
   return module.recover;
 }

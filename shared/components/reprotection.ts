@@ -1,5 +1,6 @@
 import { UnexpectedStateError } from '../errors.ts';
 import type { ComponentType } from '../plan/schema.ts';
+import { importFacet } from './by-path.ts';
 import type { RecoveryAction } from './types.ts';
 
 /**
@@ -10,17 +11,14 @@ import type { RecoveryAction } from './types.ts';
  * Its own file for the same reason as ./recovery.ts: esbuild bundles each glob import's matches.
  */
 
-const TYPE_NAME = /^[a-z][a-z0-9-]*$/;
-
 /** The type's re-protect action; a type without one is an UnexpectedStateError. */
 export async function loadReprotectAction<T extends ComponentType>(type: T): Promise<RecoveryAction<T>> {
-  if (!TYPE_NAME.test(type)) throw new UnexpectedStateError(`unknown component type ${JSON.stringify(type)}`, { type });
-  let module: { reprotect?: RecoveryAction<T> };
-  try {
-    module = (await import(`./${type}/reprotect.ts`)) as { reprotect?: RecoveryAction<T> };
-  } catch (error) {
-    throw new UnexpectedStateError(`component type ${JSON.stringify(type)} does not re-protect: no shared/components/${type}/reprotect.ts`, { type }, { cause: error });
-  }
+  const module = await importFacet<{ reprotect?: RecoveryAction<T> }>(
+    type,
+    'reprotect.ts',
+    () => import(`./${type}/reprotect.ts`),
+    `component type ${JSON.stringify(type)} does not re-protect: no shared/components/${type}/reprotect.ts`,
+  );
   if (module.reprotect?.type !== type) throw new UnexpectedStateError(`shared/components/${type}/reprotect.ts does not export the re-protect action of ${type}`, { type });
   return module.reprotect;
 }
