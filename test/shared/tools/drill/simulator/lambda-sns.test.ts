@@ -72,6 +72,9 @@ const timed = <T>(work: () => Promise<T>) =>
 describe('simulated Lambda (the customer\'s functions)', () => {
   beforeAll(async () => {
     plan = await loadPlanFile(new URL('../../../../../examples/dataset-platform.plan.yml', import.meta.url).pathname);
+    // The SDK loads its credential providers by import() on a client's first call: done here, in real
+    // time, or the first test's import runs on the virtual clock, which can race past the action's 60 s abort.
+    await new LambdaClient({ region: SECONDARY }).config.credentials();
   });
   afterEach(() => {
     sims.forEach((s) => s.restore());
