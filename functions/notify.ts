@@ -3,7 +3,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { clientConfig, createAwsClients } from '../shared/aws/clients.ts';
 import { notifyStage, type PublishResult } from '../shared/notify/publish.ts';
-import { noticeEventInput, type Stage } from '../shared/notify/stages.ts';
+import { noticeEventInput, TRIGGER_STAGES, type NoticeStage } from '../shared/notify/stages.ts';
+import { notifyTrigger, triggerNoticeEvent } from '../shared/notify/trigger-notice.ts';
+import { parseTaskInput } from '../shared/run/task-input.ts';
 import type { Plan } from '../shared/plan/schema.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
@@ -26,18 +28,27 @@ function secretsFor(secretArn: string): SecretsManagerClient {
  * could not be delivered, only InvalidInputError for an event its stage cannot use (an unknown stage
  * is refused at the edge: noticeEventInput).
  */
-export const handler = lambdaHandler(noticeEventInput, async (event): Promise<PublishResult & { stage: Stage }> => {
+export const handler = lambdaHandler(noticeEventInput, async (event): Promise<PublishResult & { stage: NoticeStage }> => {
   const plan: Plan = await packagedPlan();
   const slackWebhookSecretArn = process.env.SLACK_WEBHOOK_SECRET_ARN || undefined;
+  const deps = {
+    sns,
+    logger,
+    metrics,
+    now: () => new Date(),
+    ...(slackWebhookSecretArn ? { slackWebhookSecretArn, secrets: secretsFor(slackWebhookSecretArn) } : {}),
+  };
+  const topics = { internal: process.env.INTERNAL_TOPIC_ARN, external: process.env.EXTERNAL_TOPIC_ARN };
+  // A trigger alarm that started no recovery (`trigger-cleared` after a deferred start): internal notices, no run facts.
+  if ((TRIGGER_STAGES as readonly string[]).includes(event.stage)) {
+    const { stage, trigger } = parseTaskInput(triggerNoticeEvent, event);
+    const sent = await notifyTrigger(deps, topics, { stage, ...trigger }, plan.stakeholders.audiences, process.env.NOTICE_TIME_ZONE || undefined);
+    logger.info('Notices published', { stage, sent: sent.sent.length, failed: sent.failed.length });
+    return { stage, ...sent };
+  }
   const result = await notifyStage(
-    {
-      sns,
-      logger,
-      metrics,
-      now: () => new Date(),
-      ...(slackWebhookSecretArn ? { slackWebhookSecretArn, secrets: secretsFor(slackWebhookSecretArn) } : {}),
-    },
-    { internal: process.env.INTERNAL_TOPIC_ARN, external: process.env.EXTERNAL_TOPIC_ARN },
+    deps,
+    topics,
     event,
     {
       audiences: plan.stakeholders.audiences,

@@ -7,6 +7,10 @@ type Group = () => Promise<Partial<CheckRegistry>>;
 const postgres: Group = () => import('./postgres/checks.ts').then((m) => m.POSTGRES_CHECKS);
 const storage: Group = () => import('./storage.ts').then((m) => m.STORAGE_CHECKS);
 const network: Group = () => import('./network.ts').then((m) => m.NETWORK_CHECKS);
+const loadBalancer: Group = () => import('./load-balancer.ts').then((m) => m.LOAD_BALANCER_CHECKS);
+const vpnConnection: Group = () => import('./vpn-connection.ts').then((m) => m.VPN_CONNECTION_CHECKS);
+const metric: Group = () => import('./metric.ts').then((m) => m.METRIC_CHECKS);
+const securitySettings: Group = () => import('./security-settings.ts').then((m) => m.SECURITY_SETTINGS_CHECKS);
 
 /**
  * Where each check type's runner lives (shared/checks/schema.ts lists the types). Loaded on first use,
@@ -25,6 +29,10 @@ const GROUPS: Record<CheckType, Group> = {
   'dns-answer': network,
   http: network,
   'route53-health-check': network,
+  'load-balancer': loadBalancer,
+  'vpn-connection': vpnConnection,
+  metric,
+  'security-settings': securitySettings,
 };
 
 /** The runner of a check type, its module loaded once. */

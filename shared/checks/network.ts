@@ -1,8 +1,8 @@
 import { Route53Client, GetHealthCheckStatusCommand, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
 import { ROUTE53_REGION } from '../aws/clients.ts';
 import type { JsonObject } from '../components/types.ts';
-import { classifyError } from '../errors.ts';
-import type { CheckContext, CheckOutcome, CheckRunner } from './types.ts';
+import { awsCall, failedCall } from './aws-call.ts';
+import type { CheckContext, CheckRunner } from './types.ts';
 
 /**
  * Network and application checks: the DNS answer Route 53 gives for the plan's record, the recovered
@@ -18,31 +18,14 @@ export const HEALTHY_CHECKER_PERCENT = 18;
 /** DNS names and answers compare case-insensitively, with or without the trailing dot. */
 const norm = (value: string) => value.trim().toLowerCase().replace(/\.$/, '');
 
-type Answer<T> = { ok: true; value: T } | { ok: false; outcome: CheckOutcome };
-
-/** One Route 53 call: retryable errors rethrown, any other error a failed outcome naming the API and error. */
-async function route53<T>(api: string, what: string, send: () => Promise<T>): Promise<Answer<T>> {
-  try {
-    return { ok: true, value: await send() };
-  } catch (error) {
-    const classified = classifyError(error);
-    if (classified.retryable) throw classified;
-    const name = error instanceof Error ? error.name : 'Error';
-    const message = error instanceof Error ? error.message : String(error);
-    const detail = `${api} ${what}: ${name}${message && message !== name ? ` (${message})` : ''}`;
-    return { ok: false, outcome: { status: 'failed', detail, observations: { api, awsError: name } } };
-  }
-}
-
 /**
  * TestDNSAnswer for the record (Route 53's own answer, from a resolver in us-east-1 by default): passes
  * when the response code is NOERROR and the record data equals `expected` as a set.
  */
 const dnsAnswer: CheckRunner<'dns-answer'> = async (ctx, spec) => {
   const input = { HostedZoneId: spec.hostedZoneId, RecordName: spec.recordName, RecordType: spec.recordType };
-  const answer = await route53('TestDNSAnswer', `${spec.recordName} ${spec.recordType} in hosted zone ${spec.hostedZoneId}`, () =>
-    ctx.clients.get(Route53Client, ROUTE53_REGION).send(new TestDNSAnswerCommand(input)));
-  if (!answer.ok) return answer.outcome;
+  const answer = await awsCall(() => ctx.clients.get(Route53Client, ROUTE53_REGION).send(new TestDNSAnswerCommand(input)));
+  if (!answer.ok) return failedCall('TestDNSAnswer', `${spec.recordName} ${spec.recordType} in hosted zone ${spec.hostedZoneId}`, answer);
   const out = answer.value;
   const got = [...new Set((out.RecordData ?? []).map(norm))].sort();
   const expected = [...new Set(spec.expected.map(norm))].sort();
@@ -102,9 +85,8 @@ const httpCheck: CheckRunner<'http'> = async (ctx: CheckContext, spec) => {
  * (GetHealthCheckStatus does not work for CALCULATED health checks: that is a failed check.)
  */
 const route53HealthCheck: CheckRunner<'route53-health-check'> = async (ctx, spec) => {
-  const answer = await route53('GetHealthCheckStatus', `health check ${spec.healthCheckId}`, () =>
-    ctx.clients.get(Route53Client, ROUTE53_REGION).send(new GetHealthCheckStatusCommand({ HealthCheckId: spec.healthCheckId })));
-  if (!answer.ok) return answer.outcome;
+  const answer = await awsCall(() => ctx.clients.get(Route53Client, ROUTE53_REGION).send(new GetHealthCheckStatusCommand({ HealthCheckId: spec.healthCheckId })));
+  if (!answer.ok) return failedCall('GetHealthCheckStatus', `health check ${spec.healthCheckId}`, answer);
   const reports = answer.value.HealthCheckObservations ?? [];
   const healthyCheckers = reports.filter((o) => /^success/i.test(o.StatusReport?.Status?.trim() ?? '')).length;
   if (reports.length === 0) {

@@ -91,14 +91,100 @@ export const route53HealthCheck = z.strictObject({
   expect: z.enum(['healthy', 'unhealthy']).default('healthy'),
 });
 
+/** ELBv2 target group ARN: `arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID`. */
+const targetGroupArn = z.string().regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/, 'must be an ELBv2 target group ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID)');
+
+/**
+ * The recovered load balancer's target group (ELBv2 DescribeTargetHealth, DescribeTargetGroups): at least
+ * `minHealthyTargets` targets `healthy`, and, where the plan says, the target group's health check interval.
+ */
+export const loadBalancer = z.strictObject({
+  ...common,
+  type: z.literal('load-balancer'),
+  region: regionRole.default('secondary'),
+  targetGroupArn,
+  minHealthyTargets: z.number().int().min(1).max(1000).default(1),
+  /** The interval the plan expects of the target group's health check (ELBv2 allows 5 to 300 s; the seed: 30 s). */
+  healthCheckIntervalSeconds: z.number().int().min(5).max(300).optional(),
+});
+
+/**
+ * The secondary's Site-to-Site VPN connection (EC2 DescribeVpnConnections: `available`, at least `minTunnelsUp`
+ * tunnels UP in VgwTelemetry) and, where the plan names one, its Direct Connect backup (Direct Connect
+ * DescribeVirtualInterfaces: the virtual interface `available`).
+ */
+export const vpnConnection = z.strictObject({
+  ...common,
+  type: z.literal('vpn-connection'),
+  region: regionRole.default('secondary'),
+  vpnConnectionId: z.string().regex(/^vpn-[0-9a-f]{8}([0-9a-f]{9})?$/, 'must be a VPN connection id (vpn- and 8 or 17 hex digits)'),
+  /** A Site-to-Site VPN connection has two tunnels. */
+  minTunnelsUp: z.number().int().min(1).max(2).default(1),
+  directConnectVirtualInterfaceId: z.string().regex(/^dxvif-[a-z0-9]{8}$/, 'must be a Direct Connect virtual interface id (dxvif- and 8 characters)').optional(),
+});
+
+const metricId = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,254}$/, 'must start with a lower-case letter, then letters, digits and underscores (GetMetricData query Id)');
+/** One GetMetricData query: a metric and statistic, or a metric math expression over the other queries' ids. */
+const metricQuery = z.union([
+  z.strictObject({
+    id: metricId,
+    namespace: z.string().min(1).max(255),
+    metricName: z.string().min(1).max(255),
+    dimensions: z.record(z.string().min(1).max(255), z.string().min(1).max(1024)).default({}),
+    /** A CloudWatch statistic: Average, Sum, Minimum, Maximum, SampleCount, or a percentile such as p95, p99. */
+    stat: z.string().regex(/^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})?|p100)$/, 'must be Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p95'),
+  }),
+  z.strictObject({ id: metricId, expression: z.string().min(1).max(2048) }),
+], { error: 'each query is {id, namespace, metricName, dimensions, stat} or {id, expression}' });
+
+/**
+ * A CloudWatch metric over the last `windowMinutes` before the check, against a threshold: error rate,
+ * p95/p99 latency, database latency, CPU. The state machine waits `windowMinutes` after the component
+ * recovered (after the last tier, for the system's checks) before it verifies, so the window lies wholly
+ * after the recovery: a Step Functions Wait, not a sleep. The last query is the one compared (the others
+ * feed its expression); every datapoint in the window must meet the threshold.
+ */
+export const metric = z.strictObject({
+  ...common,
+  type: z.literal('metric'),
+  region: regionRole.default('secondary'),
+  queries: z.array(metricQuery).min(1).max(10),
+  /** GetMetricData's Period for every query (a multiple of 60). */
+  periodSeconds: z.number().int().min(60).max(3600).multipleOf(60, 'must be a multiple of 60').default(60),
+  windowMinutes: z.number().int().min(1).max(60).default(5),
+  comparison: z.enum(['LessThanOrEqualToThreshold', 'LessThanThreshold', 'GreaterThanOrEqualToThreshold', 'GreaterThanThreshold']),
+  threshold: z.number(),
+  /** No datapoint in the window: `failed` (default) or `passed` (a metric that is only emitted when it is non-zero, such as a 5xx count). */
+  missingData: z.enum(['failed', 'passed']).default('failed'),
+});
+
+/**
+ * The recovered database's security settings: storage encrypted, not publicly accessible, no security group
+ * opening its port to 0.0.0.0/0 or ::/0 (RDS DescribeDBInstances or DescribeDBClusters, EC2
+ * DescribeSecurityGroups), and its KMS key and `kmsKeyArns` enabled in that region (KMS DescribeKey).
+ */
+export const securitySettings = z.strictObject({
+  ...common,
+  type: z.literal('security-settings'),
+  region: regionRole.default('secondary'),
+  dbInstanceIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be an RDS DB instance identifier').optional(),
+  dbClusterIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be an RDS DB cluster identifier').optional(),
+  /** Other keys the recovered system needs (secrets, buckets): each must be Enabled. */
+  kmsKeyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, 'must be a KMS key or alias ARN')).default([]),
+}).refine((c) => (c.dbInstanceIdentifier === undefined) !== (c.dbClusterIdentifier === undefined), {
+  error: 'give exactly one of dbInstanceIdentifier and dbClusterIdentifier: the database whose settings are checked',
+  path: ['dbInstanceIdentifier'],
+});
+
 export const CHECK_TYPES = [
   'postgres-writable', 'postgres-tables', 'postgres-indexes', 'postgres-replication', 'rpo-heartbeat',
   's3-bucket', 's3-objects', 's3-replication-rpo', 'dns-answer', 'http', 'route53-health-check',
+  'load-balancer', 'vpn-connection', 'metric', 'security-settings',
 ] as const;
 
 export const checkSpec = z.discriminatedUnion(
   'type',
-  [postgresWritable, postgresTables, postgresIndexes, postgresReplication, rpoHeartbeat, s3Bucket, s3Objects, s3ReplicationRpo, dnsAnswer, http, route53HealthCheck],
+  [postgresWritable, postgresTables, postgresIndexes, postgresReplication, rpoHeartbeat, s3Bucket, s3Objects, s3ReplicationRpo, dnsAnswer, http, route53HealthCheck, loadBalancer, vpnConnection, metric, securitySettings],
   {
     error: (issue) => {
       if (issue.code !== 'invalid_union') return undefined;

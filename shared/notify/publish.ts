@@ -6,7 +6,7 @@ import type { Audience, Plan } from '../plan/schema.ts';
 import { slackMessage } from './chatbot.ts';
 import { findLeaks } from './redact.ts';
 import { renderNotices, type Notice, type RenderOptions } from './render.ts';
-import { noticeFacts, resolveEvent, type FactsOptions, type Stage } from './stages.ts';
+import { noticeFacts, resolveEvent, type FactsOptions, type NoticeStage, type Stage } from './stages.ts';
 import type { Language } from './text.ts';
 
 export interface PublishDeps {
@@ -31,7 +31,7 @@ export interface Topics {
 export type Channel = 'sns' | 'slack';
 
 export interface SentNotice {
-  stage: Stage;
+  stage: NoticeStage;
   audience: string;
   language: Language;
   channel: Channel;
@@ -42,7 +42,7 @@ export interface SentNotice {
 }
 
 export interface FailedNotice {
-  stage: Stage;
+  stage: NoticeStage;
   audience: string;
   language: Language;
   channel: Channel | 'render';
@@ -112,7 +112,7 @@ function failure(notice: Pick<Notice, 'stage' | 'audience' | 'language'>, channe
 }
 
 /** Counts undelivered notices (one EMF line per stage) and never throws. */
-function countFailures(deps: PublishDeps, stage: Stage, count: number): void {
+function countFailures(deps: PublishDeps, stage: NoticeStage, count: number): void {
   if (!deps.metrics || count === 0) return;
   try {
     const metric = deps.metrics.singleMetric();

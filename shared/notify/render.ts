@@ -3,13 +3,13 @@ import type { Audience } from '../plan/schema.ts';
 import { chatbotNotification, chatText, type ChatbotNotification } from './chatbot.ts';
 import { scrubExternal, type LeakKind } from './redact.ts';
 import type { Severity } from './severity.ts';
-import { STAGE_DEFINITIONS, type ComponentFact, type ExternalFacts, type NoticeFacts, type Stage, type TierFact } from './stages.ts';
+import { STAGE_DEFINITIONS, type ComponentFact, type ExternalFacts, type NoticeFacts, type NoticeStage, type Stage, type TierFact } from './stages.ts';
 import { TEMPLATES, type Words } from './templates/index.ts';
 import { clip, DEFAULT_TIME_ZONE, executionName, fitBytes, formatMinutes, formatTime, minutesBetween, oneLine, subjectLine, type Language } from './text.ts';
 
 /** One notice for one audience in one language: what is published and what a person reads. */
 export interface Notice {
-  stage: Stage;
+  stage: NoticeStage;
   /** The plan's audience id (message attribute `audience`). */
   audience: string;
   kind: 'internal' | 'external';

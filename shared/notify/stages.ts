@@ -23,6 +23,14 @@ export const STAGE_DEFINITIONS = {
 } as const satisfies Record<string, { external: boolean; final: boolean }>;
 
 export type Stage = keyof typeof STAGE_DEFINITIONS;
+/**
+ * Notices about a trigger alarm rather than a run (shared/notify/trigger-notice.ts), internal only: an
+ * outage alarm fired while suppressed or muted, or a deferred trigger cleared during its wait period.
+ */
+export const TRIGGER_STAGES = ['trigger-suppressed', 'trigger-cleared'] as const;
+export type TriggerStage = (typeof TRIGGER_STAGES)[number];
+/** Any notice's stage (its `stage` message attribute). */
+export type NoticeStage = Stage | TriggerStage;
 export const STAGES = Object.keys(STAGE_DEFINITIONS) as Stage[];
 export const isStage = (value: unknown): value is Stage => typeof value === 'string' && value in STAGE_DEFINITIONS;
 
@@ -429,7 +437,7 @@ function external(x: ExternalInput): ExternalFacts {
  * let through: what each stage needs is read leniently by resolveEvent and noticeFacts, which name
  * the missing field themselves (a notice is never worth failing a run for).
  */
-export const noticeEventInput = looseObject({ stage: zEnum([...STAGES, ...STAGE_ALIASES]) });
+export const noticeEventInput = looseObject({ stage: zEnum([...STAGES, ...STAGE_ALIASES, ...TRIGGER_STAGES]) });
 export type NoticeEventInput = output<typeof noticeEventInput>;
 
 /** A stage and its input, aliases resolved. */

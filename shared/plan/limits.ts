@@ -41,10 +41,29 @@ function generousOutcome(component: ComponentRef, tier: string): ComponentOutcom
   return { id: component.id, tier, type: component.type, status: 'recovered', startedAt: ISO, finishedAt: ISO, attempts: 99, error: null };
 }
 
+/**
+ * Check types whose detail and observations run longer than LONG, in characters (somewhat above what the
+ * example's drill writes: a VPN names both tunnels and the BGP peers, a metric its window and worst datapoint).
+ */
+const LONGER_RESULTS: Partial<Record<string, { detail: number; observations: number }>> = {
+  'vpn-connection': { detail: 340, observations: 660 },
+  'security-settings': { detail: 300, observations: 380 },
+  metric: { detail: 140, observations: 360 },
+  'load-balancer': { detail: 130, observations: 290 },
+  's3-objects': { detail: 170, observations: 360 },
+  's3-bucket': { detail: 150, observations: 250 },
+  's3-replication-rpo': { detail: 280, observations: 210 },
+  'dns-answer': { detail: 115, observations: 170 },
+};
+
 /** A check's result with a long detail and observations, as Verify Component returns it. */
-const generousCheck = (component: string, name: string, type: string): CheckResult => ({
-  component, name, type: type as CheckResult['type'], advisory: false, status: 'passed', detail: LONG, observations: { a: LONG }, checkedAt: ISO,
-});
+const generousCheck = (component: string, name: string, type: string): CheckResult => {
+  const size = LONGER_RESULTS[type];
+  const detail = size ? 'x'.repeat(size.detail) : LONG;
+  // {"a":"…"} is 8 characters more than the string.
+  const observations = { a: size ? 'x'.repeat(size.observations - 8) : LONG };
+  return { component, name, type: type as CheckResult['type'], advisory: false, status: 'passed', detail, observations, checkedAt: ISO };
+};
 
 /** The estimated largest state of a run of the scenario, in bytes, and the state where it is reached. */
 export function largestStateEstimate(plan: Plan, scenario: string): { bytes: number; at: string } {
@@ -115,8 +134,12 @@ export function largestStateEstimate(plan: Plan, scenario: string): { bytes: num
  */
 const TASK = 5;
 const STATE = 2;
-/** The run's own states: start, Prepare Run, the lock, the notices, Verify System, Summarise Run, the end. */
-const RUN_EVENTS = 2 + 7 * TASK + 2 * STATE;
+/**
+ * The run's own states: start, Prepare Run, the lock, the notices, Verify System, Summarise Run, the end,
+ * and the Choices before Prepare Run (Is Trigger Deferred), after it (Is Trigger Still Firing) and before
+ * Verify System (Is System Metric Window Due).
+ */
+const RUN_EVENTS = 2 + 7 * TASK + 5 * STATE;
 /** A tier: Select Next Tier, Is Approval Due, the Map, Record Tier Outcome, Notify Tier Outcome, Is Another Tier Due. */
 const TIER_EVENTS = 3 * STATE + 4 + 2 * TASK;
 /** A component whose action is done when started: its Map item, Load, Start, Route, Record (and Verify with checks). */
@@ -127,14 +150,16 @@ const POLL_EVENTS = 2 * STATE + TASK;
 /**
  * A run's history events: at least `min` (every action done as soon as it starts, no retry), and
  * `typical` with one poll per component (what the drill measures for actions that take one wait:
- * 33 events a component with checks).
+ * 35 events a component with checks).
  */
 export function historyEventsEstimate(plan: Plan, scenario: string): { min: number; typical: number } {
   const tiers = recoveryOrder(plan, scenario).tiers;
   let min = RUN_EVENTS + tiers.length * TIER_EVENTS;
   let typical = min;
   for (const c of tiers.flatMap((t) => t.components)) {
-    const verify = c.checks.some((k) => k.onlyInScenarios === undefined || k.onlyInScenarios.includes(scenario)) ? TASK : 0;
+    // Verify Component and the Choice before it (Is Metric Window Due), and the Wait when the component has metric checks.
+    const checks = c.checks.filter((k) => k.onlyInScenarios === undefined || k.onlyInScenarios.includes(scenario));
+    const verify = checks.length > 0 ? TASK + STATE + (checks.some((k) => k.type === 'metric') ? STATE : 0) : 0;
     min += COMPONENT_MIN_EVENTS + verify;
     typical += COMPONENT_MIN_EVENTS + verify + POLL_EVENTS;
   }

@@ -31,5 +31,15 @@ export function componentTask(plan: Plan, scenarioId: string, componentId: strin
   const component = reversed ? inReverse(found, reversed[componentId], plan.name) : found;
   const tier = plan.tiers.find((t) => t.components.includes(componentId));
   if (!tier) throw new InvalidInputError(`component.id: "${componentId}" is in no tier of plan "${plan.name}"`, { field: 'component.id' });
-  return { ...component, checks: component.checks.filter((k) => inScenario(k, scenarioId)), tier: tier.id, timeoutSeconds: component.timeoutMinutes * 60 };
+  const checks = component.checks.filter((k) => inScenario(k, scenarioId));
+  return { ...component, checks, tier: tier.id, timeoutSeconds: component.timeoutMinutes * 60, metricWindowSeconds: metricWindowSeconds(checks) };
+}
+
+/**
+ * How long the state machine waits after a recovery before it verifies (statemachines/failover.asl.json
+ * "Wait For Metric Window"): the longest window of the `metric` checks, so each reads a window that lies
+ * wholly after the recovery; 0 without metric checks.
+ */
+export function metricWindowSeconds(checks: readonly { type: string; windowMinutes?: number }[]): number {
+  return Math.max(0, ...checks.map((k) => (k.type === 'metric' ? (k.windowMinutes ?? 0) * 60 : 0)));
 }

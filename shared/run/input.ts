@@ -32,6 +32,12 @@ export const alarmInput = strictObject({
   alarmArn: string().check(regex(/^arn:aws[a-z-]*:cloudwatch:/, 'must be a CloudWatch alarm ARN')),
   stateChangedAt: timestamp,
   reason: _default(string(), ''),
+  /**
+   * The starter deferred the run: the alarm was in its suppressor's wait period (shared/run/suppression.ts).
+   * The execution waits until then, and Prepare Run re-reads the alarm before anything else.
+   */
+  deferUntil: optional(timestamp),
+  deferReason: optional(string().check(maxLength(1000))),
 });
 
 export type ConsoleInput = output<typeof consoleInput>;
@@ -54,6 +60,8 @@ export interface StartRequest {
   resumeOf?: string;
   ignoreCooldown?: boolean;
   trigger: RunTrigger;
+  /** An alarm start the starter deferred for its suppressor's wait period: until when, and why. */
+  deferred?: { until: string; reason: string };
 }
 
 /** Parses any execution input into a start request, or throws InvalidInputError naming the field. */
@@ -87,6 +95,9 @@ export function parseExecutionInput(input: unknown): StartRequest {
       incidentStartedAt: normaliseTimestamp(parsed.data.stateChangedAt, 'stateChangedAt'),
       incidentStartedAtField: 'stateChangedAt',
       trigger: { kind: 'alarm', by: parsed.data.alarmName, reason: parsed.data.reason, alarmArn: parsed.data.alarmArn },
+      ...(parsed.data.deferUntil === undefined
+        ? {}
+        : { deferred: { until: normaliseTimestamp(parsed.data.deferUntil, 'deferUntil'), reason: parsed.data.deferReason ?? '' } }),
     };
   }
   const parsed = consoleInput.safeParse(input, INPUT_PARSE);

@@ -7,7 +7,7 @@ import { parseExecutionInput, type StartRequest } from './input.ts';
 import { parseTaskInput } from './task-input.ts';
 import './schema-messages.ts';
 import { outcomeOf } from './component-outcome.ts';
-import { inScenario } from './component-task.ts';
+import { inScenario, metricWindowSeconds } from './component-task.ts';
 import type { ApprovalState, ComponentOutcome, RunDirection, RunState, TierTask } from './types.ts';
 
 /** The state machine's own TimeoutSeconds: after it an execution is surely over, so its lock may be taken over. */
@@ -194,7 +194,7 @@ export function layOutRun(
       expiresAt: new Date(executionStart + EXECUTION_TIMEOUT_SECONDS * 1000).toISOString(),
     },
     carried,
-    verification: { checks: plan.verification.checks.filter((c) => inScenario(c, scenario.id)), results: null },
+    verification: systemVerification(plan.verification.checks.filter((c) => inScenario(c, scenario.id))),
     rpo: {
       targets: Object.fromEntries(Object.entries(plan.rpoClasses).map(([id, c]) => [id, c.targetMinutes])),
       classOf: Object.fromEntries(plan.components.filter((c) => c.rpoClass !== undefined).map((c) => [c.id, c.rpoClass!])),
@@ -202,4 +202,9 @@ export function layOutRun(
     status: 'running',
     results: { tiers: [], components: [] },
   };
+}
+
+/** The final verification's checks, and the wait before them for their metric checks' windows. */
+function systemVerification(checks: Plan['verification']['checks']): RunState['verification'] {
+  return { checks, results: null, metricWindowSeconds: metricWindowSeconds(checks) };
 }

@@ -37,7 +37,8 @@ export type RunStage = 'recover' | 'reprotect' | 'failback';
 export type RunDirection = 'forward' | 'reverse';
 
 /** A component as the state machine carries it: the plan's definition plus its tier and timeout in seconds. */
-export type ComponentTask = Component & { tier: string; timeoutSeconds: number };
+/** `metricWindowSeconds`: the wait before its verification, for its metric checks (component-task.ts). */
+export type ComponentTask = Component & { tier: string; timeoutSeconds: number; metricWindowSeconds?: number };
 
 /**
  * A component as the run's state names it: its id and type. Its definition stays in the packaged
@@ -160,7 +161,7 @@ export interface RunState {
   /** Components earlier runs of this incident recovered (resume): not run again, counted in their tiers. */
   carried: ComponentOutcome[];
   /** The final verification stage: the plan's system checks and, once run, their results. */
-  verification: { checks: CheckSpec[]; results: CheckResult[] | null; error?: { Error: string; Cause?: string } };
+  verification: { checks: CheckSpec[]; results: CheckResult[] | null; error?: { Error: string; Cause?: string }; metricWindowSeconds?: number };
   /** For the measured RPO in the summary: the plan's target per data class, and each component's data class. */
   rpo: { targets: Record<string, number>; classOf: Record<string, string> };
   status: 'running' | 'recovered' | 'failed';

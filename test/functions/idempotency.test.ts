@@ -1,4 +1,4 @@
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, ListAlarmMuteRulesCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -49,6 +49,7 @@ describe('start-action is idempotent (Powertools idempotency, DynamoDB) across i
     rds.on(PromoteReadReplicaCommand).resolves({ DBInstance: { ...replica, DBInstanceStatus: 'modifying' } });
     cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
     cloudwatch.on(DescribeAlarmsCommand).resolves(alarm('ALARM'));
+    cloudwatch.on(ListAlarmMuteRulesCommand).resolves({ AlarmMuteRuleSummaries: [] });
   });
   afterEach(() => {
     vi.unstubAllEnvs();

@@ -188,6 +188,36 @@ describe('functions/notify', () => {
     expect(await secrets.call(0).thisValue.config.region()).toBe('ap-northeast-1');
   });
 
+  it('trigger-cleared (a deferred alarm start that cleared): internal audiences only, in their languages, naming the alarm and why', async () => {
+    // Prepare: what Prepare Run returned as `triggerCleared`.
+    const trigger = {
+      plan: 'dataset-platform',
+      alarmName: 'dataset-platform-tokyo-region-down',
+      scenario: 'region-outage',
+      alarmAt: '2026-11-29T01:00:04.989Z',
+      reason: "trigger alarm dataset-platform-tokyo-region-down is back to OK (since 2026-11-29T01:01:30.000Z) after the suppressor's wait period (until 2026-11-29T01:02:04.989Z)",
+      by: 'dataset-platform-tokyo-region-down',
+    };
+    // Act
+    const out = await handler({ stage: 'trigger-cleared', trigger }, context);
+    // Assess
+    const tag = (language: string) => ({ ...attrs('internal', 'trigger-cleared', language, 'high') });
+    expect(publishes().map((p) => [p.TopicArn, p.Subject, p.MessageAttributes])).toEqual([
+      [INTERNAL_TOPIC, '[dr-autopilot] 復旧なし: dataset-platform-tokyo-region-down は待機期間中に解消', tag('ja')],
+      [INTERNAL_TOPIC, '[dr-autopilot] No recovery: dataset-platform-tokyo-region-down cleared during its wait period', tag('en')],
+    ]);
+    const chat = JSON.parse(publishes()[1]!.Message!) as { content: { description: string }; metadata: { eventType: string } };
+    expect(chat.metadata.eventType).toBe('dr-autopilot.trigger-cleared');
+    expect(chat.content.description).toContain(trigger.reason);
+    expect(chat.content.description).toContain('2026-11-29 10:00 JST');
+    expect(out).toMatchObject({ stage: 'trigger-cleared', failed: [] });
+  });
+
+  it('refuses a trigger notice without its trigger facts, naming the field, before publishing anything', async () => {
+    await expect(handler({ stage: 'trigger-cleared', trigger: { plan: 'dataset-platform' } }, context)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringContaining('trigger.alarmName') });
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
   it('refuses an event its stage cannot use with InvalidInputError (before publishing anything)', async () => {
     await expect(handler({ stage: 'run-started', run: state.run, tiers: [] }, context)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringContaining('tiers') });
     await expect(handler({ stage: 'lunch' } as never, context)).rejects.toMatchObject({ name: 'InvalidInputError' });

@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CloudWatchClient, DescribeAlarmsCommand, ListAlarmMuteRulesCommand } from '@aws-sdk/client-cloudwatch';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/prepare-run.ts';
-import type { ComponentResult } from '../../shared/run/types.ts';
+import type { ComponentResult, RunState } from '../../shared/run/types.ts';
 import { recordComponentResult, recordRunStart } from '../../shared/state/run-records.ts';
 import { COMPILED_PLAN_PATH, compilePlan, writeCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
 import { startDynalite, useStateTable, type LocalDynamo } from '../support/dynalite.ts';
@@ -13,6 +15,12 @@ import { alarmEvent, compiledExamplePlan, consoleStart, CORE_DB_ALARM, EXAMPLE_P
 import { lambdaContext, withLogs } from './lambda.ts';
 
 const context = lambdaContext('prepare-run');
+/** Prepare Run's output for a run that goes ahead (a deferred alarm start that cleared returns `triggerCleared` instead). */
+async function prepared(...args: Parameters<typeof handler>): Promise<RunState> {
+  const out = await handler(...args);
+  if ('triggerCleared' in out) throw new Error(`expected a run, got triggerCleared: ${out.triggerCleared.reason}`);
+  return out;
+}
 const event = (input: unknown, executionStartedAt = EXECUTION_START) => ({ input, executionId: EXECUTION_ID, executionStartedAt });
 let dir: string;
 let local: LocalDynamo;
@@ -42,7 +50,7 @@ describe('functions/prepare-run', () => {
 
   it('records the run in the state table under its incident, with a pointer from its execution', async () => {
     // Act
-    const state = await handler(event(consoleStart()), context);
+    const state = await prepared(event(consoleStart()), context);
     // Assess
     const pointer = await local.ddb.send(new GetCommand({ TableName: local.tableName, Key: { id: `execution#${EXECUTION_ID}`, sk: 'run' } }));
     expect(pointer.Item).toMatchObject({ incidentId: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', incidentStartedAt: EXECUTION_START });
@@ -62,7 +70,7 @@ describe('functions/prepare-run', () => {
       await recordComponentResult(deps, { incidentId: first, executionId: first, result: result(id, tier, status) });
     }
     // Act
-    const state = await handler(event(consoleStart({ mode: 'unplanned', resumeOf: first })), context);
+    const state = await prepared(event(consoleStart({ mode: 'unplanned', resumeOf: first })), context);
     // Assess
     expect(state.run).toMatchObject({ incidentId: first, resumeOf: first, incidentStartedAt: '2026-11-29T00:40:00.000Z' });
     // The state carries their outcomes; their full results (who recovered them) stay in the state table.
@@ -84,7 +92,7 @@ describe('functions/prepare-run', () => {
 
   it('reads the plan from PLAN_FILE and returns the run state', async () => {
     // Act
-    const state = await handler(event(consoleStart()), context);
+    const state = await prepared(event(consoleStart()), context);
     // Assess
     expect(state.run).toMatchObject({ executionId: EXECUTION_ID, plan: 'dataset-platform', scenario: 'region-outage', mode: 'planned', incidentStartedAt: EXECUTION_START });
     expect(state.tiers.map((t) => t.id)).toEqual(['tier-1', 'tier-2', 'tier-3', 'tier-4']);
@@ -96,7 +104,7 @@ describe('functions/prepare-run', () => {
     writeCompiledPlan(path.join(taskRoot, COMPILED_PLAN_PATH), await compilePlan(EXAMPLE_PLAN_FILE));
     process.env.LAMBDA_TASK_ROOT = taskRoot;
     process.env.PLAN_FILE = COMPILED_PLAN_PATH;
-    const state = await handler(event(consoleStart()), context);
+    const state = await prepared(event(consoleStart()), context);
     expect(state.run.plan).toBe('dataset-platform');
   });
 
@@ -109,14 +117,57 @@ describe('functions/prepare-run', () => {
     writeCompiledPlan(compiled, await compilePlan(other));
     process.env.PLAN_FILE = compiled;
     // Act
-    const state = await handler(event(consoleStart()), context);
+    const state = await prepared(event(consoleStart()), context);
     // Assess
     expect(state.run.plan).toBe('other-platform');
   });
 
   it('starts the scenario an alarm event triggers', async () => {
-    const state = await handler(event(alarmEvent(CORE_DB_ALARM), '2019-10-02T17:04:42.000Z'), context);
+    const state = await prepared(event(alarmEvent(CORE_DB_ALARM), '2019-10-02T17:04:42.000Z'), context);
     expect(state.run).toMatchObject({ scenario: 'database-failure', trigger: { kind: 'alarm', by: CORE_DB_ALARM }, incidentStartedAt: '2019-10-02T17:04:40.989Z' });
+  });
+
+  describe('a deferred alarm start (the suppressor\'s wait period has passed)', () => {
+    const cloudwatch = mockClient(CloudWatchClient);
+    const REGION_DOWN = 'dataset-platform-tokyo-region-down';
+    const deferred = {
+      trigger: 'alarm',
+      alarmName: REGION_DOWN,
+      alarmArn: `arn:aws:cloudwatch:ap-northeast-3:123456789012:alarm:${REGION_DOWN}`,
+      stateChangedAt: '2026-11-29T01:00:04.989Z',
+      reason: 'two signals',
+      deferUntil: '2026-11-29T01:02:04.989Z',
+      deferReason: 'wait period',
+    };
+    beforeEach(() => {
+      cloudwatch.reset();
+      cloudwatch.on(ListAlarmMuteRulesCommand).resolves({ AlarmMuteRuleSummaries: [] });
+    });
+    afterAll(() => cloudwatch.restore());
+
+    it('goes on when the alarm is still ALARM and no longer suppressed, measuring from the alarm', async () => {
+      // Prepare
+      cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ AlarmName: REGION_DOWN, StateValue: 'ALARM' }] });
+      // Act
+      const state = await prepared(event(deferred, '2026-11-29T01:00:05.000Z'), context);
+      // Assess
+      expect(state.run).toMatchObject({ scenario: 'region-outage', incidentStartedAt: '2026-11-29T01:00:04.989Z', trigger: { kind: 'alarm', by: REGION_DOWN } });
+      expect(cloudwatch).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: [REGION_DOWN], AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] });
+    });
+
+    it.each([
+      ['back to OK', { StateValue: 'OK' as const, StateUpdatedTimestamp: new Date('2026-11-29T01:01:30Z') }, `trigger alarm ${REGION_DOWN} is back to OK (since 2026-11-29T01:01:30.000Z) after the suppressor's wait period (until 2026-11-29T01:02:04.989Z)`],
+      ['suppressed by the maintenance window', { StateValue: 'ALARM' as const, ActionsSuppressedBy: 'Alarm' as const, ActionsSuppressor: 'dataset-platform-maintenance-window' }, `trigger alarm ${REGION_DOWN}'s actions are suppressed (Alarm by suppressor alarm dataset-platform-maintenance-window): a maintenance window after the suppressor's wait period (until 2026-11-29T01:02:04.989Z)`],
+    ])('starts nothing and records nothing when the alarm is %s', async (_, alarm, reason) => {
+      // Prepare
+      cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ AlarmName: REGION_DOWN, ...alarm }] });
+      // Act
+      const out = await handler({ ...event(deferred, '2026-11-29T01:00:05.000Z'), executionId: `${EXECUTION_ID}-cleared` }, context);
+      // Assess
+      expect(out).toEqual({ triggerCleared: { stage: 'trigger-cleared', plan: 'dataset-platform', alarmName: REGION_DOWN, scenario: 'region-outage', alarmAt: '2026-11-29T01:00:04.989Z', reason, by: 'ActionsSuppressor' in alarm ? alarm.ActionsSuppressor : REGION_DOWN } });
+      const pointer = await local.ddb.send(new GetCommand({ TableName: local.tableName, Key: { id: `execution#${EXECUTION_ID}-cleared`, sk: 'run' } }));
+      expect(pointer.Item).toBeUndefined();
+    });
   });
 
   it.each([

@@ -3,8 +3,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
+import { startFromAlarm } from '../../shared/run/starter.ts';
 
 /** Actions that change something: never allowed on Resource "*". */
 const ONE_WAY = [
@@ -152,7 +156,7 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     expect(sm.Type).toBe('AWS::StepFunctions::StateMachine');
     const sub = (sm.Properties.DefinitionString as { 'Fn::Sub': [string, Record<string, unknown>] })['Fn::Sub'];
     const definition = JSON.parse(sub[0]) as { StartAt: string; States: Record<string, unknown> };
-    expect(definition.StartAt).toBe('Prepare Run');
+    expect(definition.StartAt).toBe('Is Trigger Deferred');
     expect(Object.keys(definition.States)).toContain('Recover Tier Components');
     expect(sub[0]).not.toMatch(/FunctionArn\}/);
     expect(Object.values(sub[1])).toContainEqual({ 'Fn::GetAtt': ['StartActionLambdaFunction', 'Arn'] });
@@ -171,11 +175,45 @@ describe('serverless.yml, packaged offline (osls package)', () => {
     // The starter function names the execution after the incident (EventBridge cannot).
     expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': ['StartRecoveryLambdaFunction', 'Arn'] } })]);
     expect(resources.StartRecoveryLambdaFunction!.Properties.Environment).toEqual({
-      Variables: expect.objectContaining({ STATE_MACHINE_ARN: { Ref: 'FailoverStateMachine' } }),
+      Variables: expect.objectContaining({ STATE_MACHINE_ARN: { Ref: 'FailoverStateMachine' }, INTERNAL_TOPIC_ARN: { Ref: 'InternalTopic' } }),
     });
+    // It starts the run, or tells on-call of an outage alarm that fired while suppressed or muted.
     expect(statementsOf(resources.StartRecoveryRole!).slice(1)).toEqual([
       { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] },
+      { Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'InternalTopic' }] },
+      { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['NotificationKey', 'Arn'] }] },
     ]);
+    // A deferred start's re-read of the alarm (its state, its suppressor, its mute rules).
+    expect(statementsOf(resources.PrepareRunRole!)).toContainEqual({ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], Resource: '*' });
+  });
+
+  it('the rule and the starter agree on every documented alarm event: what the pattern drops, the starter would ignore silently', async () => {
+    // Prepare: the deployed pattern, applied as EventBridge applies one (each leaf lists the values that match; every key must match).
+    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern ?? null).includes('aws.cloudwatch'))!;
+    const matches = (pattern: unknown, event: unknown): boolean =>
+      Array.isArray(pattern)
+        ? pattern.includes(event)
+        : Object.entries(pattern as Record<string, unknown>).every(([key, sub]) => typeof event === 'object' && event !== null && key in event && matches(sub, (event as Record<string, unknown>)[key]));
+    const sfn = mockClient(SFNClient);
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:ap-northeast-3:123456789012:execution:x:y' });
+    const events = readdirSync(path.join(root, 'examples/events')).map((f) => [f, JSON.parse(readFileSync(path.join(root, 'examples/events', f), 'utf8')) as { detail: { state: { value: string } } }] as const);
+    const ok = structuredClone(events[0]![1]);
+    ok.detail.state.value = 'OK';
+    const foreign = structuredClone(events[0]![1]) as unknown as { detail: { alarmName: string } };
+    foreign.detail.alarmName = 'someone-elses-alarm';
+    for (const [name, event] of [...events, ['OK', ok], ['another alarm', foreign]] as const) {
+      // Act: what the starter does with it.
+      const noticed: unknown[] = [];
+      const outcome = await startFromAlarm({
+        sfn: new SFNClient({ region: 'ap-northeast-3' }), stateMachineArn: 'arn:aws:states:ap-northeast-3:123456789012:stateMachine:x', logger: new Logger({ logLevel: 'SILENT' }),
+        plan: { name: 'dataset-platform', scenarioFor: (a) => (a === 'someone-elses-alarm' ? null : 'region-outage') }, notify: async (f) => void noticed.push(f),
+      }, event);
+      // Assess: the pattern lets through exactly what the starter acts on (starts, defers, or ignores with a notice).
+      const acted = outcome.outcome !== 'ignored' || noticed.length > 0;
+      expect(matches(rule.Properties.EventPattern, event), name).toBe(name === 'another alarm' ? false : acted);
+    }
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 3);
+    sfn.restore();
   });
 
   it('encrypts the internal and external topics with the customer-managed key', () => {
@@ -281,7 +319,11 @@ describe('serverless.yml, packaged offline (osls package)', () => {
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/reports/*']] }] },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }], Condition: { StringLike: { 's3:prefix': 'reports/*' } } },
     ]);
-    expect(statementsOf(resources.PrepareRunRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], Resource: [table] }]);
+    expect(statementsOf(resources.PrepareRunRole!).slice(1)).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], Resource: [table] },
+      // A deferred alarm start re-reads its trigger alarm; neither action changes anything.
+      { Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], Resource: '*' },
+    ]);
     expect(statementsOf(resources.RecordComponentRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table] }]);
     expect(statementsOf(resources.ReleaseLockRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: [table] }]);
   });

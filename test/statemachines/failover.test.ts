@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CloudWatchClient, DescribeAlarmsCommand, ListAlarmMuteRulesCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -40,7 +41,7 @@ const plan = {
     },
     { id: 'docs', name: 'Docs', type: 'manual', timeoutMinutes: 60, params: { instructions: 'Rebuild the docs site.' } },
   ],
-  scenarios: [{ id: 'outage', name: 'Outage', mode: 'unplanned', severity: 'critical', tiers: ['tier-a', 'tier-b', 'tier-c'] }],
+  scenarios: [{ id: 'outage', name: 'Outage', mode: 'unplanned', severity: 'critical', tiers: ['tier-a', 'tier-b', 'tier-c'], triggers: { alarms: ['sm-test-outage'] } }],
   stakeholders: { audiences: [{ id: 'ops', kind: 'internal', groups: ['operations'], topic: 'internal' }] },
   verification: { checks: [{ type: 'http', name: 'site', url: 'https://www.example.com/', bodyContains: 'welcome' }] },
 };
@@ -60,6 +61,7 @@ const START = new Date('2026-11-29T02:00:00.000Z');
 const INPUT = { scenario: 'outage', mode: 'unplanned', reason: 'drill of the state machine', requestedBy: 'sre@example.com' };
 const ecs = mockClient(ECSClient);
 const sns = mockClient(SNSClient);
+const cloudwatch = mockClient(CloudWatchClient);
 let dir: string;
 /** A fresh state table per test (lock, cooldown and run records start empty). */
 let dynamodb: LocalDynamoDb;
@@ -294,6 +296,55 @@ describe('failover state machine (the deployable definition in aws-local-stepfun
     // The output carries outcomes; the confirmation is in the component's full result in the state table.
     expect(Object.keys(byId['docs']!).sort()).toEqual(['attempts', 'error', 'finishedAt', 'id', 'startedAt', 'status', 'tier', 'type']);
     expect((await fullResults(summary.incidentId)).get('docs')!.observations).toEqual({ confirmation: { confirmedBy: 'ops' } });
+  });
+
+  describe('a deferred alarm start (its suppressor\'s wait period)', () => {
+    const ALARM = 'sm-test-outage';
+    const deferred = {
+      trigger: 'alarm', alarmName: ALARM, alarmArn: `arn:aws:cloudwatch:eu-central-1:123456789012:alarm:${ALARM}`,
+      stateChangedAt: START.toISOString(), reason: 'two signals',
+      deferUntil: new Date(START.getTime() + 120_000).toISOString(), deferReason: 'wait period of 120 s',
+    };
+    const waited = (outcome: Outcome) => outcome.events.find((e) => e.type === 'StateExited' && e.state === 'Wait For Suppressor Wait Period');
+    beforeEach(() => {
+      cloudwatch.reset();
+      cloudwatch.on(ListAlarmMuteRulesCommand).resolves({ AlarmMuteRuleSummaries: [] });
+    });
+    afterAll(() => cloudwatch.restore());
+
+    it('waits in Step Functions until the wait period has passed, then recovers when the alarm is still ALARM', async () => {
+      // Prepare
+      simulateEcs({ a: 60, b: 60, c: 60 });
+      cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ AlarmName: ALARM, StateValue: 'ALARM' }] });
+      // Act
+      const outcome = await run(deferred, async () => ({ confirmedBy: 'ops' }), 'deferred-alarm');
+      // Assess: the run starts after the wait, and its RTO counts from the alarm.
+      expect(waited(outcome)?.timestamp).toBe(START.getTime() + 120_000);
+      expect(outcome.output).toMatchObject({ outcome: 'recovered', startedAt: START.toISOString() });
+      expect(outcome.output!.components.find((c) => c.id === 'svc-a')!.startedAt).toBe(new Date(START.getTime() + 120_000).toISOString());
+      // svc-a and svc-b are running at their first check, 120 s after the start: 4 min from the alarm.
+      expect(outcome.output!.tiers[0]).toMatchObject({ id: 'tier-a', achievedMinutes: 4 });
+      expect(stagesPublished()[0]).toBe('run-started');
+    });
+
+    it('starts nothing when the alarm went back to OK during the wait: no lock, no AWS change, an internal notice', async () => {
+      // Prepare
+      simulateEcs({ a: 60, b: 60, c: 60 });
+      cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ AlarmName: ALARM, StateValue: 'OK', StateUpdatedTimestamp: new Date(START.getTime() + 60_000) }] });
+      // Act
+      const outcome = await run(deferred, undefined, 'deferred-cleared');
+      // Assess
+      expect(outcome.status).toBe('succeeded');
+      expect(outcome.output).toMatchObject({ triggerCleared: { stage: 'trigger-cleared', alarmName: ALARM, scenario: 'outage', alarmAt: START.toISOString() } });
+      expect(outcome.events.filter((e) => e.type === 'StateEntered').map((e) => e.state)).toEqual([
+        'Is Trigger Deferred', 'Wait For Suppressor Wait Period', 'Prepare Run', 'Is Trigger Still Firing', 'Notify Trigger Cleared', 'Trigger Cleared',
+      ]);
+      expect(ecs).not.toHaveReceivedAnyCommand();
+      expect(stagesPublished()).toEqual(['trigger-cleared', 'trigger-cleared']);
+      // Nothing holds the plan: a console run can start at once.
+      const next = await run(INPUT, async () => ({ confirmedBy: 'ops' }), 'after-cleared', new Date(START.getTime() + 300_000));
+      expect(next.output?.outcome).toBe('recovered');
+    });
   });
 
   it('stops later tiers when a component fails and ends failed with the results so far', async () => {

@@ -7,10 +7,14 @@ import type { Component, Plan } from '../../plan/schema.ts';
 /** The IAM facet of the component's own type (the registry is keyed by type, so its params fit). */
 const facetOf = (component: Component) => definitionOf(component.type);
 
-/** Anti-flapping re-read of the trigger alarm before one-way steps; composite alarms need "*". */
-function alarmReread(plan: Plan): IamStatement[] {
+/**
+ * Re-reads of the trigger alarm (before one-way steps; after a deferred start's wait): its state and
+ * suppression (DescribeAlarms; composite alarms need "*") and its active mute rules (ListAlarmMuteRules,
+ * which has no resource-level permissions).
+ */
+export function triggerAlarmReads(plan: Plan): IamStatement[] {
   const hasTriggerAlarms = plan.scenarios.some((s) => s.triggers.alarms.length > 0);
-  return hasTriggerAlarms ? [{ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: '*' }] : [];
+  return hasTriggerAlarms ? [{ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], Resource: '*' }] : [];
 }
 
 /**
@@ -50,12 +54,12 @@ function once(): (st: IamStatement) => boolean {
 
 /** start-action: everything the recovery of each component needs, on the resources the plan names. */
 export function startActionStatements(plan: Plan, ctx: IamContext): IamStatement[] {
-  return [...componentStatements(plan, ctx, true), ...alarmReread(plan)];
+  return [...componentStatements(plan, ctx, true), ...triggerAlarmReads(plan)];
 }
 
 /** check-action: the same, less each type's start-only actions (statements left empty are dropped). */
 export function checkActionStatements(plan: Plan, ctx: IamContext): IamStatement[] {
-  return [...componentStatements(plan, ctx, false), ...alarmReread(plan)].filter((st) => st.Action.length > 0);
+  return [...componentStatements(plan, ctx, false), ...triggerAlarmReads(plan)].filter((st) => st.Action.length > 0);
 }
 
 /** assess-readiness: what each component type's readiness facet reads (read-only), each statement once. */

@@ -1,7 +1,7 @@
 import { verifyStatements } from '../../checks/iam.ts';
 import type { IamContext, IamStatement } from '../../components/definition.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { checkActionStatements, readinessStatements, startActionStatements } from './component-iam.ts';
+import { checkActionStatements, readinessStatements, startActionStatements, triggerAlarmReads } from './component-iam.ts';
 
 /** An AWS::IAM::Role resource, as it goes into serverless.yml's resources. */
 export interface RoleResource {
@@ -69,7 +69,8 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
     : [];
   const verify = verifyStatements(plan, ctx);
   return {
-    PrepareRunRole: role('prepare-run', stateTableAccess('GetItem', 'Query', 'PutItem'), ctx),
+    // A deferred alarm start re-reads its trigger alarm (composite alarms need "*"; ListAlarmMuteRules: its mute rules).
+    PrepareRunRole: role('prepare-run', [...stateTableAccess('GetItem', 'Query', 'PutItem'), ...triggerAlarmReads(plan)], ctx),
     StartActionRole: role('start-action', [...startActionStatements(plan, ctx), ...idempotencyRecords], ctx),
     CheckActionRole: role('check-action', [...checkActionStatements(plan, ctx), ...idempotencyRecords], ctx),
     RecordComponentRole: role('record-component', stateTableAccess('PutItem'), ctx),
@@ -123,6 +124,7 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
       ],
       ctx,
     ),
-    StartRecoveryRole: role('start-recovery', [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] }], ctx),
+    // Starts (or defers) a run; an outage alarm fired while suppressed or muted is an internal notice instead.
+    StartRecoveryRole: role('start-recovery', [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] }, ...internalTopicPublish], ctx),
   };
 }

@@ -2,7 +2,10 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { Fault } from './simulator/world.ts';
 
-export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'route53', 'route53-recovery-cluster', 's3', 'ssm', 'backup', 'ecs', 'autoscaling', 'elasticache', 'lambda', 'sns', 'ec2', 'iam', 'service-quotas'];
+export const SIMULATED_SERVICES = [
+  'rds', 'cloudwatch', 'route53', 'route53-recovery-cluster', 's3', 'ssm', 'backup', 'ecs', 'autoscaling', 'elasticache', 'lambda', 'sns', 'ec2', 'iam', 'service-quotas',
+  'elasticloadbalancing', 'directconnect', 'kms',
+];
 /** Services whose control plane is in one region, which `control-plane-down:SERVICE` can take away (Route 53: us-east-1). */
 export const SINGLE_REGION_CONTROL_PLANES = ['route53'];
 
@@ -19,6 +22,10 @@ export const INJECT_HELP = [
   'resume               a failed run is resumed (resumeOf) after its injected failures are removed',
   'control-plane-down:route53  every Route 53 API call fails (TimeoutError): its control plane in us-east-1 does not answer; DNS and health checkers go on',
   'private-zone:ZONEID  the plan\'s hosted zone ZONEID is private: Route 53 refuses TestDNSAnswer for it (public zones only)',
+  'unhealthy-targets    every target of the plan\'s load-balancer checks fails its health checks',
+  'vpn-down             both tunnels of the plan\'s VPN connections are DOWN, their Direct Connect interfaces down',
+  'error-spike          the recovered service answers a quarter of its requests with 5xx, slowly (the metric checks\' window)',
+  'open-security-group  the recovered database\'s security group opens its port to 0.0.0.0/0',
 ].join('\n');
 
 /** Parses one `--inject` spec against the plan, or throws InvalidInputError naming the problem. */
@@ -67,6 +74,12 @@ export function parseInject(spec: string, plan: Plan): Fault {
       if (!a || !zones.includes(a) || b !== undefined) throw bad(`private-zone takes one hosted zone of the plan's route53-failover components (${zones.join(', ') || 'none'})`);
       return { kind: 'private-zone', hostedZoneId: a };
     }
+    case 'unhealthy-targets':
+    case 'vpn-down':
+    case 'error-spike':
+    case 'open-security-group':
+      if (a !== undefined) throw bad(`${kind} takes no arguments`);
+      return { kind };
     case 'reject':
     case 'approval-timeout':
     case 'resume':

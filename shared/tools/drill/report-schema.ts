@@ -120,7 +120,7 @@ export const drillReportSchema = z
         z.strictObject({
           name: z.string().min(1),
           resumeOf: z.string().min(1).nullable(),
-          outcome: z.enum(['recovered', 'failed', 'aborted']),
+          outcome: z.enum(['recovered', 'failed', 'aborted', 'ignored']),
           reason: z.string().min(1).nullable(),
           startedAt: instant,
           finishedAt: instant,

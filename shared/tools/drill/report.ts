@@ -17,10 +17,10 @@ export interface DrillReport extends RunReport {
   faults: string[];
   /** Each simulated resource's state at the end. */
   finalState: Record<string, unknown>;
-  /** The incident's executions, the first first (more than one when a failed run was resumed). */
   /** Where Summarise Run wrote the run's report (JSON, Markdown, HTML) in the (simulated) report bucket, as a deployed run does. */
   runReport?: RunReportLink;
-  executions?: { name: string; resumeOf: string | null; outcome: 'recovered' | 'failed' | 'aborted'; reason: string | null; startedAt: string; finishedAt: string }[];
+  /** The incident's executions, the first first (more than one when a failed run was resumed); `ignored`: a deferred alarm start that cleared. */
+  executions?: { name: string; resumeOf: string | null; outcome: 'recovered' | 'failed' | 'aborted' | 'ignored'; reason: string | null; startedAt: string; finishedAt: string }[];
   /** `--then`: the re-protect and failback runs after the drilled one, in order (one that did not recover ends the list). */
   followUps?: DrillFollowUp[];
 }

@@ -22,10 +22,11 @@ import { writeTempCompiledPlan } from '../deploy/compiled-plan.ts';
 import type { DrillFollowUp, DrillReport } from './report.ts';
 import { parseChatbotMessage, readableMessage } from '../../notify/chatbot.ts';
 import { simulatedFetch } from './simulator/http.ts';
-import { DEFAULT_DURATIONS, installSimulatedAccount } from './simulator/index.ts';
+import { DEFAULT_DURATIONS, installSimulatedAccount, type SimulatedAccount } from './simulator/index.ts';
 import { DRILL_REPORT_BUCKET } from './simulator/s3.ts';
 import { reportComponent, reportTier } from '../../report/build.ts';
 import { seedS3ObjectChecks } from './simulator/s3.ts';
+import { startDrillFromEvent } from './start-from-event.ts';
 import type { DurationTable, Fault } from './simulator/world.ts';
 
 export interface DrillOptions {
@@ -139,6 +140,8 @@ interface ExecutionRecord {
   summary: RunSummary | undefined;
   /** Why there is no summary (the run did not get that far). */
   reason: string | null;
+  /** A deferred alarm start whose alarm cleared during the wait: nothing ran (`reason` says why). */
+  triggerCleared?: boolean;
   startedAt: string;
   finishedAt: string;
   /** Its use of Step Functions' limits (largest state payload, history events). */
@@ -414,12 +417,31 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
             const recorded = await holdingClock(() => recordedResults(stateDeps, input.run.executionId));
             summary = summariseRun(input, new Date(output.finishedAt), recorded);
           }
+          // A deferred start whose alarm cleared during the wait ends at once, with nothing run (Trigger Cleared).
+          const cleared = (output as { triggerCleared?: { reason: string } } | undefined)?.triggerCleared;
+          if (cleared) return { name, resumeOf, summary: undefined, reason: cleared.reason, triggerCleared: true, startedAt, finishedAt: new Date().toISOString(), limits: limits.use };
           return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString(), limits: limits.use, report: summarised?.report };
         };
 
         const executionArn = (name: string) => `arn:aws:states:${REGION_OF_AUTOMATION(plan)}:000000000000:execution:dr-autopilot-local:${name}`;
         const firstName = `drill-${start.scenario}-${start.startAt.toISOString().replace(/[:.]/g, '-')}`;
-        const executions = [await runExecution(start.input, firstName, null)];
+        // An --event goes through the deployed starter: a suppressed or muted alarm starts nothing (its
+        // internal notice is the drill's only output); a wait-period one starts a deferred execution.
+        let firstInput = start.input;
+        if (options.event !== undefined) {
+          const started = await startDrillFromEvent(plan, options.event, REGION_OF_AUTOMATION(plan), stateDeps.logger);
+          if (started.outcome.outcome === 'ignored' || started.input === null) {
+            const at = start.startAt.toISOString();
+            const reason = started.outcome.outcome === 'ignored' ? started.outcome.reason : `the starter answered ${started.outcome.outcome}`;
+            options.onProgress?.({ at, elapsedSeconds: 0, state: 'Start Recovery', status: `ignored: ${reason}` });
+            return { plan: plan.name, scenario: start.scenario, mode: 'drill', outcome: 'ignored', reason, startedAt: at, finishedAt: at, faults, ...empty, notifications: drillNotifications(account.published()), finalState: account.snapshot() };
+          }
+          if (started.outcome.outcome === 'deferred') {
+            options.onProgress?.({ at: start.startAt.toISOString(), elapsedSeconds: 0, state: 'Start Recovery', status: `deferred until ${started.outcome.until}: the suppressor's wait period` });
+          }
+          firstInput = started.input;
+        }
+        const executions = [await runExecution(firstInput, firstName, null)];
         let last = executions[0]!;
         if (resume && last.summary?.outcome === 'failed') {
           // The operator removes the cause (the injected failures) and resumes the incident.
@@ -456,15 +478,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           }
         }
         const finishedAt = new Date().toISOString();
-        const notifications = account.published().map((p) => ({
-          stage: p.attributes.stage ?? 'unknown',
-          audience: p.attributes.audience ?? 'unknown',
-          language: p.attributes.language ?? 'en',
-          // Internal notices are AWS Chatbot custom notifications: the report shows their text.
-          channel: parseChatbotMessage(p.message) ? 'chatbot' : 'sns',
-          subject: p.subject ?? '',
-          body: readableMessage(p.message),
-        }));
+        const notifications = drillNotifications(account.published());
         const base = {
           plan: plan.name,
           scenario: start.scenario,
@@ -483,13 +497,16 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           executions: executions.map((x) => ({
             name: x.name,
             resumeOf: x.resumeOf,
-            outcome: x.summary?.outcome ?? 'failed',
+            outcome: x.triggerCleared ? ('ignored' as const) : (x.summary?.outcome ?? 'failed'),
             reason: x.summary ? x.summary.reason : x.reason,
             startedAt: x.startedAt,
             finishedAt: x.finishedAt,
           })),
         };
         const summary = last.summary;
+        if (last.triggerCleared) {
+          return { ...base, outcome: 'ignored', reason: last.reason, startedAt: start.incidentAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
+        }
         if (!summary) {
           return { ...base, outcome: 'failed', reason: last.reason, startedAt: start.incidentAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
         }
@@ -520,4 +537,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       else process.env[key] = env[key];
     }
   }
+}
+
+/** The notices published during the drill, as the report lists them. */
+function drillNotifications(published: ReturnType<SimulatedAccount['published']>): DrillReport['notifications'] {
+  return published.map((p) => ({
+    stage: p.attributes.stage ?? 'unknown',
+    audience: p.attributes.audience ?? 'unknown',
+    language: p.attributes.language ?? 'en',
+    // Internal notices are AWS Chatbot custom notifications: the report shows their text.
+    channel: parseChatbotMessage(p.message) ? 'chatbot' : 'sns',
+    subject: p.subject ?? '',
+    body: readableMessage(p.message),
+  }));
 }

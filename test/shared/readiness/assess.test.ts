@@ -157,11 +157,11 @@ describe('assessReadiness', () => {
       },
       { check: 'topic-subscribers', status: 'ready', detail: 'the internal topic has 1 confirmed subscriber(s) (email)' },
       { check: 'topic-subscribers', status: 'ready', detail: 'the external topic has 1 confirmed subscriber(s) (email)' },
-      { check: 'automation-role', status: 'ready', detail: `the recovery role ${ROLE} may do all 59 action(s) the recovery needs (IAM policy simulation)` },
+      { check: 'automation-role', status: 'ready', detail: `the recovery role ${ROLE} may do all 62 action(s) the recovery needs (IAM policy simulation)` },
     ]);
     // The role's statements as packaged, one simulation each: the components' (both directions and re-protect, for the staged ones) and the trigger alarms' re-read.
-    expect(iam).toHaveReceivedCommandTimes(SimulatePrincipalPolicyCommand, 36);
-    expect(iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, { PolicySourceArn: ROLE, ActionNames: ['cloudwatch:DescribeAlarms'], ResourceArns: ['*'] });
+    expect(iam).toHaveReceivedCommandTimes(SimulatePrincipalPolicyCommand, 37);
+    expect(iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, { PolicySourceArn: ROLE, ActionNames: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], ResourceArns: ['*'] });
     // Cumulative: 540 s, +180 s, +3600 s (the plan's expectedSeconds of backup-system), +1 s.
     expect(report.forecast.rto).toEqual([
       {

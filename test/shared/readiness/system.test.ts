@@ -23,11 +23,11 @@ const S3_REPLICATION_ROLE = 'arn:aws:iam::123456789012:role/dataset-platform-s3-
 /**
  * Statements and actions of the example plan's recovery role as packaged: every component's iam.statements,
  * those of the reverse direction and the re-protect for the components its re-protect and failback
- * scenarios list (each statement once), and the re-read of the trigger alarms (cloudwatch:DescribeAlarms
- * on '*': the plan has trigger alarms).
+ * scenarios list (each statement once), and the re-read of the trigger alarms (cloudwatch:DescribeAlarms and
+ * ListAlarmMuteRules on '*': the plan has trigger alarms).
  */
-const STATEMENTS = 36;
-const ACTIONS = 59;
+const STATEMENTS = 37;
+const ACTIONS = 62;
 
 const confirmed = (topic: string, protocol: string, n: number): Subscription => ({
   SubscriptionArn: `${topic}:0000000${n}-aaaa-bbbb-cccc-dddddddddddd`, TopicArn: topic, Protocol: protocol, Endpoint: `${protocol}-${n}`, Owner: '123456789012',
@@ -156,7 +156,7 @@ describe('system readiness', () => {
       // A statement on any resource is simulated on '*'.
       expect(iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, { PolicySourceArn: ROLE, ActionNames: ['cloudwatch:GetMetricData'], ResourceArns: ['*'] });
       // The trigger alarms' re-read (the plan has trigger alarms) is among the packaged statements.
-      expect(iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, { PolicySourceArn: ROLE, ActionNames: ['cloudwatch:DescribeAlarms'], ResourceArns: ['*'] });
+      expect(iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, { PolicySourceArn: ROLE, ActionNames: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], ResourceArns: ['*'] });
     });
 
     it.each([null, undefined])('is at risk, simulating nothing, when the packaged plan carries no recovery role statements (%s)', async (statements) => {
@@ -222,11 +222,11 @@ describe('system readiness', () => {
       expect(findings).toHaveLength(1);
       expect(findings[0]!.status).toBe('not-ready');
       expect(findings[0]!.detail).toMatch(new RegExp(`^the recovery role ${ROLE} may not: rds:DescribeDBInstances on ${REPLICA_ARN} \\(implicitDeny\\); `));
-      // 73 results: an action on several resources is one result per resource (the routing controls, ElastiCache, the
+      // 76 results: an action on several resources is one result per resource (the routing controls, ElastiCache, the
       // re-protect's RDS and S3 reads, the replica creation on five RDS resources).
-      expect(findings[0]!.detail).toMatch(/ and 63 more: redeploy from this plan, or remove what denies it$/);
+      expect(findings[0]!.detail).toMatch(/ and 66 more: redeploy from this plan, or remove what denies it$/);
       // The last statement simulated is the trigger alarms' re-read.
-      expect(iam.commandCalls(SimulatePrincipalPolicyCommand).at(-1)!.args[0].input).toEqual({ PolicySourceArn: ROLE, ActionNames: ['cloudwatch:DescribeAlarms'], ResourceArns: ['*'] });
+      expect(iam.commandCalls(SimulatePrincipalPolicyCommand).at(-1)!.args[0].input).toEqual({ PolicySourceArn: ROLE, ActionNames: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], ResourceArns: ['*'] });
       expect(findings[0]!.detail.split('; ')).toHaveLength(10);
     });
 

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchClient, DescribeAlarmsCommand, type CompositeAlarm } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, ListAlarmMuteRulesCommand, type CompositeAlarm } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
   beforeEach(() => {
     cloudwatch.reset();
     rds.reset();
+    cloudwatch.on(ListAlarmMuteRulesCommand).resolves({ AlarmMuteRuleSummaries: [] });
   });
   afterEach(() => {
     cloudwatch.reset();
@@ -40,6 +41,31 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
       message: `trigger alarm ${ALARM} is back to OK (since 2026-11-29T01:04:00.000Z): stopped before core-database`,
     });
     expect(cloudwatch).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: [ALARM], AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] });
+  });
+
+  it('treats a suppressed composite alarm (any ActionsSuppressedBy) like OK: stops before the step', async () => {
+    for (const by of ['Alarm', 'ExtensionPeriod', 'WaitPeriod'] as const) {
+      // Prepare: the suppressor alarm (the maintenance window) holds the trigger's actions back.
+      cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ ...composite('ALARM'), ActionsSuppressedBy: by, ActionsSuppressor: 'dataset-platform-maintenance-window' }] });
+      // Act, Assess
+      await expect(assertTriggerStillAlarming(new CloudWatchClient({ region: 'ap-northeast-3' }), ALARM, 'core-database', logger)).rejects.toMatchObject({
+        name: 'RecoveryAbortedError',
+        message: `trigger alarm ${ALARM}'s actions are suppressed (${by} by suppressor alarm dataset-platform-maintenance-window): a maintenance window: stopped before core-database`,
+      });
+    }
+  });
+
+  it('treats an alarm muted by an active alarm mute rule like OK, asking CloudWatch for the alarm\'s ACTIVE rules', async () => {
+    // Prepare
+    const rule = 'arn:aws:cloudwatch:ap-northeast-3:123456789012:alarm-mute-rule:dataset-platform-monthly-patching';
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [composite('ALARM')] });
+    cloudwatch.on(ListAlarmMuteRulesCommand).resolves({ AlarmMuteRuleSummaries: [{ AlarmMuteRuleArn: rule, Status: 'ACTIVE', MuteType: 'ONE_TIME' }] });
+    // Act, Assess
+    await expect(assertTriggerStillAlarming(new CloudWatchClient({ region: 'ap-northeast-3' }), ALARM, 'core-database', logger)).rejects.toMatchObject({
+      name: 'RecoveryAbortedError',
+      message: `trigger alarm ${ALARM} is muted by alarm mute rule ${rule}: stopped before core-database`,
+    });
+    expect(cloudwatch).toHaveReceivedCommandWith(ListAlarmMuteRulesCommand, { AlarmName: ALARM, Statuses: ['ACTIVE'] });
   });
 
   it('goes on while the alarm is in ALARM or INSUFFICIENT_DATA, or cannot be found', async () => {
@@ -74,6 +100,7 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
 
     // A console-started run is the operator's decision: no re-read.
     cloudwatch.reset();
+    cloudwatch.on(ListAlarmMuteRulesCommand).resolves({ AlarmMuteRuleSummaries: [] });
     const consoleRun = { ...state.run, trigger: { kind: 'console' as const, by: 'oncall', reason: 'drill' } };
     rds.on(PromoteReadReplicaCommand).resolves({});
     await startComponent(deps, { run: consoleRun, component: db });

@@ -4,7 +4,10 @@ import type { Plan } from '../../../plan/schema.ts';
 import { AUTOSCALING_DURATIONS, simulateAutoScaling } from './autoscaling.ts';
 import { BACKUP_DURATIONS, simulateBackup } from './backup.ts';
 import { CLOUDWATCH_DURATIONS, simulateCloudWatch } from './cloudwatch.ts';
+import { simulateDirectConnect } from './directconnect.ts';
 import { simulateEc2 } from './ec2.ts';
+import { simulateElbv2 } from './elbv2.ts';
+import { simulateKms } from './kms.ts';
 import { ECS_DURATIONS, simulateEcs } from './ecs.ts';
 import { ELASTICACHE_DURATIONS, simulateElastiCache } from './elasticache.ts';
 import { HTTP_DURATIONS } from './http.ts';
@@ -125,6 +128,10 @@ export function installSimulatedAccount(
     simulateAutoScaling(world),
     simulateElastiCache(world),
     simulateLambda(world),
+    // Read by the load-balancer, vpn-connection and security-settings checks (ec2.ts also: VPN connections, security groups).
+    simulateElbv2(world),
+    simulateDirectConnect(world),
+    simulateKms(world),
     // Read by readiness only (launch templates, quotas, the recovery role's permissions).
     simulateEc2(world),
     simulateServiceQuotas(world),

@@ -7,6 +7,9 @@ import {
   type GlobalCluster, type ModifyDBInstanceCommandInput, type PromoteReadReplicaCommandInput, type RestoreDBInstanceToPointInTimeCommandInput,
   type StopDBInstanceCommandInput, type SwitchoverGlobalClusterCommandInput, type Tag,
 } from '@aws-sdk/client-rds';
+import { createHash } from 'node:crypto';
+// Every simulated database listens on DATABASE_PORT (5432: PostgreSQL and Aurora PostgreSQL), the port its security group admits.
+import { DATABASE_PORT, databaseSecurityGroupId } from './ec2.ts';
 import { simulateClient } from './intercept.ts';
 import { answer, refuseOthers, unanswered, type ServiceSimulation, type SimulatedService } from './service.ts';
 import { awsError, planAccount, type DurationTable, type World } from './world.ts';
@@ -49,7 +52,12 @@ export const RDS_DURATIONS: DurationTable = {
 };
 
 const SIM: ServiceSimulation = { service: 'rds', throttleError: 'Throttling' };
-/** Every seeded instance's security group (the application's). */
+/**
+ * The VPC's default security group, in both regions: what RDS gives an instance created or restored without
+ * VpcSecurityGroupIds ("the default EC2 VPC security group", CreateDBInstanceReadReplica and
+ * RestoreDBInstanceToPointInTime in the API reference). A seeded database has its own group instead
+ * (databaseSecurityGroupId, the group ec2.ts answers DescribeSecurityGroups for).
+ */
 const DEFAULT_GROUP = 'sg-0simulated';
 /** Every seeded instance's class. */
 const DEFAULT_CLASS = 'db.r6g.large';
@@ -156,6 +164,31 @@ export function rdsStateOf(world: World): RdsState | undefined {
 }
 export const instanceKey = (region: string, id: string) => `${region}/${id}`;
 
+/**
+ * The KMS key a simulated database's storage is encrypted with, unless it was created with KmsKeyId: a
+ * customer managed key of its own region (RDS encrypts with a key of the database's region), its key id a UUID
+ * derived from the region and the DB instance or cluster identifier. kms.ts answers DescribeKey for it.
+ */
+export function databaseKmsKeyArn(account: string, region: string, dbIdentifier: string): string {
+  const h = createHash('sha256').update(`kms-key/${region}/${dbIdentifier}`).digest('hex');
+  // A version-4 UUID's form: 8-4-4-4-12 hex digits, the version nibble 4, the variant nibble 8 to b.
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `arn:aws:kms:${region}:${account}:key/${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The member instance each simulated Aurora cluster has (assumption: one instance per cluster, its writer or reader). */
+export const auroraMemberOf = (clusterId: string) => `${clusterId}-instance-1`;
+
+/** Every KMS key the simulated databases are encrypted with (their own or the one they were created with), for kms.ts. */
+export function rdsKmsKeys(world: World): string[] {
+  const s = rdsStateOf(world);
+  if (!s) return [];
+  const account = planAccount(world.plan, '123456789012');
+  const instances = [...s.instances.values()].map((db) => db.kmsKeyId ?? databaseKmsKeyArn(account, db.region, db.id));
+  const clusters = [...s.globals.values()].flatMap((g) => g.members).map((arn) => databaseKmsKeyArn(account, arn.split(':')[3] ?? '', arn.slice(arn.lastIndexOf(':') + 1)));
+  return [...new Set([...instances, ...clusters])];
+}
+
 function seed(world: World): RdsState {
   const account = planAccount(world.plan, '123456789012');
   const s: RdsState = { instances: new Map(), backups: new Map(), globals: new Map(), securityGroups: new Map() };
@@ -168,10 +201,13 @@ function seed(world: World): RdsState {
   // the isolation groups of the old primary, a restore's groups, and the recovery region's database access.
   group(world.primary, DEFAULT_GROUP);
   group(world.secondary, DEFAULT_GROUP, ...(world.plan.databaseAccess?.securityGroupIds ?? []));
+  // Each seeded database is in its own group (databaseSecurityGroupId), which exists in its region.
   const add = (region: string, id: string, extra: Partial<Instance> = {}) => {
     const key = instanceKey(region, id);
     const arn = `arn:aws:rds:${region}:${account}:db:${id}`;
-    if (!s.instances.has(key)) s.instances.set(key, { id, region, arn, engine: 'postgres', createdAt: LONG_AGO, retention: 7, replicas: [], groups: [DEFAULT_GROUP], ...extra });
+    const own = databaseSecurityGroupId(region, id);
+    group(region, own);
+    if (!s.instances.has(key)) s.instances.set(key, { id, region, arn, engine: 'postgres', createdAt: LONG_AGO, retention: 7, replicas: [], groups: [own], ...extra });
     return s.instances.get(key) as Instance;
   };
   for (const c of world.plan.components) {
@@ -286,15 +322,18 @@ export function simulateRds(world: World): SimulatedService {
       ...(sourceName ? { ReadReplicaSourceDBInstanceIdentifier: sourceName } : {}),
       ...(source && status === 'available' ? { StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }] } : {}),
       ...(restorable ? { LatestRestorableTime: window(retention, db.createdAt, now, now, staleHours(db)).LatestTime } : {}),
-      ...(up ? { Endpoint: { Address: `${db.id}.csimulated0.${db.region}.rds.amazonaws.com`, Port: 5432 } } : {}),
+      ...(up ? { Endpoint: { Address: `${db.id}.csimulated0.${db.region}.rds.amazonaws.com`, Port: DATABASE_PORT } } : {}),
       // Only `active` is documented (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_VpcSecurityGroupMembership.html):
       // the old groups show until a change is applied, then the new ones.
       VpcSecurityGroups: groupsOf(db, now).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
       ...(db.subnetGroup ? { DBSubnetGroup: { DBSubnetGroupName: db.subnetGroup } } : {}),
-      ...(db.kmsKeyId ? { StorageEncrypted: true, KmsKeyId: db.kmsKeyId } : {}),
+      // Every simulated database is encrypted (assumption: as a production database is), with its own key of its region
+      // (databaseKmsKeyArn) unless it was created with KmsKeyId; none is publicly accessible.
+      StorageEncrypted: true, KmsKeyId: keyOf(db), PubliclyAccessible: false,
       ...(db.tags ? { TagList: db.tags } : {}),
     };
   }
+  const keyOf = (db: { id: string; region: string; kmsKeyId?: string | undefined }) => db.kmsKeyId ?? databaseKmsKeyArn(account, db.region, db.id);
   const groupsOf = (db: Instance, now: number) => (db.groupChange && over(db.groupChange, now) ? db.groupChange.groups : db.groups);
   /**
    * A VPC security group that does not exist in the region is refused with the unmodeled wire code
@@ -353,11 +392,59 @@ export function simulateRds(world: World): SimulatedService {
     return { GlobalCluster: globalView(g, now) };
   }
 
+  /** The global databases' member clusters in a region. */
+  const clustersIn = (region: string) => [...s.globals.values()].flatMap((g) => g.members.map((arn) => ({ arn, g }))).filter(({ arn }) => arn.split(':')[3] === region);
+  const clusterIdOf = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
+  /**
+   * A member cluster as DescribeDBClusters shows it (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html):
+   * available, Aurora PostgreSQL on port 5432, encrypted with its own key of its region (databaseKmsKeyArn), in its own
+   * security group (databaseSecurityGroupId), with one member instance (auroraMemberOf), the writer in the global
+   * database's writer cluster.
+   */
+  function clusterView({ arn, g }: { arn: string; g: GlobalDb }, now: number): DBCluster {
+    const region = arn.split(':')[3] ?? '';
+    const id = clusterIdOf(arn);
+    globalView(g, now); // settles a finished failover: the writer is current
+    return {
+      DBClusterIdentifier: id, DBClusterArn: arn, Status: 'available', Engine: 'aurora-postgresql', GlobalClusterIdentifier: g.id,
+      Endpoint: `${id}.cluster-csimulated0.${region}.rds.amazonaws.com`, Port: DATABASE_PORT,
+      StorageEncrypted: true, KmsKeyId: databaseKmsKeyArn(account, region, id),
+      VpcSecurityGroups: [{ VpcSecurityGroupId: databaseSecurityGroupId(region, id), Status: 'active' }],
+      DBClusterMembers: [{ DBInstanceIdentifier: auroraMemberOf(id), IsClusterWriter: arn === g.writer }],
+    };
+  }
+  /** A cluster's member instance (DescribeDBInstances filtered by db-cluster-id): as its cluster, not publicly accessible. */
+  function memberView(c: { arn: string; g: GlobalDb }, now: number): DBInstance {
+    const cluster = clusterView(c, now);
+    const region = c.arn.split(':')[3] ?? '';
+    const id = auroraMemberOf(cluster.DBClusterIdentifier ?? '');
+    return {
+      DBInstanceIdentifier: id, DBInstanceArn: `arn:aws:rds:${region}:${account}:db:${id}`, DBInstanceStatus: 'available', Engine: 'aurora-postgresql',
+      DBInstanceClass: DEFAULT_CLASS, DBClusterIdentifier: cluster.DBClusterIdentifier, Endpoint: { Address: `${id}.csimulated0.${region}.rds.amazonaws.com`, Port: DATABASE_PORT },
+      StorageEncrypted: true, KmsKeyId: cluster.KmsKeyId, PubliclyAccessible: false, VpcSecurityGroups: cluster.VpcSecurityGroups,
+    };
+  }
+
   refuseOthers(SIM, stub);
-  answer(world, SIM, stub, DescribeDBInstancesCommand, (input: DescribeDBInstancesCommandInput, region) => {
+  /**
+   * DescribeDBInstances by identifier (DBInstanceNotFoundFault when it is not in the region), or all the region's
+   * instances, filtered by db-instance-id, or by db-cluster-id (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html):
+   * the member instance of each named Aurora cluster of the region (auroraMemberOf); the Aurora members are listed only
+   * through that filter (a simplification: the unfiltered list keeps to the standalone instances the actions read). The
+   * primary region's Aurora members do not answer while the incident keeps its clusters down (as DescribeDBClusters).
+   */
+  answer(world, SIM, stub, DescribeDBInstancesCommand, async (input: DescribeDBInstancesCommandInput, region, client, call) => {
     const now = world.now();
     const id = input.DBInstanceIdentifier;
     const filter = input.Filters?.find((f) => f.Name === 'db-instance-id')?.Values;
+    const clusterFilter = input.Filters?.find((f) => f.Name === 'db-cluster-id')?.Values;
+    if (clusterFilter && !id) {
+      const clusters = clustersIn(region).filter(({ arn }) => clusterFilter.some((v) => arn === v || arn.endsWith(`:cluster:${v}`)));
+      if (clusters.length > 0 && region === world.primary && world.primaryDown && !world.outageOver()) {
+        await unanswered(client, `DescribeDBInstances: the Aurora primary in ${region} did not answer`, call.abortSignal);
+      }
+      return { DBInstances: clusters.map((c) => memberView(c, now)) };
+    }
     const all = id
       ? [find(region, id) ?? throwError(notFound(id))]
       : [...s.instances.values()].filter((d) => d.region === region && (!filter || filter.includes(d.id) || filter.includes(d.arn)));
@@ -423,10 +510,12 @@ export function simulateRds(world: World): SimulatedService {
    * (`failed` with the source component's fail fault; slowed with it); from the start it is a replica of the source
    * (ReadReplicaSourceDBInstanceIdentifier) and the source lists it (ReadReplicaDBInstanceIdentifiers), by ARN across
    * Regions. Its class is the source's unless DBInstanceClass; backups off (BackupRetentionPeriod 0), as a replica's.
+   * Encryption: the replica is encrypted with KmsKeyId, else, in the source's Region, with the source's key (as RDS
+   * does: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html, KmsKeyId).
    * Not modelled: DB subnet groups (DBSubnetGroupName is shown, never checked: none is seeded, nor is
-   * DBSubnetGroupNotAllowedFault), encryption (the seeded instances are unencrypted; RDS refuses an encrypted replica
-   * of an unencrypted source and needs KmsKeyId for an encrypted source in another Region: neither is checked,
-   * KmsKeyId is only shown), the 15-replica limit. The SDK (@aws-sdk/middleware-sdk-rds) presigns a PreSignedUrl for
+   * DBSubnetGroupNotAllowedFault), RDS's refusal of a cross-Region replica of an encrypted source without KmsKeyId
+   * (every simulated source is encrypted; such a replica gets a key of its own Region, databaseKmsKeyArn, instead),
+   * the 15-replica limit. The SDK (@aws-sdk/middleware-sdk-rds) presigns a PreSignedUrl for
    * an ARN of another Region; it is ignored. SourceRegion is not a member of this command in the SDK (3.1169); ignored.
    */
   answer(world, SIM, stub, CreateDBInstanceReadReplicaCommand, (input: CreateDBInstanceReadReplicaCommandInput, region) => {
@@ -456,12 +545,13 @@ export function simulateRds(world: World): SimulatedService {
     checkGroupsExist(region, groups);
     const component = world.ownerOf('rds', sourceRegion, source.id);
     const ms = world.durationMs('rds.create-read-replica', component);
+    const kmsKeyId = input.KmsKeyId ?? (sourceRegion === region ? keyOf(source) : undefined);
     const replica: Instance = {
       id, region, arn: `arn:aws:rds:${region}:${account}:db:${id}`, engine: source.engine, createdAt: now + ms, retention: 0, replicas: [], source: source.arn, groups,
       creation: { at: now, ms, fails: world.failing(component) },
       ...(input.DBInstanceClass ?? source.instanceClass ? { instanceClass: input.DBInstanceClass ?? source.instanceClass } : {}),
       ...(input.DBSubnetGroupName ? { subnetGroup: input.DBSubnetGroupName } : {}),
-      ...(input.KmsKeyId ? { kmsKeyId: input.KmsKeyId } : {}),
+      ...(kmsKeyId ? { kmsKeyId } : {}),
       ...(input.Tags?.length ? { tags: input.Tags } : {}),
     };
     s.instances.set(instanceKey(region, id), replica);
@@ -516,8 +606,11 @@ export function simulateRds(world: World): SimulatedService {
     }
     const component = world.ownerOf('rds', region, target);
     const ms = world.durationMs('rds.point-in-time-restore', component);
+    // Encrypted with the source instance's key (same Region); restored from replicated backups, with a key of its own Region.
+    const kmsKeyId = db ? keyOf(db) : undefined;
     const restored: Instance = { id: target, region, arn: `arn:aws:rds:${region}:${account}:db:${target}`, engine: source.engine, createdAt: now + ms,
-      retention: input.BackupRetentionPeriod ?? source.retention, replicas: [], groups: input.VpcSecurityGroupIds ?? [DEFAULT_GROUP], restore: { at: now, ms, fails: world.failing(component), restoredTo: time.toISOString() } };
+      retention: input.BackupRetentionPeriod ?? source.retention, replicas: [], groups: input.VpcSecurityGroupIds ?? [DEFAULT_GROUP], restore: { at: now, ms, fails: world.failing(component), restoredTo: time.toISOString() },
+      ...(kmsKeyId ? { kmsKeyId } : {}) };
     s.instances.set(instanceKey(region, target), restored);
     return { DBInstance: view(restored, now) };
   });
@@ -537,13 +630,10 @@ export function simulateRds(world: World): SimulatedService {
   answer(world, SIM, stub, DescribeDBClustersCommand, async (input: DescribeDBClustersCommandInput, region, client, call) => {
     if (region === world.primary && world.primaryDown && !world.outageOver()) await unanswered(client, `DescribeDBClusters: the Aurora primary in ${region} did not answer`, call.abortSignal);
     const id = input.DBClusterIdentifier;
-    const all = [...s.globals.values()].flatMap((g) => g.members.map((arn) => ({ arn, g })))
-      .filter(({ arn }) => arn.split(':')[3] === region && (!id || arn === id || arn.endsWith(`:cluster:${id}`)));
+    const all = clustersIn(region).filter(({ arn }) => !id || arn === id || arn.endsWith(`:cluster:${id}`));
     if (id && all.length === 0) throw awsError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404);
-    const cluster = ({ arn, g }: { arn: string; g: GlobalDb }): DBCluster => ({
-      DBClusterIdentifier: arn.slice(arn.lastIndexOf(':') + 1), DBClusterArn: arn, Status: 'available', Engine: 'aurora-postgresql', GlobalClusterIdentifier: g.id,
-    });
-    return { DBClusters: all.map(cluster) };
+    const now = world.now();
+    return { DBClusters: all.map((c) => clusterView(c, now)) };
   });
   // FailoverGlobalCluster without AllowDataLoss (or with Switchover) is a switchover.
   answer(world, SIM, stub, FailoverGlobalClusterCommand, (input: FailoverGlobalClusterCommandInput) => switchWriter(input, input.AllowDataLoss === true));

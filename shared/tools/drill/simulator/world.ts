@@ -36,6 +36,14 @@ export type Fault =
    * checkers) keeps working.
    */
   | { kind: 'control-plane-down'; service: string }
+  /** Every target of the plan's load-balancer checks' target groups fails its health checks (elbv2.ts). */
+  | { kind: 'unhealthy-targets' }
+  /** Both tunnels of the plan's VPN connections are DOWN, and their Direct Connect virtual interfaces `down` (ec2.ts, directconnect.ts). */
+  | { kind: 'vpn-down' }
+  /** The recovered service answers a quarter of its requests with 5xx and slowly: the metric checks' window (cloudwatch.ts). */
+  | { kind: 'error-spike' }
+  /** The recovered database's security group opens its port to 0.0.0.0/0 (ec2.ts). */
+  | { kind: 'open-security-group' }
   /**
    * A hosted zone the plan names is private (associated with VPCs) rather than public: Route 53 then refuses
    * TestDNSAnswer for it (simulator/route53.ts); its records still resolve inside its VPCs.

@@ -144,6 +144,8 @@ describe('rds-replica-promotion re-protect', () => {
         DBInstanceClass: 'db.r6g.xlarge',
         DBSubnetGroupName: 'dataset-platform-tokyo-db',
         VpcSecurityGroupIds: ['sg-0a1b2c3d4e5f60718'],
+        // The Osaka source is encrypted: a cross-region replica needs a key in Tokyo.
+        KmsKeyId: 'arn:aws:kms:ap-northeast-1:123456789012:key/1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b',
       });
       expect(await regionOf(rds.commandCalls(CreateDBInstanceReadReplicaCommand)[0]!)).toBe(PRIMARY);
       expect(await regionOf(rds.commandCalls(StopDBInstanceCommand)[0]!)).toBe(PRIMARY);

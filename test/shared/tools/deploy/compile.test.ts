@@ -128,7 +128,7 @@ describe('compileDeployment (the package-time step)', () => {
     expect(startAction[0]).toMatch(/^logs:CreateLogStream /);
     expect(startAction.at(-1)).toMatch(/^dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem dynamodb:DeleteItem /);
     expect(compiled.recoveryRole.statements.map(renderStatement)).toEqual(startAction.slice(1, -1));
-    expect(compiled.recoveryRole.statements.at(-1)).toEqual({ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: '*' });
+    expect(compiled.recoveryRole.statements.at(-1)).toEqual({ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], Resource: '*' });
   });
 
   it('refuses an invalid plan with every problem, as dr-autopilot validate reports them, and writes nothing', async () => {

@@ -59,7 +59,8 @@ describe('dr-autopilot drill --then: a recovery, its re-protect and its failback
     const run = await cli('drill', '--plan', EXAMPLE, '--scenario', 'region-outage', '--then', 'reprotect', '--then', 'failback', '--report-dir', dir);
     // Assess
     expect(run.code).toBe(0);
-    expect(run.out).toContain('+05:18:10 Region Back: ap-northeast-1 answers again');
+    // 2 h after the recovery ended (its final verification waits 5 min for the metric checks' window).
+    expect(run.out).toContain('+05:23:10 Region Back: ap-northeast-1 answers again');
     const summary = run.out.slice(run.out.indexOf('RECOVERED: dataset-platform / region-outage'));
     expect(summary.filter((l) => /^(RECOVERED|FAILED|ABORTED): then /.test(l))).toEqual(['RECOVERED: then reprotect (reprotect)', 'RECOVERED: then failback (failback)']);
     expect(summary).toContain('  dataset-storage: recovered — /dataset-platform/storage/bucket is dataset-platform-datasets-tokyo');
@@ -130,8 +131,9 @@ describe('dr-autopilot drill: a recovered run', () => {
     expect(seconds(PROGRESS_COMPONENT.exec(progress[2]!)!)).toBe(DETECTION_SECONDS + APPROVAL_SECONDS);
     const done = DETECTION_SECONDS + APPROVAL_SECONDS + PROMOTION_SECONDS;
     expect(progress.at(-2)).toBe(`${clock(done)} tier-1 Record Tier Outcome: recovered in ${done / 60} min (target 240, met)`);
-    // Then the final verification (the plan's system checks that hold in this scenario).
-    expect(progress.at(-1)).toBe(`${clock(done)} Verify System: http passed`);
+    // Then the final verification (the plan's system checks that hold in this scenario), once the
+    // database-read-latency metric check's window (5 min) has passed after the last tier.
+    expect(progress.at(-1)).toBe(`${clock(done + 300)} Verify System: http passed, database-read-latency passed`);
   });
 
   it('ends with the outcome, each tier against its target and where the report is', () => {

@@ -23,6 +23,8 @@ describe('drill --with-postgres: the replicated database is a real PostgreSQL pr
       ['rpo-heartbeat', 'passed', false],
       // Nothing streams from the new primary yet: reported, not blocking.
       ['postgres-replication', 'failed', true],
+      // Not a database check: read from RDS, EC2 and KMS, with or without a database.
+      ['security-settings', 'passed', false],
     ]);
     expect(checks.find((c) => c.name === 'postgres-tables')!.detail).toMatch(/public\.transactions/);
     // The incident is 20 min (detection) before the run's start; heartbeats every interval up to one interval before it.
@@ -44,7 +46,9 @@ describe('drill --with-postgres: the replicated database is a real PostgreSQL pr
   it('without --with-postgres the database checks are skipped and the RPO falls back to the replica lag', async () => {
     const plan = await loadPlanFile(PLAN_FILE);
     const report = await runDrill({ plan, planFile: PLAN_FILE, scenario: 'region-outage', startAt: START });
-    expect(report.checks.filter((c) => c.component === 'core-database').every((c) => c.status === 'skipped')).toBe(true);
+    const checks = report.checks.filter((c) => c.component === 'core-database');
+    expect(checks.filter((c) => c.type.startsWith('postgres-') || c.type === 'rpo-heartbeat').map((c) => c.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(checks.find((c) => c.type === 'security-settings')?.status).toBe('passed');
     expect(report.rpo.find((r) => r.dataClass === 'transaction')!.source).toContain('replica lag lost at promotion');
   });
 });

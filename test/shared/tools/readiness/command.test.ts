@@ -16,7 +16,7 @@ describe('dr-autopilot readiness (offline, against the simulated account)', () =
     expect(report.components.filter((c) => c.status !== 'ready').map((c) => [c.id, c.findings])).toEqual([]);
     // The three ECS services' needs of the region's Fargate quota, summed; the recovery role's packaged statements, simulated.
     expect(report.system.map((f) => [f.check, f.status])).toEqual([['active-region', 'ready'], ['service-quota', 'ready'], ['topic-subscribers', 'ready'], ['topic-subscribers', 'ready'], ['automation-role', 'ready']]);
-    expect(report.system.at(-1)?.detail).toBe('the recovery role arn:aws:iam::123456789012:role/dr-autopilot-prod-start-action may do all 59 action(s) the recovery needs (IAM policy simulation)');
+    expect(report.system.at(-1)?.detail).toBe('the recovery role arn:aws:iam::123456789012:role/dr-autopilot-prod-start-action may do all 62 action(s) the recovery needs (IAM policy simulation)');
     expect(report.forecast.rto.flatMap((s) => s.tiers.map((t) => t.status)).filter((status) => status !== 'ready')).toEqual([]);
     expect(report.forecast.rpo.map((r) => [r.rpoClass, r.status])).toEqual([['transaction', 'ready'], ['user', 'ready'], ['system', 'ready']]);
     expect(report.status).toBe('ready');
@@ -37,7 +37,7 @@ describe('dr-autopilot readiness (offline, against the simulated account)', () =
     expect(report.system).toEqual([
       { check: 'active-region', status: 'ready', detail: 'the plan\'s primary region eu-west-1 is active (no recovery has moved it)' },
       { check: 'topic-subscribers', status: 'ready', detail: 'the internal topic has 2 confirmed subscriber(s) (email, https)' },
-      { check: 'automation-role', status: 'ready', detail: 'the recovery role arn:aws:iam::210987654321:role/dr-autopilot-prod-start-action may do all 20 action(s) the recovery needs (IAM policy simulation)' },
+      { check: 'automation-role', status: 'ready', detail: 'the recovery role arn:aws:iam::210987654321:role/dr-autopilot-prod-start-action may do all 21 action(s) the recovery needs (IAM policy simulation)' },
     ]);
     // At risk is not a failure: every tier's forecast stays ready.
     expect(report.forecast.rto.flatMap((s) => s.tiers.map((t) => t.status)).filter((status) => status !== 'ready')).toEqual([]);

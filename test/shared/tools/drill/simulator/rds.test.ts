@@ -18,7 +18,8 @@ import { recover as rdsPointInTimeRestore } from '../../../../../shared/componen
 import { recover as rdsReplicaPromotion } from '../../../../../shared/components/rds-replica-promotion/recover.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../../shared/components/types.ts';
 import { CLOUDWATCH_DURATIONS, replicaLagAt, simulateCloudWatch } from '../../../../../shared/tools/drill/simulator/cloudwatch.ts';
-import { RDS_DURATIONS, rdsStateOf, simulateRds } from '../../../../../shared/tools/drill/simulator/rds.ts';
+import { databaseSecurityGroupId } from '../../../../../shared/tools/drill/simulator/ec2.ts';
+import { auroraMemberOf, databaseKmsKeyArn, RDS_DURATIONS, rdsKmsKeys, rdsStateOf, simulateRds } from '../../../../../shared/tools/drill/simulator/rds.ts';
 import { abortSignalTimeoutOnTheClock } from '../../../../../shared/tools/drill/simulator/service.ts';
 import { clientConfig } from '../../../../../shared/aws/clients.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';
@@ -107,6 +108,55 @@ describe('simulated RDS and CloudWatch', () => {
     expect(instances[SECONDARY]?.['dataset-db-osaka']).toMatchObject({ status: 'available', replicaOf: `arn:aws:rds:${PRIMARY}:123456789012:db:dataset-db`, backupRetentionPeriod: 0 });
     expect(instances[SECONDARY]?.['reporting-db']).toMatchObject({ status: 'available', backupRetentionPeriod: 7 });
     expect(globalClusters['orders-global']).toEqual({ writer: TOKYO, members: [TOKYO, OSAKA], failoverState: null });
+  });
+
+  it('security settings: every database encrypted with its own key of its region, not publicly accessible, on port 5432, in its own security group; a cluster\'s member listed by db-cluster-id', async () => {
+    // Prepare
+    simulate();
+    await withVirtualClock(START, async () => {
+      const osaka = new RDSClient({ region: SECONDARY });
+      const key = (region: string, id: string) => databaseKmsKeyArn('123456789012', region, id);
+      // Act
+      const instance = (await osaka.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db-osaka' }))).DBInstances?.[0];
+      const cluster = (await osaka.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-osaka' }))).DBClusters?.[0];
+      const members = (await osaka.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: ['orders-osaka'] }] }))).DBInstances;
+      const byArn = (await osaka.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [OSAKA] }] }))).DBInstances;
+      const noCluster = (await osaka.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: ['nope'] }] }))).DBInstances;
+      const listed = (await osaka.send(new DescribeDBInstancesCommand({}))).DBInstances?.map((d) => d.DBInstanceIdentifier);
+      // Assess
+      expect(instance).toMatchObject({
+        StorageEncrypted: true, KmsKeyId: key(SECONDARY, 'dataset-db-osaka'), PubliclyAccessible: false, Endpoint: { Port: 5432 },
+        VpcSecurityGroups: [{ VpcSecurityGroupId: databaseSecurityGroupId(SECONDARY, 'dataset-db-osaka'), Status: 'active' }],
+      });
+      expect(key(SECONDARY, 'dataset-db-osaka')).toMatch(new RegExp(`^arn:aws:kms:${SECONDARY}:123456789012:key/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`));
+      expect(key(SECONDARY, 'dataset-db-osaka')).not.toBe(key(PRIMARY, 'dataset-db-osaka'));
+      expect(cluster).toMatchObject({
+        DBClusterIdentifier: 'orders-osaka', StorageEncrypted: true, KmsKeyId: key(SECONDARY, 'orders-osaka'), Port: 5432,
+        VpcSecurityGroups: [{ VpcSecurityGroupId: databaseSecurityGroupId(SECONDARY, 'orders-osaka'), Status: 'active' }],
+        DBClusterMembers: [{ DBInstanceIdentifier: auroraMemberOf('orders-osaka'), IsClusterWriter: false }],
+      });
+      expect(members).toEqual([expect.objectContaining({
+        DBInstanceIdentifier: auroraMemberOf('orders-osaka'), DBClusterIdentifier: 'orders-osaka', PubliclyAccessible: false, StorageEncrypted: true,
+        KmsKeyId: key(SECONDARY, 'orders-osaka'), Endpoint: expect.objectContaining({ Port: 5432 }),
+      })]);
+      expect(byArn).toEqual(members);
+      expect(noCluster).toEqual([]);
+      // The Aurora members are listed through the filter only: the plain list is the standalone instances, as before.
+      expect(listed).not.toContain(auroraMemberOf('orders-osaka'));
+      // Every key kms.ts must know: each instance's and each cluster's.
+      expect(rdsKmsKeys(world)).toEqual(expect.arrayContaining([key(SECONDARY, 'dataset-db-osaka'), key(PRIMARY, 'dataset-db'), key(SECONDARY, 'orders-osaka'), key(PRIMARY, `orders-global-${PRIMARY}`)]));
+    });
+  });
+
+  it('db-cluster-id in the primary region does not answer while the incident keeps its Aurora clusters down', async () => {
+    simulate();
+    await withVirtualClock(START, async () => {
+      const tokyo = new RDSClient(clientConfig(RDSClient, PRIMARY));
+      expect(await errorOf(tokyo.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [TOKYO] }] })))).toBe('TimeoutError');
+      world.endRegionOutage();
+      const members = (await tokyo.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [TOKYO] }] }))).DBInstances;
+      expect(members?.map((m) => [m.DBInstanceIdentifier, m.DBClusterIdentifier])).toEqual([[auroraMemberOf(`orders-global-${PRIMARY}`), `orders-global-${PRIMARY}`]]);
+    });
   });
 
   describe('rds-replica-promotion', () => {
@@ -565,9 +615,11 @@ describe('simulated RDS and CloudWatch', () => {
       await withVirtualClock(START, async () => {
         const tokyo = new RDSClient({ region: PRIMARY });
         const groups = async () => (await tokyo.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'dataset-db' }))).DBInstances?.[0]?.VpcSecurityGroups;
-        expect(await groups()).toEqual([{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }]);
+        // The seeded database is in its own group (the one simulated EC2 describes).
+        const own = [{ VpcSecurityGroupId: databaseSecurityGroupId(PRIMARY, 'dataset-db'), Status: 'active' }];
+        expect(await groups()).toEqual(own);
         await tokyo.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'dataset-db', VpcSecurityGroupIds: ISOLATION, ApplyImmediately: true }));
-        expect(await groups()).toEqual([{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }]);
+        expect(await groups()).toEqual(own);
         await sleep(seconds('rds.modify-security-groups'));
         expect(await groups()).toEqual(ISOLATION.map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })));
         expect(rdsState().instances[PRIMARY]?.['dataset-db']).toMatchObject({ status: 'available', securityGroups: ISOLATION });
@@ -591,7 +643,7 @@ describe('simulated RDS and CloudWatch', () => {
         // Assess: refused with the group named, nothing changed or created.
         expect(modify).toMatchObject({ name: 'InvalidParameterValue', message: `Invalid security group , groupId= ${ISOLATION[0]}, groupName=.` });
         expect(restore).toMatchObject({ name: 'InvalidParameterValue' });
-        expect(groups).toEqual([{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }]);
+        expect(groups).toEqual([{ VpcSecurityGroupId: databaseSecurityGroupId(PRIMARY, 'dataset-db'), Status: 'active' }]);
         expect(rdsState().instances[SECONDARY]?.['x']).toBeUndefined();
       });
       // The plan's isolation groups are seeded in the primary region only: the same ids do not exist in the secondary.
@@ -769,7 +821,9 @@ describe('simulated RDS and CloudWatch', () => {
           DBInstanceStatus: 'creating', ReadReplicaSourceDBInstanceIdentifier: 'reporting-db', DBInstanceClass: 'db.r6g.large',
           VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0simulated', Status: 'active' }],
         });
-        expect(created.DBInstance?.StorageEncrypted).toBeUndefined();
+        // In the source's region, a replica is encrypted with the source's key (CreateDBInstanceReadReplica, KmsKeyId).
+        const source = await describeIn(SECONDARY, 'reporting-db');
+        expect(created.DBInstance).toMatchObject({ StorageEncrypted: true, KmsKeyId: source?.KmsKeyId });
         expect((await describeIn(SECONDARY, 'reporting-db'))?.ReadReplicaDBInstanceIdentifiers).toEqual(['reporting-db-reader']);
         // The SDK presigns only for an ARN of another region.
         expect(sent('CreateDBInstanceReadReplica')[0]?.input).not.toHaveProperty('PreSignedUrl');
