@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
@@ -9,30 +7,15 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { LOAD_BALANCER_CHECKS, targetGroupName } from '../../../shared/checks/load-balancer.ts';
 import { loadBalancer } from '../../../shared/checks/schema.ts';
-import type { CheckContext } from '../../../shared/checks/types.ts';
-import { stateDocumentClient } from '../../../shared/state/table.ts';
+import { checkContext } from '../../support/check-context.ts';
 
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const PRIMARY = 'ap-northeast-1';
 const SECONDARY = 'ap-northeast-3';
 const ARN = `arn:aws:elasticloadbalancing:${SECONDARY}:123456789012:targetgroup/api-osaka/0123456789abcdef`;
-const INCIDENT = new Date('2026-11-29T01:00:00.000Z');
 
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
-function checkContext(): CheckContext {
-  const executionId = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:run-1';
-  return {
-    run: {
-      executionId, incidentId: executionId, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward', movesActiveRegion: false, regions: { primary: PRIMARY, secondary: SECONDARY },
-    },
-    component: null, clients: createAwsClients(), logger, now: new Date(INCIDENT.getTime() + 3600_000), postgres: null, fetch: () => Promise.reject(new Error('unused')),
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
 const spec = (over: Record<string, unknown> = {}) => loadBalancer.parse({ type: 'load-balancer', targetGroupArn: ARN, ...over });
 const run = (s = spec()) => LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), s);
 

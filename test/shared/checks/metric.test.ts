@@ -1,13 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { formatNumber, METRIC_CHECKS, metricDataQueries } from '../../../shared/checks/metric.ts';
 import { metric } from '../../../shared/checks/schema.ts';
-import type { CheckContext } from '../../../shared/checks/types.ts';
-import { stateDocumentClient } from '../../../shared/state/table.ts';
+import { checkContext } from '../../support/check-context.ts';
 
 const cw = mockClient(CloudWatchClient);
 const PRIMARY = 'ap-northeast-1';
@@ -17,20 +13,9 @@ const INCIDENT = new Date('2026-11-29T09:30:00.000Z');
 const NOW = new Date('2026-11-29T10:10:00.000Z');
 const START = new Date('2026-11-29T10:05:00.000Z');
 const LB = 'app/dataset-api-osaka/50dc6c495c0c9188';
-const EXECUTION = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:run-1';
 
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
-function checkContext(now = NOW): CheckContext {
-  return {
-    run: {
-      executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward',
-      movesActiveRegion: false, regions: { primary: PRIMARY, secondary: SECONDARY },
-    },
-    component: null, clients: createAwsClients(), logger, now, postgres: null, fetch: () => Promise.reject(new Error('no fetch in metric tests')),
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
+/** The check's context at `now` (NOW by default), in a run whose incident started at INCIDENT. */
+const context = (now = NOW) => checkContext({ now, run: { incidentStartedAt: INCIDENT.toISOString() } });
 const regionsCalled = () => Promise.all(cw.calls().map((c) => (c.thisValue as { config: { region(): Promise<string> } }).config.region()));
 /** A result of query `id`: one datapoint a minute from `from` (10:05 by default). */
 const series = (id: string, values: number[], from = START.getTime(), extra: Partial<MetricDataResult> = {}): MetricDataResult => ({
@@ -62,7 +47,7 @@ describe('metric check', () => {
     // Prepare
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [series('rate', [0.1, 0.4, 0, 0.25, 0.2])] });
     // Act
-    const outcome = await METRIC_CHECKS.metric(checkContext(), errorRate());
+    const outcome = await METRIC_CHECKS.metric(context(), errorRate());
     // Assess
     const dimensions = [{ Name: 'LoadBalancer', Value: LB }];
     expect(cw).toHaveReceivedCommandExactlyOnceWith(GetMetricDataCommand, {
@@ -87,7 +72,7 @@ describe('metric check', () => {
 
   it('a single metric is sent with ReturnData true, its period and statistic; region primary asks the primary region', async () => {
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [series('p95', [0.21, 0.3, 0.28], new Date('2026-11-29T09:55:00Z').getTime())] });
-    const outcome = await METRIC_CHECKS.metric(checkContext(), latency({ region: 'primary' }));
+    const outcome = await METRIC_CHECKS.metric(context(), latency({ region: 'primary' }));
     expect(cw).toHaveReceivedCommandWith(GetMetricDataCommand, {
       StartTime: new Date('2026-11-29T09:55:00.000Z'), EndTime: NOW,
       MetricDataQueries: [{
@@ -102,7 +87,7 @@ describe('metric check', () => {
 
   it('fails naming how many datapoints breach, the window and the worst one', async () => {
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [series('rate', [0.2, 24.5, 25, 0.9, 3])] });
-    const outcome = await METRIC_CHECKS.metric(checkContext(), errorRate());
+    const outcome = await METRIC_CHECKS.metric(context(), errorRate());
     expect(outcome).toEqual({
       status: 'failed',
       detail: `metric error-rate in ${SECONDARY}: 3 of 5 datapoints from 10:05 to 10:10 UTC breach LessThanOrEqualToThreshold 1 (worst 25 at 10:07:00Z)`,
@@ -119,14 +104,14 @@ describe('metric check', () => {
   ] as const)('%s %s over %j: %s', async (comparison, threshold, values, status, detail) => {
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [series('hosts', [...values])] });
     const spec = metric.parse({ type: 'metric', comparison, threshold, queries: [{ id: 'hosts', namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', stat: 'Minimum' }] });
-    expect(await METRIC_CHECKS.metric(checkContext(), spec)).toMatchObject({ status, detail: `metric hosts in ${SECONDARY}: ${detail}` });
+    expect(await METRIC_CHECKS.metric(context(), spec)).toMatchObject({ status, detail: `metric hosts in ${SECONDARY}: ${detail}` });
   });
 
   it('follows NextToken, compares the datapoints of every page, in time order whatever the page order', async () => {
     cw.on(GetMetricDataCommand)
       .resolvesOnce({ MetricDataResults: [series('rate', [0.5, 30], START.getTime() + 3 * 60_000, { StatusCode: 'PartialData' })], NextToken: 'page-2' })
       .resolves({ MetricDataResults: [series('rate', [0.1, 0.2, 0.3])] });
-    const outcome = await METRIC_CHECKS.metric(checkContext(), errorRate());
+    const outcome = await METRIC_CHECKS.metric(context(), errorRate());
     expect(cw).toHaveReceivedCommandTimes(GetMetricDataCommand, 2);
     expect(cw).toHaveReceivedNthCommandWith(GetMetricDataCommand, 2, { NextToken: 'page-2', StartTime: START, EndTime: NOW, ScanBy: 'TimestampAscending' });
     expect(outcome.detail).toBe(`metric error-rate in ${SECONDARY}: 1 of 5 datapoints from 10:05 to 10:10 UTC breach LessThanOrEqualToThreshold 1 (worst 30 at 10:09:00Z)`);
@@ -134,7 +119,7 @@ describe('metric check', () => {
 
   it('no datapoint in the window: failed by default, passed with missingData passed; the window shows seconds when now is not a whole minute', async () => {
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [series('rate', [])], Messages: [] });
-    expect(await METRIC_CHECKS.metric(checkContext(), errorRate())).toEqual({
+    expect(await METRIC_CHECKS.metric(context(), errorRate())).toEqual({
       status: 'failed',
       detail: `metric error-rate in ${SECONDARY}: no datapoints from 10:05 to 10:10 UTC (missingData: failed)`,
       observations: {
@@ -143,18 +128,18 @@ describe('metric check', () => {
       },
     });
     const later = new Date(NOW.getTime() + 23_000);
-    expect(await METRIC_CHECKS.metric(checkContext(later), errorRate({ missingData: 'passed' }))).toMatchObject({
+    expect(await METRIC_CHECKS.metric(context(later), errorRate({ missingData: 'passed' }))).toMatchObject({
       status: 'passed', detail: `metric error-rate in ${SECONDARY}: no datapoints from 10:05:23 to 10:10:23 UTC (missingData: passed)`,
     });
     // The operation's own messages are passed on.
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [], Messages: [{ Code: 'MaxMetricsExceeded', Value: 'Maximum number of allowed metrics exceeded' }] });
-    expect((await METRIC_CHECKS.metric(checkContext(), errorRate())).detail)
+    expect((await METRIC_CHECKS.metric(context(), errorRate())).detail)
       .toBe(`metric error-rate in ${SECONDARY}: no datapoints from 10:05 to 10:10 UTC (missingData: failed); CloudWatch says: MaxMetricsExceeded: Maximum number of allowed metrics exceeded`);
   });
 
   it.each(['InternalError', 'Forbidden'] as const)('a result with StatusCode %s fails naming it and its messages', async (StatusCode) => {
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [series('rate', [0.1], START.getTime(), { StatusCode, Messages: [{ Code: StatusCode, Value: 'no access to AWS/ApplicationELB' }] })] });
-    expect(await METRIC_CHECKS.metric(checkContext(), errorRate())).toEqual({
+    expect(await METRIC_CHECKS.metric(context(), errorRate())).toEqual({
       status: 'failed',
       detail: `metric error-rate in ${SECONDARY}: GetMetricData answered ${StatusCode} for query rate: ${StatusCode}: no access to AWS/ApplicationELB`,
       observations: expect.objectContaining({ statusCode: StatusCode, messages: [`${StatusCode}: no access to AWS/ApplicationELB`] }),
@@ -163,11 +148,11 @@ describe('metric check', () => {
 
   it('Throttling is rethrown as AwsThrottlingError; a ValidationError fails naming GetMetricData and the error', async () => {
     cw.on(GetMetricDataCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } }));
-    await expect(METRIC_CHECKS.metric(checkContext(), errorRate())).rejects.toMatchObject({ name: 'AwsThrottlingError', retryable: true });
+    await expect(METRIC_CHECKS.metric(context(), errorRate())).rejects.toMatchObject({ name: 'AwsThrottlingError', retryable: true });
     cw.on(GetMetricDataCommand).rejects(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }));
-    await expect(METRIC_CHECKS.metric(checkContext(), errorRate())).rejects.toMatchObject({ name: 'AwsTransientError', retryable: true });
+    await expect(METRIC_CHECKS.metric(context(), errorRate())).rejects.toMatchObject({ name: 'AwsTransientError', retryable: true });
     cw.on(GetMetricDataCommand).rejects(Object.assign(new Error('Error in expression rate: Unrecognized function FOO'), { name: 'ValidationError', $metadata: { httpStatusCode: 400 } }));
-    expect(await METRIC_CHECKS.metric(checkContext(), errorRate())).toEqual({
+    expect(await METRIC_CHECKS.metric(context(), errorRate())).toEqual({
       status: 'failed',
       detail: `GetMetricData for metric error-rate in ${SECONDARY}: ValidationError (Error in expression rate: Unrecognized function FOO)`,
       observations: expect.objectContaining({ api: 'GetMetricData', awsError: 'ValidationError' }),

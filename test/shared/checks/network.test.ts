@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetHealthCheckStatusCommand,
   InvalidInput,
@@ -11,11 +9,9 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { NETWORK_CHECKS } from '../../../shared/checks/network.ts';
 import { dnsAnswer, http, route53HealthCheck } from '../../../shared/checks/schema.ts';
-import type { CheckContext } from '../../../shared/checks/types.ts';
-import { stateDocumentClient } from '../../../shared/state/table.ts';
+import { checkContext } from '../../support/check-context.ts';
 
 const r53 = mockClient(Route53Client);
 const ZONE = 'Z0EXAMPLE123ABC';
@@ -25,18 +21,6 @@ const HEALTH_CHECK = '1d2f3a4b-7c1e-4c5d-9e8f-0a1b2c3d4e5f';
 const URL_ = 'https://api.dataset-platform.example.com/health';
 const INCIDENT = new Date('2026-11-29T01:00:00.000Z');
 
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
-function checkContext(fetch: typeof globalThis.fetch = () => Promise.reject(new Error('unused'))): CheckContext {
-  const executionId = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:run-1';
-  return {
-    run: {
-      executionId, incidentId: executionId, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward', movesActiveRegion: false, regions: { primary: 'ap-northeast-1', secondary: 'ap-northeast-3' },
-    },
-    component: null, clients: createAwsClients(), logger, now: new Date(INCIDENT.getTime() + 3600_000), postgres: null, fetch,
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: 'ap-northeast-3' })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
 
 /** A fetch answering `status` and `text`; with `latencyMs`, after that long on the (fake) clock. */
@@ -111,7 +95,7 @@ describe('network checks', () => {
     it('GETs the URL without following redirects, with a timeout of twice maxLatencyMs, and passes on the expected status, body and latency', async () => {
       const fetch = fakeFetch(200, '{"status":"ok","region":"ap-northeast-3"}');
       const timeout = vi.spyOn(AbortSignal, 'timeout');
-      const outcome = await NETWORK_CHECKS.http(checkContext(fetch), spec());
+      const outcome = await NETWORK_CHECKS.http(checkContext({ fetch }), spec());
       expect(fetch).toHaveBeenCalledExactlyOnceWith(URL_, { method: 'GET', redirect: 'manual', signal: expect.any(AbortSignal) });
       expect(timeout).toHaveBeenCalledWith(1000);
       timeout.mockRestore();
@@ -120,24 +104,24 @@ describe('network checks', () => {
     });
 
     it('fails on a status mismatch (a redirect counts as its own status)', async () => {
-      const outcome = await NETWORK_CHECKS.http(checkContext(fakeFetch(302, '{"status":"ok"}')), spec());
+      const outcome = await NETWORK_CHECKS.http(checkContext({ fetch: fakeFetch(302, '{"status":"ok"}') }), spec());
       expect(outcome).toMatchObject({ status: 'failed', detail: `GET ${URL_}: status 302, expected 200`, observations: { statusCode: 302 } });
-      expect((await NETWORK_CHECKS.http(checkContext(fakeFetch(204, '')), spec({ expectStatus: 204, bodyContains: undefined }))).status).toBe('passed');
+      expect((await NETWORK_CHECKS.http(checkContext({ fetch: fakeFetch(204, '') }), spec({ expectStatus: 204, bodyContains: undefined }))).status).toBe('passed');
     });
 
     it('fails when the body does not contain bodyContains', async () => {
-      const outcome = await NETWORK_CHECKS.http(checkContext(fakeFetch(200, '{"status":"degraded"}')), spec());
+      const outcome = await NETWORK_CHECKS.http(checkContext({ fetch: fakeFetch(200, '{"status":"degraded"}') }), spec());
       expect(outcome).toMatchObject({ status: 'failed', detail: `GET ${URL_}: body does not contain "\\"status\\":\\"ok\\""` });
     });
 
     it('measures the latency with performance.now() from the request to the body read, and fails when too slow, naming every problem', async () => {
-      const outcome = await onFakeClock(() => NETWORK_CHECKS.http(checkContext(fakeFetch(503, 'Service Unavailable', 1200)), spec({ maxLatencyMs: 1000 })));
+      const outcome = await onFakeClock(() => NETWORK_CHECKS.http(checkContext({ fetch: fakeFetch(503, 'Service Unavailable', 1200) }), spec({ maxLatencyMs: 1000 })));
       expect(outcome).toEqual({
         status: 'failed',
         detail: `GET ${URL_}: status 503, expected 200; body does not contain "\\"status\\":\\"ok\\""; answered in 1200 ms, over maxLatencyMs 1000`,
         observations: { url: URL_, statusCode: 503, latencyMs: 1200 },
       });
-      expect(await onFakeClock(() => NETWORK_CHECKS.http(checkContext(fakeFetch(200, '{"status":"ok"}', 120)), spec()))).toMatchObject({
+      expect(await onFakeClock(() => NETWORK_CHECKS.http(checkContext({ fetch: fakeFetch(200, '{"status":"ok"}', 120) }), spec()))).toMatchObject({
         status: 'passed', detail: `GET ${URL_}: 200 in 120 ms, body contains "\\"status\\":\\"ok\\""`, observations: { latencyMs: 120 },
       });
     });
@@ -146,7 +130,7 @@ describe('network checks', () => {
       const fetch = vi.fn(async () => {
         throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND api.dataset-platform.example.com'), { code: 'ENOTFOUND' }) });
       });
-      expect(await NETWORK_CHECKS.http(checkContext(fetch), spec())).toEqual({
+      expect(await NETWORK_CHECKS.http(checkContext({ fetch }), spec())).toEqual({
         status: 'failed', detail: `GET ${URL_}: TypeError: fetch failed (ENOTFOUND)`, observations: { url: URL_, statusCode: null, latencyMs: null },
       });
     });
@@ -155,7 +139,7 @@ describe('network checks', () => {
       const hanging = vi.fn((_input: string | URL | Request, init?: RequestInit) => new Promise<Response>((_, reject) => {
         init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
       }));
-      expect(await NETWORK_CHECKS.http(checkContext(hanging), spec({ maxLatencyMs: 20 }))).toEqual({
+      expect(await NETWORK_CHECKS.http(checkContext({ fetch: hanging }), spec({ maxLatencyMs: 20 }))).toEqual({
         status: 'failed', detail: `GET ${URL_}: no answer within 40 ms (TimeoutError)`, observations: { url: URL_, statusCode: null, latencyMs: 40 },
       });
     });

@@ -1,15 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupsCommand, EC2Client, type IpPermission, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { DescribeKeyCommand, KMSClient, NotFoundException, type KeyMetadata } from '@aws-sdk/client-kms';
 import { DBClusterNotFoundFault, DBInstanceNotFoundFault, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { securitySettings } from '../../../shared/checks/schema.ts';
 import { openToTheWorld, SECURITY_SETTINGS_CHECKS } from '../../../shared/checks/security-settings.ts';
-import type { CheckContext } from '../../../shared/checks/types.ts';
-import { stateDocumentClient } from '../../../shared/state/table.ts';
+import { checkContext } from '../../support/check-context.ts';
 
 const rds = mockClient(RDSClient);
 const ec2 = mockClient(EC2Client);
@@ -23,22 +19,7 @@ const KEY = `arn:aws:kms:${SECONDARY}:123456789012:key/1234abcd-12ab-34cd-56ef-1
 const SECRETS_KEY = `arn:aws:kms:${SECONDARY}:123456789012:key/mrk-5678efgh56785678efgh5678efgh5678`;
 const BUCKET_ALIAS = `arn:aws:kms:${SECONDARY}:123456789012:alias/datasets`;
 const TOKYO_KEY = `arn:aws:kms:${PRIMARY}:123456789012:key/0000aaaa-00aa-00aa-00aa-000000aaaaaa`;
-const INCIDENT = new Date('2026-11-29T01:00:00.000Z');
-const EXECUTION = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:run-1';
 
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
-function checkContext(): CheckContext {
-  return {
-    run: {
-      executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward',
-      movesActiveRegion: false, regions: { primary: PRIMARY, secondary: SECONDARY },
-    },
-    component: null, clients: createAwsClients(), logger, now: new Date(INCIDENT.getTime() + 3600_000), postgres: null,
-    fetch: () => Promise.reject(new Error('no fetch in security-settings tests')),
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
 const regionsOf = (mock: { calls(): { thisValue: unknown }[] }) => Promise.all(mock.calls().map((c) => (c.thisValue as { config: { region(): Promise<string> } }).config.region()));
 const instanceSpec = (over: Record<string, unknown> = {}) => securitySettings.parse({ type: 'security-settings', dbInstanceIdentifier: DB, ...over });
 const clusterSpec = (over: Record<string, unknown> = {}) => securitySettings.parse({ type: 'security-settings', dbClusterIdentifier: CLUSTER, ...over });

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetBucketEncryptionCommand,
   GetBucketReplicationCommand,
@@ -18,12 +16,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { s3Bucket, s3Objects, s3ReplicationRpo } from '../../../shared/checks/schema.ts';
 import { HEAD_CONCURRENCY, parseManifest, sampleManifest, STORAGE_CHECKS, type ManifestEntry } from '../../../shared/checks/storage.ts';
-import type { CheckContext } from '../../../shared/checks/types.ts';
-import type { RunContext } from '../../../shared/run/types.ts';
-import { stateDocumentClient } from '../../../shared/state/table.ts';
+import { checkContext, EXECUTION } from '../../support/check-context.ts';
 
 const s3 = mockClient(S3Client);
 const cw = mockClient(CloudWatchClient);
@@ -33,21 +28,7 @@ const INCIDENT = new Date('2026-11-29T01:00:00.000Z');
 const REPLICA = 'dataset-platform-datasets-osaka';
 const TOKYO = 'dataset-platform-datasets-tokyo';
 const MANIFEST = 'manifests/datasets.jsonl';
-const EXECUTION = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:run-1';
 
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
-function checkContext(overrides: Partial<RunContext> = {}): CheckContext {
-  const run: RunContext = {
-    executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage',
-    mode: 'unplanned', severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(),
-    regions: { primary: PRIMARY, secondary: SECONDARY }, stage: 'recover', direction: 'forward', movesActiveRegion: false, ...overrides,
-  };
-  return {
-    run, component: null, clients: createAwsClients(), logger, now: new Date(INCIDENT.getTime() + 3600_000), postgres: null,
-    fetch: () => Promise.reject(new Error('no fetch in storage tests')),
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
 const s3Error = (name: string, status: number) => new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: `${name} (test)` });
 const regionsCalled = (calls: { thisValue: unknown }[]) => Promise.all(calls.map((c) => (c.thisValue as { config: { region(): Promise<string> } }).config.region()));
 const body = (text: string) => ({ transformToString: async () => text }) as never;
@@ -332,7 +313,7 @@ describe('storage checks', () => {
       });
       const keys = async (executionId: string) => {
         s3.resetHistory();
-        const outcome = await STORAGE_CHECKS['s3-objects'](checkContext({ executionId }), spec({ sampleSize: 40 }));
+        const outcome = await STORAGE_CHECKS['s3-objects'](checkContext({ run: { executionId } }), spec({ sampleSize: 40 }));
         expect(outcome).toMatchObject({ status: 'passed', observations: { sampled: 40, matched: 40, manifestEntries: 500 } });
         return s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.Key).sort();
       };

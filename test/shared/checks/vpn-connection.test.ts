@@ -1,14 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeVirtualInterfacesCommand, DirectConnectClient, DirectConnectClientException, type VirtualInterface } from '@aws-sdk/client-direct-connect';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeVpnConnectionsCommand, EC2Client, type VgwTelemetry, type VpnConnection } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../shared/aws/clients.ts';
 import { vpnConnection } from '../../../shared/checks/schema.ts';
-import type { CheckContext } from '../../../shared/checks/types.ts';
 import { VPN_CONNECTION_CHECKS } from '../../../shared/checks/vpn-connection.ts';
-import { stateDocumentClient } from '../../../shared/state/table.ts';
+import { checkContext } from '../../support/check-context.ts';
 
 const ec2 = mockClient(EC2Client);
 const dx = mockClient(DirectConnectClient);
@@ -19,18 +15,6 @@ const VIF = 'dxvif-fgq7x2ab';
 const INCIDENT = new Date('2026-11-29T01:00:00.000Z');
 const WEEK_AGO = new Date(INCIDENT.getTime() - 7 * 24 * 3600_000);
 
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
-function checkContext(): CheckContext {
-  const executionId = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:run-1';
-  return {
-    run: {
-      executionId, incidentId: executionId, resumeOf: null, plan: 'dataset-platform', scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'test', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward', movesActiveRegion: false, regions: { primary: PRIMARY, secondary: SECONDARY },
-    },
-    component: null, clients: createAwsClients(), logger, now: new Date(INCIDENT.getTime() + 3600_000), postgres: null, fetch: () => Promise.reject(new Error('unused')),
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
 const spec = (over: Record<string, unknown> = {}) => vpnConnection.parse({ type: 'vpn-connection', vpnConnectionId: VPN, ...over });
 const run = (s = spec()) => VPN_CONNECTION_CHECKS['vpn-connection'](checkContext(), s);
 

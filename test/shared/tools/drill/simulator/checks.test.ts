@@ -1,6 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetHealthCheckStatusCommand, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import {
   DeleteObjectCommand, DeletePublicAccessBlockCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, PutBucketVersioningCommand,
@@ -9,11 +7,10 @@ import {
 import { createHash } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { benchManifestSample } from '../../../../../scripts/bench-manifest-sample.ts';
-import { createAwsClients } from '../../../../../shared/aws/clients.ts';
 import { NETWORK_CHECKS } from '../../../../../shared/checks/network.ts';
 import { checkSpec, type CheckSpec } from '../../../../../shared/checks/schema.ts';
 import { parseManifest, sampleManifest, STORAGE_CHECKS } from '../../../../../shared/checks/storage.ts';
-import type { CheckContext, CheckOutcome } from '../../../../../shared/checks/types.ts';
+import type { CheckOutcome } from '../../../../../shared/checks/types.ts';
 import { CLOUDWATCH_DURATIONS, S3_REPLICATION_METRICS } from '../../../../../shared/tools/drill/simulator/cloudwatch.ts';
 import { HTTP_DURATIONS, simulatedFetch } from '../../../../../shared/tools/drill/simulator/http.ts';
 import { installSimulatedAccount, type SimulatedAccount } from '../../../../../shared/tools/drill/simulator/index.ts';
@@ -23,7 +20,7 @@ import type { Fault } from '../../../../../shared/tools/drill/simulator/world.ts
 import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../../shared/plan/load.ts';
 import type { Component, Plan } from '../../../../../shared/plan/schema.ts';
-import { stateDocumentClient } from '../../../../../shared/state/table.ts';
+import { checkContext, DRILL_EXECUTION, drillCheckOptions } from '../../../../support/check-context.ts';
 
 const INCIDENT = new Date('2026-11-29T01:00:00.000Z');
 const START = new Date(INCIDENT.getTime() + 20 * 60_000);
@@ -38,7 +35,6 @@ const API = 'api.dataset-platform.example.com';
 const API_OSAKA = 'api-osaka.dataset-platform.example.com';
 const AUTH_URL = 'https://auth-osaka.dataset-platform.example.com/health';
 const SYSTEM_URL = 'https://api.dataset-platform.example.com/v1/health';
-const EXECUTION = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:drill-1';
 
 /** The checks of this test, set on the example plan's components whatever the example lists. */
 const CHECKS: Record<string, unknown[]> = {
@@ -65,18 +61,9 @@ const spec = <T extends CheckSpec['type']>(type: T, index = 0) =>
 
 let plan: Plan;
 let account: SimulatedAccount | undefined;
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
 
-function checkContext(fetch: typeof globalThis.fetch = simulatedFetch(account!.world)): CheckContext {
-  return {
-    run: {
-      executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: plan.name, scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'drill', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward', movesActiveRegion: false, regions: plan.regions,
-    },
-    component: null, clients: createAwsClients(), logger, now: new Date(), postgres: null, fetch,
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
+/** The drill's check context, HTTP through the simulated account unless `fetch` is given. */
+const context = (fetch: typeof globalThis.fetch = simulatedFetch(account!.world)) => checkContext({ ...drillCheckOptions(plan), fetch });
 /**
  * The account on simulated time from START (the drill starts 20 min after the incident). The incident is a
  * region outage (every endpoint of the primary region black-holed) unless `regionOutage` is false: tests that
@@ -107,7 +94,7 @@ describe('simulated account for the storage and network checks', () => {
   describe('S3', () => {
     it('the replica is versioned, SSE-KMS, replicating back and blocks public access: s3-bucket passes; a misconfiguration is named', async () => {
       await onClock(async () => {
-        expect(await STORAGE_CHECKS['s3-bucket'](checkContext(), spec('s3-bucket'))).toMatchObject({
+        expect(await STORAGE_CHECKS['s3-bucket'](context(), spec('s3-bucket'))).toMatchObject({
           status: 'passed', observations: { region: SECONDARY, versioning: 'Enabled', encryption: 'aws:kms', publicAccessBlocked: true, replicationRules: [`replicate-back-to-primary → arn:aws:s3:::${TOKYO}`] },
         });
         expect((await s3().send(new GetPublicAccessBlockCommand({ Bucket: OSAKA }))).PublicAccessBlockConfiguration).toEqual({
@@ -116,12 +103,12 @@ describe('simulated account for the storage and network checks', () => {
         await s3().send(new PutBucketVersioningCommand({ Bucket: OSAKA, VersioningConfiguration: { Status: 'Suspended' } }));
         await s3().send(new DeletePublicAccessBlockCommand({ Bucket: OSAKA }));
         expect(await errorOf(s3().send(new GetPublicAccessBlockCommand({ Bucket: OSAKA })))).toBe('NoSuchPublicAccessBlockConfiguration');
-        const outcome = await STORAGE_CHECKS['s3-bucket'](checkContext(), spec('s3-bucket'));
+        const outcome = await STORAGE_CHECKS['s3-bucket'](context(), spec('s3-bucket'));
         expect(outcome.detail).toBe(`s3://${OSAKA} in ${SECONDARY}: versioning is Suspended, must be Enabled; ` +
           'public access is not blocked (NoSuchPublicAccessBlockConfiguration), all four Block Public Access settings must be true');
         expect(account!.snapshot().s3).toMatchObject({ buckets: { [OSAKA]: { versioning: 'Suspended', publicAccessBlocked: false } } });
         // The bucket asked in the other region: S3 redirects, the check names the error.
-        const elsewhere = await STORAGE_CHECKS['s3-bucket'](checkContext(), { ...spec('s3-bucket'), region: 'primary' });
+        const elsewhere = await STORAGE_CHECKS['s3-bucket'](context(), { ...spec('s3-bucket'), region: 'primary' });
         expect(elsewhere.detail).toContain(`GetBucketVersioning s3://${OSAKA}: PermanentRedirect`);
       }, [], false);
     });
@@ -172,7 +159,7 @@ describe('simulated account for the storage and network checks', () => {
     it('seedS3ObjectChecks seeds the replica and its manifest: s3-objects passes, then names a changed and a deleted object', async () => {
       await onClock(async () => {
         expect(seedS3ObjectChecks(account!.world)).toEqual([{ check: 's3-objects', bucket: OSAKA, manifest: `s3://${OSAKA}/${MANIFEST}`, entries: S3_SEEDED_DATASET_OBJECTS }]);
-        const passed = await STORAGE_CHECKS['s3-objects'](checkContext(), spec('s3-objects'));
+        const passed = await STORAGE_CHECKS['s3-objects'](context(), spec('s3-objects'));
         expect(passed).toMatchObject({
           status: 'passed', observations: { manifestEntries: S3_SEEDED_DATASET_OBJECTS, sampled: 50, matched: 50, matchedByChecksumSHA256: 50, missing: 0, mismatched: 0 },
         });
@@ -182,10 +169,10 @@ describe('simulated account for the storage and network checks', () => {
         expect(newest).toBeGreaterThan(INCIDENT.getTime() - 62 * 60_000);
 
         const text = await (await s3().send(new GetObjectCommand({ Bucket: OSAKA, Key: MANIFEST }))).Body!.transformToString();
-        const [changed, deleted] = sampleManifest(parseManifest(text).entries, 50, EXECUTION).map((e) => e.key);
+        const [changed, deleted] = sampleManifest(parseManifest(text).entries, 50, DRILL_EXECUTION).map((e) => e.key);
         await s3().send(new PutObjectCommand({ Bucket: OSAKA, Key: changed, Body: 'truncated', ChecksumAlgorithm: 'SHA256' }));
         await s3().send(new DeleteObjectCommand({ Bucket: OSAKA, Key: deleted }));
-        const failed = await STORAGE_CHECKS['s3-objects'](checkContext(), spec('s3-objects'));
+        const failed = await STORAGE_CHECKS['s3-objects'](context(), spec('s3-objects'));
         expect(failed).toMatchObject({ status: 'failed', observations: { matched: 48, missing: 1, mismatched: 1, missingKeys: [deleted], mismatchedKeys: [changed] } });
         expect(failed.detail).toContain(`1 missing: ${deleted}; 1 mismatched: ${changed} (size 9 ≠`);
         expect(account!.world.calls.filter((c) => c.command === 'HeadObject')).toHaveLength(100);
@@ -197,7 +184,7 @@ describe('simulated account for the storage and network checks', () => {
     it('s3-replication-rpo measures the simulated 30 s latency of the plan\'s rule, in the destination\'s region', async () => {
       expect(CLOUDWATCH_DURATIONS['cloudwatch.s3-replication-metric-delay']).toMatchObject({ seconds: 60, source: expect.stringContaining('minute') });
       await onClock(async () => {
-        const outcome = await STORAGE_CHECKS['s3-replication-rpo'](checkContext(), spec('s3-replication-rpo'));
+        const outcome = await STORAGE_CHECKS['s3-replication-rpo'](context(), spec('s3-replication-rpo'));
         expect(outcome).toEqual({
           status: 'passed',
           detail: `s3://${TOKYO} → s3://${OSAKA} (rule datasets-to-osaka) was 30 s behind at ${new Date(INCIDENT.getTime() - 60_000).toISOString()}, ` +
@@ -220,7 +207,7 @@ describe('simulated account for the storage and network checks', () => {
         expect(await points(SECONDARY, 'datasets-to-osaka')).toBe(15);
         expect(await points(PRIMARY, 'datasets-to-osaka')).toBe(0);
         expect(await points(SECONDARY, 'replicate-to-secondary')).toBe(0);
-        const unknown = await STORAGE_CHECKS['s3-replication-rpo'](checkContext(), { ...spec('s3-replication-rpo'), ruleId: 'other-rule' });
+        const unknown = await STORAGE_CHECKS['s3-replication-rpo'](context(), { ...spec('s3-replication-rpo'), ruleId: 'other-rule' });
         expect(unknown.detail).toMatch(/^no replication metrics/);
       }, [], false);
     });
@@ -234,20 +221,20 @@ describe('simulated account for the storage and network checks', () => {
         const down = await status(PRIMARY_CHECK);
         expect(down).toHaveLength(8);
         expect(down.every((o) => o.StatusReport?.Status?.startsWith('Failure'))).toBe(true);
-        expect(await NETWORK_CHECKS['route53-health-check'](checkContext(), spec('route53-health-check', 0))).toMatchObject({
+        expect(await NETWORK_CHECKS['route53-health-check'](context(), spec('route53-health-check', 0))).toMatchObject({
           status: 'passed', observations: { healthy: false, checkers: 8, healthyCheckers: 0 },
         });
-        expect(await NETWORK_CHECKS['route53-health-check'](checkContext(), spec('route53-health-check', 1))).toMatchObject({
+        expect(await NETWORK_CHECKS['route53-health-check'](context(), spec('route53-health-check', 1))).toMatchObject({
           status: 'passed', observations: { healthy: true, healthyCheckers: 8 },
         });
-        expect(await NETWORK_CHECKS['dns-answer'](checkContext(), spec('dns-answer'))).toMatchObject({ status: 'passed', observations: { recordData: [API_OSAKA] } });
+        expect(await NETWORK_CHECKS['dns-answer'](context(), spec('dns-answer'))).toMatchObject({ status: 'passed', observations: { recordData: [API_OSAKA] } });
         expect(account!.snapshot().route53).toMatchObject({ healthChecks: { [PRIMARY_CHECK]: { healthy: false }, [OSAKA_CHECK]: { healthy: true } } });
 
         // What the old health-check mode did: an inverted check of the dead endpoint is healthy, and DNS goes back to it.
         await r53.send(new UpdateHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK, Inverted: true }));
         await new Promise((resolve) => setTimeout(resolve, (ROUTE53_DURATIONS['route53.health-check-detection']?.seconds ?? NaN) * 1000));
         expect((await status(PRIMARY_CHECK)).every((o) => o.StatusReport?.Status?.startsWith('Success'))).toBe(true);
-        expect((await NETWORK_CHECKS['dns-answer'](checkContext(), spec('dns-answer'))).status).toBe('failed');
+        expect((await NETWORK_CHECKS['dns-answer'](context(), spec('dns-answer'))).status).toBe('failed');
       });
     });
 
@@ -262,8 +249,8 @@ describe('simulated account for the storage and network checks', () => {
         account = installSimulatedAccount(withWatched, { faults: failing, incidentAt: INCIDENT.getTime() });
         const observations = (await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: watched.healthCheckId }))).HealthCheckObservations ?? [];
         expect(observations[0]?.StatusReport?.Status).toBe('Failure: HTTP Status Code 503, Service Unavailable');
-        expect((await NETWORK_CHECKS['route53-health-check'](checkContext(), watched)).status).toBe('failed');
-        expect(await NETWORK_CHECKS['route53-health-check'](checkContext(), { ...watched, healthCheckId: 'nope' })).toMatchObject({
+        expect((await NETWORK_CHECKS['route53-health-check'](context(), watched)).status).toBe('failed');
+        expect(await NETWORK_CHECKS['route53-health-check'](context(), { ...watched, healthCheckId: 'nope' })).toMatchObject({
           status: 'failed', observations: { awsError: 'NoSuchHealthCheck' },
         });
       }, failing);
@@ -280,8 +267,8 @@ describe('simulated account for the storage and network checks', () => {
         expect(Date.now() - t0).toBe(120); // waited on the virtual clock
         expect(response.status).toBe(200);
         expect(await response.text()).toContain('ok');
-        expect(await NETWORK_CHECKS.http(checkContext(fetch), spec('http', 0))).toMatchObject({ status: 'passed', observations: { statusCode: 200, latencyMs: 120 } });
-        expect(await NETWORK_CHECKS.http(checkContext(fetch), spec('http', 1))).toMatchObject({ status: 'passed', detail: `GET ${SYSTEM_URL}: 200 in 120 ms, body contains "api ok"` });
+        expect(await NETWORK_CHECKS.http(context(fetch), spec('http', 0))).toMatchObject({ status: 'passed', observations: { statusCode: 200, latencyMs: 120 } });
+        expect(await NETWORK_CHECKS.http(context(fetch), spec('http', 1))).toMatchObject({ status: 'passed', detail: `GET ${SYSTEM_URL}: 200 in 120 ms, body contains "api ok"` });
         const error = await fetch('https://unknown.dataset-platform.example.com/').catch((e: unknown) => e as TypeError & { cause: { code: string } });
         expect(error).toBeInstanceOf(TypeError);
         expect(error).toMatchObject({ message: 'fetch failed', cause: { code: 'ENOTFOUND' } });
@@ -292,10 +279,10 @@ describe('simulated account for the storage and network checks', () => {
     });
 
     it('503 while the check\'s component is failing; a slow fault makes it too slow; an aborted request rejects', async () => {
-      const check = (): Promise<CheckOutcome> => NETWORK_CHECKS.http(checkContext(), spec('http', 0));
+      const check = (): Promise<CheckOutcome> => NETWORK_CHECKS.http(context(), spec('http', 0));
       await onClock(async () => {
         expect(await check()).toMatchObject({ status: 'failed', detail: `GET ${AUTH_URL}: status 503, expected 200; body does not contain "ok"` });
-        expect(await NETWORK_CHECKS.http(checkContext(), spec('http', 1))).toMatchObject({ status: 'passed' }); // the system check belongs to no component
+        expect(await NETWORK_CHECKS.http(context(), spec('http', 1))).toMatchObject({ status: 'passed' }); // the system check belongs to no component
       }, [{ kind: 'fail', component: 'authentication' }]);
       account?.restore();
       await onClock(async () => {

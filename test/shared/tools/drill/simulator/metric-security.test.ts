@@ -1,15 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clientConfig, createAwsClients } from '../../../../../shared/aws/clients.ts';
+import { clientConfig } from '../../../../../shared/aws/clients.ts';
 import { loadCheck } from '../../../../../shared/checks/index.ts';
 import { METRIC_CHECKS } from '../../../../../shared/checks/metric.ts';
 import { runChecks } from '../../../../../shared/checks/run.ts';
 import { checkSpec, type CheckSpec } from '../../../../../shared/checks/schema.ts';
 import { SECURITY_SETTINGS_CHECKS } from '../../../../../shared/checks/security-settings.ts';
-import type { CheckContext } from '../../../../../shared/checks/types.ts';
 import {
   ALB_BASELINES, CLOUDWATCH_DURATIONS, ERROR_SPIKE, evaluateMetricMath, mathIds, MetricMathError, parseMetricMath, RDS_BASELINES, type MathValue,
 } from '../../../../../shared/tools/drill/simulator/cloudwatch.ts';
@@ -20,7 +17,7 @@ import type { Fault } from '../../../../../shared/tools/drill/simulator/world.ts
 import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
 import { loadPlanFile } from '../../../../../shared/plan/load.ts';
 import type { Component, Plan } from '../../../../../shared/plan/schema.ts';
-import { stateDocumentClient } from '../../../../../shared/state/table.ts';
+import { checkContext, drillCheckOptions } from '../../../../support/check-context.ts';
 
 const INCIDENT = new Date('2026-11-29T01:00:00.000Z');
 /** The checks run 40 minutes after the incident: their 5-minute window is [01:35, 01:40). */
@@ -32,7 +29,6 @@ const DB = 'dataset-db-osaka';
 const LB = 'app/dataset-api-osaka/50dc6c495c0c9188';
 const SECRETS_KEY = `arn:aws:kms:${SECONDARY}:${ACCOUNT}:key/mrk-0c1d2e3f40516273849a5b6c7d8e9f00`;
 const DATASETS_ALIAS = `arn:aws:kms:${SECONDARY}:${ACCOUNT}:alias/datasets`;
-const EXECUTION = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:drill-1';
 const MINUTE = 60_000;
 
 const alb = (metricName: string, stat: string, id: string) => ({ id, namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: LB }, stat });
@@ -55,22 +51,11 @@ const aurora = {
 
 let plan: Plan;
 let account: SimulatedAccount | undefined;
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
 const parse = (specs: unknown[]) => specs.map((s) => checkSpec.parse(s));
 const check = <T extends CheckSpec['type']>(type: T, index = 0) =>
   [...plan.components.flatMap((c) => c.checks), ...plan.verification.checks].filter((c): c is Extract<CheckSpec, { type: T }> => c.type === type)[index]!;
 
-function checkContext(): CheckContext {
-  return {
-    run: {
-      executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: plan.name, scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'drill', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward',
-      movesActiveRegion: false, regions: plan.regions,
-    },
-    component: null, clients: createAwsClients(), logger, now: new Date(), postgres: null, fetch: () => Promise.reject(new Error('no fetch here')),
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
+const context = () => checkContext(drillCheckOptions(plan));
 /** The account on simulated time from START; the incident took the whole primary region down. */
 const onClock = <T>(work: () => Promise<T>, faults: Fault[] = [], at = START) => withVirtualClock(at, async () => {
   account = installSimulatedAccount(plan, { faults, incidentAt: INCIDENT.getTime(), primaryDown: true, regionOutage: true });
@@ -109,7 +94,7 @@ describe('the metric and security-settings checks against the simulated account'
   describe('the real runners', () => {
     it('by default: the error rate and p95 latency hold in the recovered region, and the database\'s security settings pass (through the check registry)', async () => {
       // Act
-      const results = await onClock(() => runChecks(checkContext(), [check('metric', 0), check('metric', 1), check('security-settings')], loadCheck));
+      const results = await onClock(() => runChecks(context(), [check('metric', 0), check('metric', 1), check('security-settings')], loadCheck));
       // Assess
       const [rate, latency, security] = results;
       expect(rate).toMatchObject({ name: 'error-rate', status: 'passed', detail: expect.stringMatching(/^metric error-rate in ap-northeast-3: all 5 datapoints from 01:35 to 01:40 UTC ≤ 1 \(max 0\.\d+\)$/) });
@@ -130,8 +115,8 @@ describe('the metric and security-settings checks against the simulated account'
 
     it('under error-spike the error rate (about 25 %) and the p95 latency fail, naming the breaching datapoints and the worst', async () => {
       const [rate, latency] = await onClock(async () => [
-        await METRIC_CHECKS.metric(checkContext(), check('metric', 0)),
-        await METRIC_CHECKS.metric(checkContext(), check('metric', 1)),
+        await METRIC_CHECKS.metric(context(), check('metric', 0)),
+        await METRIC_CHECKS.metric(context(), check('metric', 1)),
       ], [{ kind: 'error-spike' }]);
       expect(rate).toMatchObject({
         status: 'failed',
@@ -145,7 +130,7 @@ describe('the metric and security-settings checks against the simulated account'
     });
 
     it('under open-security-group the security-settings check fails naming the group and 0.0.0.0/0', async () => {
-      const outcome = await onClock(() => SECURITY_SETTINGS_CHECKS['security-settings'](checkContext(), check('security-settings')), [{ kind: 'open-security-group' }]);
+      const outcome = await onClock(() => SECURITY_SETTINGS_CHECKS['security-settings'](context(), check('security-settings')), [{ kind: 'open-security-group' }]);
       expect(outcome).toMatchObject({
         status: 'failed',
         detail: `${DB} in ${SECONDARY}: security group ${databaseSecurityGroupId(SECONDARY, DB)} (${DB}-db) opens tcp 5432 to 0.0.0.0/0`,
@@ -155,7 +140,7 @@ describe('the metric and security-settings checks against the simulated account'
 
     it('an Aurora cluster: DescribeDBClusters and its member by db-cluster-id; passes by default, names its group under open-security-group', async () => {
       const group = databaseSecurityGroupId(SECONDARY, 'orders-osaka');
-      const passed = await onClock(() => SECURITY_SETTINGS_CHECKS['security-settings'](checkContext(), check('security-settings', 1)));
+      const passed = await onClock(() => SECURITY_SETTINGS_CHECKS['security-settings'](context(), check('security-settings', 1)));
       expect(passed).toEqual({
         status: 'passed',
         detail: `orders-osaka in ${SECONDARY}: storage encrypted, not publicly accessible, no security group opens port 5432 to 0.0.0.0/0 or ::/0 (${group}), ` +
@@ -166,14 +151,14 @@ describe('the metric and security-settings checks against the simulated account'
         },
       });
       account?.restore();
-      const failed = await onClock(() => SECURITY_SETTINGS_CHECKS['security-settings'](checkContext(), check('security-settings', 1)), [{ kind: 'open-security-group' }]);
+      const failed = await onClock(() => SECURITY_SETTINGS_CHECKS['security-settings'](context(), check('security-settings', 1)), [{ kind: 'open-security-group' }]);
       expect(failed.detail).toBe(`orders-osaka in ${SECONDARY}: security group ${group} (orders-osaka-db) opens tcp 5432 to 0.0.0.0/0`);
     });
 
     it('the primary region does not answer during the outage: a check there is retried (AwsTransientError), not failed', async () => {
       await onClock(async () => {
-        await expect(METRIC_CHECKS.metric(checkContext(), { ...check('metric', 1), region: 'primary' })).rejects.toMatchObject({ name: 'AwsTransientError', retryable: true });
-        await expect(SECURITY_SETTINGS_CHECKS['security-settings'](checkContext(), { ...check('security-settings'), region: 'primary' }))
+        await expect(METRIC_CHECKS.metric(context(), { ...check('metric', 1), region: 'primary' })).rejects.toMatchObject({ name: 'AwsTransientError', retryable: true });
+        await expect(SECURITY_SETTINGS_CHECKS['security-settings'](context(), { ...check('security-settings'), region: 'primary' }))
           .rejects.toMatchObject({ name: 'AwsTransientError', retryable: true });
       });
     });

@@ -1,24 +1,20 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeVirtualInterfacesCommand, DirectConnectClient } from '@aws-sdk/client-direct-connect';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeLaunchTemplateVersionsCommand, DescribeSecurityGroupsCommand, DescribeVpnConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../../../../shared/aws/clients.ts';
 import { LOAD_BALANCER_CHECKS } from '../../../../../shared/checks/load-balancer.ts';
 import { checkSpec, type CheckSpec } from '../../../../../shared/checks/schema.ts';
-import type { CheckContext } from '../../../../../shared/checks/types.ts';
 import { VPN_CONNECTION_CHECKS } from '../../../../../shared/checks/vpn-connection.ts';
 import { loadPlanFile } from '../../../../../shared/plan/load.ts';
 import type { Component, Plan } from '../../../../../shared/plan/schema.ts';
-import { stateDocumentClient } from '../../../../../shared/state/table.ts';
 import { simulateDirectConnect } from '../../../../../shared/tools/drill/simulator/directconnect.ts';
 import { databaseSecurityGroupId, launchTemplateOf, OPEN_RULE_DESCRIPTION, simulateEc2, vpcIdOf } from '../../../../../shared/tools/drill/simulator/ec2.ts';
 import { HEALTH_CHECK_INTERVAL_SECONDS, simulateElbv2 } from '../../../../../shared/tools/drill/simulator/elbv2.ts';
 import { offlineCredentials } from '../../../../../shared/tools/drill/simulator/intercept.ts';
 import { World, type Fault } from '../../../../../shared/tools/drill/simulator/world.ts';
 import { withVirtualClock } from '../../../../../shared/tools/local/virtual-clock.ts';
+import { checkContext, drillCheckOptions } from '../../../../support/check-context.ts';
 
 /**
  * The load-balancer and vpn-connection checks' real runners, and the security-settings check's DescribeSecurityGroups,
@@ -35,7 +31,6 @@ const TOKYO_TG = `arn:aws:elasticloadbalancing:${PRIMARY}:123456789012:targetgro
 const VPN = 'vpn-0a1b2c3d4e5f60718';
 const VIF = 'dxvif-fgq7x2ab';
 const DB = 'dataset-db-osaka';
-const EXECUTION = 'arn:aws:states:ap-northeast-3:123456789012:execution:dr-autopilot-recovery:drill-1';
 const WEEK = 7 * 24 * 3600_000;
 
 const CHECKS: Record<string, unknown[]> = {
@@ -52,18 +47,7 @@ const spec = <T extends CheckSpec['type']>(type: T, index = 0) =>
 
 let plan: Plan;
 let installed: { world: World; restore: () => void } | undefined;
-const logger = new Logger({ serviceName: 'dr-autopilot-test', logLevel: 'SILENT' });
-
-function checkContext(): CheckContext {
-  return {
-    run: {
-      executionId: EXECUTION, incidentId: EXECUTION, resumeOf: null, plan: plan.name, scenario: 'region-outage', scenarioName: 'Region outage', mode: 'unplanned',
-      severity: 'critical', trigger: { kind: 'console', by: 'drill', reason: 'test' }, incidentStartedAt: INCIDENT.toISOString(), stage: 'recover', direction: 'forward', movesActiveRegion: false, regions: plan.regions,
-    },
-    component: null, clients: createAwsClients(), logger, now: new Date(), postgres: null, fetch: () => Promise.reject(new Error('unused')),
-    state: { ddb: stateDocumentClient(new DynamoDBClient({ region: SECONDARY })), tableName: 'dr-autopilot-state', now: () => new Date(), logger },
-  };
-}
+const context = () => checkContext(drillCheckOptions(plan));
 
 /** The three simulators of this test on a World of the plan (the incident a region outage unless `regionOutage` is false). */
 function install(faults: Fault[], regionOutage: boolean): { world: World; restore: () => void } {
@@ -106,7 +90,7 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
   describe('ELBv2 (elbv2.ts)', () => {
     it('the recovered target group has max(2, minHealthyTargets) healthy targets and a 30 s interval: load-balancer passes', async () => {
       await onClock(async () => {
-        const outcome = await LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), spec('load-balancer', 0));
+        const outcome = await LOAD_BALANCER_CHECKS['load-balancer'](context(), spec('load-balancer', 0));
         expect(outcome).toMatchObject({
           status: 'passed',
           detail: `target group web-osaka in ${SECONDARY}: 3 of 3 targets healthy (need 3); health check interval 30 s`,
@@ -125,7 +109,7 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
 
     it('under unhealthy-targets every target fails its health checks: load-balancer fails naming each target and its reason', async () => {
       await onClock(async () => {
-        const outcome = await LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), spec('load-balancer', 0));
+        const outcome = await LOAD_BALANCER_CHECKS['load-balancer'](context(), spec('load-balancer', 0));
         expect(outcome.status).toBe('failed');
         const target = 'i-0[0-9a-f]{16}:8080 Target\\.FailedHealthChecks \\(Health checks failed\\)';
         expect(outcome.detail).toMatch(new RegExp(`^target group web-osaka in ${SECONDARY}: 0 of 3 targets healthy \\(need 3\\); unhealthy: ${target}, ${target}, ${target}; health check interval 30 s$`));
@@ -136,7 +120,7 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
     it('an unknown target group, or one asked in another region, is TargetGroupNotFoundException; other commands are refused', async () => {
       await onClock(async () => {
         const other = { ...spec('load-balancer', 0), targetGroupArn: WEB_TG.replace('0123456789abcdef', '00000000000000aa') };
-        expect(await LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), other)).toMatchObject({
+        expect(await LOAD_BALANCER_CHECKS['load-balancer'](context(), other)).toMatchObject({
           status: 'failed', detail: `DescribeTargetHealth target group web-osaka in ${SECONDARY}: TargetGroupNotFoundException (One or more target groups not found)`,
         });
         expect(await errorOf(new ElasticLoadBalancingV2Client({ region: PRIMARY }).send(new DescribeTargetHealthCommand({ TargetGroupArn: WEB_TG })))).toBe('TargetGroupNotFoundException');
@@ -146,13 +130,13 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
 
     it('in the region outage the primary\'s target group does not answer: the check ends with a retryable timeout', async () => {
       await onClock(async () => {
-        await expect(LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), spec('load-balancer', 1))).rejects.toMatchObject({ name: 'AwsTransientError', retryable: true });
+        await expect(LOAD_BALANCER_CHECKS['load-balancer'](context(), spec('load-balancer', 1))).rejects.toMatchObject({ name: 'AwsTransientError', retryable: true });
         expect(installed!.world.calls.filter((c) => c.region === PRIMARY).map((c) => c.error)).toEqual(['TimeoutError', 'TimeoutError', 'TimeoutError']);
       });
       // Without the outage, it answers.
       installed?.restore();
       await onClock(async () => {
-        expect(await LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), spec('load-balancer', 1))).toMatchObject({
+        expect(await LOAD_BALANCER_CHECKS['load-balancer'](context(), spec('load-balancer', 1))).toMatchObject({
           status: 'passed', detail: `target group web-tokyo in ${PRIMARY}: 2 of 2 targets healthy (need 1)`,
         });
       }, [], false);
@@ -160,12 +144,12 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
 
     it('throttle:elasticloadbalancing beyond the SDK\'s 3 attempts is AwsThrottlingError; within them the check passes', async () => {
       await onClock(async () => {
-        await expect(LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), spec('load-balancer', 0))).rejects.toMatchObject({ name: 'AwsThrottlingError', retryable: true });
+        await expect(LOAD_BALANCER_CHECKS['load-balancer'](context(), spec('load-balancer', 0))).rejects.toMatchObject({ name: 'AwsThrottlingError', retryable: true });
         expect(installed!.world.calls.map((c) => c.error)).toEqual(['ThrottlingException', 'ThrottlingException', 'ThrottlingException']);
       }, [{ kind: 'throttle', service: 'elasticloadbalancing', calls: 3 }], false);
       installed?.restore();
       await onClock(async () => {
-        expect((await LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), spec('load-balancer', 0))).status).toBe('passed');
+        expect((await LOAD_BALANCER_CHECKS['load-balancer'](context(), spec('load-balancer', 0))).status).toBe('passed');
       }, [{ kind: 'throttle', service: 'elasticloadbalancing', calls: 2 }], false);
     });
   });
@@ -175,7 +159,7 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
 
     it('the VPN connection is available with both tunnels UP and its virtual interface available, BGP up: vpn-connection passes', async () => {
       await onClock(async () => {
-        const outcome = await VPN_CONNECTION_CHECKS['vpn-connection'](checkContext(), spec('vpn-connection'));
+        const outcome = await VPN_CONNECTION_CHECKS['vpn-connection'](context(), spec('vpn-connection'));
         const upSince = since(INCIDENT.getTime() - WEEK);
         expect(outcome).toEqual({
           status: 'passed',
@@ -204,7 +188,7 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
 
     it('under vpn-down both tunnels are DOWN since the incident and the interface down, BGP down: vpn-connection fails naming all of it', async () => {
       await onClock(async () => {
-        const outcome = await VPN_CONNECTION_CHECKS['vpn-connection'](checkContext(), spec('vpn-connection'));
+        const outcome = await VPN_CONNECTION_CHECKS['vpn-connection'](context(), spec('vpn-connection'));
         const downSince = since(INCIDENT.getTime());
         expect(outcome).toMatchObject({
           status: 'failed',
@@ -219,7 +203,7 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
     it('an unknown VPN connection is InvalidVpnConnectionID.NotFound, an unknown interface DirectConnectClientException: the check names both', async () => {
       await onClock(async () => {
         const unknown = { ...spec('vpn-connection'), vpnConnectionId: 'vpn-0000aaaa', directConnectVirtualInterfaceId: 'dxvif-zzzz0000' };
-        expect(await VPN_CONNECTION_CHECKS['vpn-connection'](checkContext(), unknown)).toMatchObject({
+        expect(await VPN_CONNECTION_CHECKS['vpn-connection'](context(), unknown)).toMatchObject({
           status: 'failed',
           detail: `DescribeVpnConnections VPN connection vpn-0000aaaa in ${SECONDARY}: InvalidVpnConnectionID.NotFound (The vpnConnection ID 'vpn-0000aaaa' does not exist); ` +
             `DescribeVirtualInterfaces Direct Connect virtual interface dxvif-zzzz0000 in ${SECONDARY}: DirectConnectClientException (Virtual interface dxvif-zzzz0000 does not exist.)`,
@@ -234,12 +218,12 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
 
     it('throttle:directconnect and throttle:ec2 beyond the SDK\'s attempts are AwsThrottlingError', async () => {
       await onClock(async () => {
-        await expect(VPN_CONNECTION_CHECKS['vpn-connection'](checkContext(), spec('vpn-connection'))).rejects.toMatchObject({ name: 'AwsThrottlingError' });
+        await expect(VPN_CONNECTION_CHECKS['vpn-connection'](context(), spec('vpn-connection'))).rejects.toMatchObject({ name: 'AwsThrottlingError' });
         expect(installed!.world.calls.filter((c) => c.service === 'directconnect').map((c) => c.error)).toEqual(['ThrottlingException', 'ThrottlingException', 'ThrottlingException']);
       }, [{ kind: 'throttle', service: 'directconnect', calls: 3 }], false);
       installed?.restore();
       await onClock(async () => {
-        await expect(VPN_CONNECTION_CHECKS['vpn-connection'](checkContext(), spec('vpn-connection'))).rejects.toMatchObject({ name: 'AwsThrottlingError' });
+        await expect(VPN_CONNECTION_CHECKS['vpn-connection'](context(), spec('vpn-connection'))).rejects.toMatchObject({ name: 'AwsThrottlingError' });
         expect(installed!.world.calls.filter((c) => c.service === 'ec2').map((c) => c.error)).toEqual(['RequestLimitExceeded', 'RequestLimitExceeded', 'RequestLimitExceeded']);
       }, [{ kind: 'throttle', service: 'ec2', calls: 3 }], false);
     });
@@ -303,8 +287,8 @@ describe('simulated account for the load-balancer, vpn-connection and security-s
         await withVirtualClock(START, async () => {
           const account = installSimulatedAccount(plan, { faults: f, incidentAt: INCIDENT.getTime(), primaryDown: true, regionOutage: false });
           try {
-            const lb = await LOAD_BALANCER_CHECKS['load-balancer'](checkContext(), spec('load-balancer', 0));
-            const vpn = await VPN_CONNECTION_CHECKS['vpn-connection'](checkContext(), spec('vpn-connection'));
+            const lb = await LOAD_BALANCER_CHECKS['load-balancer'](context(), spec('load-balancer', 0));
+            const vpn = await VPN_CONNECTION_CHECKS['vpn-connection'](context(), spec('vpn-connection'));
             const open = ingressTo(await groupOf(databaseSecurityGroupId(SECONDARY, DB)), 5432).includes('0.0.0.0/0');
             results.push([lb.status, vpn.status, String(open)]);
             expect(account.snapshot()).toMatchObject({ elasticloadbalancing: { [WEB_TG]: { region: SECONDARY } }, directconnect: { [`${SECONDARY}/${VIF}`]: { state: f.length > 0 ? 'down' : 'available' } } });
