@@ -23,10 +23,10 @@ function secretsFor(secretArn: string): SecretsManagerClient {
 /**
  * Stakeholder notices (`lambda:invoke`, ResultPath null: nothing the run needs comes back). Event:
  * `{ stage, ...the stage's input }` (shared/notify/stages.ts). Publishes to INTERNAL_TOPIC_ARN and
- * EXTERNAL_TOPIC_ARN per the packaged plan's audiences; posts internal notices to Slack when
- * SLACK_WEBHOOK_SECRET_ARN is set. Returns `{ stage, sent, failed }`; never throws for a notice that
- * could not be delivered, only InvalidInputError for an event its stage cannot use (an unknown stage
- * is refused at the edge: noticeEventInput).
+ * EXTERNAL_TOPIC_ARN per the packaged plan's audiences, with times in its `stakeholders.timeZone`;
+ * posts internal notices to Slack when SLACK_WEBHOOK_SECRET_ARN is set. Returns `{ stage, sent, failed }`;
+ * never throws for a notice that could not be delivered, only InvalidInputError for an event its stage
+ * cannot use (an unknown stage is refused at the edge: noticeEventInput).
  */
 export const handler = lambdaHandler(noticeEventInput, async (event): Promise<PublishResult & { stage: NoticeStage }> => {
   const plan: Plan = await packagedPlan();
@@ -42,7 +42,7 @@ export const handler = lambdaHandler(noticeEventInput, async (event): Promise<Pu
   // A trigger alarm that started no recovery (`trigger-cleared` after a deferred start): internal notices, no run facts.
   if ((TRIGGER_STAGES as readonly string[]).includes(event.stage)) {
     const { stage, trigger } = parseTaskInput(triggerNoticeEvent, event);
-    const sent = await notifyTrigger(deps, topics, { stage, ...trigger }, plan.stakeholders.audiences, process.env.NOTICE_TIME_ZONE || undefined);
+    const sent = await notifyTrigger(deps, topics, { stage, ...trigger }, plan.stakeholders.audiences, plan.stakeholders.timeZone);
     logger.info('Notices published', { stage, sent: sent.sent.length, failed: sent.failed.length });
     return { stage, ...sent };
   }
@@ -53,7 +53,8 @@ export const handler = lambdaHandler(noticeEventInput, async (event): Promise<Pu
     {
       audiences: plan.stakeholders.audiences,
       plan,
-      timeZone: process.env.NOTICE_TIME_ZONE || undefined,
+      // Times in the plan's time zone (stakeholders.timeZone).
+      timeZone: plan.stakeholders.timeZone,
       // The drill and tests refuse an external notice the scrubber would have to touch.
       strict: process.env.NOTICE_STRICT_REDACTION === 'true',
     },

@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { clientConfig } from '../shared/aws/clients.ts';
-import { oneWayTypes } from '../shared/components/load.ts';
+import { oneWayTypes, unprovenFencingTypes } from '../shared/components/load.ts';
 import { layOutRun, prepareInput, withStartRequest } from '../shared/run/prepare.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
@@ -31,7 +31,8 @@ export const handler = lambdaHandler(prepareInput, async (input) => {
   const previous = resumeOf === undefined ? undefined : await loadIncident(deps, resumeOf);
   // Where the system runs now decides the run's direction (a failback runs the plan in reverse).
   const active = await readActiveRegion(deps, plan.name);
-  const state = layOutRun(plan, prepared, previous, await oneWayTypes(plan.components.map((c) => c.type)), active?.region ?? null);
+  const types = plan.components.map((c) => c.type);
+  const state = layOutRun(plan, prepared, previous, await oneWayTypes(types), active?.region ?? null, await unprovenFencingTypes(types));
   const { run } = state;
   await recordRunStart(deps, {
     incidentId: run.incidentId,

@@ -11,7 +11,7 @@ const clients = createAwsClients();
 
 /**
  * The approval gate (`lambda:invoke.waitForTaskToken`): publishes what will happen and what it costs,
- * with the task token, to the internal topic. Event: `{ run, tiers, approval, taskToken }`.
+ * with the task token, to the internal topic. Event: `{ run, tiers, approval, taskToken, attempt }`.
  */
 export const handler = lambdaHandler(approvalRequest, async (event) => {
   const topicArn = process.env.INTERNAL_TOPIC_ARN;
@@ -27,6 +27,8 @@ export const handler = lambdaHandler(approvalRequest, async (event) => {
   // Never the token: whoever holds it can answer the gate.
   logger.info('Approval requested', {
     messageId: result.messageId,
+    // Above 0: a retried request, which says it replaces the earlier one (its token no longer answers).
+    attempt: event.attempt ?? 0,
     tier: event.tiers[event.approval.tierIndex]?.id,
     timeoutSeconds: event.approval.timeoutSeconds,
     dataAtRisk: result.dataAtRisk.map((r) => ({ component: r.component, replicaLagSeconds: r.replicaLagSeconds, note: r.note })),

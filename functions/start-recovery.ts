@@ -32,7 +32,7 @@ export const handler = lambdaHandler(unknown(), async (event) => {
         metrics,
         plan: { name: plan.name, scenarioFor: (alarm) => scenarioForAlarm(plan, alarm)?.id ?? null },
         notify: (facts) =>
-          notifyTrigger({ sns, logger, metrics, now: () => new Date() }, { internal: process.env.INTERNAL_TOPIC_ARN, external: undefined }, facts, plan.stakeholders.audiences, process.env.NOTICE_TIME_ZONE || undefined),
+          notifyTrigger({ sns, logger, metrics, now: () => new Date() }, { internal: process.env.INTERNAL_TOPIC_ARN, external: undefined }, facts, plan.stakeholders.audiences, plan.stakeholders.timeZone),
       },
       event,
     );

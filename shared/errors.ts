@@ -104,6 +104,16 @@ export class RecoveryInProgressError extends DrAutopilotError {
   readonly retryable = false;
 }
 
+/**
+ * Right before a one-way step, this execution no longer holds the plan's lock (released when the execution
+ * was stopped, failed or timed out, or taken by another run) or is no longer RUNNING: a Lambda invocation
+ * of a stopped execution still runs, and must not send the step.
+ */
+export class ExecutionNotCurrentError extends DrAutopilotError {
+  override readonly name = 'ExecutionNotCurrentError';
+  readonly retryable = false;
+}
+
 /** The plan's previous recovery ended less than `safety.cooldownMinutes` ago (anti-flapping). */
 export class RecoveryCooldownError extends DrAutopilotError {
   override readonly name = 'RecoveryCooldownError';

@@ -5,6 +5,11 @@ import { classifyError } from '../errors.ts';
  * the client's timeouts (shared/aws/clients.ts) or a probe's own bound end it. Code that calls into
  * the primary region in a recovery treats these errors as "the region does not answer" and takes its
  * unreachable path, never as a reason to wait.
+ *
+ * Not answering is not being fenced: a database whose region does not answer may still take writes from
+ * clients in that region, and will when the region comes back. A split-brain guard that goes on past an
+ * unreachable old primary says so in the approval request and needs a person's approval for the step
+ * (OneWayStep.fencingUnprovenWhenUnreachable; shared/components/rds-replica-promotion, aurora-global-failover).
  */
 
 /** How long a read of the primary region may take before the region counts as not answering. */

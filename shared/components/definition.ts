@@ -84,6 +84,13 @@ export interface OneWayStep<P> {
    * true when this component's step cannot be fenced first (the approval request says so).
    */
   forceCannotFenceFirst?(component: { id: string; params: P }): boolean;
+  /**
+   * True when the step's split-brain guard reads the old primary in its region and, when that region does
+   * not answer, goes on without proof that it is fenced (it may still accept writes when its region comes
+   * back). An unplanned run holding such a step then waits for a person's approval even where its scenario
+   * does not require one (shared/run/prepare.ts), and `describe` says what follows an unreachable old primary.
+   */
+  fencingUnprovenWhenUnreachable?: boolean;
 }
 
 /**

@@ -24,3 +24,12 @@ export async function oneWayTypes(types: Iterable<string>): Promise<Set<string>>
   return new Set(distinct.filter((_, i) => facets[i] !== null));
 }
 
+/**
+ * Which of `types` are one-way steps that go on past an old primary that does not answer, without proof that it
+ * is fenced (OneWayStep.fencingUnprovenWhenUnreachable): an unplanned run holding one always asks for approval.
+ */
+export async function unprovenFencingTypes(types: Iterable<string>): Promise<Set<string>> {
+  const distinct = [...new Set(types)];
+  const facets = await Promise.all(distinct.map(loadOneWay));
+  return new Set(distinct.filter((_, i) => facets[i]?.fencingUnprovenWhenUnreachable === true));
+}

@@ -195,15 +195,16 @@ export interface NotifyOptions extends Omit<FactsOptions, 'now'>, RenderOptions 
 
 /**
  * The notify function's work: resolves the event's stage, builds its facts, renders every notice and
- * publishes them. Throws only InvalidInputError (the event lacks what its stage needs); a notice that
- * cannot be rendered or delivered is a `failed` entry.
+ * publishes them, stating times in `options.timeZone`, else the plan's stakeholders.timeZone. Throws only
+ * InvalidInputError (the event lacks what its stage needs); a notice that cannot be rendered or delivered
+ * is a `failed` entry.
  */
 export async function notifyStage(deps: PublishDeps, topics: Topics, event: unknown, options: NotifyOptions): Promise<PublishResult & { stage: Stage }> {
   const { stage, input } = resolveEvent(event);
   const facts = noticeFacts(stage, input, { now: deps.now(), plan: options.plan, updateIntervalMinutes: options.updateIntervalMinutes });
   let notices: Notice[];
   try {
-    notices = renderNotices(facts, options.audiences, { timeZone: options.timeZone, strict: options.strict });
+    notices = renderNotices(facts, options.audiences, { timeZone: options.timeZone ?? options.plan?.stakeholders.timeZone, strict: options.strict });
   } catch (error) {
     const failed = [failure({ stage, audience: '*', language: 'en' }, 'render', error)];
     deps.logger.error('Notices not rendered', { ...failed[0] });

@@ -31,7 +31,7 @@ export interface Notice {
 }
 
 export interface RenderOptions {
-  /** Time zone times are written in (default Asia/Tokyo). */
+  /** Time zone times are written in: the plan's stakeholders.timeZone (default DEFAULT_TIME_ZONE, Asia/Tokyo). */
   timeZone?: string;
   /** Throw when the scrubber finds anything in an external notice (tests, the drill) instead of replacing it. */
   strict?: boolean;
@@ -116,6 +116,7 @@ export function internalView(facts: NoticeFacts, language: Language, timeZone = 
     next: internal.next ?? '',
     progress: internal.progress ?? false,
     components: internal.components.map(componentView),
+    leftChanged: internal.leftChanged.map(componentView),
     componentIds: internal.components.map((c) => c.id).join(words.listSeparator),
     approval: internal.approval
       ? {

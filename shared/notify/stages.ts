@@ -146,6 +146,11 @@ export interface InternalFacts {
   progress: { done: number; total: number } | null;
   /** component-failed: the failed components; run-failed: every failed one. */
   components: ComponentFact[];
+  /**
+   * run-failed, run-aborted: components recovered in a tier that did not complete. Their reversible
+   * changes stay as they are (nothing reverts them); the notice names them and how to undo them.
+   */
+  leftChanged: ComponentFact[];
   approval: { tier: string | null; oneWay: string[]; timeoutMinutes: number; deadline: string } | null;
   rpo: { dataClass: string; targetMinutes: number; measuredMinutes: number | null; met: boolean | null; source: string }[];
   checks: { passed: number; failed: number; skipped: number; failedNames: string[] } | null;
@@ -329,6 +334,7 @@ const emptyInternal = (): InternalFacts => ({
   next: null,
   progress: null,
   components: [],
+  leftChanged: [],
   approval: null,
   rpo: [],
   checks: null,
@@ -505,6 +511,9 @@ export function noticeFacts<S extends Stage>(stage: S, input: StageInputs[S], op
     Object.assign(internal, {
       tiers,
       components: componentResults.filter((c) => c.status === 'failed').map(componentFact),
+      leftChanged: summary.outcome === 'recovered'
+        ? []
+        : componentResults.filter((c) => c.status === 'recovered' && tierResults.some((t) => t.id === c.tier && t.status !== 'recovered')).map(componentFact),
       rpo: rpoResults.map((r) => ({
         dataClass: str(r.dataClass, '?'),
         targetMinutes: num(r.targetMinutes) ?? 0,

@@ -4,7 +4,9 @@
  * in either language.
  */
 
-export type Language = 'ja' | 'en';
+/** The languages notices are written in (each has its templates under shared/notify/templates). */
+export const LANGUAGES = ['ja', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
 
 /** SNS Publish: Subject fewer than 100 characters, no line breaks or control characters (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). */
 export const MAX_SUBJECT_CHARS = 99;
@@ -57,7 +59,10 @@ export function fitBytes(text: string, maxBytes = MAX_MESSAGE_BYTES, note = '\n�
   return out + note;
 }
 
-/** The time zone notices state times in: the customer's (the plan's primary region is Tokyo). */
+/**
+ * The time zone notices state times in when the plan does not say (`stakeholders.timeZone`, which
+ * defaults to it): the first customer's, kept for plans written before the field existed.
+ */
 export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 
 const ZONE_LABEL: Record<string, { ja: string; en: string }> = {
@@ -65,6 +70,7 @@ const ZONE_LABEL: Record<string, { ja: string; en: string }> = {
   UTC: { ja: '協定世界時', en: 'UTC' },
 };
 
+/** The date and time fields of `iso` in the zone, and the zone's canonical name (`asia/tokyo` → Asia/Tokyo) as `zone`. */
 function parts(iso: string, timeZone: string): Record<string, string> {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
@@ -76,14 +82,14 @@ function parts(iso: string, timeZone: string): Record<string, string> {
     hourCycle: 'h23',
     timeZoneName: 'short',
   });
-  return Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return { ...Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value])), zone: format.resolvedOptions().timeZone };
 }
 
 /** `2026-11-29 10:05 JST` / `2026年11月29日 10:05（日本時間）`. */
 export function formatTime(iso: string, language: Language, timeZone = DEFAULT_TIME_ZONE): string {
   if (Number.isNaN(Date.parse(iso))) return language === 'ja' ? '不明' : 'unknown';
   const p = parts(iso, timeZone);
-  const label = ZONE_LABEL[timeZone]?.[language] ?? p.timeZoneName ?? timeZone;
+  const label = ZONE_LABEL[p.zone ?? timeZone]?.[language] ?? p.timeZoneName ?? timeZone;
   return language === 'ja'
     ? `${p.year}年${Number(p.month)}月${Number(p.day)}日 ${p.hour}:${p.minute}（${label}）`
     : `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${label}`;

@@ -121,7 +121,10 @@ export const triggerNoticeEvent = object({
   }),
 });
 
-/** Renders and publishes the notices of a trigger that started no recovery; never throws for one not delivered. */
+/**
+ * Renders and publishes the notices of a trigger that started no recovery; never throws for one not
+ * delivered. `timeZone`: the plan's stakeholders.timeZone (the alarm's time is stated in it).
+ */
 export async function notifyTrigger(deps: PublishDeps, topics: Topics, facts: TriggerNoticeFacts, audiences: readonly Audience[], timeZone?: string): Promise<PublishResult> {
   return publishNotices(deps, topics, renderTriggerNotices(facts, audiences, timeZone));
 }

@@ -9,7 +9,11 @@ import { z } from 'zod';
 export const id = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, starting with a letter (max 63)');
-export const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region code such as ap-northeast-1');
+/**
+ * The shape of a region code (`ap-northeast-1`, `us-gov-west-1`, `eusc-de-east-1`); whether the AWS SDK
+ * knows the region, and its partition, is checked with the whole plan (shared/plan/regions.ts).
+ */
+export const awsRegion = z.string().regex(/^[a-z]{2,4}(-[a-z]+){1,2}-\d{1,2}$/, 'must be an AWS region code such as ap-northeast-1');
 /** Which of the plan's regions a component acts in. */
 export const regionRole = z.enum(['primary', 'secondary']);
 export const minutes = z.number().int().positive();

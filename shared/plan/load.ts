@@ -6,6 +6,7 @@ import { plan as planSchema, type Plan } from './schema.ts';
 import { crossReferenceIssues, planReferences } from './cross-references.ts';
 import { stageIssues } from './direction.ts';
 import { limitIssues } from './limits.ts';
+import { regionIssues } from './regions.ts';
 
 export type { PlanIssue };
 
@@ -121,7 +122,8 @@ function alreadyReported(issue: PlanIssue, schemaIssues: readonly PlanIssue[]): 
 
 /**
  * Parses and validates a plan from YAML text. Returns every problem at once: YAML syntax, schema
- * (types, required parameters per component type) and cross-references (ids, dependencies, cycles).
+ * (types, required parameters per component type), cross-references (ids, dependencies, cycles) and
+ * regions (known to the AWS SDK, one partition, every ARN where its field says: shared/plan/regions.ts).
  * YAML errors stop there (the structure is unknown); schema errors come with the cross-reference
  * problems whenever the plan's ids and references can still be read.
  */
@@ -139,7 +141,8 @@ export function parsePlan(text: string, file = 'plan'): Plan {
   }
   const parsed = planSchema.safeParse(data, { reportInput: true });
   if (parsed.success) {
-    const issues = crossReferenceIssues(parsed.data);
+    // Regions the AWS SDK knows, in one partition, and every ARN in the region its field implies.
+    const issues = [...crossReferenceIssues(parsed.data), ...regionIssues(data)];
     if (issues.length > 0) throw new PlanValidationError(file, issues);
     // Re-protect and failback scenarios run the components in the reverse direction (references hold: they can be laid out).
     const stages = stageIssues(parsed.data);
@@ -151,8 +154,9 @@ export function parsePlan(text: string, file = 'plan'): Plan {
   }
   const schemaIssues = zodIssues(parsed.error, data);
   const references = planReferences.safeParse(data);
-  const referenceIssues = references.success ? crossReferenceIssues(references.data).filter((i) => !alreadyReported(i, schemaIssues)) : [];
-  throw new PlanValidationError(file, [...schemaIssues, ...referenceIssues]);
+  const referenceIssues = references.success ? crossReferenceIssues(references.data) : [];
+  const otherIssues = [...referenceIssues, ...regionIssues(data)].filter((i) => !alreadyReported(i, schemaIssues));
+  throw new PlanValidationError(file, [...schemaIssues, ...otherIssues]);
 }
 
 export async function loadPlanFile(file: string): Promise<Plan> {

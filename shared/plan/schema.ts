@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { checkSpec, database } from '../checks/schema.ts';
 import { COMPONENT_TYPES as REGISTRY, componentTypeNames, type ComponentTypes, type RegisteredType } from '../components/registry.ts';
 import { awsRegion, id, minutes, nonEmpty } from './fields.ts';
+import { DEFAULT_TIME_ZONE, LANGUAGES } from '../notify/text.ts';
+import { ianaTimeZone } from './time-zone.ts';
 
 /**
  * The recovery plan: a versioned YAML file that is the single source of truth for what is recovered,
@@ -110,7 +112,10 @@ export const scenario = z.strictObject({
     .default({}),
 });
 
-const language = z.enum(['ja', 'en']);
+/** A language notices are written in: one the templates exist for (shared/notify/text.ts LANGUAGES). */
+const language = z.enum(LANGUAGES, {
+  error: (issue) => (issue.code === 'invalid_value' && issue.input !== undefined ? `unsupported language ${JSON.stringify(issue.input)}; supported: ${LANGUAGES.join(', ')}` : undefined),
+});
 
 export const audience = z.strictObject({
   id,
@@ -155,7 +160,15 @@ export const plan = z.strictObject({
   tiers: z.array(tier).min(1),
   components: z.array(component).min(1),
   scenarios: z.array(scenario).min(1),
-  stakeholders: z.strictObject({ audiences: z.array(audience).min(1) }),
+  stakeholders: z.strictObject({
+    audiences: z.array(audience).min(1),
+    /**
+     * The time zone every notice states its times in (run and trigger notices, internal and external): an
+     * IANA name such as Asia/Tokyo, Europe/Berlin or UTC. Default Asia/Tokyo (the plans written before the
+     * field existed were Tokyo's).
+     */
+    timeZone: ianaTimeZone.default(DEFAULT_TIME_ZONE),
+  }),
   /**
    * Where the functions that connect to the databases run (verify-component, verify-system and the
    * heartbeat and manifest writers): subnets and security groups in the recovery region's VPC, with

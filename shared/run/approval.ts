@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { array, int, looseObject, minLength, object, positive, string, superRefine, type output } from 'zod/mini';
+import { array, int, looseObject, minLength, object, optional, positive, string, superRefine, type output } from 'zod/mini';
 import type { AwsClients } from '../aws/clients.ts';
 import { lagAsOf, readReplicationLag } from '../aws/replica-lag.ts';
 import type { OneWayRun, OneWayStep } from '../components/definition.ts';
@@ -11,11 +11,12 @@ import { typed } from './task-input.ts';
 import type { ApprovalState, ComponentTask, RunContext, TierTask } from './types.ts';
 import './schema-messages.ts';
 import { automationRegion } from './regions.ts';
+import { attemptField, replacesEarlierRequest } from './confirmation.ts';
 
 /**
- * The approval task's input (Request Recovery Approval's Payload): `$.run`, `$.tiers`, `$.approval`
- * and the task token (`$$.Task.Token`). The waiting tier and every one-way component must be in the
- * run's tiers.
+ * The approval task's input (Request Recovery Approval's Payload): `$.run`, `$.tiers`, `$.approval`,
+ * the task token (`$$.Task.Token`) and the attempt (`$$.State.RetryCount`: 0 for the first request).
+ * The waiting tier and every one-way component must be in the run's tiers.
  */
 export const approvalRequest = object({
   run: runContext,
@@ -28,6 +29,7 @@ export const approvalRequest = object({
     }),
   ),
   taskToken: string().check(minLength(1, 'missing')),
+  attempt: optional(attemptField),
 }).check(
   superRefine(({ tiers, approval }, ctx) => {
     if (!tiers[approval.tierIndex]) {
@@ -217,6 +219,7 @@ export async function requestApproval(deps: ApprovalDeps, topicArn: string, requ
   const token = quoted(taskToken);
   const answer = `--region ${automationRegion(run)} --token ${token}`;
   const head = [
+    ...replacesEarlierRequest(request.attempt ?? 0, 'approval request'),
     `Approval needed before a one-way recovery step of ${run.plan}.`,
     `Scenario: ${run.scenario} - ${oneLine(run.scenarioName)} (${operation}, severity ${run.severity})`,
     `Started by: ${oneLine(run.trigger?.by ?? 'unknown', 200)} (${run.trigger?.kind ?? 'unknown'})${run.trigger?.reason ? `: ${oneLine(run.trigger.reason)}` : ''}`,

@@ -18,8 +18,9 @@ export interface Deps {
   now: () => Date;
   /**
    * Right before a one-way command: makes sure this execution still holds the plan's recovery lock
-   * (taking it again if it is free), so an execution redriven after its lock was released, or one
-   * whose lock another run took over, never sends a one-way command beside another recovery.
+   * (never taking it again: shared/state/hold-lock.ts) and is still RUNNING, so an invocation of a
+   * stopped, failed or timed-out execution, or of one whose lock another run took over, never sends a
+   * one-way command.
    */
   holdLock?: (run: RunContext) => Promise<void>;
 }
@@ -94,6 +95,11 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
   const { run, component } = input;
   const ctx = context(deps, run, component, input.approval);
   const action = await actionOf(run, component.type);
+  // Before any step of a tier that holds a one-way step: an alarm back to OK (or suppressed, muted) stops the
+  // tier before its reversible steps too, so a stopped tier does not leave them half done.
+  if (run.trigger.kind === 'alarm' && component.oneWayTier === true && run.stage === 'recover') {
+    await assertTriggerStillAlarming(deps.clients.get(CloudWatchClient, automationRegion(run)), run.trigger.by, `the start of ${component.id} (${component.type}) in tier ${component.tier}, which holds a one-way step`, deps.logger);
+  }
   const progress = await action.start(ctx as never);
   const now = ctx.now;
   const deadline = new Date(now.getTime() + component.timeoutMinutes * 60_000).toISOString();

@@ -1,14 +1,38 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { literal, looseObject, minLength, object, optional, string, type output } from 'zod/mini';
+import { int, literal, looseObject, minLength, nonnegative, object, optional, string, type output } from 'zod/mini';
 import { componentFields, runContext } from './task-schemas.ts';
 import { typed } from './task-input.ts';
 import type { ComponentTask } from './types.ts';
 import { automationRegion } from './regions.ts';
 
+/**
+ * A waitForTaskToken request's attempt: `$$.State.RetryCount` of its Task (0 the first time, 1 after one
+ * retry, …). Step Functions gives every attempt a new task token and accepts only the current one, so a
+ * retried request voids the token of any request sent before it. (Request Recovery Approval's too.)
+ */
+export const attemptField = int().check(nonnegative('must be a whole number, 0 or more ($$.State.RetryCount)'));
+
+/**
+ * The first lines of a retried request (none for the first attempt): it replaces the earlier one, whose
+ * token no longer answers. The earlier attempt may have failed before or after its message went out, so
+ * this speaks of "any" earlier request.
+ */
+export function replacesEarlierRequest(attempt: number, what: string): string[] {
+  if (attempt === 0) return [];
+  return [
+    `REPLACES AN EARLIER REQUEST (attempt ${attempt + 1}): this ${what} replaces any earlier ${what} for the same step; ` +
+      `the earlier token no longer answers (Step Functions accepts only this request's token). Answer with the commands below.`,
+    '',
+  ];
+}
+
 /** A manual step: the only component that waits for a confirmation. */
 type ManualTask = Extract<ComponentTask, { type: 'manual' }>;
 
-/** Request Operator Confirmation's Payload: `$.run`, `$.component` (a manual step) and the task token (`$$.Task.Token`). */
+/**
+ * Request Operator Confirmation's Payload: `$.run`, `$.component` (a manual step), the task token
+ * (`$$.Task.Token`) and the attempt (`$$.State.RetryCount`: 0 for the first request).
+ */
 export const confirmationRequest = object({
   run: runContext,
   component: typed<ManualTask, ComponentTask>()(
@@ -19,6 +43,7 @@ export const confirmationRequest = object({
     }),
   ),
   taskToken: string().check(minLength(1, 'missing')),
+  attempt: optional(attemptField),
 });
 export type ConfirmationRequest = output<typeof confirmationRequest>;
 
@@ -30,6 +55,7 @@ export async function requestConfirmation(sns: SNSClient, topicArn: string, requ
   const { run, component, taskToken } = request;
   const deadline = new Date(Date.now() + component.timeoutSeconds * 1000).toISOString();
   const lines = [
+    ...replacesEarlierRequest(request.attempt ?? 0, 'confirmation request'),
     `Manual recovery step: ${component.name} (${component.id}, ${component.tier})`,
     `Run: ${run.plan} / ${run.scenario} (${run.executionId})`,
     '',

@@ -57,6 +57,8 @@ export function withStartRequest({ input, executionId, executionStartedAt }: out
  * in order with their components. Changes nothing in AWS. Bad input → InvalidInputError naming the field.
  * `oneWayTypes`: the plan's component types whose recovery is a one-way step (shared/components/load.ts
  * `oneWayTypes`), loaded by the caller so this stays synchronous; the approval gate stops before them.
+ * `unprovenFencingTypes` (shared/components/load.ts `unprovenFencingTypes`): the one-way types that cannot prove
+ * an unreachable old primary fenced; an unplanned run holding one always waits for approval.
  */
 export function prepareRun(
   plan: Plan,
@@ -64,8 +66,9 @@ export function prepareRun(
   previous: PreviousIncident | undefined,
   oneWayTypes: ReadonlySet<string>,
   activeRegion: string | null = null,
+  unprovenFencingTypes: ReadonlySet<string> = new Set(),
 ): RunState {
-  return layOutRun(plan, withStartRequest(parseTaskInput(prepareInput, input)), previous, oneWayTypes, activeRegion);
+  return layOutRun(plan, withStartRequest(parseTaskInput(prepareInput, input)), previous, oneWayTypes, activeRegion, unprovenFencingTypes);
 }
 
 /**
@@ -95,6 +98,20 @@ export function runDirection(plan: Plan, scenario: Scenario, activeRegion: strin
   return reverse ? 'reverse' : 'forward';
 }
 
+/**
+ * Whether the run waits for a person's approval before its first one-way step. The plan decides: the
+ * scenario's `approval.required`, else its mode (an unplanned scenario is a failover a person confirms;
+ * starting a planned one was the decision). A console start's `mode` can add the gate (`unplanned` on a
+ * planned scenario) but never take it away: `mode: planned` on an unplanned scenario still runs as a
+ * switchover, and still waits for the approval. Refusing such a start would be the other choice; it is
+ * not taken because a planned test of an unplanned scenario is legitimate (the test programme starts
+ * exactly that), and the gate, not the refusal, is what protects the one-way step. A plan that wants
+ * such tests to run unattended says so in the scenario (`approval.required: false`), where it is reviewed.
+ */
+export function approvalRequired(scenario: Scenario, mode: Scenario['mode']): boolean {
+  return scenario.approval.required ?? (scenario.mode === 'unplanned' || mode === 'unplanned');
+}
+
 /** prepareRun for an input parsed already (the prepare-run function parses it at the edge). */
 export function layOutRun(
   plan: Plan,
@@ -102,6 +119,7 @@ export function layOutRun(
   previous: PreviousIncident | undefined,
   oneWayTypes: ReadonlySet<string>,
   activeRegion: string | null = null,
+  unprovenFencingTypes: ReadonlySet<string> = new Set(),
 ): RunState {
   let scenarioId = request.scenario;
   if (request.alarmName) {
@@ -155,8 +173,9 @@ export function layOutRun(
   const gateTier = tiers.findIndex((t) => t.components.some((c) => oneWayTypes.has(c.type)));
   const mode = request.mode ?? scenario.mode;
   const approval: ApprovalState = {
-    // Default: unplanned runs need a person's approval before a one-way step; planned ones were decided by starting them.
-    required: gateTier >= 0 && (scenario.approval.required ?? mode === 'unplanned'),
+    // An unplanned step that goes on past an old primary that does not answer cannot prove it fenced: a person
+    // decides, whatever the scenario says (shared/components/<type>/one-way.ts fencingUnprovenWhenUnreachable).
+    required: gateTier >= 0 && (approvalRequired(scenario, mode) || (mode === 'unplanned' && tiers.some((t) => t.components.some((c) => unprovenFencingTypes.has(c.type))))),
     tierIndex: gateTier,
     timeoutSeconds: (scenario.approval.timeoutMinutes ?? plan.safety.approvalTimeoutMinutes) * 60,
     oneWayComponents: tiers.flatMap((t) => t.components.filter((c) => oneWayTypes.has(c.type)).map((c) => c.id)),

@@ -14,8 +14,9 @@ interface Measured {
 /**
  * The data lost by one recovered component, from what the recovered data shows, best evidence first:
  * the newest heartbeat on the recovered database (rpo-heartbeat check), S3 replication latency
- * (s3-replication-rpo check), the replica lag lost at promotion (as of the incident when unplanned), the age of the recovery point or the
- * point in time restored.
+ * (s3-replication-rpo check), the replication lag lost at a promotion or failover (as of the incident when unplanned:
+ * RDS ReplicaLag, Aurora AuroraGlobalDBRPOLag or AuroraGlobalDBReplicationLag, worded by the type in `replicaLagSource`;
+ * a switchover's 0), the age of the recovery point or the point in time restored.
  */
 function measure(result: ComponentResult, incidentStartedAt: string): Measured | null {
   const obs = result.observations ?? {};
@@ -37,7 +38,11 @@ function measure(result: ComponentResult, incidentStartedAt: string): Measured |
       return { minutes: minutes(rpoSeconds), source: `${result.id}: S3 ReplicationLatency before the incident`, uncertaintyMinutes: null, replicaLagMinutes };
     }
   }
-  if (lag !== null) return { minutes: minutes(lag), source: `${result.id}: replica lag lost at promotion (CloudWatch ReplicaLag; as of the incident when unplanned)`, uncertaintyMinutes: null, replicaLagMinutes };
+  if (lag !== null) {
+    // The type words what its lag stands for (an Aurora failover's RPO lag, a switchover's nothing lost); RDS's replica lag by default.
+    const what = typeof obs.replicaLagSource === 'string' ? obs.replicaLagSource : 'replica lag lost at promotion (CloudWatch ReplicaLag; as of the incident when unplanned)';
+    return { minutes: minutes(lag), source: `${result.id}: ${what}`, uncertaintyMinutes: null, replicaLagMinutes };
+  }
   if (typeof obs.recoveryPointCreatedAt === 'string') {
     return { minutes: minutesBetween(obs.recoveryPointCreatedAt, incidentStartedAt), source: `${result.id}: age of the recovery point restored`, uncertaintyMinutes: null, replicaLagMinutes };
   }

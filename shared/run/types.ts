@@ -37,8 +37,12 @@ export type RunStage = 'recover' | 'reprotect' | 'failback';
 export type RunDirection = 'forward' | 'reverse';
 
 /** A component as the state machine carries it: the plan's definition plus its tier and timeout in seconds. */
-/** `metricWindowSeconds`: the wait before its verification, for its metric checks (component-task.ts). */
-export type ComponentTask = Component & { tier: string; timeoutSeconds: number; metricWindowSeconds?: number };
+/**
+ * `metricWindowSeconds`: the wait before its verification, for its metric checks (component-task.ts).
+ * `oneWayTier`: its tier holds a one-way step (Load Component Definition): an alarm-started run re-reads
+ * the trigger alarm before any step of that tier, not only before the one-way command.
+ */
+export type ComponentTask = Component & { tier: string; timeoutSeconds: number; metricWindowSeconds?: number; oneWayTier?: boolean };
 
 /**
  * A component as the run's state names it: its id and type. Its definition stays in the packaged

@@ -12,6 +12,7 @@
  * | Powertools idempotency record | `idempotency#<step>` | Powertools' hash of the key | runtime/idempotency.ts |
  * | the plan's latest readiness | `readiness#<plan>` | `latest` | readiness/record.ts |
  * | the region the plan's system runs in now | `active#<plan>` | `region` | state/active-region.ts |
+ * | an operator's unlock (audit) | `unlock#<plan>` | the time it was done | state/unlock.ts |
  */
 export const KEY_PREFIX = {
   lock: 'lock#',
@@ -23,6 +24,7 @@ export const KEY_PREFIX = {
   idempotency: 'idempotency#',
   readiness: 'readiness#',
   active: 'active#',
+  unlock: 'unlock#',
 } as const;
 
 export const lockKey = (plan: string) => ({ id: `${KEY_PREFIX.lock}${plan}`, sk: 'lock' });
@@ -37,3 +39,5 @@ export const idempotencyPartition = (step: string) => `${KEY_PREFIX.idempotency}
 export const readinessKey = (plan: string) => ({ id: `${KEY_PREFIX.readiness}${plan}`, sk: 'latest' });
 /** Which of the plan's regions its system runs in now (written when a run moved it). */
 export const activeRegionKey = (plan: string) => ({ id: `${KEY_PREFIX.active}${plan}`, sk: 'region' });
+/** An operator's forced release of the plan's lock, kept for audit (one item per unlock, by time). */
+export const unlockAuditKey = (plan: string, at: string) => ({ id: `${KEY_PREFIX.unlock}${plan}`, sk: at });

@@ -31,6 +31,15 @@ describe('functions/load-component', () => {
     expect(task.checks.every((c) => c.onlyInScenarios === undefined || c.onlyInScenarios.includes('storage-failure'))).toBe(true);
   });
 
+  it('says whether the component\'s tier holds a one-way step (the trigger is re-read before any of its steps)', async () => {
+    // Act: tier 1 holds the replica promotion; tier 4 only manual steps.
+    const inTier1 = await handler({ run: state.run, component: { id: 'authentication', type: 'ecs-scale', tier: 'tier-1' } as never }, context);
+    const inTier4 = await handler({ run: state.run, component: { id: 'documentation-system', type: 'manual', tier: 'tier-4' } as never }, context);
+    // Assess
+    expect(inTier1.oneWayTier).toBe(true);
+    expect(inTier4.oneWayTier).toBe(false);
+  });
+
   it('refuses a component the plan does not have, naming component.id: InvalidInputError', async () => {
     const item = { run: state.run, component: { id: 'no-such-component', type: 'ecs-scale', tier: 'tier-1' } };
     await expect(handler(item, context)).rejects.toMatchObject({ name: 'InvalidInputError', details: { field: 'component.id' } });

@@ -9,6 +9,7 @@ import { noticeFacts } from '../../shared/notify/stages.ts';
 import type { Plan } from '../../shared/plan/schema.ts';
 import type { RunState } from '../../shared/run/types.ts';
 import { completedSummary, EXTERNAL_TOPIC, failedSummary, INTERNAL_TOPIC, loadExamplePlan, minutesAfter, regionOutage } from '../shared/notify/fixtures.ts';
+import { writeTempCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
 import { compiledExamplePlan } from '../shared/run/fixtures.ts';
 import { awsError, lambdaContext, withLogs } from './lambda.ts';
 
@@ -211,6 +212,39 @@ describe('functions/notify', () => {
     expect(chat.content.description).toContain(trigger.reason);
     expect(chat.content.description).toContain('2026-11-29 10:00 JST');
     expect(out).toMatchObject({ stage: 'trigger-cleared', failed: [] });
+  });
+
+  describe("in the plan's time zone (stakeholders.timeZone), whatever the environment says", () => {
+    let berlin: { file: string; remove(): void };
+    beforeAll(() => {
+      berlin = writeTempCompiledPlan({ ...plan, stakeholders: { ...plan.stakeholders, timeZone: 'Europe/Berlin' } }, 'berlin.plan.yml');
+    });
+    afterAll(() => berlin?.remove());
+    beforeEach(() => {
+      vi.stubEnv('PLAN_FILE', berlin.file);
+      // The variable that set the zone by hand before the plan did: no longer read.
+      vi.stubEnv('NOTICE_TIME_ZONE', 'UTC');
+    });
+
+    it('run-started: every notice states the incident start in Berlin time', async () => {
+      // Act
+      await handler({ stage: 'run-started', run: state.run, tiers: state.tiers }, context);
+      // Assess: the incident began 01:05 UTC.
+      const [ja, en, externalJa, externalEn] = publishes().map((p) => p.Message!);
+      expect((JSON.parse(ja!) as { content: { description: string } }).content.description).toContain('*障害発生:* 2026年11月29日 02:05（GMT+1）');
+      expect((JSON.parse(en!) as { content: { description: string } }).content.description).toContain('*Incident start:* 2026-11-29 02:05 GMT+1');
+      expect(externalJa).toContain('2026年11月29日 02:05（GMT+1）');
+      expect(externalEn).toContain('2026-11-29 02:05 GMT+1');
+    });
+
+    it("trigger-cleared: the alarm's time in Berlin time", async () => {
+      // Act
+      await handler({ stage: 'trigger-cleared', trigger: { plan: 'dataset-platform', alarmName: 'dataset-platform-tokyo-region-down', scenario: 'region-outage', alarmAt: '2026-11-29T01:00:04.989Z', reason: 'back to OK', by: 'dataset-platform-tokyo-region-down' } }, context);
+      // Assess
+      const descriptions = publishes().map((p) => (JSON.parse(p.Message!) as { content: { description: string } }).content.description);
+      expect(descriptions[0]).toContain('2026年11月29日 02:00（GMT+1）');
+      expect(descriptions[1]).toContain('2026-11-29 02:00 GMT+1');
+    });
   });
 
   it('refuses a trigger notice without its trigger facts, naming the field, before publishing anything', async () => {

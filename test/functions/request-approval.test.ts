@@ -97,7 +97,16 @@ describe('functions/request-approval', () => {
     expect(cloudwatch).not.toHaveReceivedAnyCommand();
   });
 
-  it('logs the message id and the lag numbers, never the task token, even with POWERTOOLS_LOGGER_LOG_EVENT=true', async () => {
+  it('passes the attempt ($$.State.RetryCount) on: a retried request says it replaces the earlier one, whose token no longer answers', async () => {
+    // Act
+    await handler(event({ attempt: 1 }), context);
+    // Assess
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message).toMatch(
+      /^REPLACES AN EARLIER REQUEST \(attempt 2\): this approval request replaces any earlier approval request for the same step; the earlier token no longer answers \(Step Functions accepts only this request's token\)\. Answer with the commands below\.\n\nApproval needed before /,
+    );
+  });
+
+  it('logs the message id, the attempt and the lag numbers, never the task token, even with POWERTOOLS_LOGGER_LOG_EVENT=true', async () => {
     const logs = await withLogs({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_LOGGER_LOG_EVENT: 'true' }, () => import('../../functions/request-approval.ts'));
     try {
       await logs.module.handler(event(), context);
@@ -106,6 +115,7 @@ describe('functions/request-approval', () => {
         expect.objectContaining({
           message: 'Approval requested',
           messageId: 'msg-42',
+          attempt: 0,
           tier: 'tier-1',
           timeoutSeconds: 1800,
           dataAtRisk: [{ component: 'core-database', replicaLagSeconds: 7, note: null }],

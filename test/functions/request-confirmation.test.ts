@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/request-confirmation.ts';
 import type { ComponentTask, RunState } from '../../shared/run/types.ts';
 import { componentOf, exampleRun } from '../shared/run/fixtures.ts';
@@ -41,6 +41,33 @@ describe('functions/request-confirmation', () => {
     });
   });
 
+  it('opens a retried request by saying it replaces the earlier one, whose token no longer answers', async () => {
+    // Prepare: one clock for both requests (each states its deadline).
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-29T05:00:00.000Z') });
+    try {
+      // Act: the third attempt ($$.State.RetryCount 2) and a first one.
+      await handler({ run: state.run, component: devEnv, taskToken: TOKEN, attempt: 2 }, context);
+      await handler({ run: state.run, component: devEnv, taskToken: TOKEN, attempt: 0 }, context);
+    } finally {
+      vi.useRealTimers();
+    }
+    // Assess: the retried request is the first one under a line that voids any earlier request.
+    const [retried, first] = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Message!);
+    expect(first).toMatch(/^Manual recovery step: /);
+    expect(retried).toBe(
+      [
+        "REPLACES AN EARLIER REQUEST (attempt 3): this confirmation request replaces any earlier confirmation request for the same step; the earlier token no longer answers (Step Functions accepts only this request's token). Answer with the commands below.",
+        '',
+        first,
+      ].join('\n'),
+    );
+  });
+
+  it('fails with InvalidInputError naming attempt when it is not a retry count, publishing nothing', async () => {
+    await expect(handler({ run: state.run, component: devEnv, taskToken: TOKEN, attempt: -1 }, context)).rejects.toMatchObject({ name: 'InvalidInputError', details: { field: 'attempt' } });
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
   it('fails without publishing when INTERNAL_TOPIC_ARN is not set', async () => {
     delete process.env.INTERNAL_TOPIC_ARN;
     await expect(handler({ run: state.run, component: devEnv, taskToken: TOKEN }, context)).rejects.toMatchObject({
@@ -60,9 +87,9 @@ describe('functions/request-confirmation', () => {
   it('never writes the task token to its logs, even with POWERTOOLS_LOGGER_LOG_EVENT=true', async () => {
     const logs = await withLogs({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_LOGGER_LOG_EVENT: 'true' }, () => import('../../functions/request-confirmation.ts'));
     try {
-      await logs.module.handler({ run: state.run, component: devEnv, taskToken: TOKEN }, context);
+      await logs.module.handler({ run: state.run, component: devEnv, taskToken: TOKEN, attempt: 1 }, context);
       const records = logs.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(records).toEqual([expect.objectContaining({ message: 'Confirmation requested', messageId: 'msg-42', component: 'development-environment', scenario: 'region-outage' })]);
+      expect(records).toEqual([expect.objectContaining({ message: 'Confirmation requested', messageId: 'msg-42', attempt: 1, component: 'development-environment', scenario: 'region-outage' })]);
       expect(logs.lines().join('\n')).not.toContain(TOKEN);
     } finally {
       logs.restore();

@@ -4,7 +4,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/start-recovery.ts';
-import { compiledExamplePlan } from '../shared/run/fixtures.ts';
+import { writeTempCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
+import { compiledExamplePlan, loadExamplePlan } from '../shared/run/fixtures.ts';
 import { lambdaContext } from './lambda.ts';
 
 const sfn = mockClient(SFNClient);
@@ -48,6 +49,25 @@ describe('functions/start-recovery', () => {
       [INTERNAL_TOPIC, '[dr-autopilot] No recovery: dataset-platform-tokyo-region-down fired while suppressed', 'trigger-suppressed', 'en'],
     ]);
     expect(JSON.parse(published[1]!.Message!)).toMatchObject({ content: { nextSteps: ['Confirm the alarm is caused by the planned maintenance and not by an outage.', 'If it is an outage, start the recovery from the console: scenario "region-outage", mode unplanned.'] } });
+  });
+
+  it("states the suppressed alarm's time in the plan's time zone (stakeholders.timeZone), not an environment variable's", async () => {
+    // Prepare: the example plan for a team in Berlin; the variable that set the zone by hand before is ignored.
+    const plan = await loadExamplePlan();
+    const berlin = writeTempCompiledPlan({ ...plan, stakeholders: { ...plan.stakeholders, timeZone: 'Europe/Berlin' } }, 'berlin.plan.yml');
+    vi.stubEnv('PLAN_FILE', berlin.file);
+    vi.stubEnv('NOTICE_TIME_ZONE', 'UTC');
+    try {
+      // Act
+      await handler(exampleEvent('region-down-suppressed'), context);
+    } finally {
+      berlin.remove();
+    }
+    // Assess: the alarm went off at 01:00 UTC.
+    const descriptions = sns.commandCalls(PublishCommand).map((c) => (JSON.parse(c.args[0].input.Message!) as { content: { description: string } }).content.description);
+    expect(descriptions).toHaveLength(2);
+    expect(descriptions[0]).toContain('2026年11月29日 02:00（GMT+1）');
+    expect(descriptions[1]).toContain('2026-11-29 02:00 GMT+1');
   });
 
   it('the plain ALARM starts the execution and publishes nothing', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { startFromAlarm } from '../../shared/run/starter.ts';
+import { LONGEST_NAME_SUFFIX, MAX_FUNCTION_NAME_CHARS } from '../../shared/tools/deploy/compile.ts';
 
 /** Actions that change something: never allowed on Resource "*". */
 const ONE_WAY = [
@@ -50,6 +51,46 @@ interface Resource {
 const root = path.resolve(import.meta.dirname, '../..');
 let dir: string;
 let resources: Record<string, Resource>;
+/** The stack name osls deploys the package as (serverless-state.json). */
+let stackName: string;
+
+/** A console-only plan (no trigger alarms), packaged in a copy of the service (its compiled plan and esbuild's work folder are its own). */
+const CONSOLE_ONLY = 'test/fixtures/plans/console-only.plan.yml';
+let consoleOnlyCopy: string;
+let consoleOnlyDir: string;
+let consoleOnly: Record<string, Resource>;
+let consoleOnlyStack: string;
+
+/** Cold start and invoke overhead a Lambda Task's TimeoutSeconds allows beyond its function's timeout. */
+const COLD_START_MARGIN_SECONDS = 30;
+
+/** `osls package` of the service in `cwd` into `out` (as `npm run package` does), with `env` added. */
+async function packageService(cwd: string, out: string, env: Record<string, string> = {}) {
+  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--package', out], {
+    cwd,
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...env },
+  });
+  const template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+  const state = JSON.parse(readFileSync(path.join(out, 'serverless-state.json'), 'utf8')) as { service: { provider: { stackName: string } } };
+  return { resources: template.Resources, stackName: state.service.provider.stackName };
+}
+
+/** Every physical name the template sets (a top-level property named …Name; not metric or display names), by resource. */
+const physicalNames = (template: Record<string, Resource>) =>
+  Object.entries(template).flatMap(([id, r]) =>
+    Object.entries(r.Properties ?? {})
+      .filter(([key, value]) => key.endsWith('Name') && !['MetricName', 'DisplayName'].includes(key) && typeof value === 'string')
+      .map(([key, value]) => ({ id, key, name: value as string })),
+  );
+
+const patternRules = (template: Record<string, Resource>) => Object.values(template).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern);
+interface Target {
+  Arn: { 'Fn::GetAtt': [string, string] };
+  RetryPolicy?: unknown;
+  DeadLetterConfig?: unknown;
+}
+const targetOf = (rule: Resource) => (rule.Properties.Targets as Target[])[0]!;
+const deadLetterQueueArn = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
 
 function statementsOf(resource: Resource): Statement[] {
   const policies = (resource.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
@@ -88,19 +129,21 @@ const resourcesOf = (st: Statement) => (Array.isArray(st.Resource) ? st.Resource
 
 describe('serverless.yml, packaged offline (osls package)', () => {
   beforeAll(async () => {
-    // Prepare / Act: the same packaging as `npm run package`, into a temp folder.
+    // Prepare / Act: the same packaging as `npm run package`, into a temp folder; and a console-only plan's, in a
+    // copy of the service beside it (both plans at the default stage, prod).
     dir = mkdtempSync(path.join(tmpdir(), 'dr-package-'));
-    await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--package', dir], {
-      cwd: root,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-    });
-    const template = JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
-      Resources: Record<string, Resource>;
-    };
-    resources = template.Resources;
-  }, 120_000);
+    consoleOnlyCopy = mkdtempSync(path.join(tmpdir(), 'dr-service-'));
+    consoleOnlyDir = mkdtempSync(path.join(tmpdir(), 'dr-package-console-'));
+    for (const entry of ['serverless.yml', 'package.json', 'scripts', 'functions', 'shared', 'statemachines', CONSOLE_ONLY]) {
+      cpSync(path.join(root, entry), path.join(consoleOnlyCopy, entry), { recursive: true });
+    }
+    symlinkSync(path.join(root, 'node_modules'), path.join(consoleOnlyCopy, 'node_modules'));
+    const [example, consoleOnlyPackage] = await Promise.all([packageService(root, dir), packageService(consoleOnlyCopy, consoleOnlyDir, { DR_PLAN_FILE: CONSOLE_ONLY })]);
+    ({ resources, stackName } = example);
+    ({ resources: consoleOnly, stackName: consoleOnlyStack } = consoleOnlyPackage);
+  }, 240_000);
   afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+    for (const d of [dir, consoleOnlyCopy, consoleOnlyDir]) if (d) rmSync(d, { recursive: true, force: true });
     // serverless-esbuild's work folder in the checkout.
     rmSync(path.join(root, '.esbuild'), { recursive: true, force: true });
   });
@@ -182,6 +225,8 @@ describe('serverless.yml, packaged offline (osls package)', () => {
       { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] },
       { Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'InternalTopic' }] },
       { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['NotificationKey', 'Arn'] }] },
+      // An alarm event it fails on goes to the dead-letter queue (its on-failure destination).
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }] },
     ]);
     // A deferred start's re-read of the alarm (its state, its suppressor, its mute rules).
     expect(statementsOf(resources.PrepareRunRole!)).toContainEqual({ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], Resource: '*' });
@@ -325,7 +370,10 @@ describe('serverless.yml, packaged offline (osls package)', () => {
       { Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListAlarmMuteRules'], Resource: '*' },
     ]);
     expect(statementsOf(resources.RecordComponentRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table] }]);
-    expect(statementsOf(resources.ReleaseLockRole!).slice(1)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: [table] }]);
+    expect(statementsOf(resources.ReleaseLockRole!).slice(1)).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: [table] },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }] },
+    ]);
   });
 
   it('keeps the lock, run records and idempotency records in one retained, encrypted table with TTL and PITR', () => {
@@ -389,5 +437,177 @@ describe('serverless.yml, packaged offline (osls package)', () => {
       detail: { stateMachineArn: [{ Ref: 'FailoverStateMachine' }], status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] },
     });
     expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ReleaseLockLambdaFunction', 'Arn'] } })]);
+  });
+
+  it('names the stack after the plan and the stage, and starts every resource name with it, within Lambda\'s 64 characters', () => {
+    // Assess: dr-autopilot-<plan>-<stage>: another plan at this stage is another stack with other names.
+    expect(stackName).toBe('dr-autopilot-dataset-platform-prod');
+    const names = physicalNames(resources);
+    expect(names.length).toBeGreaterThanOrEqual(30);
+    for (const { id, name } of names) expect(name.replace(/^(alias\/|\/aws\/lambda\/|\/aws\/vendedlogs\/states\/)/, ''), id).toMatch(new RegExp(`^${stackName}-[a-z-]+$`));
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.FunctionName as string);
+    expect(functions).toContain(`${stackName}-start-action`);
+    // The longest function name is the one the stack name's limit is computed from (scripts/serverless-plan.cjs).
+    const longest = functions.reduce((a, b) => (b.length > a.length ? b : a));
+    expect(longest).toBe(`${stackName}${LONGEST_NAME_SUFFIX}`);
+    expect(longest.length).toBeLessThanOrEqual(MAX_FUNCTION_NAME_CHARS);
+    expect(resources.FailoverStateMachine!.Properties.StateMachineName).toBe(`${stackName}-failover`);
+    expect(resources.StateMachineLogGroup!.Properties.LogGroupName).toBe(`/aws/vendedlogs/states/${stackName}-failover`);
+    expect(resources.StateTable!.Properties.TableName).toBe(`${stackName}-state`);
+    expect([resources.InternalTopic!.Properties.TopicName, resources.ExternalTopic!.Properties.TopicName]).toEqual([`${stackName}-internal`, `${stackName}-external`]);
+    expect(resources.InternalTopic!.Properties.DisplayName).toBe('dr-autopilot dataset-platform (internal)');
+  });
+
+  it('lets each role write only this stack\'s function logs, and start-action and check-action describe only this state machine\'s executions', () => {
+    // Prepare: ${AWS::StackName} as CloudFormation fills it in.
+    const filled = (value: unknown) =>
+      (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+        .map((p) => (typeof p === 'string' ? p : ({ 'AWS::StackName': stackName, 'AWS::Partition': 'aws', 'AWS::AccountId': '123456789012' } as Record<string, string>)[(p as { Ref: string }).Ref]))
+        .join('');
+    const like = (pattern: string) => new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\/]/g, (c) => (c === '*' ? '.*' : `\\${c}`))}$`);
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    for (const fn of functions) {
+      // Act: the function's own role and the ARN of the log group Lambda writes to.
+      const role = resources[(fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]!;
+      const logs = statementsOf(role)[0]!;
+      const logGroup = `arn:aws:logs:ap-northeast-3:123456789012:log-group:/aws/lambda/${fn.Properties.FunctionName as string}:log-stream:x`;
+      // Assess
+      expect(actions(logs)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(resourcesOf(logs).map(filled)).toEqual([`arn:aws:logs:ap-northeast-3:123456789012:log-group:/aws/lambda/${stackName}-*:*`]);
+      expect(logGroup).toMatch(like(filled(resourcesOf(logs)[0])));
+    }
+    const execution = `arn:aws:states:ap-northeast-3:123456789012:execution:${resources.FailoverStateMachine!.Properties.StateMachineName as string}:run-1`;
+    for (const [name, role] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
+      const describe = statementsOf(role).filter((st) => actions(st).includes('states:DescribeExecution'));
+      expect(describe.length, name).toBe(['StartActionRole', 'CheckActionRole'].includes(name) ? 1 : 0);
+      for (const st of describe) expect(execution, name).toMatch(like(filled(resourcesOf(st)[0])));
+    }
+  });
+
+  it('keeps every event the rules fail to deliver or the functions fail on: retry policies, a dead-letter queue, on-failure destinations', () => {
+    // Prepare: the rules on AWS events (the trigger alarms, the executions' ends); both invoke Lambda asynchronously.
+    const rules = patternRules(resources);
+    expect(rules.map((r) => r.Properties.Name)).toEqual([`${stackName}-trigger`, `${stackName}-release-lock`]);
+    for (const rule of rules) {
+      const target = targetOf(rule);
+      const fn = target.Arn['Fn::GetAtt'][0];
+      // Assess: EventBridge retries a delivery Lambda refuses, then dead-letters it.
+      expect(target.RetryPolicy, fn).toEqual(fn === 'StartRecoveryLambdaFunction' ? { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 } : { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
+      expect(target.DeadLetterConfig, fn).toEqual({ Arn: deadLetterQueueArn });
+      // Lambda retries a failed invocation twice, then sends the event to the same queue, with the function's role.
+      const config = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties.FunctionName) === JSON.stringify({ Ref: fn }));
+      expect(config?.Properties, fn).toEqual({
+        FunctionName: { Ref: fn },
+        Qualifier: '$LATEST',
+        DestinationConfig: { OnFailure: { Destination: deadLetterQueueArn } },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: fn === 'StartRecoveryLambdaFunction' ? 3600 : 21600,
+      });
+      const role = resources[(resources[fn]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]!;
+      expect(statementsOf(role), fn).toContainEqual({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [deadLetterQueueArn] });
+    }
+    // The queue: encrypted, 14 days; only these rules (by the ARN their names give, as their Lambda permissions) may send.
+    expect(resources.DeadLetterQueue!.Properties).toEqual({ QueueName: `${stackName}-dead-letters`, MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
+    const policy = resources.DeadLetterQueuePolicy!.Properties as { Queues: unknown[]; PolicyDocument: { Statement: Record<string, unknown>[] } };
+    expect(policy.Queues).toEqual([{ Ref: 'DeadLetterQueue' }]);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'ThisStacksRulesSendUndeliveredEvents',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: deadLetterQueueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': rules.map((r) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${r.Properties.Name as string}` })) } },
+      },
+      { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: deadLetterQueueArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ]);
+  });
+
+  it('tells on-call of a dead letter, an error of a function the rules invoke, and an undelivered notice of any stage', () => {
+    const alarm = (id: string) => resources[id]!.Properties;
+    const once = { EvaluationPeriods: 1, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: 'InternalTopic' }], OKActions: [{ Ref: 'InternalTopic' }] };
+    expect(alarm('DeadLetterAlarm')).toMatchObject({
+      AlarmName: `${stackName}-dead-letters`,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      ...once,
+    });
+    // Every function an event rule invokes has its Errors alarm.
+    for (const fn of patternRules(resources).map((r) => targetOf(r).Arn['Fn::GetAtt'][0])) {
+      const errors = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'Errors' && JSON.stringify(r.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fn } }]));
+      expect(errors.map((r) => r.Properties), fn).toEqual([expect.objectContaining({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 60, ...once })]);
+    }
+    // notify emits NoticeFailed (namespace dr-autopilot, dimensions service and stage): one query sums every stage's,
+    // those added later included (an alarm cannot use SEARCH; Metrics Insights queries it may).
+    expect(alarm('NoticeFailedAlarm')).toMatchObject({
+      AlarmName: `${stackName}-notice-failed`,
+      Metrics: [{ Id: 'noticeFailed', Expression: `SELECT SUM(NoticeFailed) FROM SCHEMA("dr-autopilot", service, stage) WHERE service = 'dr-autopilot'`, Period: 300, ReturnData: true }],
+      ...once,
+    });
+    expect(alarm('NoticeFailedAlarm')).not.toHaveProperty('MetricName');
+  });
+
+  it('gives every Lambda Task of the state machine its function\'s timeout plus a cold-start margin; a token wait runs on the request\'s own timeout', () => {
+    // Prepare: the deployed definition and the functions its ${…} name.
+    const sub = (resources.FailoverStateMachine!.Properties.DefinitionString as { 'Fn::Sub': [string, Record<string, { 'Fn::GetAtt': [string, string] }>] })['Fn::Sub'];
+    interface Task {
+      Type: string;
+      Resource?: string;
+      Parameters?: { FunctionName?: string };
+      TimeoutSeconds?: number;
+      TimeoutSecondsPath?: string;
+      ItemProcessor?: { States: Record<string, Task> };
+      Iterator?: { States: Record<string, Task> };
+      Branches?: { States: Record<string, Task> }[];
+    }
+    const all = (states: Record<string, Task>): [string, Task][] =>
+      Object.entries(states).flatMap(([name, state]) => [
+        [name, state] as [string, Task],
+        ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? all(inner.States) : [])),
+      ]);
+    const tasks = all((JSON.parse(sub[0]) as { States: Record<string, Task> }).States).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.length).toBeGreaterThanOrEqual(15);
+    for (const [name, task] of tasks) {
+      // Act: the function the Task invokes, and its timeout as deployed (the provider's default when it sets none).
+      const placeholder = /^\$\{(\w+)\}$/.exec(task.Resource!.startsWith('arn:') ? task.Parameters!.FunctionName! : task.Resource!)![1]!;
+      const fn = resources[sub[1][placeholder]!['Fn::GetAtt'][0]]!;
+      const timeout = fn.Properties.Timeout as number;
+      // Assess
+      if (task.Resource!.endsWith('.waitForTaskToken')) {
+        // A person's answer is awaited: the request states the deadline this timeout sets.
+        expect(task.TimeoutSecondsPath, name).toMatch(/^\$\.[a-z]+\.timeoutSeconds$/);
+      } else {
+        expect(task.TimeoutSeconds, `${name}: ${fn.Properties.FunctionName as string} may run ${timeout} s`).toBeGreaterThan(timeout + COLD_START_MARGIN_SECONDS);
+      }
+    }
+  });
+
+  it('packages a console-only plan (no trigger alarms): no alarm rule, the rest as for any plan', () => {
+    // Assess: EventBridge refuses a rule whose pattern lists no alarm name, so there is none, nor its permission.
+    expect(JSON.stringify(consoleOnly)).not.toContain('alarmName');
+    expect(JSON.stringify(consoleOnly)).not.toContain('aws.cloudwatch');
+    expect(Object.values(consoleOnly).filter((r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName).includes('StartRecovery'))).toEqual([]);
+    // The release rule, its dead-letter queue and the alarms are there; start-recovery too (nothing invokes it).
+    expect(patternRules(consoleOnly).map((r) => [r.Properties.Name, targetOf(r).DeadLetterConfig])).toEqual([[`${consoleOnlyStack}-release-lock`, { Arn: deadLetterQueueArn }]]);
+    expect(Object.keys(consoleOnly).filter((id) => consoleOnly[id]!.Type === 'AWS::CloudWatch::Alarm' && !id.startsWith('FailoverStateMachine')).sort()).toEqual(
+      ['DeadLetterAlarm', 'NoticeFailedAlarm', 'ReadinessAlarm', 'ReleaseLockErrorsAlarm', 'StartRecoveryErrorsAlarm'],
+    );
+    expect(Object.values(consoleOnly).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(18);
+    // No alarm to re-read before a one-way step either; the stack is the plan's own.
+    expect(JSON.stringify(consoleOnly.PrepareRunRole)).not.toContain('cloudwatch:DescribeAlarms');
+    expect(consoleOnlyStack).toBe('dr-autopilot-shop-prod');
+  });
+
+  it('deploys two plans side by side at one stage: their stacks name no resource alike', () => {
+    // Prepare: every physical name each package sets (functions, state machine, table, topics, queue, rules, alarms, log groups, key alias).
+    const example = new Set(physicalNames(resources).map((n) => n.name));
+    const other = physicalNames(consoleOnly).map((n) => n.name);
+    // Assess
+    expect(stackName).not.toBe(consoleOnlyStack);
+    expect(other.length).toBeGreaterThanOrEqual(30);
+    expect(other.filter((name) => example.has(name))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ interface State {
   Type: string;
   Comment?: string;
   Resource?: string;
+  Parameters?: { FunctionName?: string; Payload?: Record<string, unknown> };
   TimeoutSeconds?: number;
   TimeoutSecondsPath?: string;
   Retry?: { ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number; JitterStrategy?: string }[];
@@ -56,6 +57,20 @@ describe('statemachines/failover.asl.json', () => {
       const task = tasks.find(([n]) => n === name)![1];
       const named = task.Retry!.flatMap((r) => r.ErrorEquals).filter((e) => !e.startsWith('Lambda.'));
       expect(named.sort()).toEqual([...RETRYABLE_ERROR_NAMES].sort());
+    }
+  });
+
+  it('retries every waitForTaskToken request on the retryable errors and passes it its attempt, so a retried request can say the earlier token is void', () => {
+    // Prepare: the tasks that send a person a task token (the approval gate, a manual step's confirmation, and any added later).
+    const waiting = tasks.filter(([, t]) => t.Resource?.endsWith('.waitForTaskToken'));
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    for (const [name, task] of waiting) {
+      // Act
+      const named = task.Retry!.flatMap((r) => r.ErrorEquals).filter((e) => !e.startsWith('Lambda.'));
+      // Assess: throttled or transient publishes are retried as the approval's always were; each attempt has a new
+      // token (Step Functions accepts only the current one), and $$.State.RetryCount tells the request which attempt it is.
+      expect(named.sort(), name).toEqual([...RETRYABLE_ERROR_NAMES].sort());
+      expect(task.Parameters?.Payload, name).toMatchObject({ 'taskToken.$': '$$.Task.Token', 'attempt.$': '$$.State.RetryCount' });
     }
   });
 

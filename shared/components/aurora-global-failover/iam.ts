@@ -10,6 +10,8 @@ export const iam: IamFacet<Params> = {
     },
     // Split-brain guard: is the current writer (in the primary region) still available? Read-only.
     { Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [arn('rds', regions.primary, 'cluster:*')] },
+    // The writes a failover gives up (AuroraGlobalDBRPOLag / AuroraGlobalDBReplicationLag): GetMetricData has no resource-level permissions (read-only).
+    { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
   ],
   startOnly: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
   // reprotect.ts: reads the global cluster's members (sends nothing).

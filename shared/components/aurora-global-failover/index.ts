@@ -9,7 +9,7 @@ export const auroraGlobalFailover = defineComponentType({
   params,
   oneWay,
   iam,
-  services: ['rds'],
+  services: ['rds', 'cloudwatch'],
   reverse,
   reprotects: true,
 });

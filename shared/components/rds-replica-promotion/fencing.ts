@@ -9,7 +9,9 @@ import type { ActionContext } from '../types.ts';
  *
  * Choices (see also the promotion's comments):
  * - The old primary is read with a 5 s abortSignal: a region that does not answer by then is taken
- *   for the outage, which fences it (nothing reaches it). Only timeouts, network errors and HTTP 5xx
+ *   for the outage, and the guard lets the promotion go on (state `fenced`, `verified` false): an
+ *   assumption, not a fence, since it may accept writes when its region comes back (the approval request
+ *   says so: one-way.ts). Only timeouts, network errors and HTTP 5xx
  *   count as "does not answer"; throttling and busy errors are retried (a region that says "slow
  *   down" is up); DBInstanceNotFoundFault means there is no old primary to fence; anything else
  *   (AccessDenied…) fails closed: a permission problem must not pass for an outage.
@@ -41,7 +43,8 @@ export type OldPrimary = { kind: 'unreachable'; reason: string } | { kind: 'abse
 
 /**
  * Where the old primary stands:
- * - `fenced`: it can't accept writes and won't by itself (unreachable, gone, stopped, isolated, failed);
+ * - `fenced`: it can't accept writes and won't by itself (gone, stopped, isolated, failed), or its region
+ *   does not answer (unreachable: assumed, not verified);
  * - `fencing`: on its way there (`stopping`);
  * - `up`: it accepts writes, or soon will (`starting`, `rebooting`, unknown statuses).
  */

@@ -9,7 +9,10 @@ import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from '
  * Promotes the secondary region's cross-region read replica to a standalone instance, with exactly
  * one writer at the end. The old primary is read in its region (5 s at most, rds-fencing.ts) and:
  *
- * - unplanned, old primary unreachable, gone or down: promote; the outage fences it.
+ * - unplanned, old primary gone or down: promote. Unreachable (its region does not answer): promote too,
+ *   taking the outage for the fence, which proves nothing: it may accept writes when its region comes back.
+ *   The approval request says so (one-way.ts), and an unplanned run of this type always asks for approval
+ *   (OneWayStep.fencingUnprovenWhenUnreachable).
  * - unplanned, old primary up (it may accept writes): SplitBrainRiskError, unless the run was
  *   approved with force; then it is fenced first (params.fencing) and promoted once the fence is seen
  *   (stopped, or isolated: its security groups are exactly the isolation groups). Method `none`
@@ -24,8 +27,8 @@ import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from '
  *   can fence before the promotion only a primary that lists none; otherwise use `isolate`.
  * - After the promotion: fence the old primary where its region answers (stop, or isolate, unless
  *   already so; `stopping` counts as under way) and report done only when it is fenced and the
- *   promoted replica is the one writer. An unreachable old primary is reported as such ("the outage
- *   fences it"): when its region comes back, people must fence it. Method `none` waits for someone
+ *   promoted replica is the one writer. An unreachable old primary is reported as such, its fencing not
+ *   proven: when its region comes back, a re-protect run or people must fence it. Method `none` waits for someone
  *   else to fence it. The component's deadline bounds every wait.
  * - Each fencing command is sent at most once per run (state records it; every send reads first).
  * - ctx.beforeOneWay (the run's guard, e.g. the trigger alarm re-read) is called right before a fence
@@ -125,6 +128,11 @@ async function fenceAfterPromotion(ctx: Ctx, previous: JsonObject): Promise<Acti
   const probe = await probeOldPrimary(ctx);
   const view = fenceView(probe, fencing);
   const state = seen(ctx, previous, view, true);
+  if (probe.kind === 'unreachable') {
+    // Done (one writer as far as anyone can see), but the old primary's fence is an assumption: say so.
+    const line = `promoted: available, no longer a replica; old primary unreachable: fencing not proven, it may accept writes when its region comes back (fence it then)`;
+    return { ...waiting(ctx, state, line), done: true };
+  }
   if (view.state === 'fenced') {
     return { ...waiting(ctx, state, `promoted: available, no longer a replica; old primary ${view.oldPrimary}`), done: true };
   }

@@ -131,6 +131,12 @@ The tier does not count as recovered and later tiers do not start.
 {{#components}}
 • {{id}} ({{type}}, {{tier}}) failed{{#error}}: {{name}}: {{message}}{{/error}}
 {{/components}}
+{{#leftChanged.length}}
+*Left changed (a stopped tier; nothing reverts them):*
+{{/leftChanged.length}}
+{{#leftChanged}}
+• {{id}} ({{type}}, {{tier}}): recovered before the run stopped — undo it by hand, or run the plan's failback scenario once the rest is consistent
+{{/leftChanged}}
 *RTO per tier:*
 {{#tiers}}
 • {{id}}: {{status}}, {{achieved}} (target {{target}}): {{met}}
@@ -163,6 +169,12 @@ The tier does not count as recovered and later tiers do not start.
 {{/reportError}}
 *Why:* {{reason}}
 The run stopped before its next one-way step.
+{{#leftChanged.length}}
+*Left changed (a stopped tier; nothing reverts them):*
+{{/leftChanged.length}}
+{{#leftChanged}}
+• {{id}} ({{type}}, {{tier}}): recovered before the run stopped — undo it by hand, or run the plan's failback scenario once the rest is consistent
+{{/leftChanged}}
 {{#tiers}}
 • {{id}}: {{status}}
 {{/tiers}}

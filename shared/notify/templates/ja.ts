@@ -132,6 +132,12 @@ export const ja: TemplateSet = {
 {{#components}}
 • {{id}}（{{type}}、{{tier}}）: 失敗{{#error}}: {{name}}: {{message}}{{/error}}
 {{/components}}
+{{#leftChanged.length}}
+*変更されたままの構成要素（停止した階層。自動では元に戻りません）:*
+{{/leftChanged.length}}
+{{#leftChanged}}
+• {{id}}（{{type}}、{{tier}}）: 停止前に復旧済み — 手作業で戻すか、全体が整った後に計画のフェイルバックシナリオを実行してください
+{{/leftChanged}}
 *階層ごとの RTO:*
 {{#tiers}}
 • {{id}}: {{status}}、{{achieved}}（目標 {{target}}）: {{met}}
@@ -164,6 +170,12 @@ export const ja: TemplateSet = {
 {{/reportError}}
 *理由:* {{reason}}
 実行は次の取り消せない手順の前で停止しました。
+{{#leftChanged.length}}
+*変更されたままの構成要素（停止した階層。自動では元に戻りません）:*
+{{/leftChanged.length}}
+{{#leftChanged}}
+• {{id}}（{{type}}、{{tier}}）: 停止前に復旧済み — 手作業で戻すか、全体が整った後に計画のフェイルバックシナリオを実行してください
+{{/leftChanged}}
 {{#tiers}}
 • {{id}}: {{status}}
 {{/tiers}}

@@ -1,7 +1,12 @@
 import { userInfo } from 'node:os';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { Command, CommanderError, Option } from 'commander';
 import { answerTask } from './answer-task.ts';
+import { planStatus, statusLines, unlockPlan } from './status.ts';
+import { stateDocumentClient, type StateDeps } from '../../state/table.ts';
 import { INJECT_HELP } from '../drill/inject.ts';
 import { DRIFT_HELP } from '../readiness/drift.ts';
 import { InvalidInputError, PlanValidationError } from '../../errors.ts';
@@ -110,7 +115,10 @@ async function answer(opts: AnswerOptions, approve: boolean, io: CliIo, sfnFor: 
       throw new Exit(2);
     }
     const e = error as Error;
-    io.err(`dr-autopilot: ${e.name}: ${e.message}${e.name === 'TaskTimedOut' ? ' (the token expired or was already answered)' : ''}`);
+    const voidToken = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(e.name);
+    io.err(
+      `dr-autopilot: ${e.name}: ${e.message}${voidToken ? ' (this token no longer answers: the wait timed out or was answered, the run ended, or the request was sent again - a retried request starts "REPLACES AN EARLIER REQUEST" and carries the token that answers now; `dr-autopilot status --plan FILE` lists the pending ones)' : ''}`,
+    );
     throw new Exit(1);
   }
   io.out(
@@ -122,7 +130,45 @@ async function answer(opts: AnswerOptions, approve: boolean, io: CliIo, sfnFor: 
   );
 }
 
-export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNClient = (region) => new SFNClient({ region })): Command {
+interface StateOptions {
+  plan: string;
+  table?: string;
+  region?: string;
+  endpoint?: string;
+}
+
+/** The plan and its state table (`--table`, else STATE_TABLE_NAME; in the plan's recovery region unless `--region`). Bad input exits 2. */
+async function stateOf(opts: StateOptions, io: CliIo): Promise<{ plan: Awaited<ReturnType<typeof loadPlanFile>>; deps: StateDeps; region: string }> {
+  try {
+    const plan = await loadPlanFile(opts.plan);
+    const tableName = opts.table ?? process.env.STATE_TABLE_NAME;
+    if (!tableName) throw new InvalidInputError('--table: name the deployment\'s state table (the stack\'s StateTable), or set STATE_TABLE_NAME', { field: 'table' });
+    const region = opts.region ?? plan.regions.secondary;
+    const client = new DynamoDBClient({ region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+    return { plan, region, deps: { ddb: stateDocumentClient(client), tableName, now: () => new Date(), logger: new Logger({ serviceName: 'dr-autopilot-cli', logLevel: 'SILENT' }) } };
+  } catch (error) {
+    if (error instanceof PlanValidationError) {
+      for (const issue of error.issues) io.err(`${error.file}: ${issue.path}: ${issue.message}`);
+      throw new Exit(2);
+    }
+    if (error instanceof InvalidInputError) {
+      io.err(`dr-autopilot: ${error.message}`);
+      throw new Exit(2);
+    }
+    throw error;
+  }
+}
+
+export interface CliClients {
+  sfnFor: (region: string) => SFNClient;
+  snsFor: (region: string) => SNSClient;
+}
+
+export function buildProgram(
+  io: CliIo = stdio,
+  sfnFor: (region: string) => SFNClient = (region) => new SFNClient({ region }),
+  snsFor: CliClients['snsFor'] = (region) => new SNSClient({ region }),
+): Command {
   const program = new Command('dr-autopilot')
     .description('Disaster-recovery automation for AWS: validate plans, drill them offline, answer approvals.')
     .exitOverride()
@@ -183,6 +229,48 @@ export function buildProgram(io: CliIo = stdio, sfnFor: (region: string) => SFNC
     .option('--report <file>', 'a report.json (drill or run) for the latest results')
     .option('--out <file>', 'write the document to this file (default: standard output)')
     .action(async (opts: DocOptions) => doc(opts, io));
+
+  const stateOptions = (cmd: Command) =>
+    cmd
+      .requiredOption('--plan <file>', 'the plan file (YAML)')
+      .option('--table <name>', 'the state table (default: STATE_TABLE_NAME)')
+      .option('--region <region>', 'region of the deployment (default: the plan\'s secondary region)')
+      .option('--endpoint <url>', 'a DynamoDB-compatible endpoint (a local table, e.g. the drill\'s)');
+
+  stateOptions(program.command('status'))
+    .description('The plan\'s recovery state: lock holder, running execution, its tier and components, approvals waiting (with the commands that answer them), the last run')
+    .option('--json', 'print the status as JSON')
+    .option('--no-sfn', 'read the state table only (not Step Functions)')
+    .action(async (opts: StateOptions & { json?: boolean; sfn: boolean }) => {
+      const { plan, deps, region } = await stateOf(opts, io);
+      const status = await planStatus(deps, plan, opts.sfn ? sfnFor(region) : null);
+      if (opts.json) io.out(JSON.stringify(status, null, 2));
+      else for (const line of statusLines(status)) io.out(line);
+    });
+
+  stateOptions(program.command('unlock'))
+    .description('Release the plan\'s recovery lock whoever holds it (audited in the state table; internal notice): for a lock a stopped run left behind')
+    .requiredOption('--reason <text>', 'why (kept for audit and sent to operations)')
+    .option('--by <name>', 'who releases it (default: the OS user)')
+    .option('--topic <arn>', 'the internal SNS topic to tell (default: INTERNAL_TOPIC_ARN)')
+    .action(async (opts: StateOptions & { reason: string; by?: string; topic?: string }) => {
+      const { plan, deps, region } = await stateOf(opts, io);
+      const topicArn = opts.topic ?? process.env.INTERNAL_TOPIC_ARN;
+      if (!topicArn) {
+        io.err('dr-autopilot: --topic: name the internal SNS topic (the stack\'s InternalTopic), or set INTERNAL_TOPIC_ARN: an unlock is always announced');
+        throw new Exit(2);
+      }
+      try {
+        const result = await unlockPlan(deps, plan, { reason: opts.reason, by: opts.by ?? userInfo().username }, { sns: snsFor(topicArn.split(':')[3] ?? region), topicArn });
+        io.out(result.previousOwner ? `released: the lock of ${plan.name} was held by ${result.previousOwner}; recorded at ${result.at}` : `the lock of ${plan.name} was free; the unlock is recorded at ${result.at}`);
+      } catch (error) {
+        if (error instanceof InvalidInputError) {
+          io.err(`dr-autopilot: ${error.message}`);
+          throw new Exit(2);
+        }
+        throw error;
+      }
+    });
 
   for (const [name, approve] of [
     ['approve', true],

@@ -6,8 +6,27 @@ import { stateMachineDefinition } from './definition.ts';
 import { deploymentRoles, type RoleResource } from './roles.ts';
 import { testScheduleEvents, type ScheduleEvent } from './test-schedules.ts';
 
-/** What serverless.yml reads as ${self:custom.plan.KEY} (scripts/serverless-plan.cjs exports it). */
+/**
+ * The longest resource name serverless.yml builds from the stack name: the function
+ * `<stack name>-request-confirmation`. AWS Lambda allows 64 characters in a function name, so the stack
+ * name (dr-autopilot-<plan>-<stage>) may have 64 minus this suffix's length.
+ */
+export const LONGEST_NAME_SUFFIX = '-request-confirmation';
+export const MAX_FUNCTION_NAME_CHARS = 64;
+
+/**
+ * What serverless.yml reads as ${self:custom.plan.KEY}: scripts/serverless-plan.cjs exports these plus
+ * `stackName` (`<service>-<stage>`, which it checks against maxStackNameChars).
+ */
 export interface DeploymentValues {
+  /**
+   * The service: `dr-autopilot-<plan name>`. The stack, and every resource name in it, is
+   * `<service>-<stage>`: two plans deploy side by side at the same stage.
+   */
+  service: string;
+  /** The longest stack name whose resource names AWS accepts (MAX_FUNCTION_NAME_CHARS minus LONGEST_NAME_SUFFIX). */
+  maxStackNameChars: number;
+  longestNameSuffix: string;
   /** One schedule per writer for all databases: the shortest interval any of them asks for (EventBridge: at least a minute). */
   heartbeatSchedule: string;
   manifestSchedule: string;
@@ -20,6 +39,12 @@ export interface DeploymentValues {
   planName: string;
   secondaryRegion: string;
   triggerAlarms: string[];
+  /**
+   * Which of serverless.yml's custom.triggerEvents start-recovery gets: `alarms` (the rule on the trigger
+   * alarms going to ALARM) or `none` (a console-only plan: EventBridge refuses a pattern that lists no
+   * alarm, so there is no rule).
+   */
+  trigger: 'alarms' | 'none';
   definition: Record<string, unknown>;
   roles: Record<string, RoleResource>;
   /** The test programme's schedules, as the state machine's events (test-schedules.ts). */
@@ -46,7 +71,11 @@ const rate = (minutes: number) => (minutes === 1 ? 'rate(1 minute)' : `rate(${mi
 export function deploymentValues(plan: Plan, planSource: string, options: DeployOptions): DeploymentValues {
   const ctx = iamContext(plan.regions);
   const databases = plan.components.flatMap((c) => (c.database ? [c.database] : []));
+  const triggerAlarms = [...new Set(plan.scenarios.flatMap((s) => s.triggers.alarms))];
   return {
+    service: `dr-autopilot-${plan.name}`,
+    maxStackNameChars: MAX_FUNCTION_NAME_CHARS - LONGEST_NAME_SUFFIX.length,
+    longestNameSuffix: LONGEST_NAME_SUFFIX,
     heartbeatSchedule: rate(Math.max(1, Math.floor(Math.min(60, ...databases.map((d) => d.heartbeatIntervalSeconds / 60))))),
     manifestSchedule: rate(Math.max(1, Math.min(60, ...databases.map((d) => d.manifestIntervalMinutes)))),
     databaseVpc: plan.databaseAccess ? { subnetIds: plan.databaseAccess.subnetIds, securityGroupIds: plan.databaseAccess.securityGroupIds } : null,
@@ -54,7 +83,8 @@ export function deploymentValues(plan: Plan, planSource: string, options: Deploy
     planSource,
     planName: plan.name,
     secondaryRegion: plan.regions.secondary,
-    triggerAlarms: [...new Set(plan.scenarios.flatMap((s) => s.triggers.alarms))],
+    triggerAlarms,
+    trigger: triggerAlarms.length > 0 ? 'alarms' : 'none',
     definition: stateMachineDefinition(options.root),
     roles: deploymentRoles(plan, ctx, { slackWebhookSecretArn: options.slackWebhookSecretArn }),
     testSchedules: testScheduleEvents(plan, options.testSchedulesEnabled === true),

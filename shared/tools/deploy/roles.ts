@@ -1,6 +1,7 @@
 import { verifyStatements } from '../../checks/iam.ts';
 import type { IamContext, IamStatement } from '../../components/definition.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { cfnStackArn } from './arn.ts';
 import { checkActionStatements, readinessStatements, startActionStatements, triggerAlarmReads } from './component-iam.ts';
 
 /** An AWS::IAM::Role resource, as it goes into serverless.yml's resources. */
@@ -12,8 +13,8 @@ export interface RoleResource {
   };
 }
 
-/** One function's role: its own log streams, then exactly `statements`. */
-function role(name: string, statements: IamStatement[], { regions, arn }: IamContext): RoleResource {
+/** One function's role: the log streams of this stack's functions, then exactly `statements`. */
+function role(name: string, statements: IamStatement[], { regions }: IamContext): RoleResource {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -30,7 +31,8 @@ function role(name: string, statements: IamStatement[], { regions, arn }: IamCon
               {
                 Effect: 'Allow',
                 Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                Resource: [arn('logs', regions.secondary, 'log-group:/aws/lambda/dr-autopilot-*:*')],
+                // Lambda's log groups are /aws/lambda/<function name>, and every function is named <stack name>-<function>.
+                Resource: [cfnStackArn('logs', regions.secondary, 'log-group:/aws/lambda/', '-*:*')],
               },
               ...statements,
             ],
@@ -50,6 +52,21 @@ const internalTopicPublish: IamStatement[] = [
   { Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'InternalTopic' }] },
   { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['NotificationKey', 'Arn'] }] },
 ];
+
+/**
+ * The state machine's own executions (serverless.yml names it <stack name>-failover): a one-way step
+ * checks that its execution is still RUNNING before it acts. Named, not referenced: the state machine
+ * references these functions, so a Ref back would be a circular dependency.
+ */
+const ownExecutions = (ctx: IamContext): IamStatement[] => [
+  { Effect: 'Allow', Action: ['states:DescribeExecution'], Resource: [cfnStackArn('states', ctx.regions.secondary, 'execution:', '-failover:*')] },
+];
+
+/**
+ * The dead-letter queue (serverless.yml DeadLetterQueue): the on-failure destination of the functions
+ * the EventBridge rules invoke asynchronously. Lambda sends a failed event there with the function's role.
+ */
+const deadLetterSend: IamStatement[] = [{ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }] }];
 
 export interface RoleOptions {
   /** DR_SLACK_WEBHOOK_SECRET_ARN: the Slack webhook's secret notify may read ('' or undefined: none). */
@@ -71,11 +88,12 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
   return {
     // A deferred alarm start re-reads its trigger alarm (composite alarms need "*"; ListAlarmMuteRules: its mute rules).
     PrepareRunRole: role('prepare-run', [...stateTableAccess('GetItem', 'Query', 'PutItem'), ...triggerAlarmReads(plan)], ctx),
-    StartActionRole: role('start-action', [...startActionStatements(plan, ctx), ...idempotencyRecords], ctx),
-    CheckActionRole: role('check-action', [...checkActionStatements(plan, ctx), ...idempotencyRecords], ctx),
+    StartActionRole: role('start-action', [...startActionStatements(plan, ctx), ...idempotencyRecords, ...ownExecutions(ctx)], ctx),
+    CheckActionRole: role('check-action', [...checkActionStatements(plan, ctx), ...idempotencyRecords, ...ownExecutions(ctx)], ctx),
     RecordComponentRole: role('record-component', stateTableAccess('PutItem'), ctx),
     AcquireLockRole: role('acquire-lock', [...stateTableAccess('UpdateItem', 'GetItem'), ...internalTopicPublish], ctx),
-    ReleaseLockRole: role('release-lock', stateTableAccess('UpdateItem', 'GetItem'), ctx),
+    // Also invoked by the status-change rule (asynchronously): an event it fails on goes to the dead-letter queue.
+    ReleaseLockRole: role('release-lock', [...stateTableAccess('UpdateItem', 'GetItem'), ...deadLetterSend], ctx),
     // Reads the replica lag to state the data at risk (GetMetricData has no resource-level permissions).
     RequestApprovalRole: role('request-approval', [...internalTopicPublish, { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' }], ctx),
     // Stakeholder notices: both topics (and their key); the Slack webhook's secret when one is configured.
@@ -125,6 +143,11 @@ export function deploymentRoles(plan: Plan, ctx: IamContext, options: RoleOption
       ctx,
     ),
     // Starts (or defers) a run; an outage alarm fired while suppressed or muted is an internal notice instead.
-    StartRecoveryRole: role('start-recovery', [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] }, ...internalTopicPublish], ctx),
+    // An alarm event it fails on goes to the dead-letter queue (its on-failure destination).
+    StartRecoveryRole: role(
+      'start-recovery',
+      [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'FailoverStateMachine' }] }, ...internalTopicPublish, ...deadLetterSend],
+      ctx,
+    ),
   };
 }

@@ -4,7 +4,7 @@ import type { Fault } from './simulator/world.ts';
 
 export const SIMULATED_SERVICES = [
   'rds', 'cloudwatch', 'route53', 'route53-recovery-cluster', 's3', 'ssm', 'backup', 'ecs', 'autoscaling', 'elasticache', 'lambda', 'sns', 'ec2', 'iam', 'service-quotas',
-  'elasticloadbalancing', 'directconnect', 'kms',
+  'elasticloadbalancing', 'directconnect', 'kms', 'sfn',
 ];
 /** Services whose control plane is in one region, which `control-plane-down:SERVICE` can take away (Route 53: us-east-1). */
 export const SINGLE_REGION_CONTROL_PLANES = ['route53'];
@@ -26,6 +26,7 @@ export const INJECT_HELP = [
   'vpn-down             both tunnels of the plan\'s VPN connections are DOWN, their Direct Connect interfaces down',
   'error-spike          the recovered service answers a quarter of its requests with 5xx, slowly (the metric checks\' window)',
   'open-security-group  the recovered database\'s security group opens its port to 0.0.0.0/0',
+  'stop-during:COMPONENT  the operator stops the execution while COMPONENT\'s start is in flight (the status-change rule releases the lock)',
 ].join('\n');
 
 /** Parses one `--inject` spec against the plan, or throws InvalidInputError naming the problem. */
@@ -74,6 +75,9 @@ export function parseInject(spec: string, plan: Plan): Fault {
       if (!a || !zones.includes(a) || b !== undefined) throw bad(`private-zone takes one hosted zone of the plan's route53-failover components (${zones.join(', ') || 'none'})`);
       return { kind: 'private-zone', hostedZoneId: a };
     }
+    case 'stop-during':
+      if (b !== undefined) throw bad('stop-during takes one component');
+      return { kind: 'stop-during', component: component(a) };
     case 'unhealthy-targets':
     case 'vpn-down':
     case 'error-spike':

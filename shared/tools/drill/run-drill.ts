@@ -15,6 +15,7 @@ import type { Plan } from '../../plan/schema.ts';
 import { alarmEvent, normaliseTimestamp } from '../../run/input.ts';
 import { summariseRun } from '../../run/tiers.ts';
 import type { ActionRecord, ApprovalState, ComponentTask, RunReportLink, RunState, RunSummary, RunSummaryOutput } from '../../run/types.ts';
+import { readLock } from '../../state/lock.ts';
 import { recordedResults } from '../../state/run-records.ts';
 import { packagedPlan } from '../../runtime/plan.ts';
 import { preloadPlanModules } from '../local/preload.ts';
@@ -142,6 +143,8 @@ interface ExecutionRecord {
   reason: string | null;
   /** A deferred alarm start whose alarm cleared during the wait: nothing ran (`reason` says why). */
   triggerCleared?: boolean;
+  /** Stopped by the operator (--inject stop-during): `reason` says what its in-flight start did. */
+  stopped?: boolean;
   startedAt: string;
   finishedAt: string;
   /** Its use of Step Functions' limits (largest state payload, history events). */
@@ -203,6 +206,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   }
   const answer = approvalAnswer(options.faults ?? []);
   const resume = (options.faults ?? []).some((f) => f.kind === 'resume');
+  const stopDuring = (options.faults ?? []).flatMap((f) => (f.kind === 'stop-during' ? [f.component] : []))[0];
   const followUps = followUpScenarios(plan, options.then);
 
   const env = { ...process.env };
@@ -279,6 +283,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         /** Notices already shown in the progress. */
         let noticed = 0;
 
+        const executionArn = (name: string) => `arn:aws:states:${REGION_OF_AUTOMATION(plan)}:000000000000:execution:dr-autopilot-local:${name}`;
         const runExecution = async (input: unknown, name: string, resumeOf: string | null): Promise<ExecutionRecord> => {
           const startedAt = new Date().toISOString();
           // The error a state failed with, per component and state: StateRetried and StateCaught do not carry it.
@@ -289,10 +294,33 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           let summariseInput: RunState | undefined;
           // Step Functions' payload and history limits, which the local runner does not enforce.
           const limits = new ExecutionLimits(shapes);
+          // RUNNING for the functions that ask (a one-way step checks its own execution) until the drill stops it.
+          account.stepFunctions.register(executionArn(name));
+          // --inject stop-during:COMPONENT: the operator stops the execution while that component's start is in flight.
+          let stopped: { inFlight: Promise<string> } | undefined;
           const execution = runLocal(input, {
             region: REGION_OF_AUTOMATION(plan),
             handlers,
             executionName: name,
+            wrap: stopDuring === undefined ? undefined : async (state, call, taskInput) => {
+              const component = (taskInput as ItemInput | null)?.component?.id;
+              if (state !== 'Start Recovery Action' || component !== stopDuring || stopped) return call();
+              // The stop: Step Functions marks the execution ABORTED and its status-change rule invokes release-lock;
+              // the Lambda invocation already running goes on (AWS does not cancel it).
+              account.stepFunctions.stop(executionArn(name));
+              const release = await handlers['release-lock']!(
+                { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { executionArn: executionArn(name), status: 'ABORTED' } } as never,
+                {} as never,
+              ) as { released: boolean; reason: string };
+              options.onProgress?.({ at: new Date().toISOString(), elapsedSeconds: Math.round((Date.now() - t0) / 1000), component, state: 'Stop Execution', status: `stopped by the operator during ${component}'s start; lock ${release.released ? 'released' : `not released (${release.reason})`}` });
+              const inFlight = call().then(
+                () => `the in-flight start of ${component} finished after the stop`,
+                (error: Error) => `the in-flight start of ${component} was refused: ${error.name}: ${error.message}`,
+              );
+              stopped = { inFlight };
+              execution.abort();
+              return inFlight;
+            },
             answerTaskToken: async (state, payload) => {
               if (state === 'Request Recovery Approval') {
                 const approval = (payload as { approval: ApprovalState }).approval;
@@ -398,6 +426,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
             if (failure.name !== 'RecoveryFailedError' && failure.name !== 'RecoveryAbortedError') reason = `${failure.name}: ${failure.message}`;
           }
           await progress;
+          if (stopped) {
+            // The run ends when its stopped invocation does: the report says what that invocation did.
+            const what = await stopped.inFlight;
+            return { name, resumeOf, summary: undefined, reason: `ExecutionStopped: stopped by the operator (--inject stop-during:${stopDuring ?? ''}); ${what}`, stopped: true, startedAt, finishedAt: new Date().toISOString(), limits: limits.use };
+          }
           if (limits.exceeded !== null) {
             return { name, resumeOf, summary: undefined, reason: limits.exceeded, startedAt, finishedAt: new Date().toISOString(), limits: limits.use };
           }
@@ -423,13 +456,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           return { name, resumeOf, summary, reason, startedAt, finishedAt: new Date().toISOString(), limits: limits.use, report: summarised?.report };
         };
 
-        const executionArn = (name: string) => `arn:aws:states:${REGION_OF_AUTOMATION(plan)}:000000000000:execution:dr-autopilot-local:${name}`;
         const firstName = `drill-${start.scenario}-${start.startAt.toISOString().replace(/[:.]/g, '-')}`;
         // An --event goes through the deployed starter: a suppressed or muted alarm starts nothing (its
         // internal notice is the drill's only output); a wait-period one starts a deferred execution.
         let firstInput = start.input;
         if (options.event !== undefined) {
-          const started = await startDrillFromEvent(plan, options.event, REGION_OF_AUTOMATION(plan), stateDeps.logger);
+          const started = await startDrillFromEvent(plan, options.event, REGION_OF_AUTOMATION(plan), stateDeps.logger, account);
           if (started.outcome.outcome === 'ignored' || started.input === null) {
             const at = start.startAt.toISOString();
             const reason = started.outcome.outcome === 'ignored' ? started.outcome.reason : `the starter answered ${started.outcome.outcome}`;
@@ -493,17 +525,21 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           faults,
           notifications,
           checks: [],
-          finalState: account.snapshot(),
+          // The simulated services, and the plan's lock in the drill's state table (free once a run ended or was stopped).
+          finalState: { ...account.snapshot(), stateTable: { lock: (await holdingClock(() => readLock(stateDeps, plan.name))) ?? null } },
           executions: executions.map((x) => ({
             name: x.name,
             resumeOf: x.resumeOf,
-            outcome: x.triggerCleared ? ('ignored' as const) : (x.summary?.outcome ?? 'failed'),
+            outcome: x.triggerCleared ? ('ignored' as const) : x.stopped ? ('aborted' as const) : (x.summary?.outcome ?? 'failed'),
             reason: x.summary ? x.summary.reason : x.reason,
             startedAt: x.startedAt,
             finishedAt: x.finishedAt,
           })),
         };
         const summary = last.summary;
+        if (last.stopped) {
+          return { ...base, outcome: 'aborted', reason: last.reason, startedAt: start.incidentAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
+        }
         if (last.triggerCleared) {
           return { ...base, outcome: 'ignored', reason: last.reason, startedAt: start.incidentAt.toISOString(), finishedAt, tiers: [], components: [], rpo: [] };
         }

@@ -117,8 +117,8 @@ export interface LocalRunOptions {
   /** Answers a waitForTaskToken task: resolve with the output (SendTaskSuccess) or throw (SendTaskFailure). */
   answerTaskToken?: (state: string, payload: unknown) => Promise<unknown>;
   executionName?: string;
-  /** Per Task state: extra behaviour around the real handler (e.g. simulated Lambda service errors). */
-  wrap?: (state: string, call: () => Promise<unknown>) => Promise<unknown>;
+  /** Per Task state: extra behaviour around the real handler (e.g. simulated Lambda service errors); `input` is the task's. */
+  wrap?: (state: string, call: () => Promise<unknown>, input: unknown) => Promise<unknown>;
 }
 
 /**
@@ -151,7 +151,7 @@ export function runLocal(input: unknown, options: LocalRunOptions) {
         if (!options.answerTaskToken) throw new Error(`${task.state} waits for a task token and nobody answers it`);
         return options.answerTaskToken(task.state, payload);
       };
-      return (await (options.wrap ? options.wrap(task.state, call) : call())) as JsonValue;
+      return (await (options.wrap ? options.wrap(task.state, call, taskInput) : call())) as JsonValue;
     };
   }
   const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });

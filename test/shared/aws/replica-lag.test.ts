@@ -3,9 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   lagAsOf,
+  auroraGlobalDataLossMetrics,
   auroraGlobalLagMetric,
+  auroraGlobalRpoLagMetric,
   clusterIdentifierFromArn,
   rdsReplicaLagMetric,
+  readPreferredReplicationLag,
   readReplicationLag,
 } from '../../../shared/aws/replica-lag.ts';
 
@@ -100,6 +103,83 @@ describe('readReplicationLag', () => {
     } as unknown as CloudWatchClient;
     const lag = await readReplicationLag(hanging, logger(), NOW, rdsReplicaLagMetric('r'), { timeoutMs: 20 });
     expect(lag).toEqual({ seconds: null, reason: 'GetMetricData failed: TimeoutError' });
+  });
+});
+
+describe('readPreferredReplicationLag: the first of several lag metrics that has a datapoint', () => {
+  beforeEach(() => cloudwatch.reset());
+  afterEach(() => cloudwatch.reset());
+
+  /** One result per query Id: [Id, [time, value][]]. */
+  const results = (...byId: [string, [string, number][]][]): GetMetricDataCommandOutput => ({
+    $metadata: {},
+    MetricDataResults: byId.map(([Id, points]) => ({ Id, StatusCode: 'Complete', Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v) })),
+  });
+  const metric = (MetricName: string) => ({ Namespace: 'AWS/RDS', MetricName, Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-osaka' }] });
+
+  it('asks for every metric in one GetMetricData (queries replicaLag, replicaLag2) and takes the first with data', async () => {
+    // Prepare
+    cloudwatch.on(GetMetricDataCommand).resolves(results(['replicaLag', [['2026-11-29T01:04:00Z', 1250]]], ['replicaLag2', [['2026-11-29T01:04:00Z', 400]]]));
+    // Act
+    const lag = await readPreferredReplicationLag(new CloudWatchClient({}), logger(), NOW, auroraGlobalDataLossMetrics(TARGET_ARN));
+    // Assess
+    expect(lag).toEqual({ seconds: 1.25, reason: null, metricName: 'AuroraGlobalDBRPOLag' });
+    expect(cloudwatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 1);
+    expect(cloudwatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input).toEqual({
+      StartTime: new Date('2026-11-29T00:55:00.000Z'),
+      EndTime: NOW,
+      ScanBy: 'TimestampDescending',
+      MetricDataQueries: [
+        { Id: 'replicaLag', ReturnData: true, MetricStat: { Metric: metric('AuroraGlobalDBRPOLag'), Period: 60, Stat: 'Maximum' } },
+        { Id: 'replicaLag2', ReturnData: true, MetricStat: { Metric: metric('AuroraGlobalDBReplicationLag'), Period: 60, Stat: 'Maximum' } },
+      ],
+    });
+  });
+
+  it('matches results by Id, whatever their order, and falls back to the next metric when the first has no data', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves(results(['replicaLag2', [['2026-11-29T01:03:00Z', 90], ['2026-11-29T01:04:00Z', 700]]], ['replicaLag', []]));
+    expect(await readPreferredReplicationLag(new CloudWatchClient({}), logger(), NOW, auroraGlobalDataLossMetrics(TARGET_ARN)))
+      .toEqual({ seconds: 0.7, reason: null, metricName: 'AuroraGlobalDBReplicationLag' });
+  });
+
+  it('lets the first metric with a datapoint decide: -1 is "replication not active", the next metric is not read in its place', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves(results(['replicaLag', [['2026-11-29T01:04:00Z', -1]]], ['replicaLag2', [['2026-11-29T01:04:00Z', 400]]]));
+    expect(await readPreferredReplicationLag(new CloudWatchClient({}), logger(), NOW, auroraGlobalDataLossMetrics(TARGET_ARN)))
+      .toEqual({ seconds: null, reason: 'AuroraGlobalDBRPOLag is -1: replication not active', metricName: 'AuroraGlobalDBRPOLag' });
+  });
+
+  it('gives every metric\'s reason when none has data', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({ $metadata: {}, MetricDataResults: [{ Id: 'replicaLag', StatusCode: 'PartialData', Timestamps: [], Values: [] }] });
+    expect(await readPreferredReplicationLag(new CloudWatchClient({}), logger(), NOW, auroraGlobalDataLossMetrics(TARGET_ARN))).toEqual({
+      seconds: null,
+      reason: 'no AuroraGlobalDBRPOLag data in the last 10 minutes (GetMetricData status PartialData); no AuroraGlobalDBReplicationLag data in the last 10 minutes',
+      metricName: null,
+    });
+  });
+
+  it('never throws: an error reading them gives null and one warning naming both metrics', async () => {
+    cloudwatch.on(GetMetricDataCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const log = logger();
+    expect(await readPreferredReplicationLag(new CloudWatchClient({}), log, NOW, auroraGlobalDataLossMetrics(TARGET_ARN)))
+      .toEqual({ seconds: null, reason: 'GetMetricData failed: AccessDenied', metricName: null });
+    expect(log.warn).toHaveBeenCalledExactlyOnceWith('Could not read AuroraGlobalDBRPOLag, AuroraGlobalDBReplicationLag', expect.objectContaining({
+      metric: 'AuroraGlobalDBRPOLag, AuroraGlobalDBReplicationLag',
+      dimensions: { DBClusterIdentifier: 'orders-osaka' },
+      errorName: 'AccessDenied',
+    }));
+  });
+
+  it('reads nothing when given no metric', async () => {
+    expect(await readPreferredReplicationLag(new CloudWatchClient({}), logger(), NOW, [])).toEqual({ seconds: null, reason: 'no replication lag metric to read', metricName: null });
+    expect(cloudwatch).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('the Aurora data-loss metrics', () => {
+  it('are AuroraGlobalDBRPOLag then AuroraGlobalDBReplicationLag of the secondary cluster, in milliseconds', () => {
+    const of = (MetricName: string) => ({ namespace: 'AWS/RDS', metricName: MetricName, unit: 'Milliseconds', dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-osaka' }] });
+    expect(auroraGlobalRpoLagMetric(TARGET_ARN)).toEqual(of('AuroraGlobalDBRPOLag'));
+    expect(auroraGlobalDataLossMetrics('orders-osaka')).toEqual([of('AuroraGlobalDBRPOLag'), of('AuroraGlobalDBReplicationLag')]);
   });
 });
 

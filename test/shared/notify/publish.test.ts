@@ -148,6 +148,24 @@ describe('shared/notify/publish', () => {
     },
   );
 
+  it("states every time in the plan's time zone (stakeholders.timeZone), internal and external, in both languages", async () => {
+    // Prepare: the example plan for a team in Berlin.
+    const berlin: Plan = { ...plan, stakeholders: { ...plan.stakeholders, timeZone: 'Europe/Berlin' } };
+    // Act
+    await notifyStage(deps(1), { internal: INTERNAL_TOPIC, external: EXTERNAL_TOPIC }, { stage: 'run-started', run: state.run, tiers: state.tiers }, { audiences: berlin.stakeholders.audiences, plan: berlin, strict: true });
+    // Assess: the incident began 01:05 UTC: 02:05 in Berlin (10:05 JST in Tokyo).
+    const [ja, en, externalJa, externalEn] = publishes().map((p) => p.Message!);
+    const description = (message: string) => (JSON.parse(message) as { content: { description: string } }).content.description;
+    expect(description(ja!)).toContain('*障害発生:* 2026年11月29日 02:05（GMT+1）');
+    expect(description(en!)).toContain('*Incident start:* 2026-11-29 02:05 GMT+1');
+    expect(description(en!)).toContain('• tier-1: RTO 4 h, due 2026-11-29 06:05 GMT+1');
+    // No time of the run's own is in Tokyo time (the operator's reason says what it says).
+    expect([ja, en].map((m) => description(m!).replace('Tokyo unavailable since 09:40 JST', '')).filter((d) => /JST|日本時間/.test(d))).toEqual([]);
+    expect(externalJa).toContain('2026年11月29日 02:05（GMT+1）');
+    expect(externalEn).toContain('2026-11-29 02:05 GMT+1');
+    expect([externalJa, externalEn].filter((m) => /JST|日本時間/.test(m!))).toEqual([]);
+  });
+
   it('resolves run-finished and tier-finished from the state machine data', async () => {
     const out = await notifyStage(deps(310), { internal: INTERNAL_TOPIC, external: EXTERNAL_TOPIC }, { stage: 'run-finished', summary: summaries.completed }, {
       audiences: plan.stakeholders.audiences,
@@ -582,6 +600,9 @@ This is the final update on this incident. Thank you for your patience.`,
         description: `*計画:* dataset-platform | *シナリオ:* region-outage（計画外フェイルオーバー） | *重大度:* 重大
 *理由:* tier tier-1 failed: core-database (ActionFailedError: instance dataset-db-osaka went to incompatible-restore); not started: tier-2, tier-3, tier-4
 • core-database（rds-replica-promotion、tier-1）: 失敗: ActionFailedError: instance dataset-db-osaka went to incompatible-restore
+*変更されたままの構成要素（停止した階層。自動では元に戻りません）:*
+• authentication（ecs-scale、tier-1）: 停止前に復旧済み — 手作業で戻すか、全体が整った後に計画のフェイルバックシナリオを実行してください
+• api-gateway（route53-failover、tier-1）: 停止前に復旧済み — 手作業で戻すか、全体が整った後に計画のフェイルバックシナリオを実行してください
 *階層ごとの RTO:*
 • tier-1: 失敗、不明（目標 4時間）: 未達
 • tier-2: 未着手、不明（目標 8時間）: 未測定
@@ -605,6 +626,9 @@ This is the final update on this incident. Thank you for your patience.`,
         description: `*Plan:* dataset-platform | *Scenario:* region-outage (unplanned failover) | *Severity:* Critical
 *Why:* tier tier-1 failed: core-database (ActionFailedError: instance dataset-db-osaka went to incompatible-restore); not started: tier-2, tier-3, tier-4
 • core-database (rds-replica-promotion, tier-1) failed: ActionFailedError: instance dataset-db-osaka went to incompatible-restore
+*Left changed (a stopped tier; nothing reverts them):*
+• authentication (ecs-scale, tier-1): recovered before the run stopped — undo it by hand, or run the plan's failback scenario once the rest is consistent
+• api-gateway (route53-failover, tier-1): recovered before the run stopped — undo it by hand, or run the plan's failback scenario once the rest is consistent
 *RTO per tier:*
 • tier-1: failed, n/a (target 4 h): MISSED
 • tier-2: not started, n/a (target 8 h): not measured

@@ -172,6 +172,11 @@ describe('shared/notify/render', () => {
     expect(formatTime('2026-11-29T01:05:00.000Z', 'en')).toBe('2026-11-29 10:05 JST');
     expect(formatTime('2026-11-29T01:05:00.000Z', 'ja')).toBe('2026年11月29日 10:05（日本時間）');
     expect(formatTime('2026-11-29T01:05:00.000Z', 'en', 'UTC')).toBe('2026-11-29 01:05 UTC');
+    // Another plan's zone (stakeholders.timeZone), daylight saving time included; the label follows the zone, whatever the name's case.
+    expect(formatTime('2026-11-29T01:05:00.000Z', 'en', 'Europe/Berlin')).toBe('2026-11-29 02:05 GMT+1');
+    expect(formatTime('2026-11-29T01:05:00.000Z', 'ja', 'Europe/Berlin')).toBe('2026年11月29日 02:05（GMT+1）');
+    expect(formatTime('2026-07-01T01:05:00.000Z', 'en', 'America/New_York')).toBe('2026-06-30 21:05 EDT');
+    expect(formatTime('2026-11-29T01:05:00.000Z', 'en', 'asia/tokyo')).toBe('2026-11-29 10:05 JST');
     expect([formatMinutes(38, 'en'), formatMinutes(240, 'en'), formatMinutes(65, 'en')]).toEqual(['38 min', '4 h', '1 h 5 min']);
     expect([formatMinutes(38, 'ja'), formatMinutes(240, 'ja'), formatMinutes(65, 'ja')]).toEqual(['38分', '4時間', '1時間5分']);
   });

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, DescribeAlarmsCommand, ListAlarmMuteRulesCommand, type CompositeAlarm } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../shared/aws/clients.ts';
@@ -15,6 +16,7 @@ import type { ComponentResult } from '../../../shared/run/types.ts';
 
 const cloudwatch = mockClient(CloudWatchClient);
 const rds = mockClient(RDSClient);
+const ecs = mockClient(ECSClient);
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 const ALARM = 'dataset-platform-tokyo-region-down';
 const composite = (StateValue: CompositeAlarm['StateValue']): CompositeAlarm => ({
@@ -32,6 +34,7 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
   afterEach(() => {
     cloudwatch.reset();
     rds.reset();
+    ecs.reset();
   });
 
   it('stops with RecoveryAbortedError when the alarm is back to OK, reading composite and metric alarms', async () => {
@@ -116,5 +119,31 @@ describe('anti-flapping: the trigger alarm is re-read before a one-way step', ()
     const summary = summariseRun(recordTier(state, results), new Date('2026-11-29T01:05:00Z'));
     expect(summary.outcome).toBe('aborted');
     expect(summary.reason).toContain('RecoveryAbortedError');
+  });
+
+  it('re-reads the trigger before any step of a tier that holds a one-way step: its reversible steps stop too', async () => {
+    // Prepare: an alarm-started region outage whose alarm went back to OK; authentication (ECS) shares tier 1 with the promotion.
+    const plan = await loadPlanFile(new URL('../../../examples/dataset-platform.plan.yml', import.meta.url).pathname);
+    const state = prepareRun(plan, {
+      input: { trigger: 'alarm', alarmName: ALARM, alarmArn: `arn:aws:cloudwatch:ap-northeast-3:123456789012:alarm:${ALARM}`, stateChangedAt: '2026-11-29T01:00:00Z' },
+      executionId: 'arn:aws:states:ap-northeast-3:123456789012:execution:sm:y',
+      executionStartedAt: '2026-11-29T01:00:05Z',
+    }, undefined, await oneWayTypes(plan.components.map((c) => c.type)));
+    const auth = { ...componentTask(plan, state.run.scenario, 'authentication'), oneWayTier: true };
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [composite('OK')] });
+    ecs.on(UpdateServiceCommand).resolves({});
+    const deps = { clients: createAwsClients(), logger, now: () => new Date('2026-11-29T01:05:00Z') };
+    // Act
+    const attempt = startComponent(deps, { run: state.run, component: auth });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'RecoveryAbortedError',
+      message: `trigger alarm ${ALARM} is back to OK (since 2026-11-29T01:04:00.000Z): stopped before the start of authentication (ecs-scale) in tier tier-1, which holds a one-way step`,
+    });
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand);
+    // In a tier without a one-way step the reversible step goes ahead (the alarm is read before one-way commands only).
+    ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'auth', status: 'ACTIVE', desiredCount: 0, runningCount: 0, deployments: [] }] });
+    await startComponent(deps, { run: state.run, component: { ...auth, oneWayTier: false } }).catch(() => undefined);
+    expect(ecs).toHaveReceivedCommand(UpdateServiceCommand);
   });
 });

@@ -116,7 +116,9 @@ describe('requestApproval', () => {
         'What will happen:',
         'The run waits before tier-1 (tier 1 of 4: Tier 1 (highest): authentication, core database, API gateway); approved, it recovers core-database, authentication, api-gateway.',
         'One-way steps the approval covers (they cannot be undone), in recovery order:',
-        '  - core-database (rds-replica-promotion, tier-1): promotes read replica dataset-db-osaka (ap-northeast-3) to a standalone writer; replication from dataset-db (ap-northeast-1) ends for good; then the old primary is fenced (stop) where its region answers',
+        '  - core-database (rds-replica-promotion, tier-1): promotes read replica dataset-db-osaka (ap-northeast-3) to a standalone writer; replication from dataset-db (ap-northeast-1) ends for good; then the old primary is fenced (stop) where its region answers. ' +
+          'FENCING NOT PROVEN if dataset-db (ap-northeast-1) cannot be reached at the step, as in a region outage: the promotion goes on, and dataset-db may still accept writes when its region comes back; ' +
+          'this run does not wait for its region, and a re-protect run fences it (stop) once its region answers: until then, fence it yourself if writes can reach it',
         '',
         'What it costs (data at risk, read at 2026-11-29T05:00:00.000Z):',
         '  - core-database: replica lag 12 s now; writes from about the last 12 s may be lost [RPO target 15 min, class transaction]',
@@ -155,7 +157,7 @@ describe('requestApproval', () => {
     expect(message).toContain('\n  - core-database: replica lag 1200 s (20 min) now; writes from about the last 1200 s (20 min) may be lost - OVER the RPO target [RPO target 15 min, class transaction]\n');
     expect(message).toContain('\n  - orders-database: replica lag 0.35 s now; writes from about the last 0.35 s may be lost [RPO target 15 min, class transaction]\n');
     expect(message).toContain(
-      '\n  - orders-database (aurora-global-failover, tier-1): fails Aurora global cluster orders-global over to orders-osaka (ap-northeast-3) with data loss allowed; writes not yet replicated are lost\n',
+      '\n  - orders-database (aurora-global-failover, tier-1): fails Aurora global cluster orders-global over to orders-osaka (ap-northeast-3) with data loss allowed; writes not yet replicated are lost. FENCING NOT PROVEN',
     );
   });
 
@@ -216,7 +218,35 @@ describe('requestApproval', () => {
     expect(input.Message).toContain(`npx dr-autopilot reject --region ap-northeast-3 --token '${TOKEN}' --reason '…'`);
   });
 
+  it('opens a retried request (Step Functions retried the task: a new token) by saying it replaces the earlier one, whose token no longer answers', async () => {
+    // Prepare
+    cloudwatch.on(GetMetricDataCommand).resolves(lagData([['2026-11-29T04:59:00Z', 12]]));
+    await requestApproval(deps(), TOPIC, request());
+    const first = published().Message!;
+    sns.resetHistory();
+    // Act: the second attempt ($$.State.RetryCount 1), with the token of that attempt.
+    await ask(request({ attempt: 1, taskToken: 'second-attempt-token' }));
+    // Assess: the same request, under a first line that voids the earlier one; the commands carry the new token only.
+    expect(published().Message).toBe(
+      [
+        "REPLACES AN EARLIER REQUEST (attempt 2): this approval request replaces any earlier approval request for the same step; the earlier token no longer answers (Step Functions accepts only this request's token). Answer with the commands below.",
+        '',
+        first.replaceAll(TOKEN, 'second-attempt-token'),
+      ].join('\n'),
+    );
+    expect(published().Subject).toBe('[dr-autopilot] Approval needed: region-outage failover of dataset-platform');
+  });
+
+  it('says nothing of an earlier request on the first attempt (RetryCount 0)', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves(lagData([['2026-11-29T04:59:00Z', 12]]));
+    await ask(request({ attempt: 0 }));
+    expect(published().Message).toMatch(/^Approval needed before a one-way recovery step of dataset-platform\.\n/);
+    expect(published().Message).not.toContain('REPLACES');
+  });
+
   it.each([
+    ['a negative attempt', { attempt: -1 }, 'attempt'],
+    ['a fractional attempt', { attempt: 1.5 }, 'attempt'],
     ['a missing task token', { taskToken: '' }, 'taskToken'],
     ['no one-way components', { approval: gate({ oneWayComponents: [] }) }, 'approval.oneWayComponents'],
     ['a one-way component that is not in the run', { approval: gate({ oneWayComponents: ['no-such-db'] }) }, 'approval.oneWayComponents'],

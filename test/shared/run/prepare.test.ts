@@ -167,17 +167,35 @@ describe('prepareRun', () => {
       expect(state.carried).toEqual([]);
     });
 
-    it('a planned run needs no approval (starting it was the decision), unless the scenario says so', () => {
-      // database-failure leaves approval to the default; the example plan marks region-outage.
-      const planned = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
+    it('a planned scenario needs no approval (starting it was the decision), unless the scenario says so', () => {
+      // Prepare: database-failure made a planned scenario that leaves approval to the default.
+      const plannedScenario: Plan = { ...plan, scenarios: plan.scenarios.map((sc) => (sc.id === 'database-failure' ? { ...sc, mode: 'planned' as const } : sc)) };
+      // Act
+      const planned = prepareRun(plannedScenario, { input: consoleStart({ scenario: 'database-failure', mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
+      // Assess
       expect(planned.approval.required).toBe(false);
-      const unplanned = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
+      expect(planned.run.mode).toBe('planned');
+      // A console start may add the gate: `unplanned` on a planned scenario waits for approval.
+      const unplanned = prepareRun(plannedScenario, { input: consoleStart({ scenario: 'database-failure', mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
       expect(unplanned.approval.required).toBe(true);
       const marked: Plan = { ...plan, scenarios: plan.scenarios.map((sc) => (sc.id === 'region-outage' ? { ...sc, approval: { required: true, timeoutMinutes: 5 } } : sc)) };
       const gated = prepareRun(marked, { input: consoleStart({ mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
       expect(gated.approval).toMatchObject({ required: true, tierIndex: 0, timeoutSeconds: 300 });
       const exempt: Plan = { ...plan, scenarios: plan.scenarios.map((sc) => (sc.id === 'region-outage' ? { ...sc, approval: { required: false } } : sc)) };
       expect(prepareRun(exempt, { input: consoleStart({ mode: 'unplanned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay).approval.required).toBe(false);
+    });
+
+    it('a console start cannot take an unplanned scenario\'s approval away by choosing mode planned: the run is a switchover and still waits', () => {
+      // Prepare: database-failure is unplanned and leaves approval to the default (required).
+      expect(plan.scenarios.find((sc) => sc.id === 'database-failure')).toMatchObject({ mode: 'unplanned', approval: {} });
+      // Act
+      const state = prepareRun(plan, { input: consoleStart({ scenario: 'database-failure', mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay);
+      // Assess: planned as asked (a switchover), the gate still before the promotion.
+      expect(state.run.mode).toBe('planned');
+      expect(state.approval).toEqual({ required: true, tierIndex: 0, timeoutSeconds: 1800, oneWayComponents: ['core-database'], decision: null, error: null });
+      // Only the plan can waive it, where the waiver is reviewed.
+      const waived: Plan = { ...plan, scenarios: plan.scenarios.map((sc) => (sc.id === 'database-failure' ? { ...sc, approval: { required: false } } : sc)) };
+      expect(prepareRun(waived, { input: consoleStart({ scenario: 'database-failure', mode: 'planned' }), executionId: EXECUTION_ID, executionStartedAt: EXECUTION_START }, undefined, oneWay).approval.required).toBe(false);
     });
 
     it('the storage-failure scenario waits before the tier holding its S3 version restore', () => {

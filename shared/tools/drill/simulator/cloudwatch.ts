@@ -347,9 +347,9 @@ function jitter(seed: string, minute: number): number {
  * CloudWatch as the actions and checks read it: GetMetricData for AWS/RDS ReplicaLag of a simulated read
  * replica, one datapoint per period from the replica's creation until its promotion starts (a promoted
  * instance is no longer a replica and reports no ReplicaLag), growing from the incident when it took the
- * replica's source down (replicaLagAfterCut); AWS/RDS AuroraGlobalDBReplicationLag of a global database's
- * secondary cluster (auroraLagSeries); and the AWS/S3 replication metrics of the simulated buckets' rules
- * (S3_REPLICATION_METRICS).
+ * replica's source down (replicaLagAfterCut); AWS/RDS AuroraGlobalDBReplicationLag and AuroraGlobalDBRPOLag (the
+ * same series: an assumption) of a global database's secondary cluster (auroraLagSeries); and the AWS/S3
+ * replication metrics of the simulated buckets' rules (S3_REPLICATION_METRICS).
  *
  * For the `metric` checks: the well-known metrics of the recovered service's load balancer (AWS/ApplicationELB,
  * ALB_BASELINES) and of the simulated databases (AWS/RDS, RDS_BASELINES; any other metric of the two namespaces
@@ -448,11 +448,13 @@ export function simulateCloudWatch(world: World): SimulatedService {
     const stat = query.MetricStat;
     const dimension = (name: string) => stat?.Metric?.Dimensions?.find((d) => d.Name === name)?.Value;
     const rdsMetric = stat?.Metric?.Namespace === 'AWS/RDS' ? stat.Metric.MetricName : undefined;
-    const id = rdsMetric === 'ReplicaLag' ? dimension('DBInstanceIdentifier') : rdsMetric === 'AuroraGlobalDBReplicationLag' ? dimension('DBClusterIdentifier') : undefined;
+    // The RPO lag (user transactions) is modelled as the replication lag: the same series, the same value.
+    const auroraLag = rdsMetric === 'AuroraGlobalDBReplicationLag' || rdsMetric === 'AuroraGlobalDBRPOLag';
+    const id = rdsMetric === 'ReplicaLag' ? dimension('DBInstanceIdentifier') : auroraLag ? dimension('DBClusterIdentifier') : undefined;
     const base = { Id: query.Id, Label: query.Label ?? stat?.Metric?.MetricName ?? query.Id, StatusCode: 'Complete' as const, Messages: [] };
     const replica = rdsMetric === 'ReplicaLag' && id ? lagSeries(region, id) : undefined;
-    const aurora = rdsMetric === 'AuroraGlobalDBReplicationLag' && id ? auroraLagSeries(region, id) : undefined;
-    if (rdsMetric !== 'ReplicaLag' && rdsMetric !== 'AuroraGlobalDBReplicationLag') return baselineResult(query, input, region) ?? { ...base, Timestamps: [], Values: [] };
+    const aurora = auroraLag && id ? auroraLagSeries(region, id) : undefined;
+    if (rdsMetric !== 'ReplicaLag' && !auroraLag) return baselineResult(query, input, region) ?? { ...base, Timestamps: [], Values: [] };
     if ((!replica && !aurora) || !id || !input.StartTime || !input.EndTime) return { ...base, Timestamps: [], Values: [] };
     const period = Math.max(60, stat?.Period ?? 60) * 1000;
     // A datapoint is readable once its minute is over; StartTime is inclusive, EndTime exclusive.

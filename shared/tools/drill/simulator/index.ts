@@ -17,6 +17,7 @@ import { RDS_DURATIONS, simulateRds } from './rds.ts';
 import { ROUTE53_DURATIONS, simulateRoute53 } from './route53.ts';
 import { ROUTE53_RECOVERY_CLUSTER_DURATIONS, simulateRoute53RecoveryCluster } from './route53-recovery-cluster.ts';
 import { S3_DURATIONS, simulateS3 } from './s3.ts';
+import { simulateStepFunctions } from './sfn.ts';
 import { simulateSns } from './sns.ts';
 import { abortSignalTimeoutOnTheClock } from './service.ts';
 import { simulateServiceQuotas } from './service-quotas.ts';
@@ -70,6 +71,8 @@ export interface SimulatedAccount {
   world: World;
   /** Every notice published to SNS during the drill. */
   published: ReturnType<typeof simulateSns>['published'];
+  /** Step Functions as the functions see it: executions started, and whether each still runs. */
+  stepFunctions: ReturnType<typeof simulateStepFunctions>;
   /** The state of every simulated resource now. */
   snapshot(): Record<string, unknown>;
   /** Removes the SDK mocks. */
@@ -116,6 +119,7 @@ export function installSimulatedAccount(
   // The SDK resolves credentials before the simulator answers (intercept.ts).
   const undoCredentials = offlineCredentials();
   const sns = simulateSns(world);
+  const stepFunctions = simulateStepFunctions(world);
   const services = [
     simulateRds(world),
     simulateCloudWatch(world),
@@ -137,10 +141,12 @@ export function installSimulatedAccount(
     simulateServiceQuotas(world),
     simulateIam(world),
     sns,
+    stepFunctions,
   ];
   return {
     world,
     published: sns.published,
+    stepFunctions,
     snapshot: () => Object.fromEntries(services.map((s) => [s.service, s.snapshot()])),
     restore: () => {
       services.forEach((s) => s.restore());

@@ -44,6 +44,8 @@ export type Fault =
   | { kind: 'error-spike' }
   /** The recovered database's security group opens its port to 0.0.0.0/0 (ec2.ts). */
   | { kind: 'open-security-group' }
+  /** The operator stops the execution while this component's start is in flight (run-drill.ts). */
+  | { kind: 'stop-during'; component: string }
   /**
    * A hosted zone the plan names is private (associated with VPCs) rather than public: Route 53 then refuses
    * TestDNSAnswer for it (simulator/route53.ts); its records still resolve inside its VPCs.

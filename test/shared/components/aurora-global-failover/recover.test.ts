@@ -1,3 +1,4 @@
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import {
   DBClusterNotFoundFault,
   DescribeDBClustersCommand,
@@ -20,6 +21,7 @@ import type { ComponentOf } from '../../../../shared/plan/schema.ts';
 import { actionContext } from '../../../support/action-context.ts';
 
 const rds = mockClient(RDSClient);
+const cloudwatch = mockClient(CloudWatchClient);
 
 const TOKYO = 'arn:aws:rds:ap-northeast-1:123456789012:cluster:orders-tokyo';
 const OSAKA = 'arn:aws:rds:ap-northeast-3:123456789012:cluster:orders-osaka';
@@ -56,13 +58,27 @@ const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throt
 /** The old writer's region (Tokyo) does not answer: the outage, as the SDK reports a socket timeout. */
 const tokyoUnreachable = () =>
   rds.on(DescribeDBClustersCommand).rejects(Object.assign(new Error('Socket timed out without establishing a connection within 5000 ms'), { name: 'TimeoutError' }));
+/** The old writer (Tokyo) answers: it is available (and may accept writes). */
+const tokyoAvailable = () => rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DBClusterIdentifier: 'orders-tokyo', DBClusterArn: TOKYO, Status: 'available' }] });
+/** GetMetricData's answer: the RPO lag (query replicaLag) and the replication lag (query replicaLag2), each [time, ms][]. */
+const lagData = (rpo: [string, number][], replication: [string, number][]): GetMetricDataCommandOutput => {
+  const result = (Id: string, points: [string, number][]): MetricDataResult => ({ Id, StatusCode: 'Complete', Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v) });
+  return { $metadata: {}, MetricDataResults: [result('replicaLag', rpo), result('replicaLag2', replication)] };
+};
+/** The incident (test/support/action-context.ts) is 01:00; the run starts 5 minutes later. */
+const INCIDENT = new Date('2026-11-29T01:00:00.000Z');
 
 describe('aurora-global-failover', () => {
   beforeEach(() => {
     rds.reset();
+    cloudwatch.reset();
     tokyoUnreachable();
+    cloudwatch.on(GetMetricDataCommand).resolves(lagData([['2026-11-29T00:59:00Z', 800]], [['2026-11-29T00:59:00Z', 650]]));
   });
-  afterEach(() => rds.reset());
+  afterEach(() => {
+    rds.reset();
+    cloudwatch.reset();
+  });
 
   it('unplanned: fails over to the Osaka cluster by ARN with AllowDataLoss, never a switchover', async () => {
     // Prepare
@@ -328,6 +344,123 @@ describe('aurora-global-failover', () => {
       expect(two).toMatchObject({ done: false, observations: { writers: 2 } });
       expect(one).toMatchObject({ done: true, status: 'the target is the writer', observations: { writers: 1 } });
       expect(rds).not.toHaveReceivedCommand(FailoverGlobalClusterCommand);
+    });
+  });
+
+  describe('the writes a failover gives up (RPO): the target\'s AuroraGlobalDBRPOLag, else AuroraGlobalDBReplicationLag', () => {
+    it('unplanned: reads both metrics of the target cluster in one GetMetricData, as of the incident, in the secondary region, before the failover', async () => {
+      // Prepare
+      const events: string[] = [];
+      const ctx = actionContext(component, { mode: 'unplanned', beforeOneWay: async (step) => void events.push(`beforeOneWay:${step}`) });
+      cloudwatch.on(GetMetricDataCommand).callsFake(() => {
+        events.push('GetMetricData');
+        // Newest first, as asked; the RPO lag wins over the replication lag.
+        return lagData([['2026-11-29T00:59:00Z', 1250], ['2026-11-29T00:58:00Z', 90]], [['2026-11-29T00:59:00Z', 400]]);
+      });
+      rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [globalCluster()] });
+      rds.on(FailoverGlobalClusterCommand).callsFake(() => {
+        events.push('FailoverGlobalCluster');
+        return {};
+      });
+      // Act
+      const progress = await auroraGlobalFailover.start(ctx);
+      // Assess
+      expect(events).toEqual(['GetMetricData', 'beforeOneWay:FailoverGlobalCluster', 'FailoverGlobalCluster']);
+      expect(cloudwatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 1);
+      const metric = (MetricName: string) => ({ Namespace: 'AWS/RDS', MetricName, Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-osaka' }] });
+      expect(cloudwatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input).toEqual({
+        StartTime: new Date(INCIDENT.getTime() - 10 * 60_000),
+        EndTime: INCIDENT,
+        ScanBy: 'TimestampDescending',
+        MetricDataQueries: [
+          { Id: 'replicaLag', ReturnData: true, MetricStat: { Metric: metric('AuroraGlobalDBRPOLag'), Period: 60, Stat: 'Maximum' } },
+          { Id: 'replicaLag2', ReturnData: true, MetricStat: { Metric: metric('AuroraGlobalDBReplicationLag'), Period: 60, Stat: 'Maximum' } },
+        ],
+      });
+      expect(await cloudwatch.call(0).thisValue.config.region()).toBe('ap-northeast-3');
+      expect(progress.observations).toEqual({
+        operation: 'failover',
+        dataLossAllowed: true,
+        oldWriter: 'unreachable',
+        writers: 1,
+        replicaLagSeconds: 1.25,
+        replicaLagMetric: 'AuroraGlobalDBRPOLag',
+        replicaLagNote: null,
+        replicaLagSource: 'replication lag lost at the failover (CloudWatch AuroraGlobalDBRPOLag of the target as of the incident)',
+      });
+    });
+
+    it('takes AuroraGlobalDBReplicationLag when there is no RPO lag (Aurora MySQL before 3.04.0 / 2.12.0), and keeps it through the checks', async () => {
+      const ctx = actionContext(component, { mode: 'unplanned' });
+      cloudwatch.on(GetMetricDataCommand).resolves(lagData([], [['2026-11-29T00:59:00Z', 3500]]));
+      rds.on(DescribeGlobalClustersCommand)
+        .resolvesOnce({ GlobalClusters: [globalCluster()] })
+        .resolves({ GlobalClusters: [globalCluster({ osakaWrites: true })] });
+      rds.on(FailoverGlobalClusterCommand).resolves({});
+      const started = await auroraGlobalFailover.start(ctx);
+      const done = await auroraGlobalFailover.check(ctx, started.state);
+      const lag = {
+        replicaLagSeconds: 3.5,
+        replicaLagMetric: 'AuroraGlobalDBReplicationLag',
+        replicaLagNote: null,
+        replicaLagSource: 'replication lag lost at the failover (CloudWatch AuroraGlobalDBReplicationLag of the target as of the incident)',
+      };
+      expect(started.observations).toMatchObject(lag);
+      expect(done).toMatchObject({ done: true, observations: { operation: 'failover', writers: 1, ...lag } });
+    });
+
+    it.each([
+      ['neither metric has data', lagData([], []), 'no AuroraGlobalDBRPOLag data in the last 10 minutes; no AuroraGlobalDBReplicationLag data in the last 10 minutes'],
+      ['the RPO lag is -1 (replication not active)', lagData([['2026-11-29T00:59:00Z', -1]], [['2026-11-29T00:59:00Z', 400]]), 'AuroraGlobalDBRPOLag is -1: replication not active'],
+    ])('fails over all the same when %s, the lag unknown with the reason', async (_case, data, reason) => {
+      const ctx = actionContext(component, { mode: 'unplanned' });
+      cloudwatch.on(GetMetricDataCommand).resolves(data);
+      rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [globalCluster()] });
+      rds.on(FailoverGlobalClusterCommand).resolves({});
+      const progress = await auroraGlobalFailover.start(ctx);
+      expect(rds).toHaveReceivedCommandTimes(FailoverGlobalClusterCommand, 1);
+      expect(progress.observations).toMatchObject({ replicaLagSeconds: null, replicaLagNote: reason, replicaLagSource: null });
+    });
+
+    it('fails over all the same when CloudWatch refuses the read (never holds up the failover)', async () => {
+      const ctx = actionContext(component, { mode: 'unplanned' });
+      cloudwatch.on(GetMetricDataCommand).rejects(throttled());
+      rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [globalCluster()] });
+      rds.on(FailoverGlobalClusterCommand).resolves({});
+      const progress = await auroraGlobalFailover.start(ctx);
+      expect(rds).toHaveReceivedCommandTimes(FailoverGlobalClusterCommand, 1);
+      expect(progress.observations).toMatchObject({ replicaLagSeconds: null, replicaLagMetric: null, replicaLagNote: 'GetMetricData failed: AwsThrottlingError' });
+    });
+
+    it('planned: a switchover loses nothing (Aurora syncs the secondary first): 0, without reading CloudWatch', async () => {
+      const ctx = actionContext(component, { mode: 'planned' });
+      rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [globalCluster()] });
+      rds.on(SwitchoverGlobalClusterCommand).resolves({});
+      const progress = await auroraGlobalFailover.start(ctx);
+      expect(cloudwatch).not.toHaveReceivedCommand(GetMetricDataCommand);
+      expect(progress.observations).toMatchObject({
+        operation: 'switchover',
+        replicaLagSeconds: 0,
+        replicaLagMetric: null,
+        replicaLagNote: 'switchover: Aurora brings the secondary in sync before it switches',
+        replicaLagSource: 'switchover (Aurora brings the secondary in sync before it switches: no write lost)',
+      });
+    });
+
+    it('a start that finds the operation under way reads nothing and says the lag was not measured', async () => {
+      const ctx = actionContext(component, { mode: 'unplanned' });
+      rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [globalCluster({ failoverState: toOsaka('failing-over', true) })] });
+      const progress = await auroraGlobalFailover.start(ctx);
+      expect(cloudwatch).not.toHaveReceivedCommand(GetMetricDataCommand);
+      expect(progress.observations).toMatchObject({ replicaLagSeconds: null, replicaLagNote: 'not measured: the failover or switchover was already done or under way', replicaLagSource: null });
+    });
+
+    it('an old writer found up is refused before any lag read (SplitBrainRiskError)', async () => {
+      const ctx = actionContext(component, { mode: 'unplanned' });
+      tokyoAvailable();
+      rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [globalCluster()] });
+      await expect(auroraGlobalFailover.start(ctx)).rejects.toMatchObject({ name: 'SplitBrainRiskError' });
+      expect(cloudwatch).not.toHaveReceivedCommand(GetMetricDataCommand);
     });
   });
 });

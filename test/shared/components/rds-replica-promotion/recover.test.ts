@@ -385,7 +385,7 @@ describe('rds-replica-promotion: beforeOneWay, fencing and one writer', () => {
   });
 
   describe('unplanned', () => {
-    it('old primary unreachable: promotes, then reports it unreachable with one writer', async () => {
+    it('old primary unreachable: promotes, then reports it unreachable with one writer, its fencing not proven', async () => {
       // Prepare
       const { ctx, events } = await fencingContext({ method: 'stop' });
       replicaSeen(replica(), promoted());
@@ -399,7 +399,7 @@ describe('rds-replica-promotion: beforeOneWay, fencing and one writer', () => {
       expect(started).toMatchObject({ done: false, observations: { oldPrimary: 'unreachable', fencing: 'stop', writers: null } });
       expect(done).toMatchObject({
         done: true,
-        status: 'promoted: available, no longer a replica; old primary unreachable',
+        status: 'promoted: available, no longer a replica; old primary unreachable: fencing not proven, it may accept writes when its region comes back (fence it then)',
         observations: { oldPrimary: 'unreachable', fencing: 'stop', fencedAt: null, writers: 1, replicaLagSeconds: 2 },
       });
       expect(rds).not.toHaveReceivedCommand(StopDBInstanceCommand);

@@ -127,6 +127,9 @@ describe('dr-autopilot approve / reject', () => {
     const { err, io: cli } = io();
     expect(await runCli(['approve', '--token', 'old', '--region', 'ap-northeast-3'], cli)).toBe(1);
     expect(err[0]).toContain('TaskTimedOut');
-    expect(err[0]).toContain('expired or was already answered');
+    expect(err[0]).toBe(
+      'dr-autopilot: TaskTimedOut: Task Timed Out (this token no longer answers: the wait timed out or was answered, the run ended, or the request was sent again - ' +
+        'a retried request starts "REPLACES AN EARLIER REQUEST" and carries the token that answers now; `dr-autopilot status --plan FILE` lists the pending ones)',
+    );
   });
 });

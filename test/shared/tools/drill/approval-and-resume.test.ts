@@ -44,7 +44,7 @@ const ISOLATION_GROUP = 'sg-0fe0ce0000000001a';
 /** A DynamoDB command the run sent to the local state table, and how it ended. */
 interface TableCall {
   command: string;
-  input: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> };
+  input: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string> };
   settled: 'fulfilled' | 'rejected' | 'incomplete';
 }
 
@@ -129,7 +129,8 @@ const lockWrites = (run: Drilled) =>
     .filter((c) => c.command === 'UpdateCommand' && JSON.stringify(c.input.Key) === JSON.stringify(lockKey(run.plan.name)))
     .map((c) => {
       const values = c.input.ExpressionAttributeValues ?? {};
-      return { kind: ':outcome' in values ? 'release' : ':scenario' in values ? 'acquire' : 'other', by: values[':me'], outcome: values[':outcome'], settled: c.settled };
+      const names = Object.values(c.input.ExpressionAttributeNames ?? {});
+      return { kind: ':outcome' in values ? 'release' : ':scenario' in values ? 'acquire' : names.includes('confirmedAt') ? 'confirm' : 'other', by: values[':me'], outcome: values[':outcome'], settled: c.settled };
     });
 
 /** Nothing of the example plan's region-outage was changed: the replica is a replica, no tier-1 change was made. */
@@ -413,11 +414,11 @@ describe('--inject fail:web-application --inject resume: a failed run is resumed
     const run = await drilled(EXAMPLE, 'region-outage', INJECT);
     // Assess
     const writes = lockWrites(run);
-    // The first execution takes the lock, holds it again right before its one-way step (the promotion), and
-    // releases it failed; the resume has no one-way step left: take, release.
+    // The first execution takes the lock, confirms it still holds it right before its one-way step (the promotion;
+    // never taking it again), and releases it failed; the resume has no one-way step left: take, release.
     expect(writes.map((w) => [w.kind, w.outcome, w.settled])).toEqual([
       ['acquire', undefined, 'fulfilled'],
-      ['acquire', undefined, 'fulfilled'],
+      ['confirm', undefined, 'fulfilled'],
       ['release', 'failed', 'fulfilled'],
       ['acquire', undefined, 'fulfilled'],
       ['release', 'recovered', 'fulfilled'],

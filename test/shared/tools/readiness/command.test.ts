@@ -37,7 +37,7 @@ describe('dr-autopilot readiness (offline, against the simulated account)', () =
     expect(report.system).toEqual([
       { check: 'active-region', status: 'ready', detail: 'the plan\'s primary region eu-west-1 is active (no recovery has moved it)' },
       { check: 'topic-subscribers', status: 'ready', detail: 'the internal topic has 2 confirmed subscriber(s) (email, https)' },
-      { check: 'automation-role', status: 'ready', detail: 'the recovery role arn:aws:iam::210987654321:role/dr-autopilot-prod-start-action may do all 21 action(s) the recovery needs (IAM policy simulation)' },
+      { check: 'automation-role', status: 'ready', detail: 'the recovery role arn:aws:iam::210987654321:role/dr-autopilot-prod-start-action may do all 22 action(s) the recovery needs (IAM policy simulation)' },
     ]);
     // At risk is not a failure: every tier's forecast stays ready.
     expect(report.forecast.rto.flatMap((s) => s.tiers.map((t) => t.status)).filter((status) => status !== 'ready')).toEqual([]);

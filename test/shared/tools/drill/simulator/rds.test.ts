@@ -17,7 +17,7 @@ import { recover as auroraGlobalFailover } from '../../../../../shared/component
 import { recover as rdsPointInTimeRestore } from '../../../../../shared/components/rds-point-in-time-restore/recover.ts';
 import { recover as rdsReplicaPromotion } from '../../../../../shared/components/rds-replica-promotion/recover.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../../../../../shared/components/types.ts';
-import { CLOUDWATCH_DURATIONS, replicaLagAt, simulateCloudWatch } from '../../../../../shared/tools/drill/simulator/cloudwatch.ts';
+import { auroraGlobalLagAt, CLOUDWATCH_DURATIONS, replicaLagAt, simulateCloudWatch } from '../../../../../shared/tools/drill/simulator/cloudwatch.ts';
 import { databaseSecurityGroupId } from '../../../../../shared/tools/drill/simulator/ec2.ts';
 import { auroraMemberOf, databaseKmsKeyArn, RDS_DURATIONS, rdsKmsKeys, rdsStateOf, simulateRds } from '../../../../../shared/tools/drill/simulator/rds.ts';
 import { abortSignalTimeoutOnTheClock } from '../../../../../shared/tools/drill/simulator/service.ts';
@@ -32,6 +32,13 @@ import { INCIDENT, PRIMARY, SECONDARY, actionContext } from '../../../../support
 const START = new Date(INCIDENT.getTime() + 10 * 60_000);
 const TOKYO = `arn:aws:rds:${PRIMARY}:123456789012:cluster:orders-global-${PRIMARY}`;
 const OSAKA = `arn:aws:rds:${SECONDARY}:123456789012:cluster:orders-osaka`;
+/** What an unplanned Aurora failover records of the writes it gives up: the target's RPO lag in the last minute before the incident. */
+const AURORA_RPO_LAG = {
+  replicaLagSeconds: auroraGlobalLagAt('orders-osaka', Math.floor(INCIDENT.getTime() / 60_000) - 1) / 1000,
+  replicaLagMetric: 'AuroraGlobalDBRPOLag',
+  replicaLagNote: null,
+  replicaLagSource: 'replication lag lost at the failover (CloudWatch AuroraGlobalDBRPOLag of the target as of the incident)',
+};
 const BACKUPS_ARN = `arn:aws:rds:${SECONDARY}:123456789012:auto-backup:ab-archive-db-0123456789`;
 const seconds = (key: string) => (RDS_DURATIONS[key]?.seconds ?? Number.NaN);
 const sleep = (s: number) => new Promise((resolve) => setTimeout(resolve, s * 1000));
@@ -503,7 +510,7 @@ describe('simulated RDS and CloudWatch', () => {
       expect(result.statuses).toEqual(expect.arrayContaining(['failover requested', 'failing-over toward the target']));
       // The drill's incident takes the primary region's Aurora down: the guard's read of the old writer is not answered,
       // and its 5 s abortSignal ends it (before the client's own timeouts would).
-      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'unreachable', writers: 1 });
+      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'unreachable', writers: 1, ...AURORA_RPO_LAG });
       // An attempt timed out at 3 s; the SDK's retry was aborted at 5 s.
       expect(world.calls.filter((c) => c.command === 'DescribeDBClusters').map((c) => [c.region, (c.input as { DBClusterIdentifier: string }).DBClusterIdentifier, c.error])).toEqual([
         [PRIMARY, TOKYO, 'TimeoutError'], [PRIMARY, TOKYO, 'AbortError'],
@@ -715,7 +722,7 @@ describe('simulated RDS and CloudWatch', () => {
       expect(await errorOf(withVirtualClock(START, () => auroraGlobalFailover.start(ctxOf(aurora))))).toBe('SplitBrainRiskError');
       expect(sent('FailoverGlobalCluster')).toEqual([]);
       const result = await withVirtualClock(START, () => drive(auroraGlobalFailover, () => ctxOf(aurora, 'unplanned', INCIDENT, true)));
-      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'available (forced)', writers: 1 });
+      expect(result.progress.observations).toEqual({ operation: 'failover', dataLossAllowed: true, oldWriter: 'available (forced)', writers: 1, ...AURORA_RPO_LAG });
       expect(sent('FailoverGlobalCluster')).toHaveLength(1);
     });
   });
