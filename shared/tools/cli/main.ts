@@ -199,7 +199,8 @@ export function buildProgram(
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean; withPostgres?: boolean; then: string[] }) => {
+    .option('--state-endpoint <url>', 'keep the drill\'s state table (dr-autopilot-drill-state) on this DynamoDB-compatible endpoint, for status and unlock --endpoint after the drill')
+    .action(async (opts: { plan: string; scenario?: string; event?: string; inject: string[]; duration: string[]; reportDir?: string; json?: boolean; withPostgres?: boolean; then: string[]; stateEndpoint?: string }) => {
       // Loaded only for `drill`: approve, reject and validate never load the simulator, the local
       // state machine or their libraries (an operator answering an approval needs none of them).
       const { drillCommand } = await import('../drill/command.ts');

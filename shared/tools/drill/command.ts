@@ -26,6 +26,8 @@ export interface DrillFlags {
   withPostgres?: boolean;
   /** Re-protect and failback scenarios to run after the drilled one (`--then`, in order). */
   then?: string[];
+  /** Keep the state table on this DynamoDB-compatible endpoint (`--state-endpoint`). */
+  stateEndpoint?: string;
 }
 
 export interface DrillIo {
@@ -142,6 +144,7 @@ export async function drillCommand(flags: DrillFlags, io: DrillIo): Promise<numb
         faults,
         durations,
         withPostgres: flags.withPostgres === true,
+        ...(flags.stateEndpoint === undefined ? {} : { stateEndpoint: flags.stateEndpoint }),
         then: flags.then ?? [],
         onProgress: flags.json ? undefined : live ? (step) => live.update(step) : (step) => io.out(progressLine(step)),
       });

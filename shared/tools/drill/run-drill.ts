@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidInputError } from '../../errors.ts';
 import { stateDocumentClient } from '../../state/table.ts';
 import { startDrillDatabase, type DrillDatabase } from './local-database.ts';
-import { startLocalDynamoDb, routeDynamoDb } from '../local/dynamodb.ts';
+import { startLocalDynamoDb, routeDynamoDb, useDynamoDb } from '../local/dynamodb.ts';
 import { functionHandlers } from '../local/handlers.ts';
 import { DEFINITION_FILE, runLocal } from '../local/state-machine.ts';
 import { ExecutionLimits, stateShapes, type LimitUse } from './limits.ts';
@@ -30,6 +30,9 @@ import { seedS3ObjectChecks } from './simulator/s3.ts';
 import { startDrillFromEvent } from './start-from-event.ts';
 import type { DurationTable, Fault } from './simulator/world.ts';
 
+/** The drill's state table (lock, run records, idempotency), on its own dynalite or at `stateEndpoint`. */
+export const DRILL_STATE_TABLE = 'dr-autopilot-drill-state';
+
 export interface DrillOptions {
   plan: Plan;
   planFile: string;
@@ -45,6 +48,11 @@ export interface DrillOptions {
    * primary + standby; its checks and the measured RPO use it. Without it, database checks are skipped.
    */
   withPostgres?: boolean;
+  /**
+   * `--state-endpoint`: a DynamoDB-compatible server that keeps the drill's state table (DRILL_STATE_TABLE)
+   * after it ends, for `dr-autopilot status` / `unlock --endpoint`; default: a dynalite of the drill's own.
+   */
+  stateEndpoint?: string;
   /** Called for every progress step (simulated time, tier, component, state, status). */
   onProgress?: (step: ProgressStep) => void;
   /**
@@ -228,7 +236,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     compiled.remove();
   }
   // The state table (lock, run records, idempotency) on a local DynamoDB server, started in real time.
-  const dynamodb = await startLocalDynamoDb('dr-autopilot-drill-state', REGION_OF_AUTOMATION(plan));
+  const dynamodb = options.stateEndpoint
+    ? await useDynamoDb(options.stateEndpoint, DRILL_STATE_TABLE, REGION_OF_AUTOMATION(plan))
+    : await startLocalDynamoDb(DRILL_STATE_TABLE, REGION_OF_AUTOMATION(plan));
   process.env.STATE_TABLE_NAME = dynamodb.tableName;
   process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'false';
   // The drill's own use of the state table: the database's manifests, the components' full results for the report.

@@ -37,6 +37,22 @@ export async function startLocalDynamoDb(tableName = 'dr-autopilot-state', regio
   };
 }
 
+/**
+ * A DynamoDB-compatible server someone else runs (`drill --state-endpoint`): the state table is created
+ * there when missing and kept when the drill ends, so `dr-autopilot status` and `unlock` can read it after.
+ */
+export async function useDynamoDb(endpoint: string, tableName: string, region = 'ap-northeast-3'): Promise<LocalDynamoDb> {
+  const client = new DynamoDBClient({ region, endpoint, credentials: CREDENTIALS });
+  try {
+    await client.send(new CreateTableCommand({ ...STATE_TABLE_DEFINITION, TableName: tableName }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, tableName, stop: async () => undefined };
+}
+
 type Send = (this: unknown, command: unknown, ...rest: unknown[]) => Promise<unknown>;
 
 /**
