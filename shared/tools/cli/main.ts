@@ -147,16 +147,21 @@ async function stateOf(opts: StateOptions, io: CliIo): Promise<{ plan: Awaited<R
     const client = new DynamoDBClient({ region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
     return { plan, region, deps: { ddb: stateDocumentClient(client), tableName, now: () => new Date(), logger: new Logger({ serviceName: 'dr-autopilot-cli', logLevel: 'SILENT' }) } };
   } catch (error) {
-    if (error instanceof PlanValidationError) {
-      for (const issue of error.issues) io.err(`${error.file}: ${issue.path}: ${issue.message}`);
-      throw new Exit(2);
-    }
-    if (error instanceof InvalidInputError) {
-      io.err(`dr-autopilot: ${error.message}`);
-      throw new Exit(2);
-    }
-    throw error;
+    exitOnBadInput(error, io);
   }
+}
+
+/** Bad input (an invalid plan, a flag that fails its check) is printed and exits 2; anything else is rethrown. */
+function exitOnBadInput(error: unknown, io: CliIo): never {
+  if (error instanceof PlanValidationError) {
+    for (const issue of error.issues) io.err(`${error.file}: ${issue.path}: ${issue.message}`);
+    throw new Exit(2);
+  }
+  if (error instanceof InvalidInputError) {
+    io.err(`dr-autopilot: ${error.message}`);
+    throw new Exit(2);
+  }
+  throw error;
 }
 
 export interface CliClients {
@@ -265,11 +270,7 @@ export function buildProgram(
         const result = await unlockPlan(deps, plan, { reason: opts.reason, by: opts.by ?? userInfo().username }, { sns: snsFor(topicArn.split(':')[3] ?? region), topicArn });
         io.out(result.previousOwner ? `released: the lock of ${plan.name} was held by ${result.previousOwner}; recorded at ${result.at}` : `the lock of ${plan.name} was free; the unlock is recorded at ${result.at}`);
       } catch (error) {
-        if (error instanceof InvalidInputError) {
-          io.err(`dr-autopilot: ${error.message}`);
-          throw new Exit(2);
-        }
-        throw error;
+        exitOnBadInput(error, io);
       }
     });
 
