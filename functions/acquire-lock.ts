@@ -4,10 +4,11 @@ import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { acquireLockInput, acquireRecoveryLock, acquireRequestFor } from '../shared/state/lock.ts';
 import { notifyRefusal } from '../shared/state/refusal-notice.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
-import { clientConfig } from '../shared/aws/clients.ts';
+import { clientConfig, onFirstUse } from '../shared/aws/clients.ts';
 
 const ddb = createStateDocumentClient();
-const sns = new SNSClient(clientConfig(SNSClient));
+// Only a refused start sends a notice.
+const sns = onFirstUse(() => new SNSClient(clientConfig(SNSClient)));
 
 /**
  * First task of a run: takes the plan's recovery lock (one recovery per plan at a time, cooldown
@@ -21,7 +22,7 @@ export const handler = lambdaHandler(acquireLockInput, async (event) => {
     return await acquireRecoveryLock(deps, request);
   } catch (error) {
     if (error instanceof RecoveryInProgressError || error instanceof RecoveryCooldownError) {
-      await notifyRefusal(sns, process.env.INTERNAL_TOPIC_ARN, event.run, error, logger);
+      await notifyRefusal(sns(), process.env.INTERNAL_TOPIC_ARN, event.run, error, logger);
     }
     throw error;
   }

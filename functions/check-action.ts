@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { clientConfig, createAwsClients } from '../shared/aws/clients.ts';
+import { clientConfig, createAwsClients, onFirstUse } from '../shared/aws/clients.ts';
 import { checkComponent, checkInput } from '../shared/run/component.ts';
 import { idempotentStep } from '../shared/runtime/idempotency.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
@@ -8,9 +8,9 @@ import { createStateDocumentClient, stateTableName } from '../shared/state/table
 
 const clients = createAwsClients();
 const ddb = createStateDocumentClient();
-// Its own execution's status, before a one-way step (the state machine runs in this function's region).
-const sfn = new SFNClient(clientConfig(SFNClient));
-const holdLock = lockHolder(() => ({ ddb, tableName: stateTableName(), now: () => new Date(), logger }), () => sfn);
+// Its own execution's status, before a one-way step only (the state machine runs in this function's region).
+const sfn = onFirstUse(() => new SFNClient(clientConfig(SFNClient)));
+const holdLock = lockHolder(() => ({ ddb, tableName: stateTableName(), now: () => new Date(), logger }), sfn);
 
 /**
  * Checks one component's recovery action: done, not yet (with when to look again), or out of time.

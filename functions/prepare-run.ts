@@ -1,5 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { clientConfig } from '../shared/aws/clients.ts';
+import { clientConfig, onFirstUse } from '../shared/aws/clients.ts';
 import { oneWayTypes, unprovenFencingTypes } from '../shared/components/load.ts';
 import { layOutRun, prepareInput, withStartRequest } from '../shared/run/prepare.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
@@ -10,8 +10,8 @@ import { loadIncident, recordRunStart } from '../shared/state/run-records.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
 const ddb = createStateDocumentClient();
-// The trigger alarms are evaluated in the recovery region, where this function runs.
-const cloudwatch = new CloudWatchClient(clientConfig(CloudWatchClient));
+// The trigger alarms are evaluated in the recovery region, where this function runs; read only for a deferred start.
+const cloudwatch = onFirstUse(() => new CloudWatchClient(clientConfig(CloudWatchClient)));
 
 /**
  * First state: validates the execution input (console or alarm) against the packaged plan and lays out

@@ -2,7 +2,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { unknown } from 'zod/mini';
-import { clientConfig } from '../shared/aws/clients.ts';
+import { clientConfig, onFirstUse } from '../shared/aws/clients.ts';
 import { notifyTrigger } from '../shared/notify/trigger-notice.ts';
 import { scenarioForAlarm } from '../shared/plan/recovery-order.ts';
 import { startFromAlarm } from '../shared/run/starter.ts';
@@ -10,7 +10,8 @@ import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
 
 const sfn = new SFNClient(clientConfig(SFNClient));
-const sns = new SNSClient(clientConfig(SNSClient));
+// Only an ignored trigger sends a notice.
+const sns = onFirstUse(() => new SNSClient(clientConfig(SNSClient)));
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'dr-autopilot', serviceName: 'dr-autopilot' });
 
 /**
@@ -32,7 +33,7 @@ export const handler = lambdaHandler(unknown(), async (event) => {
         metrics,
         plan: { name: plan.name, scenarioFor: (alarm) => scenarioForAlarm(plan, alarm)?.id ?? null },
         notify: (facts) =>
-          notifyTrigger({ sns, logger, metrics, now: () => new Date() }, { internal: process.env.INTERNAL_TOPIC_ARN, external: undefined }, facts, plan.stakeholders.audiences, plan.stakeholders.timeZone),
+          notifyTrigger({ sns: sns(), logger, metrics, now: () => new Date() }, { internal: process.env.INTERNAL_TOPIC_ARN, external: undefined }, facts, plan.stakeholders.audiences, plan.stakeholders.timeZone),
       },
       event,
     );

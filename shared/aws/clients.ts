@@ -95,3 +95,13 @@ export function perRegion<T>(ClientClass: ClientClass<T>): (region: string) => T
   const clients = createAwsClients();
   return (region) => clients.get(ClientClass, region);
 }
+
+/**
+ * A client of the function's own region that only some invocations need (a notice on a refusal, a
+ * deferred trigger's re-read, the execution's status before a one-way step): built on its first use,
+ * not at cold start, then reused. `onFirstUse(() => new SNSClient(clientConfig(SNSClient)))`.
+ */
+export function onFirstUse<T>(build: () => T): () => T {
+  let client: T | undefined;
+  return () => (client ??= build());
+}

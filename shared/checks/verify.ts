@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { array, object, optional, type output } from 'zod/mini';
+import { array, lazy, object, optional, type output } from 'zod/mini';
 import { createAwsClients, type AwsClients } from '../aws/clients.ts';
 import { actionRecord, checkSpec, componentTask, runContext } from '../run/task-schemas.ts';
 import type { ComponentTask, RunContext } from '../run/types.ts';
@@ -10,11 +10,15 @@ import { runChecks, type CheckLoader } from './run.ts';
 import type { CheckContext, CheckResult, PostgresConnector } from './types.ts';
 
 /** Verify Component's input (statemachines/failover.asl.json): `$.run`, `$.component` (its `checks`) and `$.action`. */
-export const verifyComponentInput = object({ run: runContext, component: componentTask, action: optional(actionRecord) });
+export const verifyComponentInput = lazy(() =>
+  object({ run: runContext, component: componentTask, action: optional(actionRecord) }),
+);
 export type VerifyComponentInput = output<typeof verifyComponentInput>;
 
 /** Verify System's input: `$.run` and the plan's system checks (`$.verification.checks`). */
-export const verifySystemInput = object({ run: runContext, checks: array(checkSpec) });
+export const verifySystemInput = lazy(() =>
+  object({ run: runContext, checks: array(checkSpec) }),
+);
 export type VerifySystemInput = output<typeof verifySystemInput>;
 
 /**

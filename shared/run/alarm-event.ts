@@ -1,4 +1,4 @@
-import { _default, array, enum as zEnum, literal, looseObject, minLength, number, object, optional, refine, string, type output } from 'zod/mini';
+import { _default, array, enum as zEnum, lazy, literal, looseObject, minLength, number, object, optional, refine, string, type output } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 
 /**
@@ -21,44 +21,46 @@ export const TIMESTAMP_MESSAGE = 'must be an ISO-8601 time with a zone, e.g. 202
 
 const timestamp = string().check(refine((v) => !Number.isNaN(parseTimestamp(v)), { message: TIMESTAMP_MESSAGE }));
 
-export const alarmEvent = object({
-  source: literal('aws.cloudwatch'),
-  'detail-type': literal('CloudWatch Alarm State Change'),
-  /** The envelope's time (second precision): when EventBridge received the event. */
-  time: optional(timestamp),
-  resources: _default(array(string()), []),
-  detail: object({
-    alarmName: string().check(minLength(1)),
-    state: object({
-      value: zEnum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
-      reason: _default(string(), ''),
-      timestamp,
-      /**
-       * A composite alarm whose actions its suppressor alarm holds back (CompositeAlarm API
-       * ActionsSuppressedBy): `Alarm` (the suppressor is in ALARM: a maintenance window), `WaitPeriod` (the
-       * suppressor may still go to ALARM), `ExtensionPeriod` (the suppressor just went back to OK).
-       */
-      actionsSuppressedBy: optional(zEnum(['WaitPeriod', 'ExtensionPeriod', 'Alarm'])),
-      actionsSuppressedReason: optional(string()),
+export const alarmEvent = lazy(() =>
+  object({
+    source: literal('aws.cloudwatch'),
+    'detail-type': literal('CloudWatch Alarm State Change'),
+    /** The envelope's time (second precision): when EventBridge received the event. */
+    time: optional(timestamp),
+    resources: _default(array(string()), []),
+    detail: object({
+      alarmName: string().check(minLength(1)),
+      state: object({
+        value: zEnum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+        reason: _default(string(), ''),
+        timestamp,
+        /**
+         * A composite alarm whose actions its suppressor alarm holds back (CompositeAlarm API
+         * ActionsSuppressedBy): `Alarm` (the suppressor is in ALARM: a maintenance window), `WaitPeriod` (the
+         * suppressor may still go to ALARM), `ExtensionPeriod` (the suppressor just went back to OK).
+         */
+        actionsSuppressedBy: optional(zEnum(['WaitPeriod', 'ExtensionPeriod', 'Alarm'])),
+        actionsSuppressedReason: optional(string()),
+      }),
+      /** Composite alarms: the suppressor and its periods in seconds (other fields are kept as sent). */
+      configuration: optional(
+        looseObject({
+          actionsSuppressor: optional(string()),
+          actionsSuppressorWaitPeriod: optional(number()),
+          actionsSuppressorExtensionPeriod: optional(number()),
+        }),
+      ),
+      /** The alarm mute rule that mutes this alarm's actions, and its window (CloudWatch alarm mute rules). */
+      muteDetail: optional(
+        object({
+          mutedByArn: string().check(minLength(1)),
+          muteWindowStart: timestamp,
+          muteWindowEnd: timestamp,
+        }),
+      ),
     }),
-    /** Composite alarms: the suppressor and its periods in seconds (other fields are kept as sent). */
-    configuration: optional(
-      looseObject({
-        actionsSuppressor: optional(string()),
-        actionsSuppressorWaitPeriod: optional(number()),
-        actionsSuppressorExtensionPeriod: optional(number()),
-      }),
-    ),
-    /** The alarm mute rule that mutes this alarm's actions, and its window (CloudWatch alarm mute rules). */
-    muteDetail: optional(
-      object({
-        mutedByArn: string().check(minLength(1)),
-        muteWindowStart: timestamp,
-        muteWindowEnd: timestamp,
-      }),
-    ),
   }),
-});
+);
 
 export type AlarmEvent = output<typeof alarmEvent>;
 

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { array, int, looseObject, minLength, object, optional, positive, string, superRefine, type output } from 'zod/mini';
+import { array, int, lazy, looseObject, minLength, object, optional, positive, string, superRefine, type output } from 'zod/mini';
 import type { AwsClients } from '../aws/clients.ts';
 import { lagAsOf, readReplicationLag } from '../aws/replica-lag.ts';
 import type { OneWayRun, OneWayStep } from '../components/definition.ts';
@@ -18,27 +18,29 @@ import { attemptField, replacesEarlierRequest } from './confirmation.ts';
  * the task token (`$$.Task.Token`) and the attempt (`$$.State.RetryCount`: 0 for the first request).
  * The waiting tier and every one-way component must be in the run's tiers.
  */
-export const approvalRequest = object({
-  run: runContext,
-  tiers: array(tierTask).check(minLength(1, 'missing or empty')),
-  approval: typed<ApprovalState>()(
-    looseObject({
-      ...approvalFields,
-      timeoutSeconds: int().check(positive('must be a positive whole number of seconds')),
-      oneWayComponents: array(string()).check(minLength(1, 'missing or empty: an approval covers at least one one-way component')),
+export const approvalRequest = lazy(() =>
+  object({
+    run: runContext,
+    tiers: array(tierTask).check(minLength(1, 'missing or empty')),
+    approval: typed<ApprovalState>()(
+      looseObject({
+        ...approvalFields(),
+        timeoutSeconds: int().check(positive('must be a positive whole number of seconds')),
+        oneWayComponents: array(string()).check(minLength(1, 'missing or empty: an approval covers at least one one-way component')),
+      }),
+    ),
+    taskToken: string().check(minLength(1, 'missing')),
+    attempt: optional(attemptField),
+  }).check(
+    superRefine(({ tiers, approval }, ctx) => {
+      if (!tiers[approval.tierIndex]) {
+        ctx.addIssue({ code: 'custom', path: ['approval', 'tierIndex'], message: `${approval.tierIndex} is not a tier of the run (0-${tiers.length - 1})` });
+      }
+      const ids = new Set(tiers.flatMap((t) => t.components.map((c) => c.id)));
+      const stray = approval.oneWayComponents.find((id) => !ids.has(id));
+      if (stray !== undefined) ctx.addIssue({ code: 'custom', path: ['approval', 'oneWayComponents'], message: `component ${JSON.stringify(stray)} is not in the run's tiers` });
     }),
   ),
-  taskToken: string().check(minLength(1, 'missing')),
-  attempt: optional(attemptField),
-}).check(
-  superRefine(({ tiers, approval }, ctx) => {
-    if (!tiers[approval.tierIndex]) {
-      ctx.addIssue({ code: 'custom', path: ['approval', 'tierIndex'], message: `${approval.tierIndex} is not a tier of the run (0-${tiers.length - 1})` });
-    }
-    const ids = new Set(tiers.flatMap((t) => t.components.map((c) => c.id)));
-    const stray = approval.oneWayComponents.find((id) => !ids.has(id));
-    if (stray !== undefined) ctx.addIssue({ code: 'custom', path: ['approval', 'oneWayComponents'], message: `component ${JSON.stringify(stray)} is not in the run's tiers` });
-  }),
 );
 export type ApprovalRequest = output<typeof approvalRequest>;
 

@@ -1,4 +1,4 @@
-import { array, looseObject, object, optional, record, string, unknown, type output } from 'zod/mini';
+import { array, lazy, looseObject, object, optional, record, string, unknown, type output } from 'zod/mini';
 import type { JsonObject } from '../components/types.ts';
 import { blocking, describeFailures } from '../checks/run.ts';
 import { causeMessage } from './cause.ts';
@@ -13,17 +13,19 @@ import './schema-messages.ts';
  */
 
 /** Record Component Outcome's input: the component's branch state (no Parameters: `$` of the Map iteration). */
-export const recordInput = object({
-  run: runContext,
-  component: componentTask,
-  action: optional(actionRecord),
-  /** Caught error ({Error, Cause}) of the start, check or confirmation task. */
-  error: optional(caughtError),
-  /** Output of the operator's confirmation (manual components). */
-  confirmation: optional(typed<JsonObject>()(record(string(), unknown()))),
-  /** The integrity checks run after the action was done (Verify Component). */
-  verification: optional(looseObject({ checks: array(checkResult) })),
-});
+export const recordInput = lazy(() =>
+  object({
+    run: runContext,
+    component: componentTask,
+    action: optional(actionRecord),
+    /** Caught error ({Error, Cause}) of the start, check or confirmation task. */
+    error: optional(caughtError),
+    /** Output of the operator's confirmation (manual components). */
+    confirmation: optional(typed<JsonObject>()(record(string(), unknown()))),
+    /** The integrity checks run after the action was done (Verify Component). */
+    verification: optional(looseObject({ checks: array(checkResult) })),
+  }),
+);
 export type RecordInput = output<typeof recordInput>;
 
 /** The component's outcome as it goes into the run's results and the report. */

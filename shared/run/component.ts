@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { int, nonnegative, object, optional, type output } from 'zod/mini';
+import { int, lazy, nonnegative, object, optional, type output } from 'zod/mini';
 import { loadRecoveryAction } from '../components/recovery.ts';
 import { loadReprotectAction } from '../components/reprotection.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../components/types.ts';
@@ -26,18 +26,22 @@ export interface Deps {
 }
 
 /** Start Recovery Action's input (statemachines/failover.asl.json): `$.run`, `$.component`, `$.approval` and `$$.State.RetryCount`. */
-export const startInput = object({
-  run: runContext,
-  component: componentTask,
-  /** The run's approval gate: an approval with force lets a split-brain guard fence and go on. */
-  approval: optional(approvalDecision),
-  /** $$.State.RetryCount of the start task. */
-  retryCount: optional(int().check(nonnegative())),
-});
+export const startInput = lazy(() =>
+  object({
+    run: runContext,
+    component: componentTask,
+    /** The run's approval gate: an approval with force lets a split-brain guard fence and go on. */
+    approval: optional(approvalDecision),
+    /** $$.State.RetryCount of the start task. */
+    retryCount: optional(int().check(nonnegative())),
+  }),
+);
 export type StartInput = output<typeof startInput>;
 
 /** Check Recovery Action's input: `$.run`, `$.component`, `$.action` and `$.approval`. */
-export const checkInput = object({ run: runContext, component: componentTask, approval: optional(approvalDecision), action: actionRecord });
+export const checkInput = lazy(() =>
+  object({ run: runContext, component: componentTask, approval: optional(approvalDecision), action: actionRecord }),
+);
 export type CheckInput = output<typeof checkInput>;
 
 function context(deps: Deps, run: RunContext, component: ComponentTask, approval: StartInput['approval']): ActionContext {

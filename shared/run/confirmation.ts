@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { int, literal, looseObject, minLength, nonnegative, object, optional, string, type output } from 'zod/mini';
+import { int, lazy, literal, looseObject, minLength, nonnegative, object, optional, string, type output } from 'zod/mini';
 import { componentFields, runContext } from './task-schemas.ts';
 import { typed } from './task-input.ts';
 import type { ComponentTask } from './types.ts';
@@ -33,18 +33,20 @@ type ManualTask = Extract<ComponentTask, { type: 'manual' }>;
  * Request Operator Confirmation's Payload: `$.run`, `$.component` (a manual step), the task token
  * (`$$.Task.Token`) and the attempt (`$$.State.RetryCount`: 0 for the first request).
  */
-export const confirmationRequest = object({
-  run: runContext,
-  component: typed<ManualTask, ComponentTask>()(
-    looseObject({
-      ...componentFields,
-      type: literal('manual', 'only a manual step waits for a confirmation'),
-      params: looseObject({ instructions: string(), runbookUrl: optional(string()) }),
-    }),
-  ),
-  taskToken: string().check(minLength(1, 'missing')),
-  attempt: optional(attemptField),
-});
+export const confirmationRequest = lazy(() =>
+  object({
+    run: runContext,
+    component: typed<ManualTask, ComponentTask>()(
+      looseObject({
+        ...componentFields(),
+        type: literal('manual', 'only a manual step waits for a confirmation'),
+        params: looseObject({ instructions: string(), runbookUrl: optional(string()) }),
+      }),
+    ),
+    taskToken: string().check(minLength(1, 'missing')),
+    attempt: optional(attemptField),
+  }),
+);
 export type ConfirmationRequest = output<typeof confirmationRequest>;
 
 /**

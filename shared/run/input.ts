@@ -1,4 +1,4 @@
-import { _default, boolean, enum as zEnum, literal, maxLength, minLength, optional, refine, regex, strictObject, string, type output } from 'zod/mini';
+import { _default, boolean, enum as zEnum, lazy, literal, maxLength, minLength, optional, refine, regex, strictObject, string, type output } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 import { alarmEvent, normaliseTimestamp, parseTimestamp, TIMESTAMP_MESSAGE } from './alarm-event.ts';
 import { invalidInput } from './task-input.ts';
@@ -14,31 +14,35 @@ const timestamp = string().check(refine((v) => !Number.isNaN(parseTimestamp(v)),
  * - from an alarm: the EventBridge "CloudWatch Alarm State Change" event as AWS delivers it, or the
  *   starter's summary of it ({ trigger: "alarm", alarmName, alarmArn, stateChangedAt, reason }).
  */
-export const consoleInput = strictObject({
-  scenario: string().check(minLength(1, 'name the scenario to run, e.g. "region-outage"')),
-  mode: zEnum(['planned', 'unplanned']),
-  reason: string().check(minLength(3, 'say why the recovery is started (at least 3 characters)'), maxLength(1000)),
-  requestedBy: string().check(minLength(1, 'say who starts the recovery'), maxLength(200)),
-  incidentStartedAt: optional(timestamp),
-  /** Continue an earlier run of this incident (its execution ARN): components it recovered are skipped. */
-  resumeOf: optional(string().check(regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'must be the execution ARN of an earlier run of this plan'))),
-  /** Start even though the plan's previous recovery ended less than safety.cooldownMinutes ago. */
-  ignoreCooldown: optional(boolean()),
-});
+export const consoleInput = lazy(() =>
+  strictObject({
+    scenario: string().check(minLength(1, 'name the scenario to run, e.g. "region-outage"')),
+    mode: zEnum(['planned', 'unplanned']),
+    reason: string().check(minLength(3, 'say why the recovery is started (at least 3 characters)'), maxLength(1000)),
+    requestedBy: string().check(minLength(1, 'say who starts the recovery'), maxLength(200)),
+    incidentStartedAt: optional(timestamp),
+    /** Continue an earlier run of this incident (its execution ARN): components it recovered are skipped. */
+    resumeOf: optional(string().check(regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'must be the execution ARN of an earlier run of this plan'))),
+    /** Start even though the plan's previous recovery ended less than safety.cooldownMinutes ago. */
+    ignoreCooldown: optional(boolean()),
+  }),
+);
 
-export const alarmInput = strictObject({
-  trigger: literal('alarm'),
-  alarmName: string().check(minLength(1)),
-  alarmArn: string().check(regex(/^arn:aws[a-z-]*:cloudwatch:/, 'must be a CloudWatch alarm ARN')),
-  stateChangedAt: timestamp,
-  reason: _default(string(), ''),
-  /**
-   * The starter deferred the run: the alarm was in its suppressor's wait period (shared/run/suppression.ts).
-   * The execution waits until then, and Prepare Run re-reads the alarm before anything else.
-   */
-  deferUntil: optional(timestamp),
-  deferReason: optional(string().check(maxLength(1000))),
-});
+export const alarmInput = lazy(() =>
+  strictObject({
+    trigger: literal('alarm'),
+    alarmName: string().check(minLength(1)),
+    alarmArn: string().check(regex(/^arn:aws[a-z-]*:cloudwatch:/, 'must be a CloudWatch alarm ARN')),
+    stateChangedAt: timestamp,
+    reason: _default(string(), ''),
+    /**
+     * The starter deferred the run: the alarm was in its suppressor's wait period (shared/run/suppression.ts).
+     * The execution waits until then, and Prepare Run re-reads the alarm before anything else.
+     */
+    deferUntil: optional(timestamp),
+    deferReason: optional(string().check(maxLength(1000))),
+  }),
+);
 
 export type ConsoleInput = output<typeof consoleInput>;
 

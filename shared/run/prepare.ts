@@ -1,4 +1,4 @@
-import { minLength, object, refine, string, unknown, type output } from 'zod/mini';
+import { lazy, minLength, object, refine, string, unknown, type output } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 import { findScenario, movesActiveRegion, recoveryOrder, scenarioForAlarm } from '../plan/recovery-order.ts';
 import type { Plan, Scenario } from '../plan/schema.ts';
@@ -34,11 +34,13 @@ export interface PrepareInput {
  * (e.g. `reason`, not `input.reason`). zod/mini's transform would carry that step inside the schema,
  * but adds ≈ 2.8 KiB to a bundle at its size target (scripts/bench-bundles.ts).
  */
-export const prepareInput = object({
-  input: unknown(),
-  executionId: string().check(minLength(1)),
-  executionStartedAt: string().check(refine((v) => !Number.isNaN(Date.parse(v)), { message: 'not a timestamp' })),
-});
+export const prepareInput = lazy(() =>
+  object({
+    input: unknown(),
+    executionId: string().check(minLength(1)),
+    executionStartedAt: string().check(refine((v) => !Number.isNaN(Date.parse(v)), { message: 'not a timestamp' })),
+  }),
+);
 
 /** Prepare Run's input with the execution input parsed into the start request: what layOutRun lays the run out from. */
 export interface PreparedInput {

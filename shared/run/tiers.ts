@@ -1,4 +1,4 @@
-import { array, looseObject, optional, unknown } from 'zod/mini';
+import { array, lazy, looseObject, optional, unknown } from 'zod/mini';
 import { InvalidInputError } from '../errors.ts';
 import { blocking, describeFailures } from '../checks/run.ts';
 import { causeMessage } from './cause.ts';
@@ -16,7 +16,9 @@ export { runState } from './task-schemas.ts';
  * Whether the results match the tier is recordTier's to check (it needs the tier).
  */
 export type TierOutcomeInput = RunState & { tierResults: ComponentOutcome[]; current?: unknown };
-export const tierOutcomeInput = typed<TierOutcomeInput>()(looseObject({ ...runStateFields, tierResults: array(componentOutcome), current: optional(unknown()) }));
+export const tierOutcomeInput = lazy(() =>
+  typed<TierOutcomeInput>()(looseObject({ ...runStateFields(), tierResults: array(componentOutcome), current: optional(unknown()) })),
+);
 
 const minutesBetween = (from: string, to: string) => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;
 

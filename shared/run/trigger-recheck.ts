@@ -11,12 +11,13 @@ import type { StartRequest } from './input.ts';
  * execution has waited in Step Functions until `deferred.until`): the alarm is read again and the run goes
  * on only if it is still ALARM (or INSUFFICIENT_DATA) and neither suppressed nor muted. Returns null to go
  * on, or the facts of the `trigger-cleared` notice: then nothing is recorded, locked or changed.
- * An alarm that cannot be found goes on (the trigger did fire), as before a one-way step.
+ * An alarm that cannot be found goes on (the trigger did fire), as before a one-way step. `cloudwatch`
+ * builds its client on first use: a start that was not deferred never needs one.
  */
-export async function recheckDeferredTrigger(cloudwatch: CloudWatchClient, plan: Plan, request: StartRequest, logger: Logger): Promise<TriggerNoticeFacts | null> {
+export async function recheckDeferredTrigger(cloudwatch: () => CloudWatchClient, plan: Plan, request: StartRequest, logger: Logger): Promise<TriggerNoticeFacts | null> {
   if (!request.deferred || !request.alarmName) return null;
   const alarmName = request.alarmName;
-  const alarm = await readTriggerAlarm(cloudwatch, alarmName);
+  const alarm = await readTriggerAlarm(cloudwatch(), alarmName);
   if (!alarm.found) {
     logger.warn('Deferred trigger alarm not found; the recovery goes on', { alarmName });
     return null;

@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { boolean, literal, looseObject, minLength, NEVER, nullable, number, object, optional, pipe, refine, string, transform, unknown, type output } from 'zod/mini';
+import { boolean, lazy, literal, looseObject, minLength, NEVER, nullable, number, object, optional, pipe, refine, string, transform, unknown, type output } from 'zod/mini';
 import { classifyError, InvalidInputError, RecoveryCooldownError, RecoveryInProgressError, ResourceBusyError } from '../errors.ts';
 import { typed } from '../run/task-input.ts';
 import type { RunContext } from '../run/types.ts';
@@ -219,32 +219,38 @@ function isoTime(value: string, field: string): string {
 const nonEmpty = string().check(minLength(1));
 
 /** acquire-lock's input: the run and `$.lock` of the run state (Parameters `{ "run.$": "$.run", "lock.$": "$.lock" }`). */
-export const acquireLockInput = object({
-  // The whole `$.run`: the refusal notice tells operations about the run that was refused.
-  run: typed<RunContext>()(looseObject({ executionId: nonEmpty, plan: nonEmpty, scenario: nonEmpty })),
-  lock: object({
-    cooldownMinutes: number().check(refine((n) => Number.isFinite(n) && n >= 0, { message: 'must be a number ≥ 0' })),
-    ignoreCooldown: optional(boolean()),
-    expiresAt: string().check(refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO-8601 time' })),
+export const acquireLockInput = lazy(() =>
+  object({
+    // The whole `$.run`: the refusal notice tells operations about the run that was refused.
+    run: typed<RunContext>()(looseObject({ executionId: nonEmpty, plan: nonEmpty, scenario: nonEmpty })),
+    lock: object({
+      cooldownMinutes: number().check(refine((n) => Number.isFinite(n) && n >= 0, { message: 'must be a number ≥ 0' })),
+      ignoreCooldown: optional(boolean()),
+      expiresAt: string().check(refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO-8601 time' })),
+    }),
   }),
-});
+);
 export type AcquireLockEvent = output<typeof acquireLockInput>;
 
 /** release-lock's input from the state machine (Parameters `{ "run": { executionId, plan, scenario }, "outcome.$": "$.outcome" }`, or `$.run` on an error). */
-const releaseEvent = object({ run: looseObject({ executionId: nonEmpty, plan: nonEmpty, scenario: nonEmpty }), outcome: nonEmpty });
+const releaseEvent = lazy(() =>
+  object({ run: looseObject({ executionId: nonEmpty, plan: nonEmpty, scenario: nonEmpty }), outcome: nonEmpty }),
+);
 export type ReleaseLockEvent = output<typeof releaseEvent>;
 
 /** EventBridge "Step Functions Execution Status Change" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): the fields release-lock reads. */
-const statusChangeEvent = object({
-  source: literal('aws.states'),
-  'detail-type': literal('Step Functions Execution Status Change'),
-  detail: object({
-    executionArn: nonEmpty,
-    status: nonEmpty,
-    // A JSON string; absent or null when it was too large to include (inputDetails.included false). Not used.
-    input: optional(nullable(string())),
+const statusChangeEvent = lazy(() =>
+  object({
+    source: literal('aws.states'),
+    'detail-type': literal('Step Functions Execution Status Change'),
+    detail: object({
+      executionArn: nonEmpty,
+      status: nonEmpty,
+      // A JSON string; absent or null when it was too large to include (inputDetails.included false). Not used.
+      input: optional(nullable(string())),
+    }),
   }),
-});
+);
 export type ExecutionStatusChangeEvent = output<typeof statusChangeEvent>;
 
 /** Any key of an EventBridge event: the input is the status change, not the state machine's. */
@@ -254,14 +260,16 @@ const isEventBridge = (event: unknown) => typeof event === 'object' && event !==
  * release-lock's input: the state machine's `{ run, outcome }` or an EventBridge status change, each
  * parsed with its own schema (picked by the keys present) so that a bad field is named in its terms.
  */
-export const releaseLockInput = pipe(
-  unknown(),
-  transform((event, payload): ReleaseLockEvent | ExecutionStatusChangeEvent => {
-    const parsed = isEventBridge(event) ? statusChangeEvent.safeParse(event, INPUT_PARSE) : releaseEvent.safeParse(event, INPUT_PARSE);
-    if (parsed.success) return parsed.data;
-    payload.issues.push(...(parsed.error.issues as unknown as typeof payload.issues));
-    return NEVER;
-  }),
+export const releaseLockInput = lazy(() =>
+  pipe(
+    unknown(),
+    transform((event, payload): ReleaseLockEvent | ExecutionStatusChangeEvent => {
+      const parsed = isEventBridge(event) ? statusChangeEvent.safeParse(event, INPUT_PARSE) : releaseEvent.safeParse(event, INPUT_PARSE);
+      if (parsed.success) return parsed.data;
+      payload.issues.push(...(parsed.error.issues as unknown as typeof payload.issues));
+      return NEVER;
+    }),
+  ),
 );
 
 /** acquire-lock's parsed input → the lock request. */

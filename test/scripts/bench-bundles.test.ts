@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { baselineSource, esbuildOptions, loadPaths, median, sdkClients, staticOutputs } from '../../scripts/bench-bundles.ts';
+import { baselineSource, esbuildOptions, loadPaths, median, ownSources, pairedRatio, runtimeBaselineSource, runtimeImports, sdkClients, staticOutputs } from '../../scripts/bench-bundles.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const output = (inputs: Record<string, number>): Metafile => ({
@@ -76,6 +76,72 @@ describe('bench:bundles helpers', () => {
     expect(source).toContain('export const clients = [pg.Client, SecretsManagerClient];');
   });
 
+  it('lists the commands the function sends with each client, and its baseline imports them beside the client', () => {
+    // Prepare: two commands of SNS, one of the document client (whose QueryCommand shares its name with DynamoDB's), a tree-shaken command.
+    const metafile = output({
+      'node_modules/@aws-sdk/client-sns/dist-es/SNSClient.js': 120,
+      'node_modules/@aws-sdk/client-sns/dist-es/commands/PublishCommand.js': 80,
+      'node_modules/@aws-sdk/client-sns/dist-es/commands/GetTopicAttributesCommand.js': 60,
+      'node_modules/@aws-sdk/client-sns/dist-es/commands/ListTopicsCommand.js': 0,
+      'node_modules/@aws-sdk/lib-dynamodb/dist-es/commands/QueryCommand.js': 500,
+      'node_modules/@aws-sdk/lib-dynamodb/dist-es/commands/utils.js': 900,
+      'node_modules/@aws-sdk/client-dynamodb/dist-es/commands/QueryCommand.js': 40,
+    });
+    // Act
+    const clients = sdkClients(metafile, { resolveClassName: (dir) => `${path.basename(dir)}Class` });
+    const source = baselineSource(clients);
+    // Assess
+    expect(clients.map((c) => [c.name, c.commands])).toEqual([
+      ['dynamodb', ['QueryCommand']],
+      ['lib-dynamodb', ['QueryCommand']],
+      ['sns', ['GetTopicAttributesCommand', 'PublishCommand']],
+    ]);
+    expect(source).toContain("import { client-snsClass, GetTopicAttributesCommand as sns_GetTopicAttributesCommand, PublishCommand as sns_PublishCommand } from '@aws-sdk/client-sns';");
+    expect(source).toContain("import { lib-dynamodbClass, QueryCommand as lib_dynamodb_QueryCommand } from '@aws-sdk/lib-dynamodb';");
+    expect(source).toContain('dynamodb_QueryCommand, lib-dynamodbClass, lib_dynamodb_QueryCommand, client-snsClass, sns_GetTopicAttributesCommand, sns_PublishCommand];');
+  });
+
+  it('finds what the own code imports from the runtime libraries, values only, and adds it to the clients\' baseline', () => {
+    // Prepare: two of our files; a type-only import, an SDK import and a local import are not runtime libraries.
+    const imports = runtimeImports([
+      {
+        file: 'shared/runtime/lambda.ts',
+        source: [
+          "import { Logger } from '@aws-lambda-powertools/logger';",
+          "import middy, { type MiddlewareObj } from '@middy/core';",
+          "import type { input } from 'zod/mini';",
+          "import { SNSClient } from '@aws-sdk/client-sns';",
+          "import { classifyError } from '../errors.ts';",
+        ].join('\n'),
+      },
+      { file: 'shared/run/component.ts', source: "import { int, lazy as lazily, object, type output } from 'zod/mini';\nimport * as z from 'zod';" },
+    ]);
+    // Act
+    const source = runtimeBaselineSource([{ name: 'sns', className: 'SNSClient', dir: '' }], imports);
+    // Assess
+    expect(Object.fromEntries([...imports].map(([from, names]) => [from, [...names].sort()]))).toEqual({
+      '@aws-lambda-powertools/logger': ['Logger'],
+      '@middy/core': ['default'],
+      'zod/mini': ['int', 'lazy', 'object'],
+      zod: ['*'],
+    });
+    expect(source).toContain("import { SNSClient } from '@aws-sdk/client-sns';");
+    expect(source).toContain("import { Logger as runtime_0_0 } from '@aws-lambda-powertools/logger';");
+    expect(source).toContain("import runtime_1_0 from '@middy/core';");
+    expect(source).toContain("import * as runtime_2_0 from 'zod';");
+    expect(source).toContain("import { int as runtime_3_0, lazy as runtime_3_1, object as runtime_3_2 } from 'zod/mini';");
+    expect(source).toContain('export const runtime = [runtime_0_0, runtime_1_0, runtime_2_0, runtime_3_0, runtime_3_1, runtime_3_2];');
+    expect(runtimeBaselineSource([], new Map())).toBe('');
+  });
+
+  it('names the own source files that contribute bytes to a load, not the packages or what was shaken away', () => {
+    const metafile = split({
+      'out/a.mjs': { entryPoint: 'functions/notify.ts', inputs: { 'functions/notify.ts': 10, 'shared/notify/stages.ts': 40, 'shared/unused.ts': 0, 'node_modules/zod/v4/mini/schemas.js': 900 } },
+      'out/b.mjs': { inputs: { 'shared/notify/stages.ts': 5, 'shared/run/types.ts': 3 } },
+    });
+    expect(ownSources(metafile, ['out/a.mjs', 'out/b.mjs'])).toEqual(['functions/notify.ts', 'shared/notify/stages.ts', 'shared/run/types.ts']);
+  });
+
   it('writes a baseline that references every client class, or an empty module', () => {
     expect(baselineSource([])).toBe('');
     const source = baselineSource([{ name: 'sns', className: 'SNSClient', dir: '' }, { name: 'ssm', className: 'SSMClient', dir: '' }]);
@@ -116,6 +182,16 @@ describe('bench:bundles helpers', () => {
   it('takes the median of odd and even samples', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('takes the ratio round by round, so a slow round slows both sides and does not skew it', () => {
+    // Prepare: the third round ran on a busy machine (both sides doubled); the medians of each side would give 110 / 100 = 1.1.
+    const fn = [110, 120, 240, 100, 130];
+    const baseline = [100, 100, 200, 80, 100];
+    // Act / Assess: per round 1.1, 1.2, 1.2, 1.25, 1.3 → 1.2.
+    expect(pairedRatio(fn, baseline)).toBeCloseTo(1.2, 10);
+    expect(() => pairedRatio([1, 2], [1])).toThrow('as many samples on each side');
+    expect(() => pairedRatio([], [])).toThrow('at least one');
   });
 
   it('bundles with the serverless-esbuild options, minus the keys esbuild does not know', () => {
