@@ -1,12 +1,13 @@
-// Bundle benchmark: `npm run bench:bundles [-- --runs N]`. Bundles every functions/*.ts with the
-// serverless-esbuild options (split in chunks: scripts/esbuild-options.cjs) and two baselines built the
-// same way: one holding only the SDK clients the function loads and the commands it sends with them,
-// and one holding those plus the runtime libraries its code imports (Powertools, middy, zod/mini). It
-// reports sizes and the median import time of each in a fresh Node process: at cold start (the
-// function's entry and the chunks it imports statically) and, for each chunk the function loads with
-// import() (a component type's recovery action), the cold start followed by that first use. Ratios are
-// the median of each round's ratio (pairedRatio). Numbers only: it exits 0 whatever they are, and 1 only
-// when a bundle cannot be built or imported.
+// Bundle benchmark: `npm run bench:bundles [-- --runs N] [--only FUNCTION,…]`. Bundles
+// every functions/*.ts with the serverless-esbuild options (split in chunks: scripts/esbuild-options.cjs)
+// and two baselines built the same way: one holding only the SDK clients the function loads and the
+// commands it sends with them, and one holding those plus the runtime libraries its code imports
+// (Powertools, middy, zod/mini). It reports sizes and the cost of importing each in a fresh Node
+// process: at cold start (the function's entry and the chunks it imports statically) and, for each
+// chunk the function loads with import() (a component type's recovery action), the cold start followed
+// by that first use: the median time of N rounds (default 15), ratios the median of each round's ratio
+// (pairedRatio). Numbers only: it exits 0 whatever they are, 2 on a bad flag, and 1 when a bundle cannot
+// be built or imported.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -218,6 +219,11 @@ function importMs(files: string[]): number {
   return ms;
 }
 
+/** A bad flag: named with its fix; exits 2 (bench:bundles failed for a bundle: 1). */
+class FlagError extends Error {
+  override name = 'FlagError';
+}
+
 interface Row {
   fn: string; label: string; lazy: boolean; clients: SdkClient[]; runtime: string[]; kib: number; packageKib: number; files: string[];
   baseline: string; runtimeBaseline: string; ms: number[]; baselineMs: number[]; runtimeMs: number[];
@@ -263,14 +269,24 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { runs: { type: 'string', default: '15' }, only: { type: 'string' } } });
+  } catch (error) {
+    throw new FlagError(`${(error as Error).message}. Flags: [--runs N] [--only FUNCTION,…]`);
+  }
+  const { values } = parsed;
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+  if (!Number.isInteger(runs) || runs < 1) throw new FlagError(`--runs must be a positive integer, got ${values.runs}: e.g. --runs 15`);
+  const all = readdirSync(path.join(root, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+  const only = values.only?.split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = only?.filter((f) => !all.includes(f)) ?? [];
+  if (unknown.length > 0 || (only && only.length === 0)) throw new FlagError(`--only names functions/<name>.ts; ${unknown.length ? `no function ${unknown.join(', ')}` : 'none given'}. Functions: ${all.join(', ')}`);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
 
   const options = esbuildOptions();
-  const fns = readdirSync(path.join(root, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+  const fns = only ?? all;
   const baselines = new Map<string, string>();
   const rows: Row[] = [];
   for (const fn of fns) rows.push(...(await bundleFunction(fn, options, baselines)));
@@ -326,7 +342,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
-    process.stderr.write(`bench:bundles failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    process.stderr.write(`bench:bundles ${error instanceof FlagError ? 'refused its flags' : 'failed'}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(error instanceof FlagError ? 2 : 1);
   });
 }

@@ -11,14 +11,19 @@ import { STATE_TABLE_KEYS, stateTableName } from '../state/table.ts';
 /** Longer than any execution (the state machine's timeout is 48 h): a retry always finds the record. */
 const RECORD_SECONDS = 3 * 24 * 3600;
 
-/** Built once per module and reused across invocations. */
-let dynamodb: DynamoDBClient | undefined;
+/** Built on the first invocation and reused across invocations, unless the function passes its own. */
+let ownClient: DynamoDBClient | undefined;
 
 export interface IdempotentStep {
   /** The step's name, part of every record's key (e.g. "start-action"). */
   step: string;
   /** JMESPath over the event selecting what identifies one run of the step (execution + component …). */
   key: string;
+  /**
+   * The function's DynamoDB client for the state table, when it has one (onFirstUse,
+   * shared/aws/clients.ts): the records and the function's own state reads then share one client.
+   */
+  dynamodb?: () => DynamoDBClient;
 }
 
 type Request = Parameters<NonNullable<MiddlewareObj<unknown, unknown, Error, Context>['before']>>[0];
@@ -35,11 +40,11 @@ const INVOCATION = Symbol('idempotent-step');
  * The configuration is read per invocation (POWERTOOLS_IDEMPOTENCY_DISABLED, STATE_TABLE_NAME), so
  * the drill and the tests decide for the process they run in.
  */
-export function idempotentStep({ step, key }: IdempotentStep): MiddlewareObj<unknown, unknown, Error, Context> {
+export function idempotentStep({ step, key, dynamodb }: IdempotentStep): MiddlewareObj<unknown, unknown, Error, Context> {
   const current = (request: Request): Middleware | undefined => (request.internal as Record<symbol, Middleware | undefined>)[INVOCATION];
   return {
     before: (request) => {
-      dynamodb ??= new DynamoDBClient(clientConfig(DynamoDBClient));
+      const client = dynamodb?.() ?? (ownClient ??= new DynamoDBClient(clientConfig(DynamoDBClient)));
       const middleware = makeHandlerIdempotent({
         persistenceStore: new DynamoDBPersistenceLayer({
           tableName: stateTableName(),
@@ -47,7 +52,7 @@ export function idempotentStep({ step, key }: IdempotentStep): MiddlewareObj<unk
           sortKeyAttr: STATE_TABLE_KEYS.sortKey,
           expiryAttr: STATE_TABLE_KEYS.ttl,
           staticPkValue: idempotencyPartition(step),
-          awsSdkV3Client: dynamodb,
+          awsSdkV3Client: client,
         }),
         keyPrefix: step,
         config: new IdempotencyConfig({ eventKeyJmesPath: key, throwOnNoIdempotencyKey: true, expiresAfterSeconds: RECORD_SECONDS }),

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,6 +193,19 @@ describe('bench:bundles helpers', () => {
     expect(pairedRatio(fn, baseline)).toBeCloseTo(1.2, 10);
     expect(() => pairedRatio([1, 2], [1])).toThrow('as many samples on each side');
     expect(() => pairedRatio([], [])).toThrow('at least one');
+  });
+
+  it('refuses a bad flag with exit code 2 and the fix, before bundling anything', () => {
+    const bench = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'scripts/bench-bundles.ts'), ...args], { cwd: root, encoding: 'utf8' });
+    const runs = bench('--runs', '0');
+    expect(runs.status).toBe(2);
+    expect(runs.stderr).toContain('bench:bundles refused its flags: --runs must be a positive integer, got 0: e.g. --runs 15');
+    const only = bench('--only', 'start-actoin');
+    expect(only.status).toBe(2);
+    expect(only.stderr).toContain('--only names functions/<name>.ts; no function start-actoin. Functions: acquire-lock,');
+    const unknown = bench('--instructions');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--instructions'. Flags: [--runs N] [--only FUNCTION,…]");
   });
 
   it('bundles with the serverless-esbuild options, minus the keys esbuild does not know', () => {

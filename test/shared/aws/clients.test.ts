@@ -4,7 +4,7 @@ import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_TIMEOUTS, clientConfig, createAwsClients, perRegion } from '../../../shared/aws/clients.ts';
+import { CLIENT_TIMEOUTS, clientConfig, createAwsClients, onFirstUse, perRegion } from '../../../shared/aws/clients.ts';
 import { isUnreachable } from '../../../shared/aws/reachability.ts';
 import { probeOldPrimary } from '../../../shared/components/rds-replica-promotion/fencing.ts';
 import { actionContext, exampleComponent, PRIMARY } from '../../support/action-context.ts';
@@ -45,6 +45,24 @@ describe('SDK clients', () => {
       expect(r).toMatchObject({ connectionTimeout: CLIENT_TIMEOUTS.connectionMs, requestTimeout: CLIENT_TIMEOUTS.requestMs, throwOnRequestTimeout: true });
       expect(s).toMatchObject({ connectionTimeout: CLIENT_TIMEOUTS.connectionMs, requestTimeout: CLIENT_TIMEOUTS.longRequestMs, throwOnRequestTimeout: true });
     });
+  });
+
+  it('builds a client that only some invocations need on its first use, once, then hands out the same one', () => {
+    // Prepare
+    let built = 0;
+    const sns = onFirstUse(() => {
+      built += 1;
+      return new SNSClient(clientConfig(SNSClient));
+    });
+    // Assess: nothing built at cold start.
+    expect(built).toBe(0);
+    // Act
+    const first = sns();
+    const second = sns();
+    // Assess
+    expect(built).toBe(1);
+    expect(second).toBe(first);
+    first.destroy();
   });
 
   it('gives long-running services the longer request timeout, still under the 90 s of the action tasks', () => {
