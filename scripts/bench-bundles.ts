@@ -1,13 +1,13 @@
-// Bundle benchmark: `npm run bench:bundles [-- --runs N] [--only FUNCTION,…]`. Bundles
-// every functions/*.ts with the serverless-esbuild options (split in chunks: scripts/esbuild-options.cjs)
-// and two baselines built the same way: one holding only the SDK clients the function loads and the
+// Bundle benchmark: `npm run bench:bundles [-- --runs N] [--only FUNCTION,…]`. Bundles every
+// functions/*.ts with the serverless-esbuild options (split in chunks: scripts/esbuild-options.cjs) and
+// two baselines built the same way: one holding only the SDK clients the function loads and the
 // commands it sends with them, and one holding those plus the runtime libraries its code imports
 // (Powertools, middy, zod/mini). It reports sizes and the cost of importing each in a fresh Node
 // process: at cold start (the function's entry and the chunks it imports statically) and, for each
 // chunk the function loads with import() (a component type's recovery action), the cold start followed
-// by that first use: the median time of N rounds (default 15), ratios the median of each round's ratio
-// (pairedRatio). Numbers only: it exits 0 whatever they are, 2 on a bad flag, and 1 when a bundle cannot
-// be built or imported.
+// by that first use, whose baselines import what it adds with import() too. The cost is the median
+// time of N rounds (default 15), a ratio the median of each round's ratio (pairedRatio). Numbers only:
+// it exits 0 whatever they are, 2 on a bad flag, and 1 when a bundle cannot be built or imported.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -232,15 +232,52 @@ interface Row {
 const kibOf = (metafile: Metafile, outputs: Iterable<string>) => [...outputs].reduce((sum, file) => sum + metafile.outputs[file]!.bytes, 0) / 1024;
 
 /** Builds a baseline module once per distinct source, split like the functions; returns its entry file. */
-async function baselineFor(source: string, options: BuildOptions, built: Map<string, string>): Promise<string> {
-  const done = built.get(source);
+/**
+ * What a first use adds to what the cold start loaded: the clients it loads anew, and the commands it
+ * sends with a client the cold start already had (each with its class, which costs nothing once loaded).
+ */
+export function addedClients(atStart: SdkClient[], atUse: SdkClient[]): SdkClient[] {
+  const before = new Map(atStart.map((c) => [c.name, new Set(c.commands ?? [])]));
+  return atUse.flatMap((c) => {
+    const had = before.get(c.name);
+    if (!had) return [c];
+    const commands = (c.commands ?? []).filter((command) => !had.has(command));
+    return commands.length > 0 ? [{ ...c, commands }] : [];
+  });
+}
+
+/** The runtime-library names a first use imports that the cold start did not. */
+export function addedImports(atStart: Map<string, Set<string>>, atUse: Map<string, Set<string>>): Map<string, Set<string>> {
+  const added = new Map<string, Set<string>>();
+  for (const [from, names] of atUse) {
+    const fresh = [...names].filter((name) => !atStart.get(from)?.has(name));
+    if (fresh.length > 0) added.set(from, new Set(fresh));
+  }
+  return added;
+}
+
+/**
+ * A baseline's entry: what the cold start loads, imported statically, and — for a first use — what
+ * it adds, imported with import() as the function imports its chunk, so the baseline pays the same
+ * second module graph.
+ */
+export function baselineEntry(atStart: string, added?: string): string {
+  if (!added) return atStart;
+  return `${atStart}export const later = await import('./later.ts');\n`;
+}
+
+/** Builds a baseline once per distinct pair of sources, split like the functions; returns its entry file. */
+async function baselineFor(atStart: string, added: string | undefined, options: BuildOptions, built: Map<string, string>): Promise<string> {
+  const key = `${atStart}\0${added ?? ''}`;
+  const done = built.get(key);
   if (done) return done;
   const dir = path.join(outDir, 'baselines', String(built.size));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'baseline.ts'), source);
+  writeFileSync(path.join(dir, 'baseline.ts'), baselineEntry(atStart, added));
+  if (added) writeFileSync(path.join(dir, 'later.ts'), added || 'export {};\n');
   await build({ ...options, entryPoints: [path.join(dir, 'baseline.ts')], outdir: dir });
   const file = path.join(dir, 'baseline.mjs');
-  built.set(source, file);
+  built.set(key, file);
   return file;
 }
 
@@ -249,14 +286,20 @@ async function bundleFunction(fn: string, options: BuildOptions, baselines: Map<
   const { metafile } = await build({ ...options, entryPoints: [path.join(root, 'functions', `${fn}.ts`)], outdir: dir });
   const packageKib = kibOf(metafile!, Object.keys(metafile!.outputs));
   const rows: Row[] = [];
-  for (const load of loadPaths(metafile!, fn)) {
-    const clients = sdkClients(metafile!, { outputs: load.outputs });
-    const runtime = runtimeImports(ownSources(metafile!, load.outputs).map((file) => ({ file, source: readFileSync(path.join(root, file), 'utf8') })));
+  const importsOf = (outputs: Iterable<string>) => runtimeImports(ownSources(metafile!, outputs).map((file) => ({ file, source: readFileSync(path.join(root, file), 'utf8') })));
+  const [coldStart, ...firstUses] = loadPaths(metafile!, fn);
+  const coldClients = sdkClients(metafile!, { outputs: coldStart!.outputs });
+  const coldImports = importsOf(coldStart!.outputs);
+  for (const load of [coldStart!, ...firstUses]) {
+    const lazy = load !== coldStart;
+    const clients = lazy ? sdkClients(metafile!, { outputs: load.outputs }) : coldClients;
+    const runtime = lazy ? importsOf(load.outputs) : coldImports;
+    const [moreClients, moreImports] = [addedClients(coldClients, clients), addedImports(coldImports, runtime)];
     rows.push({
-      fn, label: load.label, lazy: load.files.length > 1, clients, runtime: [...runtime.keys()].sort(), kib: kibOf(metafile!, load.outputs), packageKib,
+      fn, label: load.label, lazy, clients, runtime: [...runtime.keys()].sort(), kib: kibOf(metafile!, load.outputs), packageKib,
       files: load.files.map((f) => path.join(root, f)),
-      baseline: await baselineFor(baselineSource(clients), options, baselines),
-      runtimeBaseline: await baselineFor(runtimeBaselineSource(clients, runtime), options, baselines),
+      baseline: await baselineFor(baselineSource(coldClients), lazy ? baselineSource(moreClients) : undefined, options, baselines),
+      runtimeBaseline: await baselineFor(runtimeBaselineSource(coldClients, coldImports), lazy ? runtimeBaselineSource(moreClients, moreImports) : undefined, options, baselines),
       ms: [], baselineMs: [], runtimeMs: [],
     });
   }

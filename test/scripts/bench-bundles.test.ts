@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { baselineSource, esbuildOptions, loadPaths, median, ownSources, pairedRatio, runtimeBaselineSource, runtimeImports, sdkClients, staticOutputs } from '../../scripts/bench-bundles.ts';
+import { addedClients, addedImports, baselineEntry, baselineSource, esbuildOptions, loadPaths, median, ownSources, pairedRatio, runtimeBaselineSource, runtimeImports, sdkClients, staticOutputs } from '../../scripts/bench-bundles.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const output = (inputs: Record<string, number>): Metafile => ({
@@ -133,6 +133,24 @@ describe('bench:bundles helpers', () => {
     expect(source).toContain("import { int as runtime_3_0, lazy as runtime_3_1, object as runtime_3_2 } from 'zod/mini';");
     expect(source).toContain('export const runtime = [runtime_0_0, runtime_1_0, runtime_2_0, runtime_3_0, runtime_3_1, runtime_3_2];');
     expect(runtimeBaselineSource([], new Map())).toBe('');
+  });
+
+  it('builds a first use\'s baselines as the function loads it: the cold start statically, what the chunk adds with import()', () => {
+    // Prepare: the cold start sends two DynamoDB commands; the check kind's chunk adds CloudWatch, one more DynamoDB command and a zod name.
+    const cold = [{ name: 'dynamodb', className: 'DynamoDBClient', dir: '', commands: ['GetItemCommand', 'PutItemCommand'] }];
+    const atUse = [
+      { name: 'cloudwatch', className: 'CloudWatchClient', dir: '', commands: ['GetMetricDataCommand'] },
+      { name: 'dynamodb', className: 'DynamoDBClient', dir: '', commands: ['GetItemCommand', 'PutItemCommand', 'QueryCommand'] },
+    ];
+    // Act
+    const added = addedClients(cold, atUse);
+    const imports = addedImports(new Map([['zod/mini', new Set(['object', 'string'])]]), new Map([['zod/mini', new Set(['object', 'string', 'number'])], ['@middy/core', new Set(['default'])]]));
+    // Assess
+    expect(added).toEqual([atUse[0], { ...atUse[1], commands: ['QueryCommand'] }]);
+    expect(addedClients(cold, cold)).toEqual([]);
+    expect(Object.fromEntries([...imports].map(([from, names]) => [from, [...names]]))).toEqual({ 'zod/mini': ['number'], '@middy/core': ['default'] });
+    expect(baselineEntry('export const clients = [];\n', baselineSource(added))).toBe("export const clients = [];\nexport const later = await import('./later.ts');\n");
+    expect(baselineEntry('export const clients = [];\n')).toBe('export const clients = [];\n');
   });
 
   it('names the own source files that contribute bytes to a load, not the packages or what was shaken away', () => {
