@@ -274,7 +274,7 @@ async function baselineFor(atStart: string, added: string | undefined, options: 
   const dir = path.join(outDir, 'baselines', String(built.size));
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'baseline.ts'), baselineEntry(atStart, added));
-  if (added) writeFileSync(path.join(dir, 'later.ts'), added || 'export {};\n');
+  if (added) writeFileSync(path.join(dir, 'later.ts'), added);
   await build({ ...options, entryPoints: [path.join(dir, 'baseline.ts')], outdir: dir });
   const file = path.join(dir, 'baseline.mjs');
   built.set(key, file);
