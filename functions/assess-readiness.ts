@@ -2,7 +2,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { unknown } from 'zod/mini';
-import { clientConfig, createAwsClients } from '../shared/aws/clients.ts';
+import { clientConfig, createAwsClients, onFirstUse } from '../shared/aws/clients.ts';
 import { assessReadiness } from '../shared/readiness/assess.ts';
 import { publishReadiness, type ReadinessOutcome } from '../shared/readiness/publish.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
@@ -11,7 +11,8 @@ import { readActiveRegion } from '../shared/state/active-region.ts';
 import { stateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
 const clients = createAwsClients();
-const sns = new SNSClient(clientConfig(SNSClient));
+// Only an assessment that found a change sends a notice.
+const sns = onFirstUse(() => new SNSClient(clientConfig(SNSClient)));
 const ddb = stateDocumentClient(new DynamoDBClient(clientConfig(DynamoDBClient)));
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'dr-autopilot', serviceName: 'dr-autopilot' });
 

@@ -1,17 +1,12 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { clientConfig, onFirstUse } from '../shared/aws/clients.ts';
 import { oneWayTypes, unprovenFencingTypes } from '../shared/components/load.ts';
 import { layOutRun, prepareInput, withStartRequest } from '../shared/run/prepare.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
-import { recheckDeferredTrigger } from '../shared/run/trigger-recheck.ts';
 import { readActiveRegion } from '../shared/state/active-region.ts';
 import { loadIncident, recordRunStart } from '../shared/state/run-records.ts';
 import { createStateDocumentClient, stateTableName } from '../shared/state/table.ts';
 
 const ddb = createStateDocumentClient();
-// The trigger alarms are evaluated in the recovery region, where this function runs; read only for a deferred start.
-const cloudwatch = onFirstUse(() => new CloudWatchClient(clientConfig(CloudWatchClient)));
 
 /**
  * First state: validates the execution input (console or alarm) against the packaged plan and lays out
@@ -23,8 +18,10 @@ export const handler = lambdaHandler(prepareInput, async (input) => {
   // The execution input becomes the start request first: a bad one is refused before any read.
   const prepared = withStartRequest(input);
   const plan = await packagedPlan();
-  // A deferred alarm start (its suppressor's wait period has passed): go on only if the alarm still asks for a recovery.
-  const cleared = await recheckDeferredTrigger(cloudwatch, plan, prepared.request, logger);
+  // A deferred alarm start (its suppressor's wait period has passed): go on only if the alarm still asks
+  // for a recovery. Only such a start loads the re-read and its CloudWatch client.
+  const recheck = prepared.request.deferred ? await import('../shared/run/trigger-recheck.ts') : undefined;
+  const cleared = await recheck?.recheckDeferredTrigger(plan, prepared.request, logger);
   if (cleared) return { triggerCleared: cleared };
   const deps = { ddb, tableName: stateTableName(), now: () => new Date(), logger };
   const { resumeOf } = prepared.request;

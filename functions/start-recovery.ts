@@ -1,17 +1,15 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { unknown } from 'zod/mini';
 import { clientConfig, onFirstUse } from '../shared/aws/clients.ts';
-import { notifyTrigger } from '../shared/notify/trigger-notice.ts';
 import { scenarioForAlarm } from '../shared/plan/recovery-order.ts';
 import { startFromAlarm } from '../shared/run/starter.ts';
 import { lambdaHandler, logger } from '../shared/runtime/lambda.ts';
 import { packagedPlan } from '../shared/runtime/plan.ts';
 
 const sfn = new SFNClient(clientConfig(SFNClient));
-// Only an ignored trigger sends a notice.
-const sns = onFirstUse(() => new SNSClient(clientConfig(SNSClient)));
+// Only an ignored trigger sends a notice: its code and SNS client load on the first one, not at cold start.
+const triggerNotifier = onFirstUse(async () => (await import('../shared/notify/trigger-notice.ts')).triggerNotifier());
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'dr-autopilot', serviceName: 'dr-autopilot' });
 
 /**
@@ -32,8 +30,11 @@ export const handler = lambdaHandler(unknown(), async (event) => {
         logger,
         metrics,
         plan: { name: plan.name, scenarioFor: (alarm) => scenarioForAlarm(plan, alarm)?.id ?? null },
+        // Never throws (the starter's contract): a notice that cannot even load is only logged.
         notify: (facts) =>
-          notifyTrigger({ sns: sns(), logger, metrics, now: () => new Date() }, { internal: process.env.INTERNAL_TOPIC_ARN, external: undefined }, facts, plan.stakeholders.audiences, plan.stakeholders.timeZone),
+          triggerNotifier()
+            .then((notify) => notify({ logger, metrics, now: () => new Date() }, { internal: process.env.INTERNAL_TOPIC_ARN, external: undefined }, facts, plan.stakeholders.audiences, plan.stakeholders.timeZone))
+            .catch((notLoaded: unknown) => logger.error('Trigger notice not published', { alarmName: facts.alarmName, publishError: (notLoaded as Error).name })),
       },
       event,
     );

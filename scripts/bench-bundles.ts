@@ -6,8 +6,9 @@
 // process: at cold start (the function's entry and the chunks it imports statically) and, for each
 // chunk the function loads with import() (a component type's recovery action), the cold start followed
 // by that first use, whose baselines import what it adds with import() too. The cost is the median
-// time of N rounds (default 15), a ratio the median of each round's ratio (pairedRatio). Numbers only:
-// it exits 0 whatever they are, 2 on a bad flag, and 1 when a bundle cannot be built or imported.
+// time of N rounds (default 15), a ratio the median of each round's ratio (pairedRatio). The target is
+// the own-code ratio (import ÷ clients + runtime ≤ 1.2; README, "What the import target measures"). Numbers
+// only: it exits 0 whatever they are, 2 on a bad flag, and 1 when a bundle cannot be built or imported.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -343,12 +344,15 @@ async function main(): Promise<void> {
     }
   }
 
-  const lines = [['load', 'clients', 'loads KiB', 'package KiB', 'size target', 'import ms', 'clients ms', 'ratio', 'ratio target', '+runtime ms', 'own-code ratio', 'own-code target']];
+  const lines = [['load', 'clients', 'loads KiB', 'package KiB', 'size target', 'import ms', 'clients ms', 'ratio', '+runtime ms', 'runtime floor', 'own-code ratio', 'own-code target']];
   let sizeMet = 0, sizeApplies = 0, ratioMet = 0, ratioApplies = 0, ownMet = 0;
+  const floors: number[] = [];
   for (const r of rows) {
     const [ms, base, withRuntime] = [median(r.ms), median(r.baselineMs), median(r.runtimeMs)];
     const ratio = pairedRatio(r.ms, r.baselineMs);
     const own = pairedRatio(r.ms, r.runtimeMs);
+    // What the runtime libraries alone add to the clients: the part of `ratio` no code of ours can remove.
+    const floor = pairedRatio(r.runtimeMs, r.baselineMs);
     // The size target is a one-client function's whole package (every chunk it may load).
     const sizeTarget = !r.lazy && r.clients.length === 1 && !rows.some((x) => x.fn === r.fn && x.lazy);
     // Against an empty baseline the ratio only measures the function's own code: reported, no target.
@@ -358,13 +362,13 @@ async function main(): Promise<void> {
     ratioApplies += Number(ratioTarget);
     ratioMet += Number(ratioTarget && ratio <= RATIO_TARGET);
     ownMet += Number(ratioTarget && own <= RATIO_TARGET);
+    if (ratioTarget) floors.push(floor);
     const clients = r.clients.length === 0 ? '-' : r.clients.length <= 2 ? r.clients.map((c) => c.name).join(',') : `${r.clients.length} clients`;
     lines.push([
       r.label, clients, r.kib.toFixed(1), r.lazy ? '' : r.packageKib.toFixed(1),
       sizeTarget ? `≤ ${SIZE_TARGET_KIB} ${r.packageKib <= SIZE_TARGET_KIB ? 'met' : 'MISSED'}` : r.lazy ? '' : 'n/a',
       ms.toFixed(1), base.toFixed(1), ratio.toFixed(2),
-      ratioTarget ? `≤ ${RATIO_TARGET} ${ratio <= RATIO_TARGET ? 'met' : 'MISSED'}` : 'n/a',
-      withRuntime.toFixed(1), own.toFixed(2),
+      withRuntime.toFixed(1), ratioTarget ? floor.toFixed(2) : 'n/a', own.toFixed(2),
       ratioTarget ? `≤ ${RATIO_TARGET} ${own <= RATIO_TARGET ? 'met' : 'MISSED'}` : 'n/a',
     ]);
   }
@@ -378,8 +382,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Summary: ${fns.length} functions, ${rows.length - fns.length} first uses of a lazily loaded chunk, ${runs} runs each; ` +
       `package ≤ ${SIZE_TARGET_KIB} KiB met by ${sizeMet}/${sizeApplies} single-client functions; ` +
-      `import ratio ≤ ${RATIO_TARGET} against the clients alone met by ${ratioMet}/${ratioApplies} loads using SDK clients; ` +
-      `own code ≤ ${RATIO_TARGET} × clients and runtime libraries met by ${ownMet}/${ratioApplies}.\n`,
+      `own code ≤ ${RATIO_TARGET} × clients and runtime libraries (the import target) met by ${ownMet}/${ratioApplies} loads using SDK clients; ` +
+      `import ≤ ${RATIO_TARGET} × the clients alone by ${ratioMet}/${ratioApplies}, where the runtime libraries alone take a median ${median(floors).toFixed(2)} × ` +
+      `(range ${Math.min(...floors).toFixed(2)}–${Math.max(...floors).toFixed(2)}; README, "What the import target measures").\n`,
   );
 }
 

@@ -1,4 +1,6 @@
+import { SNSClient } from '@aws-sdk/client-sns';
 import { enum as zEnum, minLength, nullable, object, string } from 'zod/mini';
+import { clientConfig } from '../aws/clients.ts';
 import type { Audience } from '../plan/schema.ts';
 import { chatbotNotification, chatText } from './chatbot.ts';
 import { publishNotices, type PublishDeps, type PublishResult, type Topics } from './publish.ts';
@@ -127,4 +129,14 @@ export const triggerNoticeEvent = object({
  */
 export async function notifyTrigger(deps: PublishDeps, topics: Topics, facts: TriggerNoticeFacts, audiences: readonly Audience[], timeZone?: string): Promise<PublishResult> {
   return publishNotices(deps, topics, renderTriggerNotices(facts, audiences, timeZone));
+}
+
+/**
+ * notifyTrigger with an SNS client of the function's own region, built once here: what start-recovery
+ * loads with import() on its first ignored trigger, so its cold start carries neither the notices nor
+ * the client (most alarms start a recovery and send no notice).
+ */
+export function triggerNotifier(): (deps: Omit<PublishDeps, 'sns'>, topics: Topics, facts: TriggerNoticeFacts, audiences: readonly Audience[], timeZone?: string) => Promise<PublishResult> {
+  const sns = new SNSClient(clientConfig(SNSClient));
+  return (deps, ...notice) => notifyTrigger({ ...deps, sns }, ...notice);
 }

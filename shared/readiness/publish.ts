@@ -33,7 +33,14 @@ function counts(report: ReadinessReport): { notReady: number; atRisk: number } {
  * notice went out, so a notice that failed is sent again by the next assessment.
  */
 export async function publishReadiness(
-  deps: { state: Pick<StateDeps, 'ddb' | 'tableName'>; sns: SNSClient; internalTopicArn: string | undefined; metrics: Metrics; logger: Pick<Logger, 'info' | 'warn'> },
+  deps: {
+    state: Pick<StateDeps, 'ddb' | 'tableName'>;
+    /** The SNS client, built on its first use: most assessments change nothing and send no notice. */
+    sns: () => SNSClient;
+    internalTopicArn: string | undefined;
+    metrics: Metrics;
+    logger: Pick<Logger, 'info' | 'warn'>;
+  },
   report: ReadinessReport,
 ): Promise<ReadinessOutcome> {
   const { notReady, atRisk } = counts(report);
@@ -46,7 +53,7 @@ export async function publishReadiness(
   if (changes.length > 0) {
     if (!deps.internalTopicArn) throw new Error('INTERNAL_TOPIC_ARN is not set: a readiness change cannot be told to operations');
     const notice = readinessNotice(report, changes);
-    const out = await deps.sns.send(new PublishCommand({
+    const out = await deps.sns().send(new PublishCommand({
       TopicArn: deps.internalTopicArn,
       Subject: notice.subject,
       Message: notice.message,

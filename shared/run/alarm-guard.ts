@@ -1,5 +1,6 @@
-import { DescribeAlarmsCommand, ListAlarmMuteRulesCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, ListAlarmMuteRulesCommand } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AwsClients } from '../aws/clients.ts';
 import { RecoveryAbortedError } from '../errors.ts';
 
 /** The trigger alarm as CloudWatch has it now. */
@@ -69,4 +70,13 @@ export async function assertTriggerStillAlarming(cloudwatch: CloudWatchClient, a
   }
   const why = triggerNoLongerFiring(alarmName, alarm);
   if (why) throw new RecoveryAbortedError(`${why}: stopped before ${step}`, { alarmName, since: alarm.since, suppressedBy: alarm.suppressedBy, mutedBy: alarm.mutedBy });
+}
+
+/**
+ * assertTriggerStillAlarming with the CloudWatch client of `region` from the function's clients: what
+ * start-action and check-action load with import() (shared/run/component.ts) when an alarm-started
+ * run reaches a one-way step, so no other invocation loads this module or its client.
+ */
+export function guardTrigger(clients: AwsClients, region: string, alarmName: string, step: string, logger: Logger): Promise<void> {
+  return assertTriggerStillAlarming(clients.get(CloudWatchClient, region), alarmName, step, logger);
 }

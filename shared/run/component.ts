@@ -1,4 +1,3 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { int, lazy, nonnegative, object, optional, type output } from 'zod/mini';
 import { loadRecoveryAction } from '../components/recovery.ts';
@@ -6,7 +5,6 @@ import { loadReprotectAction } from '../components/reprotection.ts';
 import type { ActionContext, ActionProgress, RecoveryAction } from '../components/types.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { ActionTimedOutError } from '../errors.ts';
-import { assertTriggerStillAlarming } from './alarm-guard.ts';
 import { actionRecord, approvalDecision, componentTask, runContext } from './task-schemas.ts';
 import type { ActionRecord, ComponentTask, RunContext } from './types.ts';
 import './schema-messages.ts';
@@ -58,11 +56,17 @@ function context(deps: Deps, run: RunContext, component: ComponentTask, approval
     // Anti-flapping: an alarm-started run re-reads its trigger alarm right before each one-way command.
     beforeOneWay: async (step) => {
       if (run.trigger.kind === 'alarm') {
-        await assertTriggerStillAlarming(deps.clients.get(CloudWatchClient, automationRegion(run)), run.trigger.by, `${step} of ${component.id} (${component.type})`, deps.logger);
+        await stillAlarming(deps, run, `${step} of ${component.id} (${component.type})`);
       }
       await deps.holdLock?.(run);
     },
   };
+}
+
+/** Anti-flapping (shared/run/alarm-guard.ts), loaded with its CloudWatch client only when an alarm-started run needs it. */
+async function stillAlarming(deps: Deps, run: RunContext, step: string): Promise<void> {
+  const { guardTrigger } = await import('./alarm-guard.ts');
+  await guardTrigger(deps.clients, automationRegion(run), run.trigger.by, step, deps.logger);
 }
 
 /** What the run does to the component: a re-protect stage rebuilds its protection, any other recovers it (in the run's direction). */
@@ -102,7 +106,7 @@ export async function startComponent(deps: Deps, input: StartInput): Promise<Act
   // Before any step of a tier that holds a one-way step: an alarm back to OK (or suppressed, muted) stops the
   // tier before its reversible steps too, so a stopped tier does not leave them half done.
   if (run.trigger.kind === 'alarm' && component.oneWayTier === true && run.stage === 'recover') {
-    await assertTriggerStillAlarming(deps.clients.get(CloudWatchClient, automationRegion(run)), run.trigger.by, `the start of ${component.id} (${component.type}) in tier ${component.tier}, which holds a one-way step`, deps.logger);
+    await stillAlarming(deps, run, `the start of ${component.id} (${component.type}) in tier ${component.tier}, which holds a one-way step`);
   }
   const progress = await action.start(ctx as never);
   const now = ctx.now;

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { clientConfig } from '../aws/clients.ts';
 import { RecoveryInProgressError, type RecoveryCooldownError } from '../errors.ts';
 import type { RunContext } from '../run/types.ts';
 
@@ -59,4 +60,13 @@ export async function notifyRefusal(sns: SNSClient, topicArn: string | undefined
   } catch (error) {
     logger.error('Recovery refusal not published', { errorName: refusal.name, publishError: (error as Error).name, errorMessage: (error as Error).message });
   }
+}
+
+/**
+ * notifyRefusal with an SNS client of the function's own region, built once here: what acquire-lock
+ * loads with import() on its first refusal, so its cold start carries neither the notice nor the client.
+ */
+export function refusalNotifier(): (topicArn: string | undefined, run: RunContext, refusal: LockRefusal, logger: Logger) => Promise<void> {
+  const sns = new SNSClient(clientConfig(SNSClient));
+  return (...refused) => notifyRefusal(sns, ...refused);
 }

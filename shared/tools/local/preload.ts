@@ -13,10 +13,12 @@ export interface LazyModulesOf {
 }
 
 /**
- * Loads every module the functions load by path for this plan: each component type's recovery action
- * and one-way facet (and re-protect action, for the types that re-protect), each check type's runner. In Lambda the first invocation loads them; an in-process
- * run on simulated time (the drill, the state machine tests) calls this before it fakes the clock, so
- * no module load runs while simulated time races ahead of it.
+ * Loads every module the functions load on first use for this plan: each component type's recovery
+ * action and one-way facet (and re-protect action, for the types that re-protect), each check type's
+ * runner, and what only some invocations load (the trigger alarm's re-read before a one-way step and
+ * after a deferred start, the refusal and trigger notices). In Lambda the first invocation that needs
+ * one loads it; an in-process run on simulated time (the drill, the state machine tests) calls this
+ * before it fakes the clock, so no module load runs while simulated time races ahead of it.
  */
 export async function preloadPlanModules(plan: LazyModulesOf): Promise<void> {
   const types = new Set(plan.components.map((c) => c.type));
@@ -25,5 +27,9 @@ export async function preloadPlanModules(plan: LazyModulesOf): Promise<void> {
     ...[...types].flatMap((type) => [loadRecoveryAction(type), loadOneWay(type)]),
     ...[...types].filter((type) => definitionOf(type as RegisteredType).reprotects).map((type) => loadReprotectAction(type)),
     ...[...checks].map((type) => loadCheck(type)),
+    import('../../run/alarm-guard.ts'),
+    import('../../run/trigger-recheck.ts'),
+    import('../../state/refusal-notice.ts'),
+    import('../../notify/trigger-notice.ts'),
   ]);
 }

@@ -49,7 +49,7 @@ describe('readiness record, notice and metrics', () => {
     vi.restoreAllMocks();
   });
 
-  const deps = () => ({ state: { ddb: local.ddb, tableName: local.tableName }, sns: sns as unknown as SNSClient, internalTopicArn: TOPIC, metrics, logger: silentLogger() });
+  const deps = () => ({ state: { ddb: local.ddb, tableName: local.tableName }, sns: () => new SNSClient({ region: 'ap-northeast-3' }), internalTopicArn: TOPIC, metrics, logger: silentLogger() });
 
   it('recordOf names every item; changesSince lists what moved, and on a first assessment only what is not ready', () => {
     // Prepare
