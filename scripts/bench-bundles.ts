@@ -9,16 +9,18 @@
 // time of N rounds (default 15), a ratio the median of each round's ratio (pairedRatio). The target is
 // the own-code ratio (import ÷ clients + runtime ≤ 1.2; README, "What the import target measures"). Numbers
 // only: it exits 0 whatever they are, 2 on a bad flag, and 1 when a bundle cannot be built or imported.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const execFileAsync = promisify(execFile);
 const outDir = path.join(root, '.bench', 'bundles');
 const SIZE_TARGET_KIB = 400;
 const RATIO_TARGET = 1.2;
@@ -220,6 +222,39 @@ function importMs(files: string[]): number {
   return ms;
 }
 
+/** The total of instructions executed, from the summary valgrind's cachegrind prints on stderr ("I refs: 123,456"). */
+export function instructionsOf(valgrindStderr: string): number {
+  const found = /I\s+refs:\s+([\d,]+)/.exec(valgrindStderr);
+  if (!found) throw new Error(`No instruction count in valgrind's output:\n${valgrindStderr.slice(-2000)}`);
+  return Number(found[1]!.replaceAll(',', ''));
+}
+
+/**
+ * Instructions (millions) a fresh Node process executes importing the files, in order, counted by
+ * valgrind: the same count for the same bundle whatever else the machine does, so two runs agree to
+ * a fraction of a percent where wall time on a shared 2-core machine varies by 5–20 %. V8 runs
+ * single-threaded (`--single-threaded`), so its compiler threads' work is counted in a fixed order.
+ * Includes Node's own start: subtract `importInstructions([])`.
+ */
+export async function importInstructions(files: string[]): Promise<number> {
+  const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', '--input-type=module', '-e', IMPORT_TIMER, ...files.map((f) => pathToFileURL(f).href)];
+  const { stderr } = await execFileAsync('valgrind', args, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`Importing ${files.join(', ')} under valgrind failed:\n${error.stderr ?? error.message}`);
+  });
+  return instructionsOf(stderr) / 1e6;
+}
+
+/** Runs the tasks, at most `parallel` at a time (instruction counts do not depend on what runs beside them). */
+async function inParallel(tasks: (() => Promise<void>)[], parallel: number): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, tasks.length) }, worker));
+}
+
+const FLAGS = '[--runs N] [--only FUNCTION,…] [--measure time|instructions]';
+
 /** A bad flag: named with its fix; exits 2 (bench:bundles failed for a bundle: 1). */
 class FlagError extends Error {
   override name = 'FlagError';
@@ -232,7 +267,6 @@ interface Row {
 
 const kibOf = (metafile: Metafile, outputs: Iterable<string>) => [...outputs].reduce((sum, file) => sum + metafile.outputs[file]!.bytes, 0) / 1024;
 
-/** Builds a baseline module once per distinct source, split like the functions; returns its entry file. */
 /**
  * What a first use adds to what the cold start loaded: the clients it loads anew, and the commands it
  * sends with a client the cold start already had (each with its class, which costs nothing once loaded).
@@ -315,13 +349,19 @@ function table(rows: string[][]): string {
 async function main(): Promise<void> {
   let parsed;
   try {
-    parsed = parseArgs({ options: { runs: { type: 'string', default: '15' }, only: { type: 'string' } } });
+    parsed = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' }, measure: { type: 'string', default: 'time' } } });
   } catch (error) {
-    throw new FlagError(`${(error as Error).message}. Flags: [--runs N] [--only FUNCTION,…]`);
+    throw new FlagError(`${(error as Error).message}. Flags: ${FLAGS}`);
   }
   const { values } = parsed;
-  const runs = Number(values.runs);
+  const measure = values.measure;
+  if (measure !== 'time' && measure !== 'instructions') throw new FlagError(`--measure is time or instructions, got ${measure}: e.g. --measure instructions`);
+  // Instruction counts repeat to a fraction of a percent: one round is enough (and each takes seconds).
+  const runs = Number(values.runs ?? (measure === 'time' ? 15 : 1));
   if (!Number.isInteger(runs) || runs < 1) throw new FlagError(`--runs must be a positive integer, got ${values.runs}: e.g. --runs 15`);
+  if (measure === 'instructions' && spawnSync('valgrind', ['--version']).error) {
+    throw new FlagError('--measure instructions needs valgrind on PATH: install it (Debian: apt-get install valgrind) or measure time (the default)');
+  }
   const all = readdirSync(path.join(root, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
   const only = values.only?.split(',').map((f) => f.trim()).filter(Boolean);
   const unknown = only?.filter((f) => !all.includes(f)) ?? [];
@@ -334,17 +374,34 @@ async function main(): Promise<void> {
   const baselines = new Map<string, string>();
   const rows: Row[] = [];
   for (const fn of fns) rows.push(...(await bundleFunction(fn, options, baselines)));
-  process.stdout.write(`Bundled ${fns.length} functions into ${path.relative(root, outDir)}/; importing each load ${runs}× in fresh Node ${process.versions.node}…\n\n`);
+  const unit = measure === 'time' ? 'ms' : 'M instr';
+  process.stdout.write(`Bundled ${fns.length} functions into ${path.relative(root, outDir)}/; importing each load ${runs}× in fresh Node ${process.versions.node}, ${measure === 'time' ? 'timed' : 'its instructions counted by valgrind'}…\n\n`);
 
-  // Interleave the function and its two baselines, rotating which goes first each round, to spread drift and noise.
-  for (let run = 0; run < runs; run++) {
-    for (const r of rows) {
-      const trio = [() => r.ms.push(importMs(r.files)), () => r.baselineMs.push(importMs([r.baseline])), () => r.runtimeMs.push(importMs([r.runtimeBaseline]))];
-      for (let i = 0; i < trio.length; i++) trio[(i + run) % trio.length]!();
+  if (measure === 'time') {
+    // Interleave the function and its two baselines, rotating which goes first each round, to spread drift and noise.
+    for (let run = 0; run < runs; run++) {
+      for (const r of rows) {
+        const trio = [() => r.ms.push(importMs(r.files)), () => r.baselineMs.push(importMs([r.baseline])), () => r.runtimeMs.push(importMs([r.runtimeBaseline]))];
+        for (let i = 0; i < trio.length; i++) trio[(i + run) % trio.length]!();
+      }
+    }
+  } else {
+    // Node's own start (the median of three counts: it varies by a few percent) is taken off every count
+    // of the round: what is left is the import.
+    for (let run = 0; run < runs; run++) {
+      const start = median(await Promise.all([0, 1, 2].map(() => importInstructions([]))));
+      await inParallel(
+        rows.flatMap((r) => [
+          async () => void (r.ms[run] = (await importInstructions(r.files)) - start),
+          async () => void (r.baselineMs[run] = (await importInstructions([r.baseline])) - start),
+          async () => void (r.runtimeMs[run] = (await importInstructions([r.runtimeBaseline])) - start),
+        ]),
+        availableParallelism(),
+      );
     }
   }
 
-  const lines = [['load', 'clients', 'loads KiB', 'package KiB', 'size target', 'import ms', 'clients ms', 'ratio', '+runtime ms', 'runtime floor', 'own-code ratio', 'own-code target']];
+  const lines = [['load', 'clients', 'loads KiB', 'package KiB', 'size target', `import ${unit}`, `clients ${unit}`, 'ratio', `+runtime ${unit}`, 'runtime floor', 'own-code ratio', 'own-code target']];
   let sizeMet = 0, sizeApplies = 0, ratioMet = 0, ratioApplies = 0, ownMet = 0;
   const floors: number[] = [];
   for (const r of rows) {
@@ -380,7 +437,7 @@ async function main(): Promise<void> {
     process.stdout.write(`runtime libraries ${runtime || '(none)'}: ${[...new Set(rows.filter((r) => r.runtime.join(', ') === runtime).map((r) => r.fn))].join(', ')}\n`);
   }
   process.stdout.write(
-    `Summary: ${fns.length} functions, ${rows.length - fns.length} first uses of a lazily loaded chunk, ${runs} runs each; ` +
+    `Summary (${measure === 'time' ? 'import time' : 'instructions'}): ${fns.length} functions, ${rows.length - fns.length} first uses of a lazily loaded chunk, ${runs} runs each; ` +
       `package ≤ ${SIZE_TARGET_KIB} KiB met by ${sizeMet}/${sizeApplies} single-client functions; ` +
       `own code ≤ ${RATIO_TARGET} × clients and runtime libraries (the import target) met by ${ownMet}/${ratioApplies} loads using SDK clients; ` +
       `import ≤ ${RATIO_TARGET} × the clients alone by ${ratioMet}/${ratioApplies}, where the runtime libraries alone take a median ${median(floors).toFixed(2)} × ` +

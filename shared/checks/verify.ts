@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { array, lazy, object, optional, type output } from 'zod/mini';
-import { createAwsClients, type AwsClients } from '../aws/clients.ts';
+import { createAwsClients, onFirstUse, type AwsClients } from '../aws/clients.ts';
 import { actionRecord, checkSpec, componentTask, runContext } from '../run/task-schemas.ts';
 import type { ComponentTask, RunContext } from '../run/types.ts';
 import { createStateDocumentClient, stateTableName, type StateDeps } from '../state/table.ts';
@@ -28,7 +28,8 @@ export type VerifySystemInput = output<typeof verifySystemInput>;
  */
 export function verifyDeps(logger: Logger, io: Partial<CheckIo> = {}): VerifyDeps {
   const clients = createAwsClients();
-  const ddb = createStateDocumentClient();
+  // The state table (the database checks' manifests): built on the first check that reads it.
+  const ddb = onFirstUse(() => createStateDocumentClient());
   const postgres = 'postgres' in io ? (io.postgres ?? null) : lazyPostgresConnector(clients);
   return {
     clients,
@@ -36,7 +37,7 @@ export function verifyDeps(logger: Logger, io: Partial<CheckIo> = {}): VerifyDep
     now: () => new Date(),
     io: { postgres, fetch: io.fetch ?? ((input, init) => globalThis.fetch(input, init)) },
     get state() {
-      return { ddb, tableName: stateTableName(), now: () => new Date(), logger };
+      return { ddb: ddb(), tableName: stateTableName(), now: () => new Date(), logger };
     },
     loadCheck,
   };
@@ -65,8 +66,14 @@ export interface VerifyDeps {
 
 /** The checks' context for one invocation: the component checked, or null for the whole system. */
 function context(deps: VerifyDeps, run: RunContext, component: ComponentTask | null): CheckContext {
-  const { clients, logger, io, state } = deps;
-  return { run, component, clients, logger, now: deps.now(), postgres: io.postgres, fetch: io.fetch, state };
+  const { clients, logger, io } = deps;
+  return {
+    run, component, clients, logger, now: deps.now(), postgres: io.postgres, fetch: io.fetch,
+    // Read when a check reads the state table, not before: most checks never do.
+    get state() {
+      return deps.state;
+    },
+  };
 }
 
 /** Verify Component: the checks the plan lists for a component that has just recovered. */

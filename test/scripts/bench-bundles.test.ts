@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addedClients, addedImports, baselineEntry, baselineSource, esbuildOptions, loadPaths, median, ownSources, pairedRatio, runtimeBaselineSource, runtimeImports, sdkClients, staticOutputs } from '../../scripts/bench-bundles.ts';
+import { addedClients, addedImports, baselineEntry, baselineSource, esbuildOptions, importInstructions, instructionsOf, loadPaths, median, ownSources, pairedRatio, runtimeBaselineSource, runtimeImports, sdkClients, staticOutputs } from '../../scripts/bench-bundles.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const output = (inputs: Record<string, number>): Metafile => ({
@@ -223,8 +224,37 @@ describe('bench:bundles helpers', () => {
     expect(only.stderr).toContain('--only names functions/<name>.ts; no function start-actoin. Functions: acquire-lock,');
     const unknown = bench('--instructions');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain("Unknown option '--instructions'. Flags: [--runs N] [--only FUNCTION,…]");
+    expect(unknown.stderr).toContain("Unknown option '--instructions'. Flags: [--runs N] [--only FUNCTION,…] [--measure time|instructions]");
+    const measure = bench('--measure', 'cycles');
+    expect(measure.status).toBe(2);
+    expect(measure.stderr).toContain('--measure is time or instructions, got cycles: e.g. --measure instructions');
+    const noValgrind = spawnSync(process.execPath, [path.join(root, 'scripts/bench-bundles.ts'), '--measure', 'instructions'], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
+    expect(noValgrind.status).toBe(2);
+    expect(noValgrind.stderr).toContain('--measure instructions needs valgrind on PATH: install it (Debian: apt-get install valgrind)');
   });
+
+  it('reads the instruction count from valgrind’s summary, and refuses output without one', () => {
+    const stderr = '==4242== Cachegrind, a cache and branch-prediction profiler\n==4242== \n==4242== I   refs:      833,827,767\n';
+    expect(instructionsOf(stderr)).toBe(833_827_767);
+    expect(() => instructionsOf('valgrind: command failed')).toThrow("No instruction count in valgrind's output");
+  });
+
+  it('counts more instructions for a module that does more, the same for the same module', async () => {
+    // Prepare: two modules, one of which builds a large array when imported.
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-instructions-'));
+    try {
+      writeFileSync(path.join(dir, 'small.mjs'), 'export const n = 1;\n');
+      writeFileSync(path.join(dir, 'large.mjs'), 'let sum = 0;\nfor (let i = 0; i < 30_000_000; i++) sum += i % 7;\nexport const n = sum;\n');
+      // Act
+      const [small, again, large] = await Promise.all(['small', 'small', 'large'].map((m) => importInstructions([path.join(dir, `${m}.mjs`)])));
+      // Assess: millions of instructions, Node's start included (it varies by a few percent from one
+      // process to the next); the same module within 10 %, the one that loops 30 million times far above.
+      expect(Math.abs(small! - again!) / small!).toBeLessThan(0.1);
+      expect(large! - Math.max(small!, again!)).toBeGreaterThan(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('bundles with the serverless-esbuild options, minus the keys esbuild does not know', () => {
     const options = esbuildOptions();
