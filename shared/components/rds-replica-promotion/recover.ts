@@ -7,7 +7,7 @@ import type { ActionContext, ActionProgress, JsonObject, RecoveryAction } from '
 
 /**
  * Promotes the secondary region's cross-region read replica to a standalone instance, with exactly
- * one writer at the end. The old primary is read in its region (5 s at most, rds-fencing.ts) and:
+ * one writer at the end. The old primary is read in its region (5 s at most, fencing.ts) and:
  *
  * - unplanned, old primary gone or down: promote. Unreachable (its region does not answer): promote too,
  *   taking the outage for the fence, which proves nothing: it may accept writes when its region comes back.
