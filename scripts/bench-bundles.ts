@@ -231,9 +231,9 @@ export function instructionsOf(valgrindStderr: string): number {
 
 /**
  * Instructions (millions) a fresh Node process executes importing the files, in order, counted by
- * valgrind: the same count for the same bundle whatever else the machine does, so two runs agree to
- * a fraction of a percent where wall time on a shared 2-core machine varies by 5–20 %. V8 runs
- * single-threaded (`--single-threaded`), so its compiler threads' work is counted in a fixed order.
+ * valgrind: most loads' counts agree to half a percent between two runs, a few differed by up to 6 %
+ * (V8's garbage collector still depends on timing), where wall time on a shared 2-core machine varies
+ * by 5–20 %. V8 runs single-threaded (`--single-threaded`), so its compiler threads' work is counted.
  * Includes Node's own start: subtract `importInstructions([])`.
  */
 export async function importInstructions(files: string[]): Promise<number> {
@@ -356,7 +356,7 @@ async function main(): Promise<void> {
   const { values } = parsed;
   const measure = values.measure;
   if (measure !== 'time' && measure !== 'instructions') throw new FlagError(`--measure is time or instructions, got ${measure}: e.g. --measure instructions`);
-  // Instruction counts repeat to a fraction of a percent: one round is enough (and each takes seconds).
+  // Instruction counts mostly repeat to half a percent: one round by default (each count takes seconds).
   const runs = Number(values.runs ?? (measure === 'time' ? 15 : 1));
   if (!Number.isInteger(runs) || runs < 1) throw new FlagError(`--runs must be a positive integer, got ${values.runs}: e.g. --runs 15`);
   if (measure === 'instructions' && spawnSync('valgrind', ['--version']).error) {
