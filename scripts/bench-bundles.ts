@@ -231,13 +231,14 @@ export function instructionsOf(valgrindStderr: string): number {
 
 /**
  * Instructions (millions) a fresh Node process executes importing the files, in order, counted by
- * valgrind: most loads' counts agree to half a percent between two runs, a few differed by up to 6 %
- * (V8's garbage collector still depends on timing), where wall time on a shared 2-core machine varies
- * by 5–20 %. V8 runs single-threaded (`--single-threaded`), so its compiler threads' work is counted.
- * Includes Node's own start: subtract `importInstructions([])`.
+ * valgrind. V8 runs in its predictable mode (`--predictable`, with `--single-threaded`: no background
+ * threads, so its compiler's work is counted, and no decision left to timing): a count then repeats
+ * to a few thousand instructions in hundreds of millions. Without it Node's start alone varied by
+ * 1–5 % and a load by up to 6 % (the garbage collector ran at other moments); wall time on a shared
+ * 2-core machine varies by 5–20 %. Includes Node's own start: subtract `importInstructions([])`.
  */
 export async function importInstructions(files: string[]): Promise<number> {
-  const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', '--input-type=module', '-e', IMPORT_TIMER, ...files.map((f) => pathToFileURL(f).href)];
+  const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', '--predictable', '--input-type=module', '-e', IMPORT_TIMER, ...files.map((f) => pathToFileURL(f).href)];
   const { stderr } = await execFileAsync('valgrind', args, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).catch((error: Error & { stderr?: string }) => {
     throw new Error(`Importing ${files.join(', ')} under valgrind failed:\n${error.stderr ?? error.message}`);
   });
@@ -356,7 +357,7 @@ async function main(): Promise<void> {
   const { values } = parsed;
   const measure = values.measure;
   if (measure !== 'time' && measure !== 'instructions') throw new FlagError(`--measure is time or instructions, got ${measure}: e.g. --measure instructions`);
-  // Instruction counts mostly repeat to half a percent: one round by default (each count takes seconds).
+  // Instruction counts repeat (predictable mode): one round by default (each count takes seconds).
   const runs = Number(values.runs ?? (measure === 'time' ? 15 : 1));
   if (!Number.isInteger(runs) || runs < 1) throw new FlagError(`--runs must be a positive integer, got ${values.runs}: e.g. --runs 15`);
   if (measure === 'instructions' && spawnSync('valgrind', ['--version']).error) {
@@ -386,10 +387,10 @@ async function main(): Promise<void> {
       }
     }
   } else {
-    // Node's own start (the median of three counts: it varies by a few percent) is taken off every count
-    // of the round: what is left is the import.
+    // Node's own start (counted once a round: in predictable mode it repeats to the thousandth of a percent) is taken off every
+    // count of the round: what is left is the import.
     for (let run = 0; run < runs; run++) {
-      const start = median(await Promise.all([0, 1, 2].map(() => importInstructions([]))));
+      const start = await importInstructions([]);
       await inParallel(
         rows.flatMap((r) => [
           async () => void (r.ms[run] = (await importInstructions(r.files)) - start),

@@ -1,11 +1,10 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { AwsClients } from '../aws/clients.ts';
-import { readReplicationLag } from '../aws/replica-lag.ts';
-import type { LagMetricSpec } from '../components/definition.ts';
 import type { ReadinessFinding, ReadinessStatus } from './types.ts';
 
-/** Builders of findings and the readings most types share (replication lag, age of the newest copy). */
+/**
+ * Builders of findings and the readings most types share (a read's failure, the age of the newest
+ * copy). Nothing here loads an SDK client: the replication-lag reading, which does, is lag.ts, so a
+ * facet that does not read lag does not load CloudWatch with it.
+ */
 
 export const finding = (check: string, status: ReadinessStatus, detail: string): ReadinessFinding => ({ check, status, detail });
 
@@ -62,17 +61,4 @@ export function ageFinding(check: string, what: string, ageSeconds: number, rpoS
   if (rpoSeconds === null) return finding(check, 'ready', `${age} (no RPO class)`);
   if (ageSeconds > rpoSeconds) return finding(check, 'at-risk', `${age}, above the RPO of ${minutes(rpoSeconds)}: a recovery now would lose more than the plan allows`);
   return finding(check, 'ready', `${age}, within the RPO of ${minutes(rpoSeconds)}`);
-}
-
-/** The replication lag a failover now would lose, read as the approval gate reads it (shared/aws/replica-lag.ts). */
-export async function lagFinding(
-  deps: { clients: AwsClients; logger: Pick<Logger, 'warn'>; now: Date; region: string },
-  metric: LagMetricSpec,
-  rpoSeconds: number | null,
-): Promise<{ finding: ReadinessFinding; seconds: number | null }> {
-  const lag = await readReplicationLag(deps.clients.get(CloudWatchClient, deps.region), deps.logger, deps.now, metric);
-  if (lag.seconds === null) {
-    return { finding: finding('replication-lag', 'at-risk', `${metric.metricName} unknown (${lag.reason ?? 'no data'}): the data a failover would lose cannot be measured`), seconds: null };
-  }
-  return { finding: ageFinding('replication-lag', metric.metricName, lag.seconds, rpoSeconds, ''), seconds: lag.seconds };
 }

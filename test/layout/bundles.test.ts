@@ -124,4 +124,24 @@ describe('modules the functions load on first use', () => {
     expect(others).toEqual(expect.arrayContaining(['shared/run/alarm-guard.ts', 'shared/state/refusal-notice.ts']));
     expect(others).toEqual([...preloaded].sort());
   }, 120_000);
+
+  it('load no SDK client a readiness facet does not use: the finding builders load none, the lag reading (CloudWatch) only where read', async () => {
+    // Prepare: the function that loads every type's readiness facet.
+    const metafile = await metafileOf('functions/assess-readiness');
+    const clientsOf = (file: string) => new Set([...staticClosure(metafile, file)].map(packageOf).filter((p): p is string => p?.startsWith('@aws-sdk/client-') ?? false));
+    const facets = Object.keys(metafile.inputs).filter((file) => /^shared\/components\/[^/]+\/readiness\.ts$/.test(file));
+    // Act: each facet's clients beyond those it imports itself or through the shared reader it calls.
+    const extra = facets.flatMap((file) => {
+      const source = readFileSync(path.join(root, file), 'utf8');
+      const own = new Set([...source.matchAll(/from '(@aws-sdk\/client-[^']+)'/g)].map((m) => m[1]!));
+      if (source.includes("from '../../readiness/lag.ts'")) own.add('@aws-sdk/client-cloudwatch');
+      if (source.includes("from '../../readiness/quota.ts'")) own.add('@aws-sdk/client-service-quotas');
+      return [...clientsOf(file)].filter((client) => !own.has(client)).map((client) => `${file}: ${client}`);
+    });
+    // Assess: the check sees every type (manual's facet imports findings.ts and nothing else), and no facet loads a client it does not send with.
+    expect(facets).toContain('shared/components/manual/readiness.ts');
+    expect(facets.length).toBeGreaterThanOrEqual(12);
+    expect(clientsOf('shared/components/manual/readiness.ts')).toEqual(new Set());
+    expect(extra).toEqual([]);
+  }, 120_000);
 });

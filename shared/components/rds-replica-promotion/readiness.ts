@@ -1,6 +1,7 @@
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { rdsReplicaLagMetric } from '../../aws/lag-metrics.ts';
-import { finding, lagFinding, reading } from '../../readiness/findings.ts';
+import { finding, reading } from '../../readiness/findings.ts';
+import { lagFinding } from '../../readiness/lag.ts';
 import type { ReadinessFinding, ReadinessProbe } from '../../readiness/types.ts';
 
 /**

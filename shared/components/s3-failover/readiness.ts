@@ -1,5 +1,6 @@
 import { GetBucketReplicationCommand, GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
-import { finding, lagFinding, reading } from '../../readiness/findings.ts';
+import { finding, reading } from '../../readiness/findings.ts';
+import { lagFinding } from '../../readiness/lag.ts';
 import type { ReadinessFinding, ReadinessProbe } from '../../readiness/types.ts';
 
 /**
