@@ -45,6 +45,14 @@ function packageOf(c: SdkClient): string {
 }
 
 /**
+ * The services the clients talk to: the DynamoDB document client (lib-dynamodb) is DynamoDB's, so a
+ * function that reads the state table through it is a one-client function.
+ */
+export function servicesOf(clients: SdkClient[]): Set<string> {
+  return new Set(clients.map((c) => (c.name === 'lib-dynamodb' ? 'dynamodb' : c.name)));
+}
+
+/**
  * Database drivers counted as clients beside the SDK's: a function that talks to PostgreSQL carries
  * its client library as it carries an SDK client, so its baseline holds it too.
  */
@@ -411,8 +419,9 @@ async function main(): Promise<void> {
     const own = pairedRatio(r.ms, r.runtimeMs);
     // What the runtime libraries alone add to the clients: the part of `ratio` no code of ours can remove.
     const floor = pairedRatio(r.runtimeMs, r.baselineMs);
-    // The size target is a one-client function's whole package (every chunk it may load).
-    const sizeTarget = !r.lazy && r.clients.length === 1 && !rows.some((x) => x.fn === r.fn && x.lazy);
+    // The size target is a one-client function's whole package (every chunk it may load): one service
+    // on every code path, its cold start's and each first use's.
+    const sizeTarget = !r.lazy && servicesOf(rows.filter((x) => x.fn === r.fn).flatMap((x) => x.clients)).size === 1;
     // Against an empty baseline the ratio only measures the function's own code: reported, no target.
     const ratioTarget = r.clients.length > 0;
     sizeApplies += Number(sizeTarget);
@@ -439,7 +448,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `Summary (${measure === 'time' ? 'import time' : 'instructions'}): ${fns.length} functions, ${rows.length - fns.length} first uses of a lazily loaded chunk, ${runs} runs each; ` +
-      `package ≤ ${SIZE_TARGET_KIB} KiB met by ${sizeMet}/${sizeApplies} single-client functions; ` +
+      `package ≤ ${SIZE_TARGET_KIB} KiB met by ${sizeMet}/${sizeApplies} one-client functions (one service on every code path); ` +
       `own code ≤ ${RATIO_TARGET} × clients and runtime libraries (the import target) met by ${ownMet}/${ratioApplies} loads using SDK clients; ` +
       `import ≤ ${RATIO_TARGET} × the clients alone by ${ratioMet}/${ratioApplies}, where the runtime libraries alone take a median ${median(floors).toFixed(2)} × ` +
       `(range ${Math.min(...floors).toFixed(2)}–${Math.max(...floors).toFixed(2)}; README, "What the import target measures").\n`,

@@ -20,4 +20,22 @@ const chunksNamedByEntry = {
   },
 };
 
-module.exports = [chunksNamedByEntry];
+/**
+ * The SDK's browser user-agent parser, bowser (34 KiB), left out. @aws-sdk/core loads it with import()
+ * only from its browser user-agent provider (util-user-agent-browser); in Node the clients use
+ * util-user-agent-node, so every function's package carried it and never loaded it. Imported from
+ * there, it resolves to a module whose parse() throws, saying why (the module itself loads: the
+ * packaging test loads every file of every zip); from anywhere else, esbuild resolves it as usual.
+ */
+const browserUserAgentLeftOut = {
+  name: 'browser-user-agent-left-out',
+  setup(build) {
+    build.onResolve({ filter: /^bowser$/ }, (args) => (/util-user-agent-browser/.test(args.importer) ? { path: 'bowser', namespace: 'browser-only' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'browser-only' }, () => ({
+      contents: 'export function parse() { throw new Error("bowser is left out of the Lambda bundles (scripts/esbuild-plugins.cjs): only a browser parses its user agent with it"); }',
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [chunksNamedByEntry, browserUserAgentLeftOut];

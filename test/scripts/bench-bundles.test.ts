@@ -263,7 +263,7 @@ describe('bench:bundles helpers', () => {
     expect(options).not.toHaveProperty('packager');
     expect(options).not.toHaveProperty('outputFileExtension');
     expect(options).toMatchObject({ bundle: true, format: 'esm', target: 'node22', metafile: true, splitting: true });
-    expect(options.plugins?.map((p) => p.name)).toEqual(['chunks-named-by-entry']);
+    expect(options.plugins?.map((p) => p.name)).toEqual(['chunks-named-by-entry', 'browser-user-agent-left-out']);
   });
 
   it('finds the one client of a real function, and its baseline bundles exactly that client', async () => {
