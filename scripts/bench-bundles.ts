@@ -210,7 +210,8 @@ export function loadPaths(metafile: Metafile, fn: string): LoadPath[] {
   if (!entry) throw new Error(`No output for functions/${fn}.ts`);
   const atStart = staticOutputs(metafile, entry);
   const lazy = entries
-    .filter(([file, o]) => file !== entry && o.entryPoint !== undefined && !o.entryPoint.includes('node_modules/'))
+    // Not the SDK's (node_modules) nor a plugin's module (namespace:path, scripts/esbuild-plugins.cjs).
+    .filter(([file, o]) => file !== entry && o.entryPoint !== undefined && !o.entryPoint.includes('node_modules/') && !/^[\w-]+:/.test(o.entryPoint))
     .map(([file, o]) => ({
       label: `  then ${o.entryPoint!.replace(/^shared\//, '').replace(/\.ts$/, '')}`,
       files: [entry, file],

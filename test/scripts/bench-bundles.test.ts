@@ -178,13 +178,15 @@ describe('bench:bundles helpers', () => {
   });
 
   it('loads at cold start the entry and its static imports; each chunk of its own code imported with import() is a load of its own', () => {
-    // Prepare: an entry importing a shared chunk, and two lazily loaded chunks: a component type's action and the SDK's STS.
+    // Prepare: an entry importing a shared chunk, and three lazily loaded chunks: a component type's action, the SDK's STS, a plugin's module.
     const metafile = split({
-      'out/start-action.mjs': { entryPoint: 'functions/start-action.ts', imports: [['out/start-action.chunk-A.mjs', 'import-statement'], ['out/start-action.recover-B.mjs', 'dynamic-import'], ['out/start-action.sts-C.mjs', 'dynamic-import']] },
+      'out/start-action.mjs': { entryPoint: 'functions/start-action.ts', imports: [['out/start-action.chunk-A.mjs', 'import-statement'], ['out/start-action.recover-B.mjs', 'dynamic-import'], ['out/start-action.sts-C.mjs', 'dynamic-import'], ['out/start-action.bowser-E.mjs', 'dynamic-import']] },
       'out/start-action.chunk-A.mjs': { inputs: { 'node_modules/@aws-sdk/client-dynamodb/dist-es/DynamoDBClient.js': 10 } },
       'out/start-action.recover-B.mjs': { entryPoint: 'shared/components/rds-replica-promotion/recover.ts', imports: [['out/start-action.chunk-A.mjs', 'import-statement'], ['out/start-action.chunk-D.mjs', 'import-statement']] },
       'out/start-action.chunk-D.mjs': { inputs: { 'node_modules/@aws-sdk/client-rds/dist-es/RDSClient.js': 10 } },
       'out/start-action.sts-C.mjs': { entryPoint: 'node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/index.js' },
+      // A plugin's module (scripts/esbuild-plugins.cjs: bowser's stand-in) is no code of ours either.
+      'out/start-action.bowser-E.mjs': { entryPoint: 'browser-only:bowser' },
     });
     // Act
     const loads = loadPaths(metafile, 'start-action');
