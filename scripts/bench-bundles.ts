@@ -242,7 +242,7 @@ export function instructionsOf(valgrindStderr: string): number {
  * Instructions (millions) a fresh Node process executes importing the files, in order, counted by
  * valgrind. V8 runs in its predictable mode (`--predictable`, with `--single-threaded`: no background
  * threads, so its compiler's work is counted, and no decision left to timing): a count then repeats
- * to a few thousand instructions in hundreds of millions. Without it Node's start alone varied by
+ * within 0.05 % from one run to the next. Without it Node's start alone varied by
  * 1–5 % and a load by up to 6 % (the garbage collector ran at other moments); wall time on a shared
  * 2-core machine varies by 5–20 %. Includes Node's own start: subtract `importInstructions([])`.
  */
@@ -396,8 +396,8 @@ async function main(): Promise<void> {
       }
     }
   } else {
-    // Node's own start (counted once a round: in predictable mode it repeats to the thousandth of a percent) is taken off every
-    // count of the round: what is left is the import.
+    // Node's own start (counted once a round: in predictable mode it repeats) is taken off every count of
+    // the round: what is left is the import.
     for (let run = 0; run < runs; run++) {
       const start = await importInstructions([]);
       await inParallel(
