@@ -238,16 +238,26 @@ export function instructionsOf(valgrindStderr: string): number {
   return Number(found[1]!.replaceAll(',', ''));
 }
 
+/** V8's flags for a count that depends only on the code imported (see importInstructions). */
+const V8_FLAGS = ['--single-threaded', '--predictable', '--predictable-gc-schedule', '--no-turbofan'];
+
 /**
  * Instructions (millions) a fresh Node process executes importing the files, in order, counted by
  * valgrind. V8 runs in its predictable mode (`--predictable`, with `--single-threaded`: no background
- * threads, so its compiler's work is counted, and no decision left to timing): a count then repeats
- * within 0.05 % from one run to the next. Without it Node's start alone varied by
- * 1–5 % and a load by up to 6 % (the garbage collector ran at other moments); wall time on a shared
- * 2-core machine varies by 5–20 %. Includes Node's own start: subtract `importInstructions([])`.
+ * threads, so its compiler's work is counted, and no decision left to timing), with a predictable
+ * garbage-collection schedule and without its optimizing compiler (TurboFan). Predictable mode alone
+ * repeats a count from one run to the next, but not from one directory to another: it compiles a hot
+ * function with TurboFan on the main thread, and whether a function gets hot enough during an import
+ * depended on incidental work such as the length of a file's path. The same clients baseline counted
+ * 294.0 M under baselines/7 and 303.8 M under baselines/45 (a TurboFan compile), and (imported by
+ * another script) some counts flipped by 0.5 % between runs. With TurboFan off and the GC schedule
+ * fixed, four copies of it counted 282.6–282.7 M. On Lambda, TurboFan compiles on a background thread, so a cold start's main thread
+ * does not wait for it. Without predictable mode, Node's start alone varied by 1–5 % and a load by up to
+ * 6 % (the garbage collector ran at other moments); wall time on a shared 2-core machine varies by
+ * 5–20 %. Includes Node's own start: subtract `importInstructions([])`.
  */
 export async function importInstructions(files: string[]): Promise<number> {
-  const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', '--predictable', '--input-type=module', '-e', IMPORT_TIMER, ...files.map((f) => pathToFileURL(f).href)];
+  const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, ...V8_FLAGS, '--input-type=module', '-e', IMPORT_TIMER, ...files.map((f) => pathToFileURL(f).href)];
   const { stderr } = await execFileAsync('valgrind', args, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).catch((error: Error & { stderr?: string }) => {
     throw new Error(`Importing ${files.join(', ')} under valgrind failed:\n${error.stderr ?? error.message}`);
   });
