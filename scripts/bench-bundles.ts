@@ -251,10 +251,11 @@ const V8_FLAGS = ['--single-threaded', '--predictable', '--predictable-gc-schedu
  * depended on incidental work such as the length of a file's path. The same clients baseline counted
  * 294.0 M under baselines/7 and 303.8 M under baselines/45 (a TurboFan compile), and (imported by
  * another script) some counts flipped by 0.5 % between runs. With TurboFan off and the GC schedule
- * fixed, four copies of it counted 282.6–282.7 M. On Lambda, TurboFan compiles on a background thread, so a cold start's main thread
- * does not wait for it. Without predictable mode, Node's start alone varied by 1–5 % and a load by up to
- * 6 % (the garbage collector ran at other moments); wall time on a shared 2-core machine varies by
- * 5–20 %. Includes Node's own start: subtract `importInstructions([])`.
+ * fixed, four copies of it counted 282.6–282.7 M. On Lambda, TurboFan compiles on a background
+ * thread, so a cold start's main thread does not wait for it. Without predictable mode, Node's start
+ * alone varied by 1–5 % and a load by up to 6 % (the garbage collector ran at other moments); wall
+ * time on a shared 2-core machine varies by 5–20 %. Includes Node's own start: subtract
+ * `importInstructions([])`.
  */
 export async function importInstructions(files: string[]): Promise<number> {
   const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, ...V8_FLAGS, '--input-type=module', '-e', IMPORT_TIMER, ...files.map((f) => pathToFileURL(f).href)];

@@ -271,7 +271,7 @@ describe('bench:bundles helpers', () => {
     cpSync(path.join(dir, 'a'), path.join(dir, 'abcdefghijklmnopqrstuvwxyz'), { recursive: true });
     // Act
     const [short, long] = await Promise.all(['a', 'abcdefghijklmnopqrstuvwxyz'].map((d) => importInstructions([path.join(dir, d, 'baseline.mjs')])));
-    // Assess: what is left is the longer paths' own handling (measured 0.25 %).
+    // Assess: within 1 % (measured 0.25 % with the bench's flags, 2.6 % without the last two).
     expect(Math.abs(long! - short!) / short!).toBeLessThan(0.01);
   }, 120_000);
 
